@@ -1,0 +1,273 @@
+//! Typed configuration, read once at start from the environment (SPEC §9). Nothing reads the
+//! environment after this; everything else receives [`Settings`].
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A value that must never be printed or logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    #[must_use]
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// `development` relaxes what production must set explicitly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+impl FromStr for Environment {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "development" | "dev" => Ok(Self::Development),
+            "production" | "prod" => Ok(Self::Production),
+            other => Err(format!("`{other}` is not `development` or `production`")),
+        }
+    }
+}
+
+/// How logs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "text" | "pretty" => Ok(Self::Text),
+            "json" => Ok(Self::Json),
+            other => Err(format!("`{other}` is not `text` or `json`")),
+        }
+    }
+}
+
+/// Everything the api is configured with. See the README's configuration table.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub environment: Environment,
+    pub host: String,
+    pub port: u16,
+    /// HTTP workers; `None` is one per core.
+    pub workers: Option<usize>,
+    pub database_url: String,
+    pub database_max_connections: u32,
+    /// Signs session cookies; rotating it signs everyone out.
+    pub auth_secret: Secret,
+    /// The api's own public origin: absolute URLs in responses are built from it, never from `Host`.
+    pub api_public_url: String,
+    /// The dashboard's origin: sign-in links, trusted origin for cookie-authenticated mutations.
+    pub frontend_url: String,
+    /// Further origins trusted for credentialed CORS.
+    pub cors_origins: Vec<String>,
+    /// The shared secret of the checkout app's payment webhooks.
+    pub checkout_api_secret: Option<Secret>,
+    /// Whether `X-Forwarded-Host`/`-For` come from a proxy we trust.
+    pub trust_proxy: bool,
+    pub agent_device_auth_page: String,
+    pub log_format: LogFormat,
+    /// The largest JSON body accepted by default, in bytes.
+    pub json_body_limit: usize,
+}
+
+/// Why the configuration cannot be used; the message names the variable.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(String);
+
+const MIN_SECRET_LEN: usize = 32;
+
+impl Settings {
+    /// Reads the settings through `lookup` (the process environment in `main`, a map in tests).
+    pub fn from_env(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        let environment = parse(&var, "APP_ENV", Environment::Development)?;
+        let host = var("HOST").unwrap_or_else(|| "127.0.0.1".to_owned());
+        let port = parse(&var, "PORT", 3005)?;
+        let production = environment == Environment::Production;
+
+        let auth_secret = match var("AUTH_SECRET") {
+            Some(secret) if secret.len() >= MIN_SECRET_LEN => Secret::new(secret),
+            Some(_) => {
+                return Err(ConfigError(format!(
+                    "AUTH_SECRET must be at least {MIN_SECRET_LEN} characters"
+                )));
+            }
+            None if production => {
+                return Err(ConfigError(
+                    "AUTH_SECRET is required when APP_ENV=production".to_owned(),
+                ));
+            }
+            None => Secret::new(random_dev_secret()),
+        };
+        let checkout_api_secret = var("CHECKOUT_API_SECRET").map(Secret::new);
+        if production && checkout_api_secret.is_none() {
+            return Err(ConfigError(
+                "CHECKOUT_API_SECRET is required when APP_ENV=production".to_owned(),
+            ));
+        }
+
+        Ok(Self {
+            environment,
+            workers: var("WORKERS")
+                .map(|w| w.parse())
+                .transpose()
+                .map_err(|_| ConfigError("WORKERS must be a positive whole number".to_owned()))?,
+            database_url: var("DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/commerce.sqlite".to_owned()),
+            database_max_connections: parse(&var, "DATABASE_MAX_CONNECTIONS", 10)?,
+            auth_secret,
+            api_public_url: trim_slash(
+                var("API_PUBLIC_URL").unwrap_or_else(|| format!("http://{host}:{port}")),
+            ),
+            frontend_url: trim_slash(
+                var("FRONTEND_URL").unwrap_or_else(|| "http://localhost:3000".to_owned()),
+            ),
+            cors_origins: var("CORS_ORIGIN")
+                .map(|list| {
+                    list.split(',')
+                        .map(|origin| trim_slash(origin.trim().to_owned()))
+                        .filter(|origin| !origin.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            checkout_api_secret,
+            trust_proxy: parse(&var, "TRUST_PROXY", false)?,
+            agent_device_auth_page: var("AGENT_DEVICE_AUTH_PAGE")
+                .unwrap_or_else(|| "/device/capabilities".to_owned()),
+            log_format: parse(&var, "LOG_FORMAT", LogFormat::Text)?,
+            json_body_limit: parse(&var, "JSON_BODY_LIMIT", 64 * 1024)?,
+            host,
+            port,
+        })
+    }
+
+    /// The process environment.
+    pub fn from_process_env() -> Result<Self, ConfigError> {
+        Self::from_env(|name| std::env::var(name).ok())
+    }
+}
+
+fn parse<T: FromStr>(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError(format!("{name}=`{raw}` is not valid"))),
+    }
+}
+
+fn trim_slash(url: String) -> String {
+    url.trim_end_matches('/').to_owned()
+}
+
+/// Development without `AUTH_SECRET` still signs cookies with a secret nobody knows; sessions then
+/// last until the process restarts.
+fn random_dev_secret() -> String {
+    use rand::Rng as _;
+    rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(48)
+        .map(char::from)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::from_env(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_on_embedded_sqlite_on_port_3005() {
+        let s = settings(&[]).unwrap();
+        assert_eq!((s.host.as_str(), s.port), ("127.0.0.1", 3005));
+        assert!(s.database_url.starts_with("sqlite:"));
+        assert_eq!(s.api_public_url, "http://127.0.0.1:3005");
+        assert!(!s.trust_proxy);
+        assert!(s.auth_secret.expose().len() >= MIN_SECRET_LEN);
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_its_secrets() {
+        let err = settings(&[("APP_ENV", "production")]).unwrap_err();
+        assert!(err.to_string().contains("AUTH_SECRET"), "{err}");
+        let secret = "s".repeat(40);
+        let err = settings(&[("APP_ENV", "production"), ("AUTH_SECRET", &secret)]).unwrap_err();
+        assert!(err.to_string().contains("CHECKOUT_API_SECRET"), "{err}");
+        assert!(
+            settings(&[
+                ("APP_ENV", "production"),
+                ("AUTH_SECRET", &secret),
+                ("CHECKOUT_API_SECRET", "whsec")
+            ])
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (name, value) in [
+            ("PORT", "eighty"),
+            ("TRUST_PROXY", "yes please"),
+            ("LOG_FORMAT", "xml"),
+            ("AUTH_SECRET", "short"),
+            ("APP_ENV", "staging"),
+        ] {
+            let err = settings(&[(name, value)]).unwrap_err();
+            assert!(err.to_string().contains(name), "{err}");
+        }
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = settings(&[("AUTH_SECRET", &"x".repeat(40))]).unwrap();
+        assert!(!format!("{s:?}").contains("xxxx"));
+    }
+
+    #[test]
+    fn origin_lists_are_trimmed() {
+        let s = settings(&[
+            ("CORS_ORIGIN", "https://a.example/, https://b.example"),
+            ("FRONTEND_URL", "https://dash.example/"),
+        ])
+        .unwrap();
+        assert_eq!(s.cors_origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(s.frontend_url, "https://dash.example");
+    }
+}

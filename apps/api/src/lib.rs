@@ -1,0 +1,16 @@
+//! The Commerce API server: builds the actix-web application from [`Settings`] and a database, and
+//! binds it to a listener (port 0 in tests).
+//!
+//! Handlers here are thin: parse, resolve and check the caller, call one domain or repository
+//! function with the caller's organization, map the result. This crate must never build SQL or read
+//! the environment outside [`config`].
+
+pub mod config;
+pub mod openapi;
+mod routes;
+mod startup;
+mod state;
+mod verifiers;
+
+pub use config::{Environment, LogFormat, Secret, Settings};
+pub use startup::{Application, init_tracing};

@@ -1,0 +1,164 @@
+//! SPEC §3 end to end: what `/v1/whoami` answers for each credential.
+
+use serde_json::json;
+use test_support::{CallerRequest as _, TestApp, TestResponse};
+
+#[actix_web::test]
+async fn an_unknown_host_is_a_401_envelope_with_sign_in_links() {
+    let app = TestApp::spawn().await;
+    let response = TestResponse::send(app.get("/v1/whoami").on_host("unknown.example"), None).await;
+    let body = response.assert_error(401, "UNKNOWN_HOST");
+    assert_eq!(body["error"], "Unauthorized");
+    assert_eq!(body["details"]["credential"], "host");
+    assert_eq!(body["details"]["failure"], "unknown_host");
+    assert_eq!(
+        body["details"]["signInUrl"],
+        "http://localhost:3000/sign-in"
+    );
+    assert_eq!(
+        body["details"]["signUpUrl"],
+        "http://localhost:3000/sign-up"
+    );
+}
+
+#[actix_web::test]
+async fn a_registered_storefront_resolves_with_storefront_scope_only() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("Acme").await;
+    app.add_storefront(org, "shop.acme.test").await;
+
+    for host in [
+        "shop.acme.test",
+        "SHOP.Acme.TEST",
+        "shop.acme.test:8443",
+        "Shop.Acme.Test.:80",
+    ] {
+        let response = TestResponse::send(app.get("/v1/whoami").on_host(host), None).await;
+        assert_eq!(response.status, 200, "{host}: {}", response.json());
+        assert_eq!(
+            response.json(),
+            json!({
+                "kind": "host",
+                "organizationId": org.to_string(),
+                "scopes": ["storefront"],
+                "principalId": "shop.acme.test",
+            }),
+            "{host}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn each_storefront_resolves_to_its_own_org() {
+    let app = TestApp::spawn().await;
+    let acme = app.create_org("Acme").await;
+    let globex = app.create_org("Globex").await;
+    app.add_storefront(acme, "shop.acme.test").await;
+    app.add_storefront(globex, "globex.test").await;
+    let of = |response: TestResponse| response.json()["organizationId"].clone();
+    let acme_seen =
+        of(TestResponse::send(app.get("/v1/whoami").on_host("shop.acme.test"), None).await);
+    let globex_seen =
+        of(TestResponse::send(app.get("/v1/whoami").on_host("globex.test"), None).await);
+    assert_eq!(acme_seen, acme.to_string());
+    assert_eq!(globex_seen, globex.to_string());
+}
+
+#[actix_web::test]
+async fn x_forwarded_host_is_ignored_without_trust_proxy() {
+    let app = TestApp::spawn().await;
+    let acme = app.create_org("Acme").await;
+    app.add_storefront(acme, "shop.acme.test").await;
+    let request = app
+        .get("/v1/whoami")
+        .on_host("unknown.example")
+        .insert_header(("x-forwarded-host", "shop.acme.test"));
+    TestResponse::send(request, None)
+        .await
+        .assert_error(401, "UNKNOWN_HOST");
+}
+
+#[actix_web::test]
+async fn x_forwarded_host_decides_behind_a_trusted_proxy() {
+    let app = TestApp::spawn_with(|settings| settings.trust_proxy = true).await;
+    let acme = app.create_org("Acme").await;
+    app.add_storefront(acme, "shop.acme.test").await;
+    let request = app
+        .get("/v1/whoami")
+        .on_host("api.internal")
+        .insert_header(("x-forwarded-host", "Shop.Acme.Test:443"));
+    let response = TestResponse::send(request, None).await;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.json()["organizationId"], acme.to_string());
+}
+
+/// A present credential decides, even when the host alone would have resolved.
+#[actix_web::test]
+async fn an_invalid_credential_never_falls_back_to_the_host() {
+    let app = TestApp::spawn().await;
+    let acme = app.create_org("Acme").await;
+    app.add_storefront(acme, "shop.acme.test").await;
+    let cases = [
+        (
+            app.get("/v1/whoami")
+                .on_host("shop.acme.test")
+                .with_api_key("ck_not_a_real_key_0000"),
+            "INVALID_API_KEY",
+        ),
+        (
+            app.get("/v1/whoami")
+                .on_host("shop.acme.test")
+                .with_api_key(""),
+            "INVALID_API_KEY",
+        ),
+        (
+            app.get("/v1/whoami")
+                .on_host("shop.acme.test")
+                .with_session_cookie("forged.session-value"),
+            "INVALID_SESSION",
+        ),
+        (
+            app.get("/v1/whoami")
+                .on_host("shop.acme.test")
+                .with_bearer("opaque_session_token_0000"),
+            "INVALID_SESSION",
+        ),
+        (
+            app.get("/v1/whoami")
+                .on_host("shop.acme.test")
+                .with_bearer("x"),
+            "INVALID_TOKEN",
+        ),
+        (
+            app.get("/v1/whoami")
+                .on_host("shop.acme.test")
+                .insert_header(("authorization", "Basic dXNlcjpwYXNz")),
+            "INVALID_TOKEN",
+        ),
+        (
+            app.get("/v1/whoami")
+                .on_host("shop.acme.test")
+                .with_bearer("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e30.c2ln"),
+            "INVALID_TOKEN",
+        ),
+    ];
+    for (request, code) in cases {
+        let body = TestResponse::send(request, None)
+            .await
+            .assert_error(401, code);
+        assert!(body["details"]["reason"].is_string(), "{body}");
+    }
+}
+
+#[actix_web::test]
+async fn an_api_key_in_the_query_string_is_not_a_credential() {
+    let app = TestApp::spawn().await;
+    let acme = app.create_org("Acme").await;
+    app.add_storefront(acme, "shop.acme.test").await;
+    let request = app
+        .get("/v1/whoami?x-api-key=ck_not_a_real_key_0000&api_key=ck_not_a_real_key_0000")
+        .on_host("shop.acme.test");
+    let response = TestResponse::send(request, None).await;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.json()["kind"], "host");
+}

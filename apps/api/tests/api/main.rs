@@ -1,0 +1,7 @@
+//! Integration tests of the api: the real app on a loopback port, over a fresh database per test
+//! (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set).
+
+mod caller_resolution;
+mod envelopes;
+mod health;
+mod openapi;

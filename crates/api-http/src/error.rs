@@ -1,0 +1,376 @@
+//! [`ApiError`]: the one error type at the HTTP edge, rendered as the SPEC §4 envelope.
+
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use api_types::ErrorBody;
+use resolve_caller::{AccessDenied, AuthFailure, ResolveError};
+use serde_json::{Map, Value, json};
+
+use crate::AuthLinks;
+
+/// One invalid input field: where it is and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// A JSON-pointer-like path: `email`, `variants[0].price.amount`, `path.id`.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An error answered to a client. Internal causes are logged with their whole chain and answered
+/// as an opaque 500 (or 503) envelope; nothing else of them leaves the process.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: Cow<'static, str>,
+    details: Map<String, Value>,
+    retry_after_seconds: Option<u64>,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            details: Map::new(),
+            retry_after_seconds: None,
+            source: None,
+        }
+    }
+
+    /// Adds one entry to `details`.
+    #[must_use]
+    pub fn with_detail(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.details.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// 401, with the sign-in and sign-up links every 401 carries.
+    pub fn unauthorized(code: &'static str, reason: impl Into<String>, links: &AuthLinks) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, "Unauthorized")
+            .with_detail("reason", reason.into())
+            .with_detail("signInUrl", links.sign_in_url.clone())
+            .with_detail("signUpUrl", links.sign_up_url.clone())
+    }
+
+    /// 401 for a credential that resolve-caller refused, naming the credential and why.
+    pub fn from_auth_failure(failure: &AuthFailure, links: &AuthLinks) -> Self {
+        Self::unauthorized(
+            failure.credential.error_code(),
+            failure.message.clone(),
+            links,
+        )
+        .with_detail("credential", failure.credential.as_str())
+        .with_detail("failure", failure.failure)
+    }
+
+    /// The answer for any failed caller resolution: 401, or 503 when a store could not answer.
+    pub fn from_resolve(error: ResolveError, links: &AuthLinks) -> Self {
+        match error {
+            ResolveError::Unauthenticated(failure) => Self::from_auth_failure(&failure, links),
+            ResolveError::Unavailable { credential, source } => {
+                Self::unavailable(source).with_detail("credential", credential.as_str())
+            }
+        }
+    }
+
+    /// 403 with our `FORBIDDEN` code and the protocol's reason word.
+    pub fn forbidden(reason: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", message).with_detail("reason", reason)
+    }
+
+    /// 404 for a missing resource — or one of another tenant, which must look the same.
+    pub fn not_found(resource: &'static str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("{resource} not found"),
+        )
+    }
+
+    /// 400 `VALIDATION_ERROR` naming every offending field.
+    pub fn validation(fields: Vec<FieldError>) -> Self {
+        let fields: Vec<Value> = fields
+            .into_iter()
+            .map(|f| json!({"field": f.field, "message": f.message}))
+            .collect();
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            "Validation failed",
+        )
+        .with_detail("fields", fields)
+    }
+
+    /// Any other 400, with a specific code (`MALFORMED_JSON`…).
+    pub fn bad_request(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, message)
+    }
+
+    pub fn unprocessable(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    pub fn payload_too_large(limit_bytes: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "Request body too large",
+        )
+        .with_detail("limitBytes", limit_bytes)
+    }
+
+    pub fn unsupported_media_type(expected: &'static str) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            format!("Content-Type must be {expected}"),
+        )
+    }
+
+    pub fn too_many_requests(retry_after_seconds: u64) -> Self {
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMITED",
+            "Too many requests",
+        );
+        error.retry_after_seconds = Some(retry_after_seconds.max(1));
+        error
+    }
+
+    /// 503: a dependency (the database) did not answer. Logged, never shown.
+    pub fn unavailable(source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        let mut error = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_UNAVAILABLE",
+            "Service temporarily unavailable",
+        );
+        error.retry_after_seconds = Some(1);
+        error.source = Some(source.into());
+        error
+    }
+
+    /// 500: a bug or an unexpected failure. Logged with its chain, answered opaquely.
+    pub fn internal(source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
+        let mut error = Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_ERROR",
+            "Internal server error",
+        );
+        error.source = Some(source.into());
+        error
+    }
+
+    /// The envelope for a bare status that some layer produced without a body of ours.
+    pub fn from_status(status: StatusCode) -> Self {
+        let (code, message): (&'static str, &'static str) = match status {
+            StatusCode::NOT_FOUND => ("NOT_FOUND", "Route not found"),
+            StatusCode::METHOD_NOT_ALLOWED => ("METHOD_NOT_ALLOWED", "Method not allowed"),
+            StatusCode::PAYLOAD_TOO_LARGE => ("PAYLOAD_TOO_LARGE", "Request body too large"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                ("UNSUPPORTED_MEDIA_TYPE", "Unsupported content type")
+            }
+            StatusCode::UNAUTHORIZED => ("UNAUTHORIZED", "Unauthorized"),
+            StatusCode::FORBIDDEN => ("FORBIDDEN", "Forbidden"),
+            StatusCode::REQUEST_TIMEOUT => ("REQUEST_TIMEOUT", "Request timeout"),
+            s if s.is_server_error() => ("INTERNAL_ERROR", "Internal server error"),
+            _ => ("BAD_REQUEST", "Bad request"),
+        };
+        Self::new(status, code, message)
+    }
+
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        self.code
+    }
+
+    #[must_use]
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: self.message.clone().into_owned(),
+            code: self.code.to_owned(),
+            status: self.status.as_u16(),
+            details: (!self.details.is_empty()).then(|| self.details.clone()),
+        }
+    }
+
+    fn log(&self) {
+        match &self.source {
+            Some(source) if self.status.is_server_error() => {
+                tracing::error!(code = self.code, error = %Chain(source.as_ref()), "request failed");
+            }
+            _ => {}
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )
+    }
+}
+
+impl StdError for ApiError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn StdError + 'static))
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.log();
+        let mut response = HttpResponse::build(self.status);
+        if let Some(seconds) = self.retry_after_seconds {
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from(seconds)));
+        }
+        response.json(self.body())
+    }
+}
+
+impl From<AccessDenied> for ApiError {
+    fn from(denied: AccessDenied) -> Self {
+        match denied {
+            AccessDenied::MissingScope { required } => {
+                Self::forbidden("insufficient_scope", "Insufficient scope")
+                    .with_detail("requiredScope", required.as_str())
+            }
+            AccessDenied::CapabilityNotGranted { operation } => {
+                Self::forbidden("capability_not_granted", "Capability not granted")
+                    .with_detail("capability", operation)
+            }
+        }
+    }
+}
+
+/// Displays an error and every cause under it: `a: b: c`.
+struct Chain<'a>(&'a (dyn StdError + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(inner) = cause {
+            write!(f, ": {inner}")?;
+            cause = inner.source();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::body::to_bytes;
+
+    use super::*;
+
+    async fn body_of(error: ApiError) -> (StatusCode, Value, Option<String>) {
+        let response = error.error_response();
+        let status = response.status();
+        let retry = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = to_bytes(response.into_body()).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap(), retry)
+    }
+
+    #[actix_web::test]
+    async fn every_401_carries_the_sign_in_links() {
+        let links = AuthLinks::under("https://dash.example.com/");
+        let (status, body, _) = body_of(ApiError::unauthorized(
+            "INVALID_SESSION",
+            "session expired",
+            &links,
+        ))
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(body["error"], "Unauthorized");
+        assert_eq!(body["code"], "INVALID_SESSION");
+        assert_eq!(body["status"], 401);
+        assert_eq!(body["details"]["reason"], "session expired");
+        assert_eq!(
+            body["details"]["signInUrl"],
+            "https://dash.example.com/sign-in"
+        );
+        assert_eq!(
+            body["details"]["signUpUrl"],
+            "https://dash.example.com/sign-up"
+        );
+    }
+
+    #[actix_web::test]
+    async fn internal_errors_hide_their_cause() {
+        let (status, body, _) = body_of(ApiError::internal(std::io::Error::other(
+            "password=hunter2 connection refused",
+        )))
+        .await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body["code"], "INTERNAL_ERROR");
+        assert!(!body.to_string().contains("hunter2"));
+    }
+
+    #[actix_web::test]
+    async fn scope_denials_are_403_forbidden_insufficient_scope() {
+        let denied = AccessDenied::MissingScope {
+            required: resolve_caller::Scope::Admin,
+        };
+        let (status, body, _) = body_of(denied.into()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(body["code"], "FORBIDDEN");
+        assert_eq!(body["error"], "Insufficient scope");
+        assert_eq!(body["details"]["requiredScope"], "admin");
+    }
+
+    #[actix_web::test]
+    async fn rate_limits_say_when_to_come_back() {
+        let (status, body, retry) = body_of(ApiError::too_many_requests(7)).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(body["code"], "RATE_LIMITED");
+        assert_eq!(retry.as_deref(), Some("7"));
+    }
+
+    #[actix_web::test]
+    async fn validation_errors_name_the_fields() {
+        let (status, body, _) = body_of(ApiError::validation(vec![FieldError::new(
+            "email",
+            "is required",
+        )]))
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["code"], "VALIDATION_ERROR");
+        assert_eq!(body["details"]["fields"][0]["field"], "email");
+    }
+}

@@ -1,0 +1,33 @@
+//! The error envelope (SPEC §4): every error from every route and extractor has this shape.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+/// `{"error": "Unauthorized", "code": "UNAUTHORIZED", "status": 401, "details": {…}}`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "error": "Unauthorized",
+    "code": "UNKNOWN_HOST",
+    "status": 401,
+    "details": {
+        "reason": "no credentials were sent, and `unknown.example` is not a registered storefront",
+        "credential": "host",
+        "failure": "unknown_host",
+        "signInUrl": "http://localhost:3000/sign-in",
+        "signUpUrl": "http://localhost:3000/sign-up"
+    }
+}))]
+pub struct ErrorBody {
+    /// A short human-readable summary.
+    pub error: String,
+    /// A stable machine-readable code (`UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `VALIDATION_ERROR`…).
+    pub code: String,
+    /// The HTTP status, repeated for clients that only see the body.
+    pub status: u16,
+    /// What went wrong in detail: `reason`, the offending `fields`, and on every 401 `signInUrl` and
+    /// `signUpUrl`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<Map<String, Value>>,
+}

@@ -1,0 +1,106 @@
+//! actix-web glue: read a request's credentials, and hand handlers an [`ApiCaller`].
+//!
+//! The api and both proxies read credentials through [`raw_credentials`], so what counts as a
+//! credential is decided in one place.
+
+use std::fmt;
+use std::sync::Arc;
+
+use actix_web::http::header::{AUTHORIZATION, COOKIE, HOST, HeaderMap, HeaderName};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use futures_util::future::LocalBoxFuture;
+
+use crate::{API_KEY_HEADER, ApiCaller, CallerResolver, RawCredentials, ResolveError};
+
+/// The header a trusted proxy names the original host in.
+pub const FORWARDED_HOST_HEADER: &str = "x-forwarded-host";
+
+/// The credential-bearing headers of an actix request. `Host` falls back to the URI's authority
+/// (HTTP/2's `:authority`).
+#[must_use]
+pub fn raw_credentials(req: &HttpRequest) -> RawCredentials<'_> {
+    let headers = req.headers();
+    RawCredentials {
+        authorization: header_text(headers, &AUTHORIZATION),
+        api_key: header_text(headers, &HeaderName::from_static(API_KEY_HEADER)),
+        cookies: headers
+            .get_all(COOKIE)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()))
+            .collect(),
+        host: header_text(headers, &HOST).or_else(|| {
+            req.uri()
+                .authority()
+                .map(|authority| authority.as_str().into())
+        }),
+        forwarded_host: header_text(headers, &HeaderName::from_static(FORWARDED_HOST_HEADER)),
+    }
+}
+
+fn header_text<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<std::borrow::Cow<'a, str>> {
+    headers
+        .get(name)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()))
+}
+
+type ErrorHandler = dyn Fn(ResolveError, &HttpRequest) -> actix_web::Error + Send + Sync;
+
+/// App data that lets handlers take an [`ApiCaller`] argument: the resolver, and how a failure is
+/// turned into a response (the app's own error envelope).
+#[derive(Clone)]
+pub struct CallerExtractor {
+    resolver: CallerResolver,
+    on_error: Arc<ErrorHandler>,
+}
+
+impl fmt::Debug for CallerExtractor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallerExtractor")
+            .field("resolver", &self.resolver)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CallerExtractor {
+    pub fn new(
+        resolver: CallerResolver,
+        on_error: impl Fn(ResolveError, &HttpRequest) -> actix_web::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            resolver,
+            on_error: Arc::new(on_error),
+        }
+    }
+
+    #[must_use]
+    pub const fn resolver(&self) -> &CallerResolver {
+        &self.resolver
+    }
+}
+
+/// Resolves the caller once per request (later extractions reuse it). A request without a valid
+/// caller never reaches the handler.
+impl FromRequest for ApiCaller {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if let Some(caller) = req.extensions().get::<Self>().cloned() {
+                return Ok(caller);
+            }
+            let Some(extractor) = req.app_data::<web::Data<CallerExtractor>>().cloned() else {
+                return Err(actix_web::error::ErrorInternalServerError(
+                    "caller resolution is not configured for this app",
+                ));
+            };
+            match extractor.resolver.resolve(&raw_credentials(&req)).await {
+                Ok(caller) => {
+                    req.extensions_mut().insert(caller.clone());
+                    Ok(caller)
+                }
+                Err(error) => Err((extractor.on_error)(error, &req)),
+            }
+        })
+    }
+}

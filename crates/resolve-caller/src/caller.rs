@@ -1,0 +1,222 @@
+//! The resolved caller and the one-line checks handlers make on it.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use domain::{OrgId, UserId};
+use serde::{Deserialize, Serialize};
+
+use crate::Scope;
+
+/// Which of the four kinds of credential resolved the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CallerKind {
+    Agent,
+    ApiKey,
+    Session,
+    Host,
+}
+
+impl CallerKind {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Agent => "agent",
+            Self::ApiKey => "api_key",
+            Self::Session => "session",
+            Self::Host => "host",
+        }
+    }
+}
+
+impl fmt::Display for CallerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who is calling, for which tenant, with which scopes.
+///
+/// Only [`crate::CallerResolver`] builds one from credentials. Its JSON form is what `GET /v1/whoami`
+/// answers, so the proxies read the api's verdict with this same type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ApiCaller {
+    kind: CallerKind,
+    #[serde(rename = "organizationId")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    org_id: OrgId,
+    scopes: BTreeSet<Scope>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
+    user_id: Option<UserId>,
+    /// The key, session, agent or host that authenticated, for audit.
+    principal_id: String,
+    /// The operationIds an agent was granted; absent for every other kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    capabilities: Option<BTreeSet<String>>,
+}
+
+/// Why an authenticated caller may not do what it asked.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AccessDenied {
+    #[error("Insufficient scope: `{required}` is required")]
+    MissingScope { required: Scope },
+    #[error("capability `{operation}` has not been granted to this agent")]
+    CapabilityNotGranted { operation: String },
+}
+
+impl ApiCaller {
+    pub(crate) fn new(
+        kind: CallerKind,
+        org_id: OrgId,
+        scopes: impl IntoIterator<Item = Scope>,
+        user_id: Option<UserId>,
+        principal_id: String,
+    ) -> Self {
+        Self {
+            kind,
+            org_id,
+            scopes: scopes.into_iter().collect(),
+            user_id,
+            principal_id,
+            capabilities: None,
+        }
+    }
+
+    pub(crate) fn with_capabilities(mut self, capabilities: BTreeSet<String>) -> Self {
+        self.capabilities = Some(capabilities);
+        self
+    }
+
+    #[must_use]
+    pub const fn kind(&self) -> CallerKind {
+        self.kind
+    }
+
+    /// The tenant. Every query of tenant data takes this, and nothing else, as its organization.
+    #[must_use]
+    pub const fn org_id(&self) -> OrgId {
+        self.org_id
+    }
+
+    #[must_use]
+    pub const fn scopes(&self) -> &BTreeSet<Scope> {
+        &self.scopes
+    }
+
+    #[must_use]
+    pub const fn user_id(&self) -> Option<UserId> {
+        self.user_id
+    }
+
+    #[must_use]
+    pub fn principal_id(&self) -> &str {
+        &self.principal_id
+    }
+
+    #[must_use]
+    pub const fn capabilities(&self) -> Option<&BTreeSet<String>> {
+        self.capabilities.as_ref()
+    }
+
+    #[must_use]
+    pub fn has_scope(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
+    }
+
+    /// The caller must hold `scope`; otherwise 403 "Insufficient scope".
+    pub fn require(&self, scope: Scope) -> Result<(), AccessDenied> {
+        if self.has_scope(scope) {
+            Ok(())
+        } else {
+            Err(AccessDenied::MissingScope { required: scope })
+        }
+    }
+
+    /// The caller must hold `scope` and, if it is an agent, a grant for `operation_id` (the route's
+    /// OpenAPI operationId). Every other kind of caller is limited by its scopes alone.
+    pub fn require_operation(&self, scope: Scope, operation_id: &str) -> Result<(), AccessDenied> {
+        self.require(scope)?;
+        match &self.capabilities {
+            Some(granted) if !granted.contains(operation_id) => {
+                Err(AccessDenied::CapabilityNotGranted {
+                    operation: operation_id.to_owned(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host_caller() -> ApiCaller {
+        ApiCaller::new(
+            CallerKind::Host,
+            OrgId::new(),
+            [Scope::Storefront],
+            None,
+            "shop.example.com".into(),
+        )
+    }
+
+    #[test]
+    fn require_checks_the_scope() {
+        let caller = host_caller();
+        assert_eq!(caller.require(Scope::Storefront), Ok(()));
+        assert_eq!(
+            caller.require(Scope::Admin),
+            Err(AccessDenied::MissingScope {
+                required: Scope::Admin
+            })
+        );
+    }
+
+    #[test]
+    fn agents_are_limited_to_their_granted_operations() {
+        let agent = ApiCaller::new(
+            CallerKind::Agent,
+            OrgId::new(),
+            [Scope::Storefront],
+            Some(UserId::new()),
+            "agent-1".into(),
+        )
+        .with_capabilities(BTreeSet::from(["listProducts".to_owned()]));
+        assert_eq!(
+            agent.require_operation(Scope::Storefront, "listProducts"),
+            Ok(())
+        );
+        assert!(matches!(
+            agent.require_operation(Scope::Storefront, "placeOrder"),
+            Err(AccessDenied::CapabilityNotGranted { .. })
+        ));
+        assert!(matches!(
+            agent.require_operation(Scope::Admin, "listProducts"),
+            Err(AccessDenied::MissingScope { .. })
+        ));
+        // Non-agents are limited by scope only.
+        assert_eq!(
+            host_caller().require_operation(Scope::Storefront, "placeOrder"),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn json_is_the_whoami_shape() {
+        let caller = host_caller();
+        let json = serde_json::to_value(&caller).unwrap();
+        assert_eq!(json["kind"], "host");
+        assert_eq!(json["scopes"], serde_json::json!(["storefront"]));
+        assert_eq!(json["organizationId"], caller.org_id().to_string());
+        assert!(json.get("userId").is_none());
+        assert!(json.get("capabilities").is_none());
+        let back: ApiCaller = serde_json::from_value(json).unwrap();
+        assert_eq!(back, caller);
+    }
+}

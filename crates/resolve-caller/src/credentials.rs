@@ -1,0 +1,220 @@
+//! What a request presents, read from its headers, and how a bearer token is told apart.
+
+use std::borrow::Cow;
+
+use cookie::Cookie;
+
+/// The header an integration sends its API key in. Keys in a URL are never read.
+pub const API_KEY_HEADER: &str = "x-api-key";
+/// The cookie that carries a dashboard or shopper session.
+pub const SESSION_COOKIE_NAME: &str = "commerce_session";
+/// The JOSE `typ` of an agent's JWT (Agent Auth protocol).
+pub const AGENT_JWT_TYPE: &str = "agent+jwt";
+
+const MAX_OPAQUE_TOKEN_LEN: usize = 512;
+
+/// The credential-bearing headers of one request, exactly as received. Any web framework can fill
+/// this in; the `actix` feature does it for actix-web.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RawCredentials<'a> {
+    pub authorization: Option<Cow<'a, str>>,
+    pub api_key: Option<Cow<'a, str>>,
+    /// Every `Cookie` header line (HTTP/2 may split them).
+    pub cookies: Vec<Cow<'a, str>>,
+    pub host: Option<Cow<'a, str>>,
+    /// Only read when the resolver trusts the proxy in front of it.
+    pub forwarded_host: Option<Cow<'a, str>>,
+}
+
+impl RawCredentials<'_> {
+    /// The value of the session cookie, if one was sent (the first one, if several were).
+    #[must_use]
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookies
+            .iter()
+            .flat_map(|line| line.split(';'))
+            .filter_map(|pair| Cookie::parse(pair.trim()).ok())
+            .find(|cookie| cookie.name() == SESSION_COOKIE_NAME)
+            .map(|cookie| cookie.value().to_owned())
+    }
+
+    /// The host the request was addressed to: `X-Forwarded-Host` (its first value) when the proxy in
+    /// front is trusted and sent one, else `Host`.
+    #[must_use]
+    pub fn effective_host(&self, trust_proxy: bool) -> Option<&str> {
+        let forwarded = self
+            .forwarded_host
+            .as_deref()
+            .filter(|_| trust_proxy)
+            .and_then(|value| value.split(',').next())
+            .map(str::trim)
+            .filter(|value| !value.is_empty());
+        forwarded.or(self.host.as_deref())
+    }
+}
+
+/// What an `Authorization` header turned out to be.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Bearer<'a> {
+    /// A JWT whose header says it is an agent's: rank 1.
+    AgentJwt(&'a str),
+    /// An opaque token: a session from the device flow (rank 3).
+    SessionToken(&'a str),
+}
+
+/// Why an `Authorization` header is neither an agent JWT nor a session token.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum BadBearer {
+    /// A JWT of another type, or one whose header cannot be read: it claims rank 1.
+    Jwt(&'static str),
+    /// Not a bearer token at all, or not one we could have issued.
+    Opaque(&'static str),
+}
+
+pub(crate) fn classify_authorization(header: &str) -> Result<Bearer<'_>, BadBearer> {
+    let Some((scheme, token)) = header.split_once(' ') else {
+        return Err(BadBearer::Opaque(
+            "the Authorization header is not `Bearer <token>`",
+        ));
+    };
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(BadBearer::Opaque(
+            "only the Bearer authorization scheme is accepted",
+        ));
+    }
+    let token = token.trim();
+    if token.split('.').count() == 3 {
+        return classify_jwt(token);
+    }
+    if is_opaque_token(token) {
+        Ok(Bearer::SessionToken(token))
+    } else {
+        Err(BadBearer::Opaque("the bearer token is malformed"))
+    }
+}
+
+fn classify_jwt(token: &str) -> Result<Bearer<'_>, BadBearer> {
+    let header = jsonwebtoken::decode_header(token).map_err(|_| {
+        BadBearer::Jwt("the JWT header cannot be read or names an unsupported algorithm")
+    })?;
+    match header.typ.as_deref() {
+        Some(typ) if typ.eq_ignore_ascii_case(AGENT_JWT_TYPE) => Ok(Bearer::AgentJwt(token)),
+        _ => Err(BadBearer::Jwt(
+            "the JWT is not an agent token (typ must be agent+jwt)",
+        )),
+    }
+}
+
+/// Session tokens and API keys are URL-safe base64 text: anything else was not issued by us.
+pub(crate) fn is_opaque_token(token: &str) -> bool {
+    (16..=MAX_OPAQUE_TOKEN_LEN).contains(&token.len())
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt(header_json: &str) -> String {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        format!(
+            "{}.{}.c2ln",
+            b64.encode(header_json),
+            b64.encode(r#"{"sub":"a"}"#)
+        )
+    }
+
+    #[test]
+    fn agent_jwts_are_recognised_by_their_typ() {
+        let token = jwt(r#"{"alg":"EdDSA","typ":"agent+jwt"}"#);
+        let header = format!("Bearer {token}");
+        assert_eq!(
+            classify_authorization(&header),
+            Ok(Bearer::AgentJwt(&token))
+        );
+        let upper = jwt(r#"{"alg":"EdDSA","typ":"AGENT+JWT"}"#);
+        assert!(matches!(
+            classify_authorization(&format!("bearer {upper}")),
+            Ok(Bearer::AgentJwt(_))
+        ));
+    }
+
+    #[test]
+    fn other_jwts_are_refused_at_rank_one() {
+        for header in [
+            r#"{"alg":"EdDSA","typ":"host+jwt"}"#,
+            r#"{"alg":"HS256","typ":"JWT"}"#,
+            r#"{"alg":"none","typ":"agent+jwt"}"#,
+            r#"{"alg":"EdDSA"}"#,
+        ] {
+            assert!(
+                matches!(
+                    classify_authorization(&format!("Bearer {}", jwt(header))),
+                    Err(BadBearer::Jwt(_))
+                ),
+                "{header}"
+            );
+        }
+        assert!(matches!(
+            classify_authorization("Bearer not.a.jwt"),
+            Err(BadBearer::Jwt(_))
+        ));
+    }
+
+    #[test]
+    fn opaque_tokens_are_sessions_and_junk_is_refused() {
+        let token = "Zm9vYmFyYmF6cXV4cXV1eA-_abc";
+        assert_eq!(
+            classify_authorization(&format!("Bearer {token}")),
+            Ok(Bearer::SessionToken(token))
+        );
+        for header in [
+            "Bearer",
+            "Bearer ",
+            "Bearer short",
+            "Basic dXNlcjpwYXNz",
+            "Token abcdefghijklmnopqrstuvwxyz",
+            "Bearer has spaces inside of it",
+            "Bearer ünïcödé-ünïcödé-ünïcödé",
+        ] {
+            assert!(
+                matches!(classify_authorization(header), Err(BadBearer::Opaque(_))),
+                "{header:?}"
+            );
+        }
+        let long = format!("Bearer {}", "a".repeat(MAX_OPAQUE_TOKEN_LEN + 1));
+        assert!(classify_authorization(&long).is_err());
+    }
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let raw = RawCredentials {
+            cookies: vec![
+                "theme=dark; other=1".into(),
+                format!("{SESSION_COOKIE_NAME}=abc.def").into(),
+            ],
+            ..RawCredentials::default()
+        };
+        assert_eq!(raw.session_cookie().as_deref(), Some("abc.def"));
+        assert_eq!(RawCredentials::default().session_cookie(), None);
+    }
+
+    #[test]
+    fn forwarded_host_counts_only_when_the_proxy_is_trusted() {
+        let raw = RawCredentials {
+            host: Some("api.internal:3005".into()),
+            forwarded_host: Some("Shop.Example.com, proxy.internal".into()),
+            ..RawCredentials::default()
+        };
+        assert_eq!(raw.effective_host(false), Some("api.internal:3005"));
+        assert_eq!(raw.effective_host(true), Some("Shop.Example.com"));
+        let without = RawCredentials {
+            host: Some("shop.example.com".into()),
+            ..RawCredentials::default()
+        };
+        assert_eq!(without.effective_host(true), Some("shop.example.com"));
+    }
+}

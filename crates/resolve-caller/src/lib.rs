@@ -1,0 +1,31 @@
+//! Caller resolution: every request's credentials become one [`ApiCaller`] before a handler runs.
+//!
+//! The ranking of SPEC §3 lives here and only here — agent JWT, then `x-api-key`, then a session
+//! (bearer token or cookie), then the `Host` header — together with the failure rules: the
+//! highest-ranked credential that is *present* decides, and an invalid one is a 401 that names the
+//! credential and the reason, never a silent fall-back to a lower rank.
+//!
+//! This crate must never talk to a database or depend on a web framework in its core: it asks
+//! verifier traits ([`AgentTokenVerifier`], [`ApiKeyVerifier`], [`SessionVerifier`], [`HostResolver`])
+//! that other crates implement. The optional `actix` feature adds the extractor and the header adapter
+//! that the api and both proxies share, so the edge and the api can never disagree on what a
+//! credential is.
+
+#[cfg(feature = "actix")]
+pub mod actix;
+mod caller;
+mod credentials;
+mod host;
+mod resolver;
+mod scope;
+mod verify;
+
+pub use caller::{AccessDenied, ApiCaller, CallerKind};
+pub use credentials::{AGENT_JWT_TYPE, API_KEY_HEADER, RawCredentials, SESSION_COOKIE_NAME};
+pub use host::{Hostname, InvalidHostname};
+pub use resolver::{AuthFailure, CallerResolver, Credential, ResolveError};
+pub use scope::{Scope, UnknownScope};
+pub use verify::{
+    AgentTokenVerifier, ApiKeyVerifier, HostResolver, Rejection, SessionVerifier, VerifiedAgent,
+    VerifiedApiKey, VerifiedSession, VerifyError,
+};

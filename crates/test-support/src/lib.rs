@@ -1,0 +1,20 @@
+//! Test helpers for the Commerce API's integration tests: a fresh, migrated database per test
+//! ([`TestDb`]: a SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL` is set), the api
+//! started on a loopback port ([`TestApp`]), fixtures, and request builders for each caller kind
+//! ([`CallerRequest`]).
+//!
+//! This crate is a dev-dependency only: it must never be linked into a binary that ships.
+
+#![expect(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail the test that called them, loudly and with a message"
+)]
+
+mod app;
+mod callers;
+mod database;
+
+pub use app::{TestApp, TestResponse};
+pub use callers::CallerRequest;
+pub use database::TestDb;

@@ -1,0 +1,20 @@
+//! The schema's history: every change to the database is a migration here, with a working `down`.
+//!
+//! This crate must never import entity code or any other crate of the workspace: a migration records
+//! what the schema *was* at one point in time, so it cannot follow today's entities. It runs on SQLite
+//! and PostgreSQL alike.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_organizations;
+
+/// All migrations, oldest first.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_organizations::Migration)]
+    }
+}
