@@ -170,6 +170,24 @@ impl ApiError {
         error
     }
 
+    /// 502 from an edge: the api could not be reached or answered nonsense.
+    pub fn bad_gateway() -> Self {
+        Self::new(
+            StatusCode::BAD_GATEWAY,
+            "BAD_GATEWAY",
+            "The api is unreachable",
+        )
+    }
+
+    /// 504 from an edge: the api did not answer in time.
+    pub fn gateway_timeout() -> Self {
+        Self::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "GATEWAY_TIMEOUT",
+            "The api did not answer in time",
+        )
+    }
+
     /// 500: a bug or an unexpected failure. Logged with its chain, answered opaquely.
     pub fn internal(source: impl Into<Box<dyn StdError + Send + Sync>>) -> Self {
         let mut error = Self::new(

@@ -137,7 +137,12 @@ mod tests {
         let (status, body) = call(post_json("{\"name\": \"x\"}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(body["code"], "VALIDATION_ERROR");
-        assert!(body["details"]["fields"][0]["message"].as_str().unwrap().contains("email"));
+        assert!(
+            body["details"]["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("email")
+        );
     }
 
     #[actix_web::test]
@@ -147,7 +152,9 @@ mod tests {
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(body["code"], "PAYLOAD_TOO_LARGE");
 
-        let raw = test::TestRequest::post().uri("/raw").set_payload("x".repeat(200));
+        let raw = test::TestRequest::post()
+            .uri("/raw")
+            .set_payload("x".repeat(200));
         let (status, body) = call(raw).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(body["code"], "PAYLOAD_TOO_LARGE");

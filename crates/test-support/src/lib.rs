@@ -14,7 +14,11 @@
 mod app;
 mod callers;
 mod database;
+mod edge;
+mod upstream;
 
 pub use app::{TestApp, TestResponse};
 pub use callers::CallerRequest;
 pub use database::TestDb;
+pub use edge::{spawn_edge, unreachable_url};
+pub use upstream::EchoUpstream;

@@ -11,10 +11,20 @@ async fn migrations_go_up_down_and_up_again() {
     assert_eq!(applied, Migrator::migrations().len());
 
     Migrator::down(conn, None).await.unwrap();
-    assert!(Migrator::get_applied_migrations(conn).await.unwrap().is_empty());
+    assert!(
+        Migrator::get_applied_migrations(conn)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     Migrator::up(conn, None).await.unwrap();
-    assert!(Migrator::get_pending_migrations(conn).await.unwrap().is_empty());
+    assert!(
+        Migrator::get_pending_migrations(conn)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]

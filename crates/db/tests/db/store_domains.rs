@@ -21,16 +21,28 @@ async fn a_hostname_belongs_to_at_most_one_org() {
     let conn = &test_db.db.conn;
     let (acme, globex) = (org(&test_db, "acme").await, org(&test_db, "globex").await);
     let now = chrono::Utc::now();
-    store_domains::register(conn, acme, &host("shop.acme.test"), now).await.unwrap();
+    store_domains::register(conn, acme, &host("shop.acme.test"), now)
+        .await
+        .unwrap();
 
     let taken = store_domains::register(conn, globex, &host("SHOP.acme.test:443"), now).await;
-    assert!(matches!(taken, Err(DbError::Conflict("hostname"))), "{taken:?}");
+    assert!(
+        matches!(taken, Err(DbError::Conflict("hostname"))),
+        "{taken:?}"
+    );
     let again = store_domains::register(conn, acme, &host("shop.acme.test"), now).await;
     assert!(matches!(again, Err(DbError::Conflict(_))), "{again:?}");
 
-    let owner = store_domains::organization_for_host(conn, &host("Shop.Acme.Test.")).await.unwrap();
+    let owner = store_domains::organization_for_host(conn, &host("Shop.Acme.Test."))
+        .await
+        .unwrap();
     assert_eq!(owner, Some(acme));
-    assert_eq!(store_domains::organization_for_host(conn, &host("nobody.test")).await.unwrap(), None);
+    assert_eq!(
+        store_domains::organization_for_host(conn, &host("nobody.test"))
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 #[tokio::test]
@@ -39,19 +51,42 @@ async fn an_org_lists_and_removes_only_its_own_hostnames() {
     let conn = &test_db.db.conn;
     let (acme, globex) = (org(&test_db, "acme").await, org(&test_db, "globex").await);
     let now = chrono::Utc::now();
-    store_domains::register(conn, acme, &host("shop.acme.test"), now).await.unwrap();
-    store_domains::register(conn, acme, &host("www.acme.test"), now).await.unwrap();
-    store_domains::register(conn, globex, &host("globex.test"), now).await.unwrap();
+    store_domains::register(conn, acme, &host("shop.acme.test"), now)
+        .await
+        .unwrap();
+    store_domains::register(conn, acme, &host("www.acme.test"), now)
+        .await
+        .unwrap();
+    store_domains::register(conn, globex, &host("globex.test"), now)
+        .await
+        .unwrap();
 
-    let listed: Vec<String> = store_domains::list(conn, acme).await.unwrap().into_iter().map(|d| d.hostname).collect();
+    let listed: Vec<String> = store_domains::list(conn, acme)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.hostname)
+        .collect();
     assert_eq!(listed, ["shop.acme.test", "www.acme.test"]);
 
     let foreign = store_domains::remove(conn, globex, &host("shop.acme.test")).await;
     assert!(matches!(foreign, Err(DbError::NotFound)), "{foreign:?}");
-    assert_eq!(store_domains::organization_for_host(conn, &host("shop.acme.test")).await.unwrap(), Some(acme));
+    assert_eq!(
+        store_domains::organization_for_host(conn, &host("shop.acme.test"))
+            .await
+            .unwrap(),
+        Some(acme)
+    );
 
-    store_domains::remove(conn, acme, &host("shop.acme.test")).await.unwrap();
-    assert_eq!(store_domains::organization_for_host(conn, &host("shop.acme.test")).await.unwrap(), None);
+    store_domains::remove(conn, acme, &host("shop.acme.test"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store_domains::organization_for_host(conn, &host("shop.acme.test"))
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 #[tokio::test]
