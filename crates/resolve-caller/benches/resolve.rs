@@ -2,6 +2,11 @@
 //! classifying credentials, ranking, normalising the host and building the `ApiCaller`.
 //! `cargo bench -p resolve-caller`; figures in docs/PERFORMANCE.md.
 
+#![expect(
+    clippy::panic,
+    reason = "a benchmark that cannot start its runtime has nothing to measure"
+)]
+
 use std::collections::{BTreeSet, HashMap};
 use std::hint::black_box;
 use std::sync::Arc;

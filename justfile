@@ -1,0 +1,51 @@
+# The everyday recipes. `just` lists them; `just ci` runs what CI runs.
+
+# List the recipes.
+default:
+    @just --list
+
+# Run the api on http://127.0.0.1:3005 over the embedded SQLite file in ./data.
+run:
+    cargo run --release -p api
+
+# Run the dashboard edge on :3000 (forwards to the api on :3005).
+dashboard:
+    cargo run --release -p dashboard-proxy
+
+# Run the storefront edge on :3001 (forwards to the api on :3005).
+storefront:
+    cargo run --release -p storefront-proxy
+
+# Every test, on SQLite.
+test:
+    cargo test --workspace
+
+# Every test on PostgreSQL (a fresh database per test on the server at `url`).
+test-pg url="postgres://postgres@127.0.0.1:5432/commerce_test":
+    psql "{{url}}" -c 'select 1' >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres "$(basename '{{url}}')"
+    TEST_DATABASE_URL="{{url}}" cargo test --workspace
+
+# Format and lint as CI does.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Format the code.
+fmt:
+    cargo fmt --all
+
+# Regenerate openapi/openapi.json from the code.
+openapi:
+    UPDATE_OPENAPI=1 cargo test -p api --test api openapi
+
+# Criterion benchmarks (figures go in docs/PERFORMANCE.md).
+bench:
+    cargo bench -p resolve-caller
+
+# Apply, roll back or show migrations on DATABASE_URL (e.g. `just migrate status`).
+migrate *args:
+    cargo run -p migrations -- {{args}}
+
+# Everything CI runs.
+ci:
+    bash .ci/run
