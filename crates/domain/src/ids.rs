@@ -67,6 +67,14 @@ uuid_id!(
     /// A user account (merchant staff or shopper).
     UserId
 );
+uuid_id!(
+    /// A signed-in session of one user.
+    SessionId
+);
+uuid_id!(
+    /// An organization's API key.
+    ApiKeyId
+);
 
 #[cfg(test)]
 mod tests {

@@ -207,6 +207,44 @@ impl CallerResolver {
         ))
     }
 
+    /// The signed-in user behind a session credential, for user-level endpoints (`/api/auth/*`)
+    /// that need no tenant: a bearer session token, else the cookie. An agent token is not a user's
+    /// session, and a request without a session credential is 401.
+    pub async fn resolve_session(
+        &self,
+        raw: &RawCredentials<'_>,
+    ) -> Result<VerifiedSession, ResolveError> {
+        match raw.authorization.as_deref().map(classify_authorization) {
+            Some(Ok(Bearer::SessionToken(token))) => self
+                .sessions
+                .verify_session_token(token)
+                .await
+                .map_err(|e| ResolveError::from_verifier(Credential::SessionToken, e)),
+            Some(Ok(Bearer::AgentJwt(_)) | Err(BadBearer::Jwt(_))) => Err(ResolveError::refused(
+                Credential::BearerToken,
+                "not_a_session",
+                "this endpoint needs a signed-in user's session, not an agent token",
+            )),
+            Some(Err(BadBearer::Opaque(why))) => Err(ResolveError::refused(
+                Credential::BearerToken,
+                "malformed",
+                why,
+            )),
+            None => match raw.session_cookie() {
+                Some(cookie) => self
+                    .sessions
+                    .verify_session_cookie(&cookie)
+                    .await
+                    .map_err(|e| ResolveError::from_verifier(Credential::SessionCookie, e)),
+                None => Err(ResolveError::refused(
+                    Credential::None,
+                    "missing_session",
+                    "sign in first: this endpoint needs a session cookie or session token",
+                )),
+            },
+        }
+    }
+
     async fn agent(&self, token: &str) -> Result<ApiCaller, ResolveError> {
         let agent = self
             .agents

@@ -529,3 +529,69 @@ async fn agents_carry_their_granted_capabilities() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn user_endpoints_take_a_session_and_nothing_else() {
+    let (world, fake) = world();
+    let fake = Arc::new(fake);
+    let resolver = CallerResolver::new(fake.clone(), fake.clone(), fake.clone(), fake);
+    let by_cookie = resolver
+        .resolve_session(&Request::on("unknown.example").cookie(SESSION_SHOPPER).raw())
+        .await
+        .unwrap();
+    assert_eq!(
+        (by_cookie.user_id, by_cookie.active_org),
+        (world.user, None)
+    );
+    let by_bearer = resolver
+        .resolve_session(
+            &Request::on(HOST_A)
+                .bearer(SESSION_ADMIN_B)
+                .cookie(SESSION_ADMIN_A)
+                .raw(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_bearer.active_org, Some(world.org_b));
+
+    for (name, request, code, failure) in [
+        (
+            "nothing",
+            Request::on(HOST_A),
+            "UNAUTHORIZED",
+            "missing_session",
+        ),
+        (
+            "a key is no session",
+            Request::on(HOST_A).key(KEY_ADMIN_A),
+            "UNAUTHORIZED",
+            "missing_session",
+        ),
+        (
+            "an agent is no session",
+            Request::on(HOST_A).bearer(&jwt("agent+jwt", "good")),
+            "INVALID_TOKEN",
+            "not_a_session",
+        ),
+        (
+            "an expired cookie",
+            Request::on(HOST_A).cookie(SESSION_EXPIRED),
+            "INVALID_SESSION",
+            "expired",
+        ),
+        (
+            "a malformed bearer",
+            Request::on(HOST_A).bearer("x"),
+            "INVALID_TOKEN",
+            "malformed",
+        ),
+    ] {
+        match resolver.resolve_session(&request.raw()).await {
+            Err(ResolveError::Unauthenticated(failure_seen)) => {
+                assert_eq!(failure_seen.credential.error_code(), code, "{name}");
+                assert_eq!(failure_seen.failure, failure, "{name}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! Sign-up, sign-in, sign-out and the current session.
+
+use db::TransactionTrait as _;
+use db::repo::sessions::{self, NewSession, Session};
+use db::repo::users::{self, NewUser, User};
+use domain::{OrgId, PlatformRole, SessionId, UserId};
+use serde_json::json;
+
+use crate::audit::{Actor, AuditAction};
+use crate::{Identity, IdentityError, password};
+
+const MAX_EMAIL_LEN: usize = 320;
+const MAX_NAME_CHARS: usize = 200;
+
+/// `POST /api/auth/sign-up/email`.
+#[derive(Clone, Debug)]
+pub struct SignUp {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+}
+
+/// `POST /api/auth/sign-in/email`.
+#[derive(Clone, Debug)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+/// A new session: the token goes into the cookie (signed) or, for the CLI, a bearer header.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub user: User,
+    pub session: Session,
+    pub token: String,
+}
+
+/// `GET /api/auth/get-session`.
+#[derive(Clone, Debug)]
+pub struct SessionInfo {
+    pub user: User,
+    pub session: Session,
+}
+
+/// Trimmed, lower-cased, and shaped like an address.
+fn normalise_email(raw: &str) -> Result<String, IdentityError> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= MAX_EMAIL_LEN
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    if valid {
+        Ok(email)
+    } else {
+        Err(IdentityError::invalid("email", "must be an email address"))
+    }
+}
+
+fn check_name(raw: &str) -> Result<String, IdentityError> {
+    let name = raw.trim();
+    let chars = name.chars().count();
+    if chars == 0 || chars > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(IdentityError::invalid(
+            "name",
+            format!("must be 1 to {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+impl Identity {
+    fn is_configured_platform_admin(&self, email: &str) -> bool {
+        self.config()
+            .platform_admin_emails
+            .iter()
+            .any(|admin| admin == email)
+    }
+
+    /// Creates the user and their first session; audited as `user_signup`.
+    pub async fn sign_up(
+        &self,
+        input: SignUp,
+        actor: &Actor,
+        user_agent: Option<&str>,
+    ) -> Result<SignedIn, IdentityError> {
+        let email = normalise_email(&input.email);
+        let name = check_name(&input.name);
+        let password = password::check_new(&input.password);
+        let errors: Vec<_> = [
+            email.as_ref().err(),
+            name.as_ref().err(),
+            password.as_ref().err(),
+        ]
+        .into_iter()
+        .flatten()
+        .flat_map(|error| match error {
+            IdentityError::Invalid(fields) => fields.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
+        let (Ok(email), Ok(name), Ok(())) = (email, name, password) else {
+            return Err(IdentityError::Invalid(errors));
+        };
+
+        let password_hash = password::hash(input.password).await?;
+        let role = if self.is_configured_platform_admin(&email) {
+            PlatformRole::PlatformAdmin
+        } else {
+            PlatformRole::OrgMember
+        };
+        let txn = self.db().begin().await.map_err(db::DbError::from)?;
+        let user = users::create(
+            &txn,
+            NewUser {
+                email: &email,
+                name: &name,
+                password_hash: &password_hash,
+                role,
+            },
+            self.now(),
+        )
+        .await
+        .map_err(|error| match error {
+            db::DbError::Conflict(_) => {
+                IdentityError::conflict("EMAIL_TAKEN", "an account with this email already exists")
+            }
+            other => other.into(),
+        })?;
+        let actor = Actor {
+            user_id: Some(user.id),
+            ..actor.clone()
+        };
+        self.record(
+            &txn,
+            None,
+            &actor,
+            AuditAction::UserSignup,
+            Some(user.id.to_string()),
+            json!({ "email": email }),
+        )
+        .await?;
+        let signed_in = self
+            .open_session(&txn, user, actor.ip_address.as_deref(), user_agent)
+            .await?;
+        txn.commit().await.map_err(db::DbError::from)?;
+        Ok(signed_in)
+    }
+
+    /// Checks the password and opens a new session (a new id every time: no fixation). An unknown
+    /// email and a wrong password answer the same, after the same work.
+    pub async fn sign_in(
+        &self,
+        input: SignIn,
+        actor: &Actor,
+        user_agent: Option<&str>,
+    ) -> Result<SignedIn, IdentityError> {
+        let email = input.email.trim().to_lowercase();
+        let too_long = input
+            .password
+            .chars()
+            .take(password::MAX_PASSWORD_CHARS + 1)
+            .count()
+            > password::MAX_PASSWORD_CHARS;
+        let user = if too_long {
+            None
+        } else {
+            users::find_by_email(self.db(), &email).await?
+        };
+        let matches = match &user {
+            Some(user) => password::verify(input.password, user.password_hash.clone()).await?,
+            None if too_long => false,
+            None => {
+                password::verify(input.password, self.dummy_hash().to_owned()).await?;
+                false
+            }
+        };
+        let Some(mut user) = user.filter(|_| matches) else {
+            self.record(
+                self.db(),
+                None,
+                actor,
+                AuditAction::SignInFailed,
+                None,
+                json!({ "email": email }),
+            )
+            .await?;
+            return Err(IdentityError::InvalidCredentials);
+        };
+
+        if user.role != PlatformRole::PlatformAdmin && self.is_configured_platform_admin(&email) {
+            users::set_role(self.db(), user.id, PlatformRole::PlatformAdmin, self.now()).await?;
+            user.role = PlatformRole::PlatformAdmin;
+        }
+        let actor = Actor {
+            user_id: Some(user.id),
+            ..actor.clone()
+        };
+        self.record(
+            self.db(),
+            None,
+            &actor,
+            AuditAction::SignIn,
+            Some(user.id.to_string()),
+            json!({}),
+        )
+        .await?;
+        self.open_session(self.db(), user, actor.ip_address.as_deref(), user_agent)
+            .await
+    }
+
+    async fn open_session(
+        &self,
+        db: &impl db::ConnectionTrait,
+        user: User,
+        ip_address: Option<&str>,
+        user_agent: Option<&str>,
+    ) -> Result<SignedIn, IdentityError> {
+        let issued = self.keys().issue();
+        let now = self.now();
+        let session = sessions::create(
+            db,
+            NewSession {
+                token_hash: &issued.token_hash,
+                user_id: user.id,
+                active_org: None,
+                expires_at: now + self.config().session_lifetime,
+                ip_address,
+                user_agent,
+            },
+            now,
+        )
+        .await?;
+        Ok(SignedIn {
+            user,
+            session,
+            token: issued.token,
+        })
+    }
+
+    /// Ends the session server-side; its cookie or token is refused from the next request on.
+    pub async fn sign_out(&self, session: SessionId, actor: &Actor) -> Result<(), IdentityError> {
+        sessions::delete(self.db(), session).await?;
+        self.caches().forget_session(session);
+        self.record(
+            self.db(),
+            None,
+            actor,
+            AuditAction::SignOut,
+            Some(session.to_string()),
+            json!({}),
+        )
+        .await
+    }
+
+    /// The session and its user, read fresh (for `get-session`); `None` once it has ended.
+    pub async fn session_info(
+        &self,
+        session: SessionId,
+        user: UserId,
+        active_org: Option<OrgId>,
+    ) -> Result<SessionInfo, IdentityError> {
+        let user = users::get(self.db(), user)
+            .await
+            .map_err(IdentityError::not_found_as("session"))?;
+        let token_session = sessions::get(self.db(), session)
+            .await
+            .map_err(IdentityError::not_found_as("session"))?;
+        Ok(SessionInfo {
+            user,
+            session: Session {
+                // What the resolver saw: only an organization the user still belongs to.
+                active_org,
+                ..token_session
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            normalise_email("  Ada@Example.COM ").unwrap(),
+            "ada@example.com"
+        );
+        for bad in [
+            "",
+            "ada",
+            "@example.com",
+            "ada@",
+            "ada@example",
+            "ada @example.com",
+            "ada@.com",
+        ] {
+            assert!(normalise_email(bad).is_err(), "{bad:?}");
+        }
+        assert!(normalise_email(&format!("{}@example.com", "a".repeat(400))).is_err());
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(check_name("  Ada Lovelace ").unwrap(), "Ada Lovelace");
+        assert!(check_name("   ").is_err());
+        assert!(check_name(&"x".repeat(201)).is_err());
+    }
+}

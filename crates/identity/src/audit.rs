@@ -1,0 +1,141 @@
+//! Who did what: every security-relevant change is appended to the audit log.
+
+use db::repo::audit::{self, AuditEvent};
+use domain::{OrgId, UserId};
+use serde_json::Value;
+
+use crate::{Identity, IdentityError};
+
+/// Who acts, as the audit log records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<UserId>,
+    /// `session`, `api_key`, `agent`, `host`, `system` or `anonymous`.
+    pub kind: &'static str,
+    /// The session, key or agent id.
+    pub principal_id: Option<String>,
+    pub ip_address: Option<String>,
+}
+
+impl Actor {
+    /// Someone not signed in (sign-up, a failed sign-in).
+    #[must_use]
+    pub const fn anonymous(ip_address: Option<String>) -> Self {
+        Self {
+            user_id: None,
+            kind: "anonymous",
+            principal_id: None,
+            ip_address,
+        }
+    }
+
+    /// An operator at the command line.
+    #[must_use]
+    pub const fn system() -> Self {
+        Self {
+            user_id: None,
+            kind: "system",
+            principal_id: None,
+            ip_address: None,
+        }
+    }
+}
+
+/// The events we record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditAction {
+    UserSignup,
+    SignIn,
+    SignInFailed,
+    SignOut,
+    OrganizationCreated,
+    MemberAdded,
+    MemberRemoved,
+    MemberRoleChanged,
+    PlatformRoleChanged,
+    SessionsRevoked,
+    ApiKeyCreated,
+    ApiKeyRevoked,
+    StoreDomainAdded,
+    StoreDomainRemoved,
+}
+
+impl AuditAction {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::UserSignup => "user_signup",
+            Self::SignIn => "sign_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::SignOut => "sign_out",
+            Self::OrganizationCreated => "organization_created",
+            Self::MemberAdded => "member_added",
+            Self::MemberRemoved => "member_removed",
+            Self::MemberRoleChanged => "member_role_changed",
+            Self::PlatformRoleChanged => "platform_role_changed",
+            Self::SessionsRevoked => "sessions_revoked",
+            Self::ApiKeyCreated => "api_key_created",
+            Self::ApiKeyRevoked => "api_key_revoked",
+            Self::StoreDomainAdded => "store_domain_added",
+            Self::StoreDomainRemoved => "store_domain_removed",
+        }
+    }
+}
+
+impl Identity {
+    /// Appends one event on `db` (the pool, or the transaction of the change it records).
+    pub(crate) async fn record(
+        &self,
+        db: &impl db::ConnectionTrait,
+        org: Option<OrgId>,
+        actor: &Actor,
+        action: AuditAction,
+        subject: Option<String>,
+        details: Value,
+    ) -> Result<(), IdentityError> {
+        audit::append(
+            db,
+            AuditEvent {
+                id: uuid::Uuid::now_v7(),
+                org_id: org,
+                actor_user_id: actor.user_id,
+                actor_kind: actor.kind.to_owned(),
+                principal_id: actor.principal_id.clone(),
+                action: action.as_str().to_owned(),
+                subject,
+                details: details.to_string(),
+                ip_address: actor.ip_address.clone(),
+                created_at: self.now(),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Records an event of an organization that the api itself carried out (a storefront domain
+    /// added…), outside any identity operation.
+    pub async fn audit(
+        &self,
+        org: OrgId,
+        actor: &Actor,
+        action: AuditAction,
+        subject: Option<String>,
+        details: Value,
+    ) -> Result<(), IdentityError> {
+        self.record(self.db(), Some(org), actor, action, subject, details)
+            .await
+    }
+
+    /// The organization's events, newest first.
+    pub async fn audit_events(
+        &self,
+        org: OrgId,
+        user: UserId,
+        before: Option<uuid::Uuid>,
+        limit: u64,
+    ) -> Result<Vec<AuditEvent>, IdentityError> {
+        self.require(org, user, crate::permissions::Permission::AuditLogRead)
+            .await?;
+        Ok(audit::list(self.db(), org, before, limit).await?)
+    }
+}

@@ -1,0 +1,66 @@
+//! Caches in front of the credential lookups, so a warm request does not touch the database.
+//!
+//! A change made on this instance (sign-out, revocation, membership change) invalidates the entries
+//! it affects at once; another instance sees it when its entry expires, within [`CACHE_TTL`].
+
+use std::time::Duration;
+
+use db::repo::api_keys::ApiKey;
+use domain::{SessionId, UserId};
+use moka::future::Cache;
+use resolve_caller::VerifiedSession;
+
+/// How long another instance may keep answering from a cached session or key after a change.
+pub const CACHE_TTL: Duration = Duration::from_secs(10);
+const CAPACITY: u64 = 100_000;
+
+/// A verified session, as cached by its token hash.
+#[derive(Clone, Debug)]
+pub(crate) struct CachedSession {
+    pub session_id: SessionId,
+    pub user_id: UserId,
+    pub verified: VerifiedSession,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Caches {
+    pub sessions: Cache<String, CachedSession>,
+    pub api_keys: Cache<String, ApiKey>,
+}
+
+impl Caches {
+    pub fn new() -> Self {
+        Self {
+            sessions: Cache::builder()
+                .max_capacity(CAPACITY)
+                .time_to_live(CACHE_TTL)
+                .support_invalidation_closures()
+                .build(),
+            api_keys: Cache::builder()
+                .max_capacity(CAPACITY)
+                .time_to_live(CACHE_TTL)
+                .support_invalidation_closures()
+                .build(),
+        }
+    }
+
+    pub fn forget_session(&self, session: SessionId) {
+        // Only fails when closures are not supported, which `new` turns on.
+        let _ = self
+            .sessions
+            .invalidate_entries_if(move |_, cached| cached.session_id == session);
+    }
+
+    pub fn forget_user_sessions(&self, user: UserId) {
+        let _ = self
+            .sessions
+            .invalidate_entries_if(move |_, cached| cached.user_id == user);
+    }
+
+    pub fn forget_api_key(&self, key: domain::ApiKeyId) {
+        let _ = self
+            .api_keys
+            .invalidate_entries_if(move |_, cached| cached.id == key);
+    }
+}

@@ -1,0 +1,29 @@
+//! Identity for the Commerce API: users and their passwords, sessions, organizations and members,
+//! API keys, the permission statement, and the audit log — and the session and API-key verifiers
+//! that `resolve-caller` asks (with caches that a change on this instance invalidates at once, and
+//! that other instances see within [`CACHE_TTL`]).
+//!
+//! This crate must never know about HTTP: it takes plain values and answers [`IdentityError`]s,
+//! which the api maps to responses. Secrets never leave it: it stores only hashes of passwords,
+//! session tokens and API keys.
+
+mod accounts;
+mod api_keys;
+mod audit;
+mod cache;
+mod error;
+mod organizations;
+mod password;
+pub mod permissions;
+mod service;
+mod tokens;
+mod verifiers;
+
+pub use accounts::{SessionInfo, SignIn, SignUp, SignedIn};
+pub use api_keys::{CreatedApiKey, NewApiKeyRequest};
+pub use audit::{Actor, AuditAction};
+pub use cache::CACHE_TTL;
+pub use error::IdentityError;
+pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+pub use service::{Identity, IdentityConfig};
+pub use tokens::SessionKeys;

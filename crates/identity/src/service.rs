@@ -1,0 +1,130 @@
+//! The identity service: the database, the keys, the clock and the caches, shared by every request.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use db::DatabaseConnection;
+use db::repo::members;
+use domain::{Clock, OrgId, OrgRole, UserId};
+
+use crate::cache::Caches;
+use crate::permissions::Permission;
+use crate::{IdentityError, SessionKeys, password};
+
+/// Lifetimes and the platform's first administrators.
+#[derive(Clone, Debug)]
+pub struct IdentityConfig {
+    /// How long a session lives without use (30 days).
+    pub session_lifetime: Duration,
+    /// A session used after this long is slid forward (at most one write a day).
+    pub session_refresh_after: Duration,
+    /// Emails that become `platform_admin` when they sign up or sign in (`PLATFORM_ADMIN_EMAILS`).
+    pub platform_admin_emails: Vec<String>,
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        Self {
+            session_lifetime: Duration::days(30),
+            session_refresh_after: Duration::days(1),
+            platform_admin_emails: Vec::new(),
+        }
+    }
+}
+
+/// Cheap to clone; every clone shares the same caches.
+#[derive(Clone, Debug)]
+pub struct Identity {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    db: DatabaseConnection,
+    keys: SessionKeys,
+    clock: Arc<dyn Clock>,
+    config: IdentityConfig,
+    caches: Caches,
+    /// Verified against when an email is unknown, so that answer costs what a wrong password does.
+    dummy_hash: String,
+}
+
+impl Identity {
+    pub async fn new(
+        db: DatabaseConnection,
+        keys: SessionKeys,
+        clock: Arc<dyn Clock>,
+        mut config: IdentityConfig,
+    ) -> Result<Self, IdentityError> {
+        for email in &mut config.platform_admin_emails {
+            *email = email.trim().to_lowercase();
+        }
+        let dummy_hash = password::hash("not-a-password-anyone-has".to_owned()).await?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                db,
+                keys,
+                clock,
+                config,
+                caches: Caches::new(),
+                dummy_hash,
+            }),
+        })
+    }
+
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.inner.db
+    }
+
+    /// The keys cookies are signed with (the api sets and clears the cookie).
+    #[must_use]
+    pub fn keys(&self) -> &SessionKeys {
+        &self.inner.keys
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.inner.clock.now()
+    }
+
+    pub(crate) fn config(&self) -> &IdentityConfig {
+        &self.inner.config
+    }
+
+    pub(crate) fn caches(&self) -> &Caches {
+        &self.inner.caches
+    }
+
+    pub(crate) fn dummy_hash(&self) -> &str {
+        &self.inner.dummy_hash
+    }
+
+    /// The user's role in `org`, read fresh; not a member is `NotFound` (another tenant's
+    /// organization looks like none at all).
+    pub async fn role_in(&self, org: OrgId, user: UserId) -> Result<OrgRole, IdentityError> {
+        members::role_of(self.db(), org, user)
+            .await?
+            .ok_or(IdentityError::NotFound("organization"))
+    }
+
+    /// The user must hold `permission` in `org`; answers their role.
+    pub async fn require(
+        &self,
+        org: OrgId,
+        user: UserId,
+        permission: Permission,
+    ) -> Result<OrgRole, IdentityError> {
+        let role = self.role_in(org, user).await?;
+        if permission.allows(role) {
+            Ok(role)
+        } else {
+            Err(IdentityError::forbidden(
+                "insufficient_role",
+                format!(
+                    "your role `{role}` may not {} {}",
+                    permission.action(),
+                    permission.resource()
+                ),
+            ))
+        }
+    }
+}
