@@ -90,6 +90,12 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// The largest JSON body accepted by default, in bytes.
     pub json_body_limit: usize,
+    /// Users with these emails become platform administrators when they sign up or sign in.
+    pub platform_admin_emails: Vec<String>,
+    /// The dashboard is on another site than the api: session cookies become `SameSite=None`.
+    pub cookie_cross_site: bool,
+    /// Sign-in and sign-up attempts allowed per client address per minute (half that per account).
+    pub auth_rate_limit_per_minute: u32,
 }
 
 /// Why the configuration cannot be used; the message names the variable.
@@ -145,20 +151,26 @@ impl Settings {
             frontend_url: trim_slash(
                 var("FRONTEND_URL").unwrap_or_else(|| "http://localhost:3000".to_owned()),
             ),
-            cors_origins: var("CORS_ORIGIN")
-                .map(|list| {
-                    list.split(',')
-                        .map(|origin| trim_slash(origin.trim().to_owned()))
-                        .filter(|origin| !origin.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            cors_origins: list(var("CORS_ORIGIN"))
+                .into_iter()
+                .map(trim_slash)
+                .collect(),
             checkout_api_secret,
             trust_proxy: parse(&var, "TRUST_PROXY", false)?,
             agent_device_auth_page: var("AGENT_DEVICE_AUTH_PAGE")
                 .unwrap_or_else(|| "/device/capabilities".to_owned()),
             log_format: parse(&var, "LOG_FORMAT", LogFormat::Text)?,
             json_body_limit: parse(&var, "JSON_BODY_LIMIT", 64 * 1024)?,
+            platform_admin_emails: list(var("PLATFORM_ADMIN_EMAILS")),
+            cookie_cross_site: parse(&var, "SESSION_COOKIE_CROSS_SITE", false)?,
+            auth_rate_limit_per_minute: match parse(&var, "AUTH_RATE_LIMIT_PER_MINUTE", 30)? {
+                0 => {
+                    return Err(ConfigError(
+                        "AUTH_RATE_LIMIT_PER_MINUTE must be at least 1".to_owned(),
+                    ));
+                }
+                n => n,
+            },
             host,
             port,
         })
@@ -168,6 +180,40 @@ impl Settings {
     pub fn from_process_env() -> Result<Self, ConfigError> {
         Self::from_env(|name| std::env::var(name).ok())
     }
+
+    /// Origins whose cookie-authenticated requests are trusted: the dashboard, `CORS_ORIGIN`, and the
+    /// api itself.
+    #[must_use]
+    pub fn trusted_origins(&self) -> Vec<String> {
+        let mut origins = vec![self.frontend_url.clone(), self.api_public_url.clone()];
+        origins.extend(self.cors_origins.iter().cloned());
+        origins.dedup();
+        origins
+    }
+
+    /// Cookies are `Secure` except when the api is served over plain http on this machine (local
+    /// development), where browsers would drop them.
+    #[must_use]
+    pub fn cookie_secure(&self) -> bool {
+        let local_http = ["http://localhost", "http://127.0.0.1", "http://[::1]"]
+            .iter()
+            .any(|local| {
+                self.api_public_url == *local
+                    || self.api_public_url.starts_with(&format!("{local}:"))
+            });
+        self.cookie_cross_site || !local_http
+    }
+}
+
+fn list(value: Option<String>) -> Vec<String> {
+    value
+        .map(|list| {
+            list.split(',')
+                .map(|item| item.trim().to_owned())
+                .filter(|item| !item.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn parse<T: FromStr>(
@@ -258,6 +304,32 @@ mod tests {
     fn secrets_never_print() {
         let s = settings(&[("AUTH_SECRET", &"x".repeat(40))]).unwrap();
         assert!(!format!("{s:?}").contains("xxxx"));
+    }
+
+    #[test]
+    fn cookies_are_secure_except_on_local_plain_http() {
+        assert!(!settings(&[]).unwrap().cookie_secure());
+        assert!(
+            settings(&[("API_PUBLIC_URL", "https://api.example.com")])
+                .unwrap()
+                .cookie_secure()
+        );
+        assert!(
+            settings(&[("API_PUBLIC_URL", "http://localhost.evil.com")])
+                .unwrap()
+                .cookie_secure()
+        );
+        assert!(
+            settings(&[("SESSION_COOKIE_CROSS_SITE", "true")])
+                .unwrap()
+                .cookie_secure()
+        );
+    }
+
+    #[test]
+    fn platform_admins_come_from_a_list() {
+        let s = settings(&[("PLATFORM_ADMIN_EMAILS", "a@x.test, B@x.test,,")]).unwrap();
+        assert_eq!(s.platform_admin_emails, ["a@x.test", "B@x.test"]);
     }
 
     #[test]

@@ -5,12 +5,19 @@
 //! function with the caller's organization, map the result. This crate must never build SQL or read
 //! the environment outside [`config`].
 
+mod authorize;
 pub mod config;
+mod cookies;
+mod errors;
+mod extract;
 pub mod openapi;
+mod origin;
+mod rate_limit;
 mod routes;
 mod startup;
-mod state;
+pub mod state;
 mod verifiers;
 
 pub use config::{Environment, LogFormat, Secret, Settings};
-pub use startup::{Application, init_tracing};
+pub use startup::{Application, app_state, init_tracing};
+pub use state::AppState;

@@ -17,6 +17,8 @@ enum Command {
     Serve,
     /// Print the OpenAPI document.
     Openapi,
+    /// Make the (signed-up) user with this email a platform administrator.
+    PromoteAdmin { email: String },
 }
 
 #[tokio::main]
@@ -26,6 +28,19 @@ async fn main() -> anyhow::Result<()> {
         Command::Openapi => {
             let json = openapi::document_json()?;
             std::io::Write::write_all(&mut std::io::stdout(), json.as_bytes())?;
+            Ok(())
+        }
+        Command::PromoteAdmin { email } => {
+            let settings = Settings::from_process_env()?;
+            let db = db::connect(&settings.database_url, 1).await?;
+            db.migrate().await?;
+            let state =
+                api::app_state(settings, db, std::sync::Arc::new(domain::SystemClock)).await?;
+            let user = state.identity.promote_platform_admin(&email).await?;
+            std::io::Write::write_all(
+                &mut std::io::stdout(),
+                format!("{email} ({user}) is now a platform administrator\n").as_bytes(),
+            )?;
             Ok(())
         }
         Command::Serve => {

@@ -13,9 +13,17 @@ use api_http::{ApiError, AuthLinks};
 use db::Database;
 use resolve_caller::actix::CallerExtractor;
 
+use std::num::NonZeroU32;
+
+use actix_cors::Cors;
+use actix_web::http::header::{self, HeaderName};
+use domain::{Clock, SystemClock};
+use identity::{Identity, IdentityConfig, SessionKeys};
+
 use crate::config::LogFormat;
+use crate::rate_limit::RateLimits;
 use crate::state::AppState;
-use crate::{Settings, routes, verifiers};
+use crate::{Settings, origin, routes, verifiers};
 
 /// A built, bound, not yet running server.
 pub struct Application {
@@ -38,19 +46,21 @@ impl Application {
             .await
             .context("cannot connect to DATABASE_URL")?;
         db.migrate().await.context("cannot apply migrations")?;
-        Self::build_with(settings, db)
+        Self::build_with(settings, db, Arc::new(SystemClock)).await
     }
 
-    /// Binds `HOST:PORT` (port 0 picks a free one) over an already migrated database.
-    pub fn build_with(settings: Settings, db: Database) -> anyhow::Result<Self> {
+    /// Binds `HOST:PORT` (port 0 picks a free one) over an already migrated database, with the
+    /// clock that decides expiry (tests move it).
+    pub async fn build_with(
+        settings: Settings,
+        db: Database,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("cannot listen on {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
-        let state = AppState {
-            settings: Arc::new(settings),
-            db,
-        };
+        let state = app_state(settings, db, clock).await?;
         let mut server = HttpServer::new(move || app(state.clone())).listen(listener)?;
         if let Some(workers) = workers {
             server = server.workers(workers);
@@ -72,6 +82,29 @@ impl Application {
     }
 }
 
+/// The state every worker shares: settings, database, identity (with its caches), rate limits.
+pub async fn app_state(
+    settings: Settings,
+    db: Database,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<AppState> {
+    let keys = SessionKeys::new(settings.auth_secret.expose()).context("AUTH_SECRET")?;
+    let config = IdentityConfig {
+        platform_admin_emails: settings.platform_admin_emails.clone(),
+        ..IdentityConfig::default()
+    };
+    let identity = Identity::new(db.conn.clone(), keys, clock, config).await?;
+    let per_minute = NonZeroU32::new(settings.auth_rate_limit_per_minute)
+        .context("AUTH_RATE_LIMIT_PER_MINUTE must be at least 1")?;
+    Ok(AppState {
+        links: AuthLinks::under(&settings.frontend_url),
+        rate_limits: Arc::new(RateLimits::new(per_minute)),
+        settings: Arc::new(settings),
+        db,
+        identity,
+    })
+}
+
 /// The whole application: middleware, configuration of extractors, and every route.
 fn app(
     state: AppState,
@@ -85,10 +118,11 @@ fn app(
     >,
 > {
     let settings = Arc::clone(&state.settings);
-    let resolver = verifiers::caller_resolver(&state.db, settings.trust_proxy);
+    let resolver = verifiers::caller_resolver(&state.db, &state.identity, settings.trust_proxy);
+    let links = state.links.clone();
     App::new()
         .app_data(web::Data::new(state))
-        .app_data(web::Data::new(AuthLinks::under(&settings.frontend_url)))
+        .app_data(web::Data::new(links))
         .app_data(web::Data::new(CallerExtractor::new(
             resolver,
             api_http::resolve_error_handler,
@@ -99,9 +133,39 @@ fn app(
         .app_data(api_http::query_config())
         .configure(routes::configure)
         .default_service(web::to(route_not_found))
+        .wrap(from_fn(origin::require_trusted_origin))
+        .wrap(cors(&settings))
         .wrap(from_fn(api_http::envelope_for_bare_errors))
         .wrap(from_fn(api_http::catch_panics))
         .wrap(from_fn(api_http::request_id))
+}
+
+/// Credentialed CORS for the trusted origins only. Requests from other origins pass without CORS
+/// headers (a same-origin storefront sends an `Origin` too), so browsers keep their answers from
+/// foreign pages.
+fn cors(settings: &Settings) -> Cors {
+    let trusted = settings.trusted_origins();
+    Cors::default()
+        .allowed_origin_fn(move |origin, _| {
+            origin
+                .to_str()
+                .is_ok_and(|origin| trusted.iter().any(|t| t.eq_ignore_ascii_case(origin)))
+        })
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            HeaderName::from_static(resolve_caller::API_KEY_HEADER),
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static(api_http::REQUEST_ID_HEADER),
+        ])
+        .expose_headers([
+            HeaderName::from_static(api_http::REQUEST_ID_HEADER),
+            header::RETRY_AFTER,
+        ])
+        .supports_credentials()
+        .block_on_origin_mismatch(false)
+        .max_age(600)
 }
 
 async fn route_not_found() -> Result<HttpResponse, ApiError> {

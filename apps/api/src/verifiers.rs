@@ -1,58 +1,34 @@
 //! The verifiers the api resolves callers with.
 //!
-//! Storefront hosts resolve from the database. Agents, API keys and sessions are issued by the
-//! identity and agent modules; until a store of them exists, no such credential can be valid, so each
-//! one presented is refused as `unknown` — at its own rank, never falling back to the host.
+//! Storefront hosts resolve from the database; sessions and API keys through the identity service
+//! (with its caches). Agents are issued by the agent module; until it exists no agent token can be
+//! valid, so one presented is refused as `unknown` — at its own rank, never falling back.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use db::{Database, DbHostResolver};
-use resolve_caller::{
-    AgentTokenVerifier, ApiKeyVerifier, CallerResolver, Rejection, SessionVerifier, VerifiedAgent,
-    VerifiedApiKey, VerifiedSession, VerifyError,
-};
+use identity::Identity;
+use resolve_caller::{AgentTokenVerifier, CallerResolver, Rejection, VerifiedAgent, VerifyError};
 
-/// Refuses every credential of a kind that has not been issued by this deployment.
+/// Refuses every agent token: none has been issued by this deployment.
 #[derive(Clone, Copy, Debug)]
-struct NoneIssued;
-
-fn unknown(what: &str) -> VerifyError {
-    Rejection::new("unknown", format!("no such {what} has been issued")).into()
-}
+struct NoAgentsIssued;
 
 #[async_trait]
-impl AgentTokenVerifier for NoneIssued {
+impl AgentTokenVerifier for NoAgentsIssued {
     async fn verify_agent_token(&self, _token: &str) -> Result<VerifiedAgent, VerifyError> {
-        Err(unknown("agent"))
-    }
-}
-
-#[async_trait]
-impl ApiKeyVerifier for NoneIssued {
-    async fn verify_api_key(&self, _key: &str) -> Result<VerifiedApiKey, VerifyError> {
-        Err(unknown("API key"))
-    }
-}
-
-#[async_trait]
-impl SessionVerifier for NoneIssued {
-    async fn verify_session_cookie(&self, _cookie: &str) -> Result<VerifiedSession, VerifyError> {
-        Err(unknown("session"))
-    }
-
-    async fn verify_session_token(&self, _token: &str) -> Result<VerifiedSession, VerifyError> {
-        Err(unknown("session"))
+        Err(Rejection::new("unknown", "no such agent has been registered").into())
     }
 }
 
 /// The resolver for this deployment.
-pub fn caller_resolver(db: &Database, trust_proxy: bool) -> CallerResolver {
-    let none_issued = Arc::new(NoneIssued);
+pub fn caller_resolver(db: &Database, identity: &Identity, trust_proxy: bool) -> CallerResolver {
+    let identity = Arc::new(identity.clone());
     CallerResolver::new(
-        none_issued.clone(),
-        none_issued.clone(),
-        none_issued,
+        Arc::new(NoAgentsIssued),
+        identity.clone(),
+        identity,
         Arc::new(DbHostResolver::new(db.conn.clone())),
     )
     .trusting_proxy(trust_proxy)

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// A member's role in one organization. Owners can do everything, admins everything but manage
 /// owners, members run the store but manage neither people nor keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum OrgRole {
     Owner,
@@ -17,6 +18,7 @@ pub enum OrgRole {
 
 /// A user's role on the platform. `platform_admin` may change roles and revoke anyone's sessions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PlatformRole {
     PlatformAdmin,

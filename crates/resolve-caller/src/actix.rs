@@ -36,6 +36,19 @@ pub fn raw_credentials(req: &HttpRequest) -> RawCredentials<'_> {
     }
 }
 
+/// The client's address: the last `X-Forwarded-For` hop when the proxy in front is trusted (it
+/// appended what it saw), else the connection's peer.
+#[must_use]
+pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> Option<std::net::IpAddr> {
+    let forwarded = trust_proxy
+        .then(|| req.headers().get("x-forwarded-for"))
+        .flatten()
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.rsplit(',').next())
+        .and_then(|last| last.trim().parse().ok());
+    forwarded.or_else(|| req.peer_addr().map(|addr| addr.ip()))
+}
+
 fn header_text<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<std::borrow::Cow<'a, str>> {
     headers
         .get(name)

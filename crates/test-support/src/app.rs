@@ -1,22 +1,28 @@
 //! The api, started for one test on a loopback port over its own database.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderMap;
 use api::{Application, Settings};
 use db::repo::{organizations, store_domains};
-use domain::OrgId;
+use domain::{FixedClock, OrgId};
 use resolve_caller::Hostname;
 use serde_json::Value;
 
 use crate::TestDb;
 
-/// A running api and the database behind it.
+/// The dashboard's origin under the default settings (`FRONTEND_URL`): cookie-authenticated changes
+/// must come from it.
+pub const DASHBOARD_ORIGIN: &str = "http://localhost:3000";
+
+/// A running api, the database behind it, and the clock it decides expiry by.
 pub struct TestApp {
     pub address: String,
     pub port: u16,
-    pub database: TestDb,
+    pub database: Arc<TestDb>,
+    pub clock: FixedClock,
     pub client: awc::Client,
 }
 
@@ -37,16 +43,33 @@ impl TestApp {
 
     /// The api with settings adjusted by `configure` (the database and port are the test's own).
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
-        let database = TestDb::new().await;
+        let database = Arc::new(TestDb::new().await);
+        Self::start(database, FixedClock::at(chrono::Utc::now()), configure).await
+    }
+
+    /// A second instance over the same database and clock (another replica, or the same
+    /// deployment restarted with other settings).
+    pub async fn spawn_beside(&self, configure: impl FnOnce(&mut Settings)) -> Self {
+        Self::start(Arc::clone(&self.database), self.clock.clone(), configure).await
+    }
+
+    async fn start(
+        database: Arc<TestDb>,
+        clock: FixedClock,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Self {
         let mut settings = Settings::from_env(|name| match name {
             "PORT" => Some("0".to_owned()),
             "WORKERS" => Some("1".to_owned()),
+            // One secret for every instance of a test, as replicas of a deployment share theirs.
+            "AUTH_SECRET" => Some("test-secret-shared-by-every-instance-0123456789".to_owned()),
             _ => None,
         })
         .expect("default settings are valid");
         configure(&mut settings);
         settings.database_url.clone_from(&database.url);
-        let app = Application::build_with(settings, database.db.clone())
+        let app = Application::build_with(settings, database.db.clone(), Arc::new(clock.clone()))
+            .await
             .expect("the api binds a loopback port");
         let port = app.port();
         actix_web::rt::spawn(app.run_until_stopped());
@@ -54,6 +77,7 @@ impl TestApp {
             address: format!("http://127.0.0.1:{port}"),
             port,
             database,
+            clock,
             client: awc::Client::builder()
                 .timeout(Duration::from_secs(30))
                 .finish(),
@@ -102,6 +126,93 @@ impl TestApp {
     }
 }
 
+/// A user signed up through the api, with the value of their session cookie.
+#[derive(Clone, Debug)]
+pub struct TestUser {
+    pub email: String,
+    pub password: String,
+    pub user_id: String,
+    pub cookie: String,
+}
+
+impl TestApp {
+    /// `method path` with the user's session cookie, from the dashboard's origin.
+    #[must_use]
+    pub fn as_user(
+        &self,
+        method: actix_web::http::Method,
+        path: &str,
+        user: &TestUser,
+    ) -> awc::ClientRequest {
+        use crate::CallerRequest as _;
+        self.request(method, path)
+            .with_session_cookie(&user.cookie)
+            .insert_header(("origin", DASHBOARD_ORIGIN))
+    }
+
+    /// Signs a new user up (password `correct horse battery`) and answers them signed in.
+    pub async fn sign_up(&self, email: &str) -> TestUser {
+        let password = "correct horse battery";
+        let body = serde_json::json!({"email": email, "password": password, "name": "Test User"});
+        let response = TestResponse::send_json(self.post("/api/auth/sign-up/email"), &body).await;
+        assert_eq!(
+            response.status,
+            200,
+            "sign-up of {email}: {}",
+            response.json()
+        );
+        TestUser {
+            email: email.to_owned(),
+            password: password.to_owned(),
+            user_id: response.json()["user"]["id"]
+                .as_str()
+                .expect("a user id")
+                .to_owned(),
+            cookie: response
+                .session_cookie()
+                .expect("sign-up sets the session cookie"),
+        }
+    }
+
+    /// A merchant: a new user who created an organization (active in their session).
+    pub async fn merchant(&self, email: &str, slug: &str) -> (TestUser, OrgId) {
+        let user = self.sign_up(email).await;
+        let request = self.as_user(
+            actix_web::http::Method::POST,
+            "/api/auth/organization/create",
+            &user,
+        );
+        let response =
+            TestResponse::send_json(request, &serde_json::json!({"name": slug, "slug": slug}))
+                .await;
+        assert_eq!(
+            response.status,
+            200,
+            "organization {slug}: {}",
+            response.json()
+        );
+        let org = response.json()["id"]
+            .as_str()
+            .expect("an org id")
+            .parse()
+            .expect("a UUID");
+        (user, org)
+    }
+
+    /// An API key of the user's active organization with these scopes.
+    pub async fn api_key(&self, user: &TestUser, scopes: &[&str]) -> String {
+        let request = self.as_user(
+            actix_web::http::Method::POST,
+            "/api/auth/api-key/create",
+            user,
+        );
+        let body = serde_json::json!({"name": "test key", "scopes": scopes});
+        let response = TestResponse::send_json(request, &body).await;
+        assert_eq!(response.status, 200, "api key: {}", response.json());
+        response.json()["key"].as_str().expect("the key").to_owned()
+    }
+}
+
 /// A response read whole, for assertions.
 #[derive(Debug)]
 pub struct TestResponse {
@@ -129,6 +240,31 @@ impl TestResponse {
             headers: response.headers().clone(),
             body,
         }
+    }
+
+    /// Sends `body` as JSON.
+    pub async fn send_json(
+        request: awc::ClientRequest,
+        body: impl std::borrow::Borrow<Value>,
+    ) -> Self {
+        let request = request.insert_header(("content-type", "application/json"));
+        Self::send(request, Some(&body.borrow().to_string())).await
+    }
+
+    /// The value the response sets the session cookie to (empty when it clears it).
+    #[must_use]
+    pub fn session_cookie(&self) -> Option<String> {
+        self.set_cookie().map(|cookie| cookie.value().to_owned())
+    }
+
+    /// The session cookie the response sets, with its attributes.
+    #[must_use]
+    pub fn set_cookie(&self) -> Option<actix_web::cookie::Cookie<'static>> {
+        self.headers
+            .get_all(actix_web::http::header::SET_COOKIE)
+            .filter_map(|value| value.to_str().ok())
+            .filter_map(|value| actix_web::cookie::Cookie::parse(value.to_owned()).ok())
+            .find(|cookie| cookie.name() == resolve_caller::SESSION_COOKIE_NAME)
     }
 
     /// The body as JSON; panics with the body when it is not JSON.

@@ -17,7 +17,7 @@ mod database;
 mod edge;
 mod upstream;
 
-pub use app::{TestApp, TestResponse};
+pub use app::{DASHBOARD_ORIGIN, TestApp, TestResponse, TestUser};
 pub use callers::CallerRequest;
 pub use database::TestDb;
 pub use edge::{spawn_edge, unreachable_url};

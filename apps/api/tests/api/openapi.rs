@@ -52,7 +52,10 @@ async fn the_api_serves_the_same_document_and_a_docs_page() {
     assert_eq!(served.status, 200);
     let committed: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(committed_path()).unwrap()).unwrap();
-    assert_eq!(served.json(), committed);
+    assert!(
+        served.json() == committed,
+        "the served document differs from the committed one"
+    );
 
     let docs = TestResponse::send(app.get("/docs"), None).await;
     assert_eq!(docs.status, 200);

@@ -1,0 +1,35 @@
+//! How the domain crates' errors become HTTP answers.
+
+use api_http::{ApiError, FieldError};
+use db::DbError;
+use identity::IdentityError;
+
+/// An identity error as the envelope. Wrong credentials are a 401 with the sign-in links.
+pub fn identity(error: IdentityError, links: &api_http::AuthLinks) -> ApiError {
+    match error {
+        IdentityError::Invalid(fields) => ApiError::validation(
+            fields
+                .into_iter()
+                .map(|(field, message)| FieldError::new(field, message))
+                .collect(),
+        ),
+        IdentityError::InvalidCredentials => {
+            ApiError::unauthorized("INVALID_CREDENTIALS", "invalid email or password", links)
+        }
+        IdentityError::Forbidden { reason, message } => ApiError::forbidden(reason, message),
+        IdentityError::NotFound(what) => ApiError::not_found(what),
+        IdentityError::Conflict { code, message } => ApiError::conflict(code, message),
+        IdentityError::Store(error) => database(error),
+        error @ IdentityError::Hashing(_) => ApiError::internal(error),
+    }
+}
+
+/// A repository error as the envelope.
+pub fn database(error: DbError) -> ApiError {
+    match error {
+        DbError::NotFound => ApiError::not_found("resource"),
+        DbError::Conflict(what) => ApiError::conflict("CONFLICT", format!("{what} already exists")),
+        error @ DbError::Database(_) => ApiError::unavailable(error),
+        error @ DbError::Corrupt(_) => ApiError::internal(error),
+    }
+}

@@ -1,0 +1,74 @@
+//! Rate limits on sign-in and sign-up, per client address and per account (governor's GCRA).
+//!
+//! Per instance: with N instances a client can make N times the attempts, still bounded.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+
+use api_http::ApiError;
+use governor::clock::{Clock as _, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+/// Keys kept before old ones are pruned.
+const PRUNE_ABOVE: usize = 10_000;
+
+#[derive(Debug)]
+pub struct RateLimits {
+    by_ip: DefaultKeyedRateLimiter<IpAddr>,
+    by_account: DefaultKeyedRateLimiter<String>,
+}
+
+impl RateLimits {
+    /// `per_minute` attempts per address, half as many (at least one) per account.
+    #[must_use]
+    pub fn new(per_minute: NonZeroU32) -> Self {
+        let per_account = NonZeroU32::new(per_minute.get() / 2).unwrap_or(NonZeroU32::MIN);
+        Self {
+            by_ip: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            by_account: RateLimiter::keyed(Quota::per_minute(per_account)),
+        }
+    }
+
+    /// One sign-in or sign-up attempt from `ip` for `account` (a normalised email).
+    pub fn attempt(&self, ip: Option<IpAddr>, account: &str) -> Result<(), ApiError> {
+        if let Some(ip) = ip {
+            check(&self.by_ip, &ip)?;
+        }
+        check(&self.by_account, &account.trim().to_lowercase())
+    }
+}
+
+fn check<K: std::hash::Hash + Eq + Clone>(
+    limiter: &DefaultKeyedRateLimiter<K>,
+    key: &K,
+) -> Result<(), ApiError> {
+    if limiter.len() > PRUNE_ABOVE {
+        limiter.retain_recent();
+    }
+    limiter.check_key(key).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        ApiError::too_many_requests(wait.as_secs() + 1)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attempts_are_limited_per_address_and_per_account() {
+        let limits = RateLimits::new(NonZeroU32::new(4).unwrap());
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        assert!(limits.attempt(Some(ip), "a@x.test").is_ok());
+        assert!(limits.attempt(Some(ip), "A@x.test ").is_ok());
+        assert_eq!(
+            limits.attempt(Some(ip), "a@x.test").unwrap_err().code(),
+            "RATE_LIMITED"
+        );
+        assert!(limits.attempt(Some(ip), "b@x.test").is_ok());
+        assert_eq!(
+            limits.attempt(Some(ip), "c@x.test").unwrap_err().code(),
+            "RATE_LIMITED"
+        );
+    }
+}

@@ -1,0 +1,158 @@
+//! Storefront domains: the hostnames whose `Host` resolves to this organization.
+
+use actix_web::{HttpResponse, web};
+use api_http::{ApiError, FieldError};
+use api_types::ErrorBody;
+use api_types::store::{AddStoreDomainRequest, List, StoreDomainView};
+use db::repo::store_domains::{self, StoreDomain};
+use identity::AuditAction;
+use identity::permissions::Permission;
+use resolve_caller::{ApiCaller, Hostname, Scope};
+use serde_json::json;
+
+use crate::authorize::authorize;
+use crate::errors;
+use crate::extract::ClientInfo;
+use crate::state::AppState;
+
+fn view(domain: StoreDomain) -> StoreDomainView {
+    StoreDomainView {
+        hostname: domain.hostname,
+        created_at: domain.created_at,
+    }
+}
+
+fn hostname(raw: &str, field: &str) -> Result<Hostname, ApiError> {
+    Hostname::parse(raw)
+        .map_err(|e| ApiError::validation(vec![FieldError::new(field, e.to_string())]))
+}
+
+/// The organization's storefront hostnames. Scope `admin`.
+#[utoipa::path(
+    get, path = "/v1/admin/store/domains", operation_id = "adminListStoreDomains", tag = "store",
+    responses(
+        (status = 200, description = "Hostnames, oldest first", body = List<StoreDomainView>),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+) -> Result<web::Json<List<StoreDomainView>>, ApiError> {
+    authorize(
+        &state,
+        &caller,
+        Scope::Admin,
+        "adminListStoreDomains",
+        Permission::StoreDomainList,
+    )
+    .await?;
+    let domains = store_domains::list(&state.db.conn, caller.org_id())
+        .await
+        .map_err(errors::database)?;
+    Ok(web::Json(List {
+        data: domains.into_iter().map(view).collect(),
+    }))
+}
+
+/// Register a storefront hostname (normalised: lower case, no port, no trailing dot). A hostname
+/// belongs to at most one organization. Scope `admin`.
+#[utoipa::path(
+    post, path = "/v1/admin/store/domains", operation_id = "adminAddStoreDomain", tag = "store",
+    request_body = AddStoreDomainRequest,
+    responses(
+        (status = 201, description = "Registered", body = StoreDomainView),
+        (status = 400, description = "Not a hostname", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+        (status = 409, description = "HOSTNAME_TAKEN", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn add(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    body: web::Json<AddStoreDomainRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(
+        &state,
+        &caller,
+        Scope::Admin,
+        "adminAddStoreDomain",
+        Permission::StoreDomainCreate,
+    )
+    .await?;
+    let host = hostname(&body.hostname, "hostname")?;
+    let domain =
+        store_domains::register(&state.db.conn, caller.org_id(), &host, chrono::Utc::now())
+            .await
+            .map_err(|error| match error {
+                db::DbError::Conflict(_) => {
+                    ApiError::conflict("HOSTNAME_TAKEN", "this hostname is already registered")
+                }
+                other => errors::database(other),
+            })?;
+    state
+        .identity
+        .audit(
+            caller.org_id(),
+            &client.actor_for(&caller),
+            AuditAction::StoreDomainAdded,
+            Some(host.to_string()),
+            json!({}),
+        )
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(HttpResponse::Created().json(view(domain)))
+}
+
+/// Remove one of the organization's hostnames; it stops resolving at once on this instance.
+/// Scope `admin`.
+#[utoipa::path(
+    delete, path = "/v1/admin/store/domains/{hostname}", operation_id = "adminRemoveStoreDomain", tag = "store",
+    params(("hostname" = String, Path, description = "The hostname, in any case")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+        (status = 404, description = "Not a hostname of this organization", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn remove(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(
+        &state,
+        &caller,
+        Scope::Admin,
+        "adminRemoveStoreDomain",
+        Permission::StoreDomainDelete,
+    )
+    .await?;
+    let host = hostname(&path, "path.hostname")?;
+    store_domains::remove(&state.db.conn, caller.org_id(), &host)
+        .await
+        .map_err(|error| match error {
+            db::DbError::NotFound => ApiError::not_found("store domain"),
+            other => errors::database(other),
+        })?;
+    state
+        .identity
+        .audit(
+            caller.org_id(),
+            &client.actor_for(&caller),
+            AuditAction::StoreDomainRemoved,
+            Some(host.to_string()),
+            json!({}),
+        )
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(HttpResponse::NoContent().finish())
+}

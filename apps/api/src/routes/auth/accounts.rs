@@ -1,0 +1,209 @@
+//! Sign-up, sign-in, sign-out, the current session, and the permission statement.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use api_http::ApiError;
+use api_types::ErrorBody;
+use api_types::auth::{
+    SessionResponse, SessionView, SignInRequest, SignUpRequest, Success, UserView,
+};
+use identity::{SessionInfo, SignIn, SignUp, SignedIn};
+use resolve_caller::ResolveError;
+use resolve_caller::actix::raw_credentials;
+
+use crate::cookies;
+use crate::extract::{ClientInfo, SignedInUser};
+use crate::state::AppState;
+
+/// Create an account with an email and a password, and sign in.
+///
+/// No credential needed. Rate-limited per client address and per email. Sets the session cookie.
+#[utoipa::path(
+    post, path = "/api/auth/sign-up/email", operation_id = "signUpEmail", tag = "auth",
+    request_body = SignUpRequest,
+    responses(
+        (status = 200, description = "Signed up and signed in; the session cookie is set", body = SessionResponse),
+        (status = 400, description = "Invalid email, name or password", body = ErrorBody),
+        (status = 409, description = "EMAIL_TAKEN", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 429, description = "Too many attempts", body = ErrorBody),
+    ),
+)]
+pub async fn sign_up(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    body: web::Json<SignUpRequest>,
+) -> Result<HttpResponse, ApiError> {
+    state.rate_limits.attempt(client.ip, &body.email)?;
+    let SignUpRequest {
+        email,
+        password,
+        name,
+    } = body.into_inner();
+    let signed_in = state
+        .identity
+        .sign_up(
+            SignUp {
+                email,
+                password,
+                name,
+            },
+            &client.anonymous_actor(),
+            client.user_agent.as_deref(),
+        )
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(signed_in_response(&state, signed_in))
+}
+
+/// Sign in with an email and a password: a new session every time.
+///
+/// No credential needed. An unknown email and a wrong password get the same 401. Rate-limited per
+/// client address and per email. Sets the session cookie.
+#[utoipa::path(
+    post, path = "/api/auth/sign-in/email", operation_id = "signInEmail", tag = "auth",
+    request_body = SignInRequest,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = SessionResponse),
+        (status = 401, description = "INVALID_CREDENTIALS", body = ErrorBody),
+        (status = 429, description = "Too many attempts", body = ErrorBody),
+    ),
+)]
+pub async fn sign_in(
+    state: web::Data<AppState>,
+    client: ClientInfo,
+    body: web::Json<SignInRequest>,
+) -> Result<HttpResponse, ApiError> {
+    state.rate_limits.attempt(client.ip, &body.email)?;
+    let SignInRequest { email, password } = body.into_inner();
+    let signed_in = state
+        .identity
+        .sign_in(
+            SignIn { email, password },
+            &client.anonymous_actor(),
+            client.user_agent.as_deref(),
+        )
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(signed_in_response(&state, signed_in))
+}
+
+fn signed_in_response(state: &AppState, signed_in: SignedIn) -> HttpResponse {
+    let cookie_value = state.identity.keys().cookie_value(&signed_in.token);
+    let body = session_response(SessionInfo {
+        user: signed_in.user,
+        session: signed_in.session,
+    });
+    HttpResponse::Ok()
+        .cookie(cookies::session(
+            &state.settings,
+            cookie_value,
+            lifetime_seconds(&body),
+        ))
+        .json(body)
+}
+
+fn lifetime_seconds(body: &SessionResponse) -> i64 {
+    (body.session.expires_at - chrono::Utc::now())
+        .num_seconds()
+        .max(0)
+}
+
+fn session_response(info: SessionInfo) -> SessionResponse {
+    SessionResponse {
+        session: SessionView {
+            id: info.session.id.as_uuid(),
+            user_id: info.session.user_id.as_uuid(),
+            active_organization_id: info.session.active_org.map(|org| org.as_uuid()),
+            created_at: info.session.created_at,
+            expires_at: info.session.expires_at,
+        },
+        user: UserView {
+            id: info.user.id.as_uuid(),
+            email: info.user.email,
+            name: info.user.name,
+            role: info.user.role,
+            created_at: info.user.created_at,
+        },
+    }
+}
+
+/// End the current session, here and on every instance; clears the cookie. Idempotent.
+#[utoipa::path(
+    post, path = "/api/auth/sign-out", operation_id = "signOut", tag = "auth",
+    responses(
+        (status = 200, description = "Signed out", body = Success),
+        (status = 403, description = "A cookie-authenticated request from an untrusted origin", body = ErrorBody),
+    ),
+    security((), ("sessionCookie" = []), ("sessionToken" = [])),
+)]
+pub async fn sign_out(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    match SignedInUser::resolve(&req).await {
+        Ok(user) => state
+            .identity
+            .sign_out(user.session_id, &user.actor())
+            .await
+            .map_err(|e| state.identity_error(e))?,
+        Err(ResolveError::Unauthenticated(_)) => {}
+        Err(error) => return Err(ApiError::from_resolve(error, &state.links)),
+    }
+    Ok(HttpResponse::Ok()
+        .cookie(cookies::cleared(&state.settings))
+        .json(Success::yes()))
+}
+
+/// The current session and its user, or `null` when signed out (a stale cookie is cleared).
+///
+/// Refreshes the cookie's lifetime.
+#[utoipa::path(
+    get, path = "/api/auth/get-session", operation_id = "getSession", tag = "auth",
+    responses(
+        (status = 200, description = "The session, or null", body = Option<SessionResponse>),
+        (status = 503, description = "The session store did not answer", body = ErrorBody),
+    ),
+    security((), ("sessionCookie" = []), ("sessionToken" = [])),
+)]
+pub async fn get_session(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let user = match SignedInUser::resolve(&req).await {
+        Ok(user) => user,
+        Err(ResolveError::Unauthenticated(_)) => {
+            let mut response = HttpResponse::Ok();
+            if raw_credentials(&req).session_cookie().is_some() {
+                response.cookie(cookies::cleared(&state.settings));
+            }
+            return Ok(response.json(None::<SessionResponse>));
+        }
+        Err(error) => return Err(ApiError::from_resolve(error, &state.links)),
+    };
+    let info = state
+        .identity
+        .session_info(user.session_id, user.user_id, user.active_org)
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    let body = session_response(info);
+    let mut response = HttpResponse::Ok();
+    if let Some(cookie) = raw_credentials(&req).session_cookie() {
+        response.cookie(cookies::session(
+            &state.settings,
+            cookie,
+            lifetime_seconds(&body),
+        ));
+    }
+    Ok(response.json(body))
+}
+
+/// The permission statement: resources → actions, and what each organization role holds. The
+/// same list every check in the api uses.
+#[utoipa::path(
+    get, path = "/api/auth/permissions", operation_id = "getPermissions", tag = "auth",
+    responses((status = 200, description = "The statement", body = Object)),
+    security(()),
+)]
+pub async fn permissions() -> HttpResponse {
+    HttpResponse::Ok().json(identity::permissions::statement_json())
+}

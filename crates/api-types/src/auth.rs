@@ -1,0 +1,229 @@
+//! `/api/auth/*`: accounts, sessions, organizations, members, platform roles, API keys.
+
+use chrono::{DateTime, Utc};
+use domain::{OrgRole, PlatformRole};
+use resolve_caller::Scope;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// `POST /api/auth/sign-up/email`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignUpRequest {
+    #[schema(example = "ada@example.com")]
+    pub email: String,
+    /// 8 to 128 characters, taken as typed (no trimming).
+    #[schema(example = "correct horse battery staple")]
+    pub password: String,
+    #[schema(example = "Ada Lovelace")]
+    pub name: String,
+}
+
+/// `POST /api/auth/sign-in/email`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// A user, as the user themselves and their organizations see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserView {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    /// The platform role: `platform_admin` or `org_member`.
+    pub role: PlatformRole,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A session (never its token).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionView {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    /// The organization the session acts in; `null` for a shopper or before one is chosen.
+    pub active_organization_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The answer of sign-up, sign-in and get-session. The session cookie is set alongside.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionResponse {
+    pub session: SessionView,
+    pub user: UserView,
+}
+
+/// `{"success": true}`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Success {
+    pub success: bool,
+}
+
+impl Success {
+    #[must_use]
+    pub const fn yes() -> Self {
+        Self { success: true }
+    }
+}
+
+/// `POST /api/auth/organization/create`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateOrganizationRequest {
+    #[schema(example = "Acme")]
+    pub name: String,
+    /// 2 to 64 lower-case letters, digits or `-`; unique on the platform.
+    #[schema(example = "acme")]
+    pub slug: String,
+}
+
+/// An organization, with the caller's role in it where that is known.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationView {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: String,
+    pub created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<OrgRole>,
+}
+
+/// `POST /api/auth/organization/set-active` (`null` clears it).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SetActiveOrganizationRequest {
+    pub organization_id: Option<Uuid>,
+}
+
+/// `POST /api/auth/organization/add-member`: an existing user, by email. The organization is the
+/// session's active one unless named.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AddMemberRequest {
+    pub email: String,
+    pub role: OrgRole,
+    #[serde(default)]
+    pub organization_id: Option<Uuid>,
+}
+
+/// `POST /api/auth/organization/remove-member`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveMemberRequest {
+    pub user_id: Uuid,
+    #[serde(default)]
+    pub organization_id: Option<Uuid>,
+}
+
+/// `POST /api/auth/organization/update-member-role`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateMemberRoleRequest {
+    pub user_id: Uuid,
+    pub role: OrgRole,
+    #[serde(default)]
+    pub organization_id: Option<Uuid>,
+}
+
+/// `GET /api/auth/organization/list-members?organizationId=…`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct OrganizationQuery {
+    #[serde(default)]
+    pub organization_id: Option<Uuid>,
+}
+
+/// A member of an organization.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberView {
+    pub user_id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: OrgRole,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/auth/admin/set-role` (platform administrators only).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SetRoleRequest {
+    pub user_id: Uuid,
+    pub role: PlatformRole,
+}
+
+/// `POST /api/auth/admin/revoke-sessions` (platform administrators only).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RevokeSessionsRequest {
+    pub user_id: Uuid,
+}
+
+/// How many sessions were ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RevokeSessionsResponse {
+    pub revoked: u64,
+}
+
+/// `POST /api/auth/api-key/create`: for the session's active organization.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateApiKeyRequest {
+    #[schema(example = "Warehouse sync")]
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    /// Seconds until the key expires (60 s to 10 years); absent for a key that lives until revoked.
+    #[serde(default)]
+    pub expires_in: Option<i64>,
+}
+
+/// The server-set facts of a key: which organization it acts for, with which scopes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKeyMetadata {
+    pub organization_id: Uuid,
+    pub scopes: Vec<String>,
+}
+
+/// An API key (never the key itself, except once at creation as `CreatedApiKey.key`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKeyView {
+    pub id: Uuid,
+    pub name: String,
+    /// The key's first characters, to recognise it.
+    #[schema(example = "ck_Zx3Yq9Ab")]
+    pub prefix: String,
+    pub organization_id: Uuid,
+    pub scopes: Vec<String>,
+    pub metadata: ApiKeyMetadata,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A new key: `key` is shown this once; only its hash is kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedApiKey {
+    pub key: String,
+    #[serde(flatten)]
+    pub api_key: ApiKeyView,
+}
+
+/// `POST /api/auth/api-key/delete`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteApiKeyRequest {
+    pub key_id: Uuid,
+}

@@ -1,0 +1,67 @@
+//! `/v1/admin/store/*` and `/v1/admin/audit-events`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// `POST /v1/admin/store/domains`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AddStoreDomainRequest {
+    /// Stored lower-case, without port or trailing dot.
+    #[schema(example = "shop.example.com")]
+    pub hostname: String,
+}
+
+/// A storefront hostname of the organization.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreDomainView {
+    pub hostname: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One entry of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEventView {
+    pub id: Uuid,
+    #[schema(example = "api_key_created")]
+    pub action: String,
+    pub actor_kind: String,
+    pub actor_user_id: Option<Uuid>,
+    pub principal_id: Option<String>,
+    pub subject: Option<String>,
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+    pub ip_address: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /v1/admin/audit-events?limit&cursor`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// 1 to 100 (default 50).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// The `nextCursor` of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// A page of a list, and the cursor of the next one (`null` at the end).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// A plain list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct List<T> {
+    pub data: Vec<T>,
+}
