@@ -96,6 +96,9 @@ pub struct Settings {
     pub cookie_cross_site: bool,
     /// Sign-in and sign-up attempts allowed per client address per minute (half that per account).
     pub auth_rate_limit_per_minute: u32,
+    /// How long a verified session or API key is answered from memory: the bound on how late this
+    /// instance sees a sign-out, revocation or membership change made on another.
+    pub credential_cache_ttl: std::time::Duration,
 }
 
 /// Why the configuration cannot be used; the message names the variable.
@@ -163,6 +166,11 @@ impl Settings {
             json_body_limit: parse(&var, "JSON_BODY_LIMIT", 64 * 1024)?,
             platform_admin_emails: list(var("PLATFORM_ADMIN_EMAILS")),
             cookie_cross_site: parse(&var, "SESSION_COOKIE_CROSS_SITE", false)?,
+            credential_cache_ttl: std::time::Duration::from_millis(parse(
+                &var,
+                "CREDENTIAL_CACHE_TTL_MS",
+                10_000,
+            )?),
             auth_rate_limit_per_minute: match parse(&var, "AUTH_RATE_LIMIT_PER_MINUTE", 30)? {
                 0 => {
                     return Err(ConfigError(

@@ -91,6 +91,7 @@ pub async fn app_state(
     let keys = SessionKeys::new(settings.auth_secret.expose()).context("AUTH_SECRET")?;
     let config = IdentityConfig {
         platform_admin_emails: settings.platform_admin_emails.clone(),
+        cache_ttl: settings.credential_cache_ttl,
         ..IdentityConfig::default()
     };
     let identity = Identity::new(db.conn.clone(), keys, clock, config).await?;

@@ -10,7 +10,8 @@ use domain::{SessionId, UserId};
 use moka::future::Cache;
 use resolve_caller::VerifiedSession;
 
-/// How long another instance may keep answering from a cached session or key after a change.
+/// How long another instance may keep answering from a cached session or key after a change, by
+/// default (`CREDENTIAL_CACHE_TTL_SECS`).
 pub const CACHE_TTL: Duration = Duration::from_secs(10);
 const CAPACITY: u64 = 100_000;
 
@@ -30,16 +31,16 @@ pub(crate) struct Caches {
 }
 
 impl Caches {
-    pub fn new() -> Self {
+    pub fn new(ttl: Duration) -> Self {
         Self {
             sessions: Cache::builder()
                 .max_capacity(CAPACITY)
-                .time_to_live(CACHE_TTL)
+                .time_to_live(ttl)
                 .support_invalidation_closures()
                 .build(),
             api_keys: Cache::builder()
                 .max_capacity(CAPACITY)
-                .time_to_live(CACHE_TTL)
+                .time_to_live(ttl)
                 .support_invalidation_closures()
                 .build(),
         }

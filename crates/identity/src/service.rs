@@ -20,6 +20,9 @@ pub struct IdentityConfig {
     pub session_refresh_after: Duration,
     /// Emails that become `platform_admin` when they sign up or sign in (`PLATFORM_ADMIN_EMAILS`).
     pub platform_admin_emails: Vec<String>,
+    /// How long a verified session or key is answered from memory ([`crate::CACHE_TTL`]): the bound
+    /// on how late another instance sees a revocation.
+    pub cache_ttl: std::time::Duration,
 }
 
 impl Default for IdentityConfig {
@@ -28,6 +31,7 @@ impl Default for IdentityConfig {
             session_lifetime: Duration::days(30),
             session_refresh_after: Duration::days(1),
             platform_admin_emails: Vec::new(),
+            cache_ttl: crate::CACHE_TTL,
         }
     }
 }
@@ -65,8 +69,8 @@ impl Identity {
                 db,
                 keys,
                 clock,
+                caches: Caches::new(config.cache_ttl),
                 config,
-                caches: Caches::new(),
                 dummy_hash,
             }),
         })

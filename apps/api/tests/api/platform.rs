@@ -149,3 +149,39 @@ async fn cors_allows_credentials_for_trusted_origins_only() {
     let foreign = TestResponse::send(preflight("https://evil.example"), None).await;
     assert_eq!(foreign.header("access-control-allow-origin"), None);
 }
+
+/// A change made on one instance reaches another within its credential cache's lifetime; on the
+/// instance that made it, at once. A warm cache answers without the database.
+#[actix_web::test]
+async fn caches_answer_warm_requests_and_changes_reach_every_instance_within_the_ttl() {
+    let ttl = std::time::Duration::from_millis(400);
+    let app = TestApp::spawn_with(|settings| settings.credential_cache_ttl = ttl).await;
+    let replica = app
+        .spawn_beside(|settings| settings.credential_cache_ttl = ttl)
+        .await;
+    let (owner, _) = app.merchant("owner@x.test", "acme").await;
+    let key = app.api_key(&owner, &["admin"]).await;
+    let whoami = |instance: &TestApp| {
+        TestResponse::send(instance.get("/v1/whoami").with_api_key(&key), None)
+    };
+    assert_eq!(
+        whoami(&replica).await.status,
+        200,
+        "warms the replica's cache"
+    );
+    let id = whoami(&app).await.json()["principalId"].clone();
+    TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/api-key/delete", &owner),
+        json!({"keyId": id}),
+    )
+    .await;
+
+    whoami(&app).await.assert_error(401, "INVALID_API_KEY");
+    assert_eq!(
+        whoami(&replica).await.status,
+        200,
+        "the replica answers from its cache for a while"
+    );
+    actix_web::rt::time::sleep(ttl + std::time::Duration::from_millis(100)).await;
+    whoami(&replica).await.assert_error(401, "INVALID_API_KEY");
+}
