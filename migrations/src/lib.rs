@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_organizations;
 mod m20261123_000002_identity;
+mod m20261123_000003_commerce;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_organizations::Migration),
             Box::new(m20261123_000002_identity::Migration),
+            Box::new(m20261123_000003_commerce::Migration),
         ]
     }
 }

@@ -1,5 +1,9 @@
-//! The one check every `/v1` handler makes: scope, the agent's grant for the operation, and — for a
-//! caller acting as a user (a dashboard session, an agent) — that user's role in the organization.
+//! The one check every `/v1` handler makes.
+//!
+//! Storefront operations need the `storefront` scope (and, for an agent, the grant of the
+//! operation). Admin operations need the `admin` scope, the grant, and — when a user stands behind
+//! the caller (a dashboard session, an agent) — that user's role in the organization, read fresh,
+//! against the one permission statement. API keys carry their authority in their scopes.
 
 use api_http::ApiError;
 use identity::permissions::Permission;
@@ -7,16 +11,19 @@ use resolve_caller::{ApiCaller, CallerKind, Scope};
 
 use crate::state::AppState;
 
-/// `caller` may perform `operation_id` (its OpenAPI operationId) needing `scope` and, when a user
-/// stands behind the caller, `permission`. API keys carry their authority in their scopes.
-pub async fn authorize(
+/// `caller` may perform the storefront operation `operation_id` (its OpenAPI operationId).
+pub fn storefront(caller: &ApiCaller, operation_id: &str) -> Result<(), ApiError> {
+    Ok(caller.require_operation(Scope::Storefront, operation_id)?)
+}
+
+/// `caller` may perform the admin operation `operation_id`, which needs `permission` of a user.
+pub async fn admin(
     state: &AppState,
     caller: &ApiCaller,
-    scope: Scope,
     operation_id: &str,
     permission: Permission,
 ) -> Result<(), ApiError> {
-    caller.require_operation(scope, operation_id)?;
+    caller.require_operation(Scope::Admin, operation_id)?;
     if let (CallerKind::Session | CallerKind::Agent, Some(user)) = (caller.kind(), caller.user_id())
     {
         state

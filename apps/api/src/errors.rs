@@ -1,6 +1,7 @@
 //! How the domain crates' errors become HTTP answers.
 
 use api_http::{ApiError, FieldError};
+use commerce::CommerceError;
 use db::DbError;
 use identity::IdentityError;
 
@@ -21,6 +22,38 @@ pub fn identity(error: IdentityError, links: &api_http::AuthLinks) -> ApiError {
         IdentityError::Conflict { code, message } => ApiError::conflict(code, message),
         IdentityError::Store(error) => database(error),
         error @ IdentityError::Hashing(_) => ApiError::internal(error),
+    }
+}
+
+/// A store error as the envelope.
+pub fn commerce(error: CommerceError, links: &api_http::AuthLinks) -> ApiError {
+    match error {
+        CommerceError::Invalid(fields) => ApiError::validation(
+            fields
+                .into_iter()
+                .map(|(field, message)| FieldError::new(field, message))
+                .collect(),
+        ),
+        CommerceError::NotFound(what) => ApiError::not_found(what),
+        CommerceError::Conflict {
+            code,
+            message,
+            details,
+        } => {
+            let error = ApiError::conflict(code, message);
+            match details {
+                Some(details) => error.with_detail("conflict", details),
+                None => error,
+            }
+        }
+        CommerceError::IdempotencyKeyReused => ApiError::unprocessable(
+            "IDEMPOTENCY_KEY_REUSED",
+            "this Idempotency-Key was already used with a different request",
+        ),
+        CommerceError::Unauthenticated(reason) => {
+            ApiError::unauthorized("INVALID_SIGNATURE", reason, links)
+        }
+        CommerceError::Store(error) => database(error),
     }
 }
 

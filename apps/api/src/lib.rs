@@ -10,6 +10,7 @@ pub mod config;
 mod cookies;
 mod errors;
 mod extract;
+mod idempotent;
 pub mod openapi;
 mod origin;
 mod rate_limit;

@@ -94,7 +94,7 @@ pub async fn app_state(
         cache_ttl: settings.credential_cache_ttl,
         ..IdentityConfig::default()
     };
-    let identity = Identity::new(db.conn.clone(), keys, clock, config).await?;
+    let identity = Identity::new(db.conn.clone(), keys, Arc::clone(&clock), config).await?;
     let per_minute = NonZeroU32::new(settings.auth_rate_limit_per_minute)
         .context("AUTH_RATE_LIMIT_PER_MINUTE must be at least 1")?;
     Ok(AppState {
@@ -103,6 +103,7 @@ pub async fn app_state(
         settings: Arc::new(settings),
         db,
         identity,
+        clock,
     })
 }
 

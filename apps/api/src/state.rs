@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use api_http::{ApiError, AuthLinks};
+use commerce::CommerceError;
 use db::Database;
+use domain::Clock;
 use identity::{Identity, IdentityError};
 
 use crate::Settings;
@@ -17,11 +19,22 @@ pub struct AppState {
     pub identity: Identity,
     pub rate_limits: Arc<RateLimits>,
     pub links: AuthLinks,
+    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
     /// An identity error as the envelope (a 401 carries this deployment's sign-in links).
     pub fn identity_error(&self, error: IdentityError) -> ApiError {
         crate::errors::identity(error, &self.links)
+    }
+
+    /// A store error as the envelope.
+    pub fn commerce_error(&self, error: CommerceError) -> ApiError {
+        crate::errors::commerce(error, &self.links)
+    }
+
+    /// "Now", by the clock expiry and records are decided with.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 }

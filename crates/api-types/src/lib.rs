@@ -5,6 +5,7 @@
 //! of schema never silently changes the contract.
 
 pub mod auth;
+pub mod commerce;
 mod error;
 mod health;
 pub mod store;

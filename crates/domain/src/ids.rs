@@ -75,6 +75,38 @@ uuid_id!(
     /// An organization's API key.
     ApiKeyId
 );
+uuid_id!(
+    /// A product of the catalog.
+    ProductId
+);
+uuid_id!(
+    /// A purchasable variant of a product (its SKU, price and stock).
+    VariantId
+);
+uuid_id!(
+    /// A shopping cart.
+    CartId
+);
+uuid_id!(
+    /// One line of a cart.
+    CartItemId
+);
+uuid_id!(
+    /// An order.
+    OrderId
+);
+uuid_id!(
+    /// A customer record of one organization.
+    CustomerId
+);
+uuid_id!(
+    /// A refund of an order.
+    RefundId
+);
+uuid_id!(
+    /// A payment provider's event, as received.
+    PaymentEventId
+);
 
 #[cfg(test)]
 mod tests {

@@ -1,12 +1,19 @@
-//! Plain types that every crate of the Commerce API shares: typed identifiers, roles and the clock.
+//! Plain types that every crate of the Commerce API shares: typed identifiers, roles, money and the clock.
 //!
 //! This crate must never do I/O or depend on a web framework or a database: it is the vocabulary the
 //! others speak, and it stays cheap to compile and trivial to test.
 
 mod clock;
 mod ids;
+mod money;
 mod roles;
+mod status;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use ids::{ApiKeyId, OrgId, SessionId, UserId};
+pub use ids::{
+    ApiKeyId, CartId, CartItemId, CustomerId, OrderId, OrgId, PaymentEventId, ProductId, RefundId,
+    SessionId, UserId, VariantId,
+};
+pub use money::{Currency, InvalidCurrency, Money};
 pub use roles::{OrgRole, PlatformRole, UnknownRole};
+pub use status::{OrderStatus, ProductStatus, UnknownStatus};

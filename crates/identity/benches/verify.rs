@@ -32,9 +32,14 @@ async fn identity(database: &TestDb, cache_ttl: Duration) -> Identity {
         cache_ttl,
         ..IdentityConfig::default()
     };
-    Identity::new(database.db.conn.clone(), keys, Arc::new(SystemClock), config)
-        .await
-        .expect("identity")
+    Identity::new(
+        database.db.conn.clone(),
+        keys,
+        Arc::new(SystemClock),
+        config,
+    )
+    .await
+    .expect("identity")
 }
 
 async fn fixture() -> Fixture {

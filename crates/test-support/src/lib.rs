@@ -15,10 +15,12 @@ mod app;
 mod callers;
 mod database;
 mod edge;
+mod store;
 mod upstream;
 
 pub use app::{DASHBOARD_ORIGIN, TestApp, TestResponse, TestUser};
 pub use callers::CallerRequest;
 pub use database::TestDb;
 pub use edge::{spawn_edge, unreachable_url};
+pub use store::TestStore;
 pub use upstream::EchoUpstream;

@@ -5,6 +5,8 @@ pub mod admin;
 pub mod auth;
 pub mod docs;
 pub mod health;
+pub mod storefront;
+pub mod webhooks;
 pub mod whoami;
 
 use actix_web::{HttpResponse, Resource, http::StatusCode, web};
@@ -26,6 +28,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/v1")
                 .service(resource("/whoami").route(web::get().to(whoami::whoami)))
+                .service(resource("/products").route(web::get().to(storefront::list_products)))
+                .service(resource("/products/{id}").route(web::get().to(storefront::get_product)))
+                .service(resource("/carts").route(web::post().to(storefront::create_cart)))
+                .service(resource("/carts/{id}").route(web::get().to(storefront::get_cart)))
+                .service(
+                    resource("/carts/{id}/items").route(web::post().to(storefront::add_cart_item)),
+                )
+                .service(
+                    resource("/carts/{id}/items/{itemId}")
+                        .route(web::patch().to(storefront::update_cart_item))
+                        .route(web::delete().to(storefront::remove_cart_item)),
+                )
+                .service(resource("/orders").route(web::post().to(storefront::place_order)))
+                .service(
+                    resource("/customer/orders")
+                        .route(web::get().to(storefront::list_customer_orders)),
+                )
+                .service(
+                    resource("/webhooks/payments/{provider}")
+                        .app_data(web::PayloadConfig::new(webhooks::WEBHOOK_BODY_LIMIT))
+                        .route(web::post().to(webhooks::receive)),
+                )
                 .service(web::scope("/admin").configure(admin::configure)),
         );
 }

@@ -1,12 +1,16 @@
 //! Integration tests of the api: the real app on a loopback port, over a fresh database per test
 //! (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set).
 
+#![expect(clippy::unwrap_used, reason = "test helpers fail the test that called them")]
+
 mod accounts;
 mod api_keys;
 mod caller_resolution;
+mod catalog;
 mod domains;
 mod envelopes;
 mod health;
 mod openapi;
+mod orders;
 mod organizations;
 mod platform;

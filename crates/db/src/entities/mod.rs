@@ -3,8 +3,20 @@
 
 pub mod api_key;
 pub mod audit_event;
+pub mod cart;
+pub mod cart_item;
+pub mod customer;
+pub mod idempotency_key;
+pub mod inventory_adjustment;
 pub mod member;
+pub mod order_line;
 pub mod organization;
+pub mod payment_event;
+pub mod product;
+pub mod product_variant;
+pub mod refund;
+pub mod sales_order;
 pub mod session;
 pub mod store_domain;
+pub mod store_settings;
 pub mod user_account;

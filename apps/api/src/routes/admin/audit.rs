@@ -5,9 +5,9 @@ use api_http::{ApiError, FieldError};
 use api_types::ErrorBody;
 use api_types::store::{AuditEventView, Page, PageQuery};
 use identity::permissions::Permission;
-use resolve_caller::{ApiCaller, Scope};
+use resolve_caller::ApiCaller;
 
-use crate::authorize::authorize;
+use crate::authorize;
 use crate::state::AppState;
 
 const DEFAULT_LIMIT: u32 = 50;
@@ -30,10 +30,9 @@ pub async fn list(
     caller: ApiCaller,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<AuditEventView>>, ApiError> {
-    authorize(
+    authorize::admin(
         &state,
         &caller,
-        Scope::Admin,
         "adminListAuditEvents",
         Permission::AuditLogRead,
     )

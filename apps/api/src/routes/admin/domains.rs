@@ -7,10 +7,10 @@ use api_types::store::{AddStoreDomainRequest, List, StoreDomainView};
 use db::repo::store_domains::{self, StoreDomain};
 use identity::AuditAction;
 use identity::permissions::Permission;
-use resolve_caller::{ApiCaller, Hostname, Scope};
+use resolve_caller::{ApiCaller, Hostname};
 use serde_json::json;
 
-use crate::authorize::authorize;
+use crate::authorize;
 use crate::errors;
 use crate::extract::ClientInfo;
 use crate::state::AppState;
@@ -41,10 +41,9 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: ApiCaller,
 ) -> Result<web::Json<List<StoreDomainView>>, ApiError> {
-    authorize(
+    authorize::admin(
         &state,
         &caller,
-        Scope::Admin,
         "adminListStoreDomains",
         Permission::StoreDomainList,
     )
@@ -77,24 +76,22 @@ pub async fn add(
     client: ClientInfo,
     body: web::Json<AddStoreDomainRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    authorize(
+    authorize::admin(
         &state,
         &caller,
-        Scope::Admin,
         "adminAddStoreDomain",
         Permission::StoreDomainCreate,
     )
     .await?;
     let host = hostname(&body.hostname, "hostname")?;
-    let domain =
-        store_domains::register(&state.db.conn, caller.org_id(), &host, chrono::Utc::now())
-            .await
-            .map_err(|error| match error {
-                db::DbError::Conflict(_) => {
-                    ApiError::conflict("HOSTNAME_TAKEN", "this hostname is already registered")
-                }
-                other => errors::database(other),
-            })?;
+    let domain = store_domains::register(&state.db.conn, caller.org_id(), &host, state.now())
+        .await
+        .map_err(|error| match error {
+            db::DbError::Conflict(_) => {
+                ApiError::conflict("HOSTNAME_TAKEN", "this hostname is already registered")
+            }
+            other => errors::database(other),
+        })?;
     state
         .identity
         .audit(
@@ -128,10 +125,9 @@ pub async fn remove(
     client: ClientInfo,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    authorize(
+    authorize::admin(
         &state,
         &caller,
-        Scope::Admin,
         "adminRemoveStoreDomain",
         Permission::StoreDomainDelete,
     )

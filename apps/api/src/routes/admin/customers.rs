@@ -1,0 +1,159 @@
+//! The store's customers.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use api_http::ApiError;
+use api_types::ErrorBody;
+use api_types::commerce::{CreateCustomerRequest, Customer, UpdateCustomerRequest};
+use api_types::store::{Page, PageQuery};
+use commerce::{PageRequest, customers};
+use domain::CustomerId;
+use identity::permissions::Permission;
+use resolve_caller::ApiCaller;
+use uuid::Uuid;
+
+use crate::authorize;
+use crate::idempotent::respond;
+use crate::routes::storefront::idempotency_key;
+use crate::state::AppState;
+
+/// Customers, newest first. Scope `admin`.
+#[utoipa::path(
+    get, path = "/v1/admin/customers", operation_id = "adminListCustomers", tag = "customers",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of customers", body = Page<Customer>),
+        (status = 400, description = "Bad limit or cursor", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<Customer>>, ApiError> {
+    authorize::admin(
+        &state,
+        &caller,
+        "adminListCustomers",
+        Permission::CustomerRead,
+    )
+    .await?;
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())
+        .map_err(|e| state.commerce_error(e))?;
+    let (data, next_cursor) = customers::list(&state.db.conn, caller.org_id(), page)
+        .await
+        .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(Page { data, next_cursor }))
+}
+
+/// Create a customer (one per email in the store). An `Idempotency-Key` makes retries safe.
+/// Scope `admin`.
+#[utoipa::path(
+    post, path = "/v1/admin/customers", operation_id = "adminCreateCustomer", tag = "customers",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = CreateCustomerRequest,
+    responses(
+        (status = 201, description = "Created", body = Customer),
+        (status = 400, description = "Bad email or name", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+        (status = 409, description = "CUSTOMER_EXISTS", body = ErrorBody),
+        (status = 422, description = "IDEMPOTENCY_KEY_REUSED", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    body: web::Json<CreateCustomerRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authorize::admin(
+        &state,
+        &caller,
+        "adminCreateCustomer",
+        Permission::CustomerCreate,
+    )
+    .await?;
+    let request = body.into_inner();
+    let key = idempotency_key(&req, &state, &caller, "adminCreateCustomer", &request)?;
+    let (org, now) = (caller.org_id(), state.now());
+    let outcome = commerce::idempotency::run(&state.db.conn, key.as_ref(), 201, now, move |txn| {
+        Box::pin(async move { customers::create(txn, org, request, now).await })
+    })
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(respond(actix_web::http::StatusCode::CREATED, outcome))
+}
+
+/// One customer. Scope `admin`.
+#[utoipa::path(
+    get, path = "/v1/admin/customers/{id}", operation_id = "adminGetCustomer", tag = "customers",
+    params(("id" = Uuid, Path, description = "Customer id")),
+    responses(
+        (status = 200, description = "The customer", body = Customer),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+        (status = 404, description = "No such customer in this store", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Customer>, ApiError> {
+    authorize::admin(
+        &state,
+        &caller,
+        "adminGetCustomer",
+        Permission::CustomerRead,
+    )
+    .await?;
+    let customer = customers::get(&state.db.conn, caller.org_id(), CustomerId::from_uuid(*id))
+        .await
+        .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(customer))
+}
+
+/// Change a customer's email or name. Scope `admin`.
+#[utoipa::path(
+    patch, path = "/v1/admin/customers/{id}", operation_id = "adminUpdateCustomer", tag = "customers",
+    params(("id" = Uuid, Path, description = "Customer id")),
+    request_body = UpdateCustomerRequest,
+    responses(
+        (status = 200, description = "The customer", body = Customer),
+        (status = 400, description = "Bad email or name", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+        (status = 404, description = "No such customer in this store", body = ErrorBody),
+        (status = 409, description = "CUSTOMER_EXISTS", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdateCustomerRequest>,
+) -> Result<web::Json<Customer>, ApiError> {
+    authorize::admin(
+        &state,
+        &caller,
+        "adminUpdateCustomer",
+        Permission::CustomerUpdate,
+    )
+    .await?;
+    let customer = customers::update(
+        &state.db.conn,
+        caller.org_id(),
+        CustomerId::from_uuid(*id),
+        body.into_inner(),
+        state.now(),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(customer))
+}

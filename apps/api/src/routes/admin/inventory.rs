@@ -1,0 +1,94 @@
+//! Stock levels and adjustments.
+
+use actix_web::web;
+use api_http::ApiError;
+use api_types::ErrorBody;
+use api_types::commerce::{AdjustInventoryRequest, InventoryLevel};
+use api_types::store::{Page, PageQuery};
+use commerce::PageRequest;
+use commerce::inventory::{self, Adjuster};
+use domain::VariantId;
+use identity::permissions::Permission;
+use resolve_caller::ApiCaller;
+use uuid::Uuid;
+
+use crate::authorize;
+use crate::state::AppState;
+
+/// Every variant's stock, newest first. Scope `admin`.
+#[utoipa::path(
+    get, path = "/v1/admin/inventory", operation_id = "adminListInventory", tag = "catalog",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of stock levels", body = Page<InventoryLevel>),
+        (status = 400, description = "Bad limit or cursor", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<InventoryLevel>>, ApiError> {
+    authorize::admin(
+        &state,
+        &caller,
+        "adminListInventory",
+        Permission::InventoryRead,
+    )
+    .await?;
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())
+        .map_err(|e| state.commerce_error(e))?;
+    let (data, next_cursor) = inventory::list(&state.db.conn, caller.org_id(), page)
+        .await
+        .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(Page { data, next_cursor }))
+}
+
+/// Add or remove stock of a variant, with a reason (kept). Stock never goes below zero. Scope `admin`.
+#[utoipa::path(
+    post, path = "/v1/admin/inventory/{variantId}/adjustments", operation_id = "adminAdjustInventory", tag = "catalog",
+    params(("variantId" = Uuid, Path, description = "Variant id")),
+    request_body = AdjustInventoryRequest,
+    responses(
+        (status = 200, description = "The new level", body = InventoryLevel),
+        (status = 400, description = "Bad delta or reason", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+        (status = 404, description = "No such variant in this store", body = ErrorBody),
+        (status = 409, description = "INSUFFICIENT_STOCK", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn adjust(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    variant: web::Path<Uuid>,
+    body: web::Json<AdjustInventoryRequest>,
+) -> Result<web::Json<InventoryLevel>, ApiError> {
+    authorize::admin(
+        &state,
+        &caller,
+        "adminAdjustInventory",
+        Permission::InventoryAdjust,
+    )
+    .await?;
+    let adjuster = Adjuster {
+        kind: caller.kind().as_str().to_owned(),
+        principal_id: Some(caller.principal_id().to_owned()),
+    };
+    let level = inventory::adjust(
+        &state.db.conn,
+        caller.org_id(),
+        VariantId::from_uuid(*variant),
+        body.delta,
+        &body.reason,
+        &adjuster,
+        state.now(),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(level))
+}

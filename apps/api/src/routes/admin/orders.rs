@@ -1,0 +1,173 @@
+//! Orders, as the merchant manages them: list, look at, fulfil, cancel, refund.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use api_http::ApiError;
+use api_types::ErrorBody;
+use api_types::commerce::{Order, OrderQuery, Refund, RefundRequest};
+use api_types::store::Page;
+use commerce::orders;
+use domain::OrderId;
+use identity::permissions::Permission;
+use resolve_caller::ApiCaller;
+use uuid::Uuid;
+
+use crate::authorize;
+use crate::idempotent::respond;
+use crate::routes::storefront::idempotency_key;
+use crate::state::AppState;
+
+/// Orders, newest first; filter by `status`, `customerId`, `from`, `to`. Scope `admin`.
+#[utoipa::path(
+    get, path = "/v1/admin/orders", operation_id = "adminListOrders", tag = "orders",
+    params(OrderQuery),
+    responses(
+        (status = 200, description = "A page of orders", body = Page<Order>),
+        (status = 400, description = "Bad filter, limit or cursor", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    query: web::Query<OrderQuery>,
+) -> Result<web::Json<Page<Order>>, ApiError> {
+    authorize::admin(&state, &caller, "adminListOrders", Permission::OrderRead).await?;
+    let (data, next_cursor) = orders::list(&state.db.conn, caller.org_id(), &query)
+        .await
+        .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(Page { data, next_cursor }))
+}
+
+/// One order. Scope `admin`.
+#[utoipa::path(
+    get, path = "/v1/admin/orders/{id}", operation_id = "adminGetOrder", tag = "orders",
+    params(("id" = Uuid, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "The order", body = Order),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+        (status = 404, description = "No such order in this store", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Order>, ApiError> {
+    authorize::admin(&state, &caller, "adminGetOrder", Permission::OrderRead).await?;
+    let order = orders::get(&state.db.conn, caller.org_id(), OrderId::from_uuid(*id))
+        .await
+        .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(order))
+}
+
+/// `paid → fulfilled`. Scope `admin`.
+#[utoipa::path(
+    post, path = "/v1/admin/orders/{id}/fulfil", operation_id = "adminFulfilOrder", tag = "orders",
+    params(("id" = Uuid, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "The order", body = Order),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+        (status = 404, description = "No such order in this store", body = ErrorBody),
+        (status = 409, description = "ILLEGAL_TRANSITION", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn fulfil(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Order>, ApiError> {
+    authorize::admin(&state, &caller, "adminFulfilOrder", Permission::OrderFulfil).await?;
+    let order = orders::fulfil(
+        &state.db.conn,
+        caller.org_id(),
+        OrderId::from_uuid(*id),
+        state.now(),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(order))
+}
+
+/// `pending_payment → cancelled`, giving its stock back. Scope `admin`.
+#[utoipa::path(
+    post, path = "/v1/admin/orders/{id}/cancel", operation_id = "adminCancelOrder", tag = "orders",
+    params(("id" = Uuid, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "The order", body = Order),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+        (status = 404, description = "No such order in this store", body = ErrorBody),
+        (status = 409, description = "ILLEGAL_TRANSITION", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Order>, ApiError> {
+    authorize::admin(&state, &caller, "adminCancelOrder", Permission::OrderCancel).await?;
+    let order = orders::cancel(
+        &state.db.conn,
+        caller.org_id(),
+        OrderId::from_uuid(*id),
+        state.now(),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(order))
+}
+
+/// Refund part or all of a paid order, never more than remains paid. An `Idempotency-Key` makes
+/// retries safe. Scope `admin`; owners and admins.
+#[utoipa::path(
+    post, path = "/v1/admin/orders/{id}/refunds", operation_id = "adminRefundOrder", tag = "orders",
+    params(
+        ("id" = Uuid, Path, description = "Order id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+    ),
+    request_body = RefundRequest,
+    responses(
+        (status = 201, description = "The refund", body = Refund),
+        (status = 400, description = "Bad amount or reason", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller, or a member", body = ErrorBody),
+        (status = 404, description = "No such order in this store", body = ErrorBody),
+        (status = 409, description = "REFUND_EXCEEDS_PAID or ILLEGAL_TRANSITION", body = ErrorBody),
+        (status = 422, description = "IDEMPOTENCY_KEY_REUSED", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn refund(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+    body: web::Json<RefundRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authorize::admin(&state, &caller, "adminRefundOrder", Permission::OrderRefund).await?;
+    let request = body.into_inner();
+    let order = OrderId::from_uuid(*id);
+    let key = idempotency_key(
+        &req,
+        &state,
+        &caller,
+        "adminRefundOrder",
+        &(order, &request),
+    )?;
+    let (org, now) = (caller.org_id(), state.now());
+    let outcome = commerce::idempotency::run(&state.db.conn, key.as_ref(), 201, now, move |txn| {
+        Box::pin(async move {
+            orders::refund(txn, org, order, request.amount, request.reason, now).await
+        })
+    })
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(respond(actix_web::http::StatusCode::CREATED, outcome))
+}

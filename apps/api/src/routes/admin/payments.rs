@@ -1,0 +1,111 @@
+//! Payment events: what the checkout app forwarded, and a way to retry what failed.
+
+use actix_web::web;
+use api_http::ApiError;
+use api_types::ErrorBody;
+use api_types::commerce::PaymentEvent;
+use api_types::store::Page;
+use commerce::{PageRequest, payments};
+use domain::PaymentEventId;
+use identity::permissions::Permission;
+use resolve_caller::ApiCaller;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::authorize;
+use crate::state::AppState;
+
+/// `GET /v1/admin/payment-events`
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PaymentEventQuery {
+    #[serde(default)]
+    limit: Option<u32>,
+    #[serde(default)]
+    cursor: Option<String>,
+    /// `received`, `processed`, `failed` or `ignored`.
+    #[serde(default)]
+    status: Option<String>,
+}
+
+/// Payment events, newest first, optionally of one status. Scope `admin`; owners and admins.
+#[utoipa::path(
+    get, path = "/v1/admin/payment-events", operation_id = "adminListPaymentEvents", tag = "orders",
+    params(PaymentEventQuery),
+    responses(
+        (status = 200, description = "A page of events", body = Page<PaymentEvent>),
+        (status = 400, description = "Bad limit, cursor or status", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller, or a member", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    query: web::Query<PaymentEventQuery>,
+) -> Result<web::Json<Page<PaymentEvent>>, ApiError> {
+    authorize::admin(
+        &state,
+        &caller,
+        "adminListPaymentEvents",
+        Permission::PaymentEventRead,
+    )
+    .await?;
+    if let Some(status) = query.status.as_deref()
+        && !["received", "processed", "failed", "ignored"].contains(&status)
+    {
+        return Err(ApiError::validation(vec![api_http::FieldError::new(
+            "status",
+            "must be received, processed, failed or ignored",
+        )]));
+    }
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())
+        .map_err(|e| state.commerce_error(e))?;
+    let (data, next_cursor) = payments::list(
+        &state.db.conn,
+        caller.org_id(),
+        query.status.as_deref(),
+        page,
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(Page { data, next_cursor }))
+}
+
+/// Process a failed payment event again (once the order it names exists, say). Scope `admin`;
+/// owners and admins.
+#[utoipa::path(
+    post, path = "/v1/admin/payment-events/{id}/retry", operation_id = "adminRetryPaymentEvent", tag = "orders",
+    params(("id" = Uuid, Path, description = "Payment event id")),
+    responses(
+        (status = 200, description = "The event after the retry (processed, or failed again)", body = PaymentEvent),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller, or a member", body = ErrorBody),
+        (status = 404, description = "No such event in this store", body = ErrorBody),
+        (status = 409, description = "NOT_RETRYABLE", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn retry(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<PaymentEvent>, ApiError> {
+    authorize::admin(
+        &state,
+        &caller,
+        "adminRetryPaymentEvent",
+        Permission::PaymentEventRetry,
+    )
+    .await?;
+    let event = payments::retry(
+        &state.db.conn,
+        caller.org_id(),
+        PaymentEventId::from_uuid(*id),
+        state.now(),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(event))
+}

@@ -1,0 +1,196 @@
+//! The catalog, as the merchant manages it.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use api_http::ApiError;
+use api_types::ErrorBody;
+use api_types::commerce::{CreateProductRequest, Product, ProductQuery, UpdateProductRequest};
+use api_types::store::Page;
+use commerce::catalog::{self, Audience};
+use domain::ProductId;
+use identity::permissions::Permission;
+use resolve_caller::ApiCaller;
+use uuid::Uuid;
+
+use crate::authorize;
+use crate::idempotent::respond;
+use crate::routes::storefront::idempotency_key;
+use crate::state::AppState;
+
+/// Products of any status, newest first; filter by `status`, search by `q`. Scope `admin`.
+#[utoipa::path(
+    get, path = "/v1/admin/products", operation_id = "adminListProducts", tag = "catalog",
+    params(ProductQuery),
+    responses(
+        (status = 200, description = "A page of products", body = Page<Product>),
+        (status = 400, description = "Bad limit, cursor or query", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    query: web::Query<ProductQuery>,
+) -> Result<web::Json<Page<Product>>, ApiError> {
+    authorize::admin(
+        &state,
+        &caller,
+        "adminListProducts",
+        Permission::ProductRead,
+    )
+    .await?;
+    let (data, next_cursor) =
+        catalog::list_products(&state.db.conn, caller.org_id(), &query, Audience::Admin)
+            .await
+            .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(Page { data, next_cursor }))
+}
+
+/// Create a product with its variants, prices (in the store's currency) and starting stock. An
+/// `Idempotency-Key` makes retries safe. Scope `admin`.
+#[utoipa::path(
+    post, path = "/v1/admin/products", operation_id = "adminCreateProduct", tag = "catalog",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = CreateProductRequest,
+    responses(
+        (status = 201, description = "Created", body = Product),
+        (status = 400, description = "Invalid fields, named in details", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+        (status = 409, description = "HANDLE_TAKEN or SKU_TAKEN", body = ErrorBody),
+        (status = 422, description = "IDEMPOTENCY_KEY_REUSED", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    body: web::Json<CreateProductRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authorize::admin(
+        &state,
+        &caller,
+        "adminCreateProduct",
+        Permission::ProductCreate,
+    )
+    .await?;
+    let request = body.into_inner();
+    let key = idempotency_key(&req, &state, &caller, "adminCreateProduct", &request)?;
+    let (org, now) = (caller.org_id(), state.now());
+    let currency = commerce::store::currency(&state.db.conn, org)
+        .await
+        .map_err(|e| state.commerce_error(e))?;
+    let outcome = commerce::idempotency::run(&state.db.conn, key.as_ref(), 201, now, move |txn| {
+        Box::pin(async move { catalog::create_product(txn, org, currency, request, now).await })
+    })
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(respond(actix_web::http::StatusCode::CREATED, outcome))
+}
+
+/// One product, whatever its status. Scope `admin`.
+#[utoipa::path(
+    get, path = "/v1/admin/products/{id}", operation_id = "adminGetProduct", tag = "catalog",
+    params(("id" = Uuid, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "The product", body = Product),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+        (status = 404, description = "No such product in this store", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Product>, ApiError> {
+    authorize::admin(&state, &caller, "adminGetProduct", Permission::ProductRead).await?;
+    let product = catalog::get_product(
+        &state.db.conn,
+        caller.org_id(),
+        ProductId::from_uuid(*id),
+        Audience::Admin,
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(product))
+}
+
+/// Change a product (title, handle, description, status) and its variants' titles and prices.
+/// Scope `admin`.
+#[utoipa::path(
+    patch, path = "/v1/admin/products/{id}", operation_id = "adminUpdateProduct", tag = "catalog",
+    params(("id" = Uuid, Path, description = "Product id")),
+    request_body = UpdateProductRequest,
+    responses(
+        (status = 200, description = "The product", body = Product),
+        (status = 400, description = "Invalid fields", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+        (status = 404, description = "No such product or variant in this store", body = ErrorBody),
+        (status = 409, description = "HANDLE_TAKEN", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdateProductRequest>,
+) -> Result<web::Json<Product>, ApiError> {
+    authorize::admin(
+        &state,
+        &caller,
+        "adminUpdateProduct",
+        Permission::ProductUpdate,
+    )
+    .await?;
+    let product = catalog::update_product(
+        &state.db.conn,
+        caller.org_id(),
+        ProductId::from_uuid(*id),
+        body.into_inner(),
+        state.now(),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(product))
+}
+
+/// Archive a product: storefronts stop seeing it; orders keep their lines. Scope `admin`.
+#[utoipa::path(
+    delete, path = "/v1/admin/products/{id}", operation_id = "adminArchiveProduct", tag = "catalog",
+    params(("id" = Uuid, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "The archived product", body = Product),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+        (status = 404, description = "No such product in this store", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn archive(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Product>, ApiError> {
+    authorize::admin(
+        &state,
+        &caller,
+        "adminArchiveProduct",
+        Permission::ProductArchive,
+    )
+    .await?;
+    let product = catalog::archive_product(
+        &state.db.conn,
+        caller.org_id(),
+        ProductId::from_uuid(*id),
+        state.now(),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(product))
+}

@@ -1,0 +1,95 @@
+//! Store settings and the numbers of a period.
+
+use actix_web::web;
+use api_http::ApiError;
+use api_types::ErrorBody;
+use api_types::commerce::{Stats, StatsQuery, StoreSettings, UpdateStoreRequest};
+use commerce::{stats, store};
+use identity::permissions::Permission;
+use resolve_caller::ApiCaller;
+
+use crate::authorize;
+use crate::state::AppState;
+
+/// The store's settings. Scope `admin`.
+#[utoipa::path(
+    get, path = "/v1/admin/store", operation_id = "adminGetStore", tag = "store",
+    responses(
+        (status = 200, description = "The settings", body = StoreSettings),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+) -> Result<web::Json<StoreSettings>, ApiError> {
+    authorize::admin(&state, &caller, "adminGetStore", Permission::StoreRead).await?;
+    let settings = store::settings(&state.db.conn, caller.org_id())
+        .await
+        .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(settings))
+}
+
+/// Change the store's name, currency (while it has no products), support email or Stripe webhook
+/// secret. Scope `admin`; owners and admins.
+#[utoipa::path(
+    patch, path = "/v1/admin/store", operation_id = "adminUpdateStore", tag = "store",
+    request_body = UpdateStoreRequest,
+    responses(
+        (status = 200, description = "The settings", body = StoreSettings),
+        (status = 400, description = "Invalid fields", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller, or a member", body = ErrorBody),
+        (status = 409, description = "CURRENCY_LOCKED", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    body: web::Json<UpdateStoreRequest>,
+) -> Result<web::Json<StoreSettings>, ApiError> {
+    authorize::admin(&state, &caller, "adminUpdateStore", Permission::StoreUpdate).await?;
+    let settings = store::update(
+        &state.db.conn,
+        caller.org_id(),
+        body.into_inner(),
+        state.now(),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(settings))
+}
+
+/// Revenue (paid minus refunded), orders by status, average order value and top products of a
+/// period (default: the last 30 days). Scope `admin`.
+#[utoipa::path(
+    get, path = "/v1/admin/stats", operation_id = "adminGetStats", tag = "store",
+    params(StatsQuery),
+    responses(
+        (status = 200, description = "The numbers", body = Stats),
+        (status = 400, description = "Bad period", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn stats(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    query: web::Query<StatsQuery>,
+) -> Result<web::Json<Stats>, ApiError> {
+    authorize::admin(&state, &caller, "adminGetStats", Permission::StatsRead).await?;
+    let numbers = stats::period(
+        &state.db.conn,
+        caller.org_id(),
+        query.from,
+        query.to,
+        state.now(),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(numbers))
+}

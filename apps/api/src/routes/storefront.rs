@@ -1,0 +1,353 @@
+//! The storefront: catalog reads, carts, placing orders and a shopper's own orders. Scope
+//! `storefront` (a `Host`, a shopper's session, a storefront key or an agent with these grants).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use api_http::ApiError;
+use api_types::ErrorBody;
+use api_types::commerce::{
+    AddCartItemRequest, Cart, CreateCartRequest, Order, PlaceOrderRequest, Product, ProductQuery,
+    UpdateCartItemRequest,
+};
+use api_types::store::{Page, PageQuery};
+use commerce::carts::{self, Shopper};
+use commerce::catalog::{self, Audience};
+use commerce::idempotency::IdempotencyKey;
+use commerce::{PageRequest, orders};
+use domain::{CartId, CartItemId, ProductId, VariantId};
+use resolve_caller::ApiCaller;
+use uuid::Uuid;
+
+use crate::authorize;
+use crate::idempotent::{IDEMPOTENCY_KEY_HEADER, respond};
+use crate::state::AppState;
+
+fn shopper(caller: &ApiCaller) -> Shopper {
+    Shopper(caller.user_id())
+}
+
+/// Published products, newest first, with cursor pagination and a title search. Scope `storefront`.
+#[utoipa::path(
+    get, path = "/v1/products", operation_id = "listProducts", tag = "storefront",
+    params(ProductQuery),
+    responses(
+        (status = 200, description = "A page of products", body = Page<Product>),
+        (status = 400, description = "Bad limit, cursor or query", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not a storefront caller", body = ErrorBody),
+    ),
+    security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
+)]
+pub async fn list_products(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    query: web::Query<ProductQuery>,
+) -> Result<web::Json<Page<Product>>, ApiError> {
+    authorize::storefront(&caller, "listProducts")?;
+    let (data, next_cursor) = catalog::list_products(
+        &state.db.conn,
+        caller.org_id(),
+        &query,
+        Audience::Storefront,
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(Page { data, next_cursor }))
+}
+
+/// One published product. Scope `storefront`.
+#[utoipa::path(
+    get, path = "/v1/products/{id}", operation_id = "getProduct", tag = "storefront",
+    params(("id" = Uuid, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "The product", body = Product),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not a storefront caller", body = ErrorBody),
+        (status = 404, description = "No such published product in this store", body = ErrorBody),
+    ),
+    security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
+)]
+pub async fn get_product(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Product>, ApiError> {
+    authorize::storefront(&caller, "getProduct")?;
+    let product = catalog::get_product(
+        &state.db.conn,
+        caller.org_id(),
+        ProductId::from_uuid(*id),
+        Audience::Storefront,
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(product))
+}
+
+/// A new, empty cart in the store's currency (a signed-in shopper's own). Scope `storefront`.
+#[utoipa::path(
+    post, path = "/v1/carts", operation_id = "createCart", tag = "storefront",
+    request_body = CreateCartRequest,
+    responses(
+        (status = 201, description = "The cart", body = Cart),
+        (status = 400, description = "Not the store's currency", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not a storefront caller", body = ErrorBody),
+    ),
+    security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
+)]
+pub async fn create_cart(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    body: Option<web::Json<CreateCartRequest>>,
+) -> Result<HttpResponse, ApiError> {
+    authorize::storefront(&caller, "createCart")?;
+    let currency = body.and_then(|body| body.currency);
+    let cart = carts::create(
+        &state.db.conn,
+        caller.org_id(),
+        currency,
+        shopper(&caller),
+        state.now(),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(HttpResponse::Created().json(cart))
+}
+
+/// A cart with its lines, priced from the catalog now. Scope `storefront`.
+#[utoipa::path(
+    get, path = "/v1/carts/{id}", operation_id = "getCart", tag = "storefront",
+    params(("id" = Uuid, Path, description = "Cart id")),
+    responses(
+        (status = 200, description = "The cart", body = Cart),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not a storefront caller", body = ErrorBody),
+        (status = 404, description = "No such cart for this caller", body = ErrorBody),
+    ),
+    security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
+)]
+pub async fn get_cart(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Cart>, ApiError> {
+    authorize::storefront(&caller, "getCart")?;
+    let cart = carts::get(
+        &state.db.conn,
+        caller.org_id(),
+        CartId::from_uuid(*id),
+        shopper(&caller),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(cart))
+}
+
+/// Add a published variant to a cart (1 to 1000 units per line). Scope `storefront`.
+#[utoipa::path(
+    post, path = "/v1/carts/{id}/items", operation_id = "addCartItem", tag = "storefront",
+    params(("id" = Uuid, Path, description = "Cart id")),
+    request_body = AddCartItemRequest,
+    responses(
+        (status = 200, description = "The cart", body = Cart),
+        (status = 400, description = "Bad quantity", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not a storefront caller", body = ErrorBody),
+        (status = 404, description = "No such cart or variant in this store", body = ErrorBody),
+        (status = 409, description = "CART_NOT_OPEN", body = ErrorBody),
+    ),
+    security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
+)]
+pub async fn add_cart_item(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+    body: web::Json<AddCartItemRequest>,
+) -> Result<web::Json<Cart>, ApiError> {
+    authorize::storefront(&caller, "addCartItem")?;
+    let cart = carts::add_item(
+        &state.db.conn,
+        caller.org_id(),
+        CartId::from_uuid(*id),
+        shopper(&caller),
+        VariantId::from_uuid(body.variant_id),
+        body.quantity,
+        state.now(),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(cart))
+}
+
+/// Set a cart line's quantity. Scope `storefront`.
+#[utoipa::path(
+    patch, path = "/v1/carts/{id}/items/{itemId}", operation_id = "updateCartItem", tag = "storefront",
+    params(("id" = Uuid, Path, description = "Cart id"), ("itemId" = Uuid, Path, description = "Line id")),
+    request_body = UpdateCartItemRequest,
+    responses(
+        (status = 200, description = "The cart", body = Cart),
+        (status = 400, description = "Bad quantity", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not a storefront caller", body = ErrorBody),
+        (status = 404, description = "No such cart or line", body = ErrorBody),
+        (status = 409, description = "CART_NOT_OPEN", body = ErrorBody),
+    ),
+    security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
+)]
+pub async fn update_cart_item(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<UpdateCartItemRequest>,
+) -> Result<web::Json<Cart>, ApiError> {
+    authorize::storefront(&caller, "updateCartItem")?;
+    let (cart, item) = path.into_inner();
+    let cart = carts::update_item(
+        &state.db.conn,
+        caller.org_id(),
+        CartId::from_uuid(cart),
+        shopper(&caller),
+        CartItemId::from_uuid(item),
+        body.quantity,
+        state.now(),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(cart))
+}
+
+/// Remove a cart line. Scope `storefront`.
+#[utoipa::path(
+    delete, path = "/v1/carts/{id}/items/{itemId}", operation_id = "removeCartItem", tag = "storefront",
+    params(("id" = Uuid, Path, description = "Cart id"), ("itemId" = Uuid, Path, description = "Line id")),
+    responses(
+        (status = 200, description = "The cart", body = Cart),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not a storefront caller", body = ErrorBody),
+        (status = 404, description = "No such cart or line", body = ErrorBody),
+        (status = 409, description = "CART_NOT_OPEN", body = ErrorBody),
+    ),
+    security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
+)]
+pub async fn remove_cart_item(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<web::Json<Cart>, ApiError> {
+    authorize::storefront(&caller, "removeCartItem")?;
+    let (cart, item) = path.into_inner();
+    let cart = carts::remove_item(
+        &state.db.conn,
+        caller.org_id(),
+        CartId::from_uuid(cart),
+        shopper(&caller),
+        CartItemId::from_uuid(item),
+        state.now(),
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(cart))
+}
+
+/// Place an order from a cart, reserving its stock. Send an `Idempotency-Key`: a retry gets the
+/// first answer; the same key with another body is 422; while the first runs, 409. Scope
+/// `storefront`.
+#[utoipa::path(
+    post, path = "/v1/orders", operation_id = "placeOrder", tag = "storefront",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (1 to 255 characters)")),
+    request_body = PlaceOrderRequest,
+    responses(
+        (status = 201, description = "The order, awaiting payment", body = Order),
+        (status = 400, description = "Bad email, empty cart or bad key", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not a storefront caller", body = ErrorBody),
+        (status = 404, description = "No such cart for this caller", body = ErrorBody),
+        (status = 409, description = "INSUFFICIENT_STOCK, CART_NOT_OPEN, VARIANT_UNAVAILABLE or IDEMPOTENCY_IN_PROGRESS", body = ErrorBody),
+        (status = 422, description = "IDEMPOTENCY_KEY_REUSED", body = ErrorBody),
+    ),
+    security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
+)]
+pub async fn place_order(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    body: web::Json<PlaceOrderRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authorize::storefront(&caller, "placeOrder")?;
+    let request = body.into_inner();
+    let key = idempotency_key(&req, &state, &caller, "placeOrder", &request)?;
+    let (org, shopper, now) = (caller.org_id(), shopper(&caller), state.now());
+    let outcome = commerce::idempotency::run(&state.db.conn, key.as_ref(), 201, now, move |txn| {
+        Box::pin(async move {
+            orders::place(
+                txn,
+                org,
+                CartId::from_uuid(request.cart_id),
+                shopper,
+                &request.email,
+                now,
+            )
+            .await
+        })
+    })
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(respond(actix_web::http::StatusCode::CREATED, outcome))
+}
+
+/// The `Idempotency-Key` of a request, scoped to its organization, caller and operation.
+pub fn idempotency_key(
+    req: &HttpRequest,
+    state: &AppState,
+    caller: &ApiCaller,
+    operation: &'static str,
+    request: &impl serde::Serialize,
+) -> Result<Option<IdempotencyKey>, ApiError> {
+    req.headers()
+        .get(IDEMPOTENCY_KEY_HEADER)
+        .map(|value| {
+            let key = value.to_str().unwrap_or("\u{0}");
+            IdempotencyKey::new(
+                caller.org_id(),
+                caller.principal_id(),
+                operation,
+                key,
+                request,
+            )
+        })
+        .transpose()
+        .map_err(|e| state.commerce_error(e))
+}
+
+/// The signed-in shopper's own orders in this store, newest first. Scope `storefront`, with a
+/// shopper's session.
+#[utoipa::path(
+    get, path = "/v1/customer/orders", operation_id = "listCustomerOrders", tag = "storefront",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of your orders", body = Page<Order>),
+        (status = 401, description = "No valid caller, or not signed in", body = ErrorBody),
+        (status = 403, description = "Not a storefront caller", body = ErrorBody),
+    ),
+    security(("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn list_customer_orders(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<Order>>, ApiError> {
+    authorize::storefront(&caller, "listCustomerOrders")?;
+    let Some(user) = caller.user_id() else {
+        return Err(ApiError::unauthorized(
+            "UNAUTHORIZED",
+            "sign in to see your orders",
+            &state.links,
+        ));
+    };
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())
+        .map_err(|e| state.commerce_error(e))?;
+    let (data, next_cursor) = orders::list_for_shopper(&state.db.conn, caller.org_id(), user, page)
+        .await
+        .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(Page { data, next_cursor }))
+}

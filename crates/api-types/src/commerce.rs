@@ -1,0 +1,422 @@
+//! `/v1/*` commerce: the catalog, carts, orders, customers, refunds, store settings, stats and
+//! payment events. The core shapes of SPEC §7; fields may be added, never renamed.
+
+use chrono::{DateTime, Utc};
+use domain::{Currency, Money, OrderStatus, ProductStatus};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// Stock of a variant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Inventory {
+    pub available: i64,
+}
+
+/// A purchasable variant: its SKU, price and stock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Variant {
+    pub id: Uuid,
+    pub sku: String,
+    pub title: String,
+    pub price: Money,
+    pub inventory: Inventory,
+}
+
+/// A product with its variants.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Product {
+    pub id: Uuid,
+    pub title: String,
+    pub handle: String,
+    pub description: String,
+    pub status: ProductStatus,
+    pub variants: Vec<Variant>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A variant of a new product.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NewVariant {
+    #[schema(example = "TEE-BLK-M")]
+    pub sku: String,
+    /// Defaults to the product's title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// In the store's currency; a positive amount of minor units.
+    pub price: Money,
+    /// Starting stock (default 0).
+    #[serde(default)]
+    pub inventory_quantity: Option<i64>,
+}
+
+/// `POST /v1/admin/products`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateProductRequest {
+    #[schema(example = "Black tee")]
+    pub title: String,
+    /// Lower-case letters, digits and `-`; derived from the title when absent; unique in the store.
+    #[serde(default)]
+    pub handle: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Default `draft`.
+    #[serde(default)]
+    pub status: Option<ProductStatus>,
+    /// One to 100 variants.
+    pub variants: Vec<NewVariant>,
+}
+
+/// A change to a variant of `PATCH /v1/admin/products/{id}`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantUpdate {
+    pub id: Uuid,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub price: Option<Money>,
+}
+
+/// `PATCH /v1/admin/products/{id}`: every field optional. Stock changes go through inventory
+/// adjustments.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateProductRequest {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub handle: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub status: Option<ProductStatus>,
+    #[serde(default)]
+    pub variants: Option<Vec<VariantUpdate>>,
+}
+
+/// `GET /v1/products` and `GET /v1/admin/products`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ProductQuery {
+    /// 1 to 100 (default 20).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// `nextCursor` of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// Words of the title, case-insensitive.
+    #[serde(default)]
+    pub q: Option<String>,
+    /// Admin only: `draft`, `published` or `archived`.
+    #[serde(default)]
+    pub status: Option<ProductStatus>,
+}
+
+/// One variant's stock, for the inventory list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryLevel {
+    pub variant_id: Uuid,
+    pub product_id: Uuid,
+    pub sku: String,
+    pub title: String,
+    pub available: i64,
+}
+
+/// `POST /v1/admin/inventory/{variantId}/adjustments`: a signed change with a reason.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AdjustInventoryRequest {
+    /// Units to add (positive) or remove (negative); stock never goes below zero.
+    pub delta: i64,
+    #[schema(example = "cycle count")]
+    pub reason: String,
+}
+
+/// `POST /v1/carts`
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateCartRequest {
+    /// Must be the store's currency (the default).
+    #[serde(default)]
+    pub currency: Option<Currency>,
+}
+
+/// A line of a cart, priced from the catalog now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CartItem {
+    pub id: Uuid,
+    pub variant_id: Uuid,
+    pub product_id: Uuid,
+    pub sku: String,
+    pub title: String,
+    pub quantity: i64,
+    pub unit_price: Money,
+    pub total: Money,
+}
+
+/// A cart: `open` until it becomes an order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Cart {
+    pub id: Uuid,
+    /// `open` or `ordered`.
+    pub status: String,
+    pub currency: Currency,
+    pub items: Vec<CartItem>,
+    pub subtotal: Money,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /v1/carts/{id}/items`: adds to the quantity if the variant is already in the cart.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AddCartItemRequest {
+    pub variant_id: Uuid,
+    /// 1 to 1000.
+    pub quantity: i64,
+}
+
+/// `PATCH /v1/carts/{id}/items/{itemId}`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateCartItemRequest {
+    /// 1 to 1000.
+    pub quantity: i64,
+}
+
+/// `POST /v1/orders`, with an `Idempotency-Key` header.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlaceOrderRequest {
+    pub cart_id: Uuid,
+    #[schema(example = "shopper@example.com")]
+    pub email: String,
+}
+
+/// A line of an order: what was bought, at the price of the moment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLine {
+    pub id: Uuid,
+    pub product_id: Uuid,
+    pub variant_id: Uuid,
+    pub sku: String,
+    pub title: String,
+    pub quantity: i64,
+    pub unit_price: Money,
+    pub total: Money,
+}
+
+/// An order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    pub id: Uuid,
+    pub status: OrderStatus,
+    pub email: String,
+    pub customer_id: Option<Uuid>,
+    pub items: Vec<OrderLine>,
+    pub total: Money,
+    pub paid: Money,
+    pub refunded: Money,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `GET /v1/admin/orders`
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct OrderQuery {
+    #[serde(default)]
+    pub limit: Option<u32>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+    #[serde(default)]
+    pub status: Option<OrderStatus>,
+    #[serde(default)]
+    pub customer_id: Option<Uuid>,
+    /// Created at or after (RFC 3339).
+    #[serde(default)]
+    pub from: Option<DateTime<Utc>>,
+    /// Created before (RFC 3339).
+    #[serde(default)]
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// `POST /v1/admin/orders/{id}/refunds`, with an optional `Idempotency-Key`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundRequest {
+    /// Minor units of the order's currency; never more than what remains paid.
+    pub amount: i64,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// A refund.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Refund {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub amount: Money,
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A customer of the store.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Customer {
+    pub id: Uuid,
+    pub email: String,
+    pub name: Option<String>,
+    pub user_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /v1/admin/customers`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateCustomerRequest {
+    pub email: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `PATCH /v1/admin/customers/{id}`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateCustomerRequest {
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// The store's settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreSettings {
+    pub name: String,
+    /// Every price, cart and order of the store is in this currency.
+    pub currency: Currency,
+    pub support_email: Option<String>,
+    /// Whether a Stripe webhook signing secret is set (the secret itself is never shown).
+    pub stripe_webhook_secret_set: bool,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `PATCH /v1/admin/store`
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateStoreRequest {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Only while the store has no products.
+    #[serde(default)]
+    pub currency: Option<Currency>,
+    #[serde(default)]
+    pub support_email: Option<String>,
+    /// The `whsec_…` signing secret of the store's Stripe webhook endpoint.
+    #[serde(default)]
+    pub stripe_webhook_secret: Option<String>,
+}
+
+/// `GET /v1/admin/stats?from&to`
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct StatsQuery {
+    /// Start (inclusive, RFC 3339); default 30 days before `to`.
+    #[serde(default)]
+    pub from: Option<DateTime<Utc>>,
+    /// End (exclusive, RFC 3339); default now.
+    #[serde(default)]
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// Orders of one status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StatusCount {
+    pub status: OrderStatus,
+    pub count: i64,
+}
+
+/// A best-selling product.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TopProduct {
+    pub product_id: Uuid,
+    pub title: String,
+    pub units: i64,
+    pub revenue: Money,
+}
+
+/// Numbers of a period: revenue is what was paid minus what was refunded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub revenue: Money,
+    pub paid_orders: i64,
+    pub average_order_value: Money,
+    pub orders_by_status: Vec<StatusCount>,
+    pub top_products: Vec<TopProduct>,
+}
+
+/// A payment provider's event, as received and processed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentEvent {
+    pub id: Uuid,
+    pub provider: String,
+    pub event_id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub order_id: Option<Uuid>,
+    pub amount: Option<i64>,
+    pub currency: Option<String>,
+    /// `processed`, `failed` or `ignored`.
+    pub status: String,
+    pub error: Option<String>,
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
+    pub processed_at: Option<DateTime<Utc>>,
+}
+
+/// The generic provider's webhook body.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GenericPaymentWebhook {
+    /// The provider's event id: an event is processed once.
+    pub id: String,
+    /// `payment.succeeded`, `payment.failed` or `refund.succeeded`.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub order_id: Uuid,
+    pub amount: i64,
+    pub currency: Currency,
+}
+
+/// The answer to a webhook delivery.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookReceipt {
+    pub event: PaymentEvent,
+    /// `true` when this event id was already received (nothing was done again).
+    pub duplicate: bool,
+}

@@ -1,0 +1,600 @@
+//! Orders: placed from a cart with its stock reserved atomically; paid, fulfilled, cancelled and
+//! refunded through legal transitions only.
+
+use std::collections::{BTreeMap, HashMap};
+
+use api_types::commerce::{Order, OrderLine, OrderQuery, Refund};
+use chrono::{DateTime, Utc};
+use db::entities::{order_line, product, refund, sales_order};
+use domain::{
+    CartId, Currency, Money, OrderId, OrderStatus, OrgId, ProductStatus, RefundId, UserId,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    TransactionTrait as _,
+};
+use uuid::Uuid;
+
+use crate::carts::{self, Shopper};
+use crate::validate::Problems;
+use crate::{CommerceError, PageRequest, customers};
+
+fn corrupt(error: impl std::fmt::Display) -> CommerceError {
+    CommerceError::Store(db::DbError::Corrupt(error.to_string()))
+}
+
+fn order_view(
+    row: sales_order::Model,
+    lines: Vec<order_line::Model>,
+) -> Result<Order, CommerceError> {
+    let currency: Currency = row.currency.parse().map_err(corrupt)?;
+    Ok(Order {
+        id: row.id,
+        status: row.status.parse().map_err(corrupt)?,
+        email: row.email,
+        customer_id: row.customer_id,
+        items: lines
+            .into_iter()
+            .map(|line| OrderLine {
+                id: line.id,
+                product_id: line.product_id,
+                variant_id: line.variant_id,
+                sku: line.sku,
+                title: line.title,
+                quantity: line.quantity,
+                unit_price: Money::new(line.unit_price, currency),
+                total: Money::new(line.line_total, currency),
+            })
+            .collect(),
+        total: Money::new(row.total, currency),
+        paid: Money::new(row.paid_amount, currency),
+        refunded: Money::new(row.refunded_amount, currency),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+async fn with_lines(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    rows: Vec<sales_order::Model>,
+) -> Result<Vec<Order>, CommerceError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(order_line::Column::OrderId.is_in(rows.iter().map(|row| row.id)))
+        .order_by_asc(order_line::Column::Id)
+        .all(db)
+        .await?;
+    let mut by_order: HashMap<Uuid, Vec<order_line::Model>> = HashMap::new();
+    for line in lines {
+        by_order.entry(line.order_id).or_default().push(line);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let lines = by_order.remove(&row.id).unwrap_or_default();
+            order_view(row, lines)
+        })
+        .collect()
+}
+
+async fn find(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    id: OrderId,
+) -> Result<sales_order::Model, CommerceError> {
+    sales_order::Entity::find_by_id((org.as_uuid(), id.as_uuid()))
+        .one(db)
+        .await?
+        .ok_or(CommerceError::NotFound("order"))
+}
+
+pub async fn get(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    id: OrderId,
+) -> Result<Order, CommerceError> {
+    let row = find(db, org, id).await?;
+    with_lines(db, org, vec![row])
+        .await?
+        .pop()
+        .ok_or(CommerceError::NotFound("order"))
+}
+
+/// Places an order from an open cart, in `txn`: the cart is closed first (so a cart becomes at most
+/// one order), then each variant's stock is reserved by a conditional update, in variant order so
+/// that concurrent orders never deadlock. Prices come from the catalog now, never from the client.
+pub async fn place(
+    txn: &DatabaseTransaction,
+    org: OrgId,
+    cart: CartId,
+    shopper: Shopper,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<Order, CommerceError> {
+    let mut problems = Problems::default();
+    let email = problems.email("email", email);
+    problems.finish()?;
+
+    // The first statement writes, so SQLite queues this transaction behind other writers.
+    let mut close = sales_order_cart_close(org, cart, now);
+    if let Some(user) = shopper.0 {
+        close = close.filter(
+            sea_orm::Condition::any()
+                .add(db::entities::cart::Column::UserId.is_null())
+                .add(db::entities::cart::Column::UserId.eq(user.as_uuid())),
+        );
+    } else {
+        close = close.filter(db::entities::cart::Column::UserId.is_null());
+    }
+    if close.exec(txn).await?.rows_affected == 0 {
+        let cart = carts::get(txn, org, cart, shopper).await?;
+        return Err(if cart.status == carts::ORDERED {
+            CommerceError::conflict("CART_NOT_OPEN", "the cart has already become an order")
+        } else {
+            CommerceError::NotFound("cart")
+        });
+    }
+
+    let lines = carts::lines_with_variants(txn, org, cart.as_uuid()).await?;
+    if lines.is_empty() {
+        return Err(CommerceError::invalid("cartId", "the cart is empty"));
+    }
+    let products: Vec<Uuid> = lines
+        .iter()
+        .map(|(_, variant)| variant.product_id)
+        .collect();
+    let published: Vec<Uuid> = product::Entity::find()
+        .filter(product::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(product::Column::Id.is_in(products))
+        .filter(product::Column::Status.eq(ProductStatus::Published.as_str()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|row| row.id)
+        .collect();
+
+    let mut wanted: BTreeMap<Uuid, i64> = BTreeMap::new();
+    for (line, variant) in &lines {
+        if !published.contains(&variant.product_id) {
+            return Err(CommerceError::Conflict {
+                code: "VARIANT_UNAVAILABLE",
+                message: format!("`{}` is no longer for sale", variant.sku),
+                details: Some(serde_json::json!({"variantId": variant.id})),
+            });
+        }
+        *wanted.entry(variant.id).or_default() += line.quantity;
+    }
+    for (variant, quantity) in &wanted {
+        reserve(txn, org, *variant, *quantity, now).await?;
+    }
+
+    let currency: Currency = lines
+        .first()
+        .map(|(_, variant)| variant.currency.parse())
+        .transpose()
+        .map_err(corrupt)?
+        .unwrap_or(Currency::EUR);
+    let mut total = Money::new(0, currency);
+    let order_id = OrderId::new().as_uuid();
+    let mut order_lines = Vec::with_capacity(lines.len());
+    for (line, variant) in lines {
+        let unit_price = Money::new(variant.price_amount, currency);
+        let line_total = unit_price
+            .times(line.quantity)
+            .ok_or_else(|| CommerceError::invalid("cartId", "the order's total is too large"))?;
+        total = total
+            .plus(line_total)
+            .ok_or_else(|| CommerceError::invalid("cartId", "the order's total is too large"))?;
+        order_lines.push(order_line::Model {
+            organization_id: org.as_uuid(),
+            id: Uuid::now_v7(),
+            order_id,
+            product_id: variant.product_id,
+            variant_id: variant.id,
+            sku: variant.sku,
+            title: variant.title,
+            quantity: line.quantity,
+            unit_price: unit_price.amount,
+            line_total: line_total.amount,
+        });
+    }
+
+    let customer = customers::for_order(txn, org, &email, shopper.0, now).await?;
+    let order = sales_order::ActiveModel {
+        organization_id: ActiveValue::Set(org.as_uuid()),
+        id: ActiveValue::Set(order_id),
+        cart_id: ActiveValue::Set(cart.as_uuid()),
+        customer_id: ActiveValue::Set(Some(customer.as_uuid())),
+        user_id: ActiveValue::Set(shopper.0.map(|user| user.as_uuid())),
+        email: ActiveValue::Set(email),
+        status: ActiveValue::Set(OrderStatus::PendingPayment.as_str().to_owned()),
+        currency: ActiveValue::Set(currency.to_string()),
+        total: ActiveValue::Set(total.amount),
+        paid_amount: ActiveValue::Set(0),
+        refunded_amount: ActiveValue::Set(0),
+        created_at: ActiveValue::Set(now),
+        updated_at: ActiveValue::Set(now),
+    }
+    .insert(txn)
+    .await?;
+    for line in &order_lines {
+        order_line::ActiveModel::from(line.clone())
+            .insert(txn)
+            .await?;
+    }
+    order_view(order, order_lines)
+}
+
+fn sales_order_cart_close(
+    org: OrgId,
+    cart: CartId,
+    now: DateTime<Utc>,
+) -> sea_orm::UpdateMany<db::entities::cart::Entity> {
+    use db::entities::cart;
+    cart::Entity::update_many()
+        .col_expr(cart::Column::Status, Expr::value(carts::ORDERED))
+        .col_expr(cart::Column::UpdatedAt, Expr::value(now))
+        .filter(cart::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(cart::Column::Id.eq(cart.as_uuid()))
+        .filter(cart::Column::Status.eq(carts::OPEN))
+}
+
+/// Takes `quantity` units of a variant, or fails with 409 and changes nothing.
+async fn reserve(
+    txn: &DatabaseTransaction,
+    org: OrgId,
+    variant: Uuid,
+    quantity: i64,
+    now: DateTime<Utc>,
+) -> Result<(), CommerceError> {
+    use db::entities::product_variant::{Column, Entity};
+    let taken = Entity::update_many()
+        .col_expr(
+            Column::Available,
+            Expr::col(Column::Available).sub(quantity),
+        )
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::OrganizationId.eq(org.as_uuid()))
+        .filter(Column::Id.eq(variant))
+        .filter(Column::Available.gte(quantity))
+        .exec(txn)
+        .await?;
+    if taken.rows_affected == 1 {
+        return Ok(());
+    }
+    let available = Entity::find_by_id((org.as_uuid(), variant))
+        .one(txn)
+        .await?
+        .map_or(0, |row| row.available);
+    Err(CommerceError::Conflict {
+        code: "INSUFFICIENT_STOCK",
+        message: format!("only {available} units are available"),
+        details: Some(
+            serde_json::json!({"variantId": variant, "requested": quantity, "available": available}),
+        ),
+    })
+}
+
+/// Gives an order's units back to stock (cancellation, failed payment).
+async fn release_stock(
+    txn: &DatabaseTransaction,
+    org: OrgId,
+    order: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), CommerceError> {
+    use db::entities::product_variant::{Column, Entity};
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(order_line::Column::OrderId.eq(order))
+        .all(txn)
+        .await?;
+    let mut back: BTreeMap<Uuid, i64> = BTreeMap::new();
+    for line in lines {
+        *back.entry(line.variant_id).or_default() += line.quantity;
+    }
+    for (variant, quantity) in back {
+        Entity::update_many()
+            .col_expr(
+                Column::Available,
+                Expr::col(Column::Available).add(quantity),
+            )
+            .col_expr(Column::UpdatedAt, Expr::value(now))
+            .filter(Column::OrganizationId.eq(org.as_uuid()))
+            .filter(Column::Id.eq(variant))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Moves an order from one of `from` to `to`, or fails: 404 if there is no such order, 409 if its
+/// state does not allow it. The first statement of the transaction writes.
+async fn transition(
+    txn: &DatabaseTransaction,
+    org: OrgId,
+    id: OrderId,
+    from: &[OrderStatus],
+    to: OrderStatus,
+    now: DateTime<Utc>,
+) -> Result<(), CommerceError> {
+    let moved = sales_order::Entity::update_many()
+        .col_expr(sales_order::Column::Status, Expr::value(to.as_str()))
+        .col_expr(sales_order::Column::UpdatedAt, Expr::value(now))
+        .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(sales_order::Column::Id.eq(id.as_uuid()))
+        .filter(sales_order::Column::Status.is_in(from.iter().map(|status| status.as_str())))
+        .exec(txn)
+        .await?;
+    if moved.rows_affected == 1 {
+        return Ok(());
+    }
+    let current = find(txn, org, id).await?;
+    Err(CommerceError::Conflict {
+        code: "ILLEGAL_TRANSITION",
+        message: format!("an order that is `{}` cannot become `{to}`", current.status),
+        details: Some(serde_json::json!({"status": current.status, "to": to})),
+    })
+}
+
+/// `paid → fulfilled`.
+pub async fn fulfil(
+    db: &DatabaseConnection,
+    org: OrgId,
+    id: OrderId,
+    now: DateTime<Utc>,
+) -> Result<Order, CommerceError> {
+    let txn = db.begin().await?;
+    transition(
+        &txn,
+        org,
+        id,
+        &[OrderStatus::Paid],
+        OrderStatus::Fulfilled,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    get(db, org, id).await
+}
+
+/// `pending_payment → cancelled`, giving the stock back.
+pub async fn cancel(
+    db: &DatabaseConnection,
+    org: OrgId,
+    id: OrderId,
+    now: DateTime<Utc>,
+) -> Result<Order, CommerceError> {
+    let txn = db.begin().await?;
+    transition(
+        &txn,
+        org,
+        id,
+        &[OrderStatus::PendingPayment],
+        OrderStatus::Cancelled,
+        now,
+    )
+    .await?;
+    release_stock(&txn, org, id.as_uuid(), now).await?;
+    txn.commit().await?;
+    get(db, org, id).await
+}
+
+/// A payment for the whole order arrived: `pending_payment → paid`. Any other amount or currency
+/// is refused (the event stays failed and visible).
+pub(crate) async fn record_payment(
+    txn: &DatabaseTransaction,
+    org: OrgId,
+    id: OrderId,
+    amount: Money,
+    now: DateTime<Utc>,
+) -> Result<(), CommerceError> {
+    let paid = sales_order::Entity::update_many()
+        .col_expr(
+            sales_order::Column::Status,
+            Expr::value(OrderStatus::Paid.as_str()),
+        )
+        .col_expr(
+            sales_order::Column::PaidAmount,
+            Expr::col(sales_order::Column::Total).into(),
+        )
+        .col_expr(sales_order::Column::UpdatedAt, Expr::value(now))
+        .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(sales_order::Column::Id.eq(id.as_uuid()))
+        .filter(sales_order::Column::Status.eq(OrderStatus::PendingPayment.as_str()))
+        .filter(sales_order::Column::Total.eq(amount.amount))
+        .filter(sales_order::Column::Currency.eq(amount.currency.as_str()))
+        .exec(txn)
+        .await?;
+    if paid.rows_affected == 1 {
+        return Ok(());
+    }
+    let order = find(txn, org, id).await?;
+    if order.status != OrderStatus::PendingPayment.as_str() {
+        return Err(CommerceError::conflict(
+            "ILLEGAL_TRANSITION",
+            format!("the order is `{}`, not awaiting payment", order.status),
+        ));
+    }
+    Err(CommerceError::conflict(
+        "AMOUNT_MISMATCH",
+        format!(
+            "paid {} {}, the order is {} {}",
+            amount.amount, amount.currency, order.total, order.currency
+        ),
+    ))
+}
+
+/// A payment failed: `pending_payment → cancelled`, giving the stock back.
+pub(crate) async fn record_payment_failure(
+    txn: &DatabaseTransaction,
+    org: OrgId,
+    id: OrderId,
+    now: DateTime<Utc>,
+) -> Result<(), CommerceError> {
+    transition(
+        txn,
+        org,
+        id,
+        &[OrderStatus::PendingPayment],
+        OrderStatus::Cancelled,
+        now,
+    )
+    .await?;
+    release_stock(txn, org, id.as_uuid(), now).await
+}
+
+/// Refunds `amount` of a paid order, never more than remains paid: `partially_refunded`, or
+/// `refunded` once everything paid is refunded. The refund and the order change commit together.
+pub async fn refund(
+    txn: &DatabaseTransaction,
+    org: OrgId,
+    id: OrderId,
+    amount: i64,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Refund, CommerceError> {
+    let mut problems = Problems::default();
+    problems.range("amount", amount, 1, i64::MAX);
+    let reason = reason.map(|reason| problems.text("reason", &reason, 1, 500));
+    problems.finish()?;
+
+    let refundable = [
+        OrderStatus::Paid,
+        OrderStatus::Fulfilled,
+        OrderStatus::PartiallyRefunded,
+    ];
+    let applied = sales_order::Entity::update_many()
+        .col_expr(
+            sales_order::Column::RefundedAmount,
+            Expr::col(sales_order::Column::RefundedAmount).add(amount),
+        )
+        .col_expr(sales_order::Column::UpdatedAt, Expr::value(now))
+        .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(sales_order::Column::Id.eq(id.as_uuid()))
+        .filter(sales_order::Column::Status.is_in(refundable.iter().map(|status| status.as_str())))
+        .filter(
+            Expr::expr(Expr::col(sales_order::Column::RefundedAmount).add(amount))
+                .lte(Expr::col(sales_order::Column::PaidAmount)),
+        )
+        .exec(txn)
+        .await?;
+    let order = find(txn, org, id).await?;
+    if applied.rows_affected == 0 {
+        let status: OrderStatus = order.status.parse().map_err(corrupt)?;
+        return Err(if status.is_paid() {
+            CommerceError::Conflict {
+                code: "REFUND_EXCEEDS_PAID",
+                message: format!(
+                    "at most {} can still be refunded",
+                    order.paid_amount - order.refunded_amount
+                ),
+                details: Some(
+                    serde_json::json!({"refundable": order.paid_amount - order.refunded_amount}),
+                ),
+            }
+        } else {
+            CommerceError::conflict(
+                "ILLEGAL_TRANSITION",
+                format!("an order that is `{status}` cannot be refunded"),
+            )
+        });
+    }
+    let status = if order.refunded_amount == order.paid_amount {
+        OrderStatus::Refunded
+    } else {
+        OrderStatus::PartiallyRefunded
+    };
+    sales_order::Entity::update_many()
+        .col_expr(sales_order::Column::Status, Expr::value(status.as_str()))
+        .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(sales_order::Column::Id.eq(id.as_uuid()))
+        .exec(txn)
+        .await?;
+    let currency: Currency = order.currency.parse().map_err(corrupt)?;
+    let row = refund::ActiveModel {
+        organization_id: ActiveValue::Set(org.as_uuid()),
+        id: ActiveValue::Set(RefundId::new().as_uuid()),
+        order_id: ActiveValue::Set(order.id),
+        amount: ActiveValue::Set(amount),
+        reason: ActiveValue::Set(reason),
+        created_at: ActiveValue::Set(now),
+    }
+    .insert(txn)
+    .await?;
+    Ok(Refund {
+        id: row.id,
+        order_id: row.order_id,
+        amount: Money::new(row.amount, currency),
+        reason: row.reason,
+        created_at: row.created_at,
+    })
+}
+
+/// How much of an order has been refunded so far.
+pub(crate) async fn refunded_so_far(
+    txn: &DatabaseTransaction,
+    org: OrgId,
+    id: OrderId,
+) -> Result<i64, CommerceError> {
+    Ok(find(txn, org, id).await?.refunded_amount)
+}
+
+/// A page of the store's orders, newest first, filtered by status, customer and creation time.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    query: &OrderQuery,
+) -> Result<(Vec<Order>, Option<String>), CommerceError> {
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let mut select =
+        sales_order::Entity::find().filter(sales_order::Column::OrganizationId.eq(org.as_uuid()));
+    if let Some(status) = query.status {
+        select = select.filter(sales_order::Column::Status.eq(status.as_str()));
+    }
+    if let Some(customer) = query.customer_id {
+        select = select.filter(sales_order::Column::CustomerId.eq(customer));
+    }
+    if let Some(from) = query.from {
+        select = select.filter(sales_order::Column::CreatedAt.gte(from));
+    }
+    if let Some(to) = query.to {
+        select = select.filter(sales_order::Column::CreatedAt.lt(to));
+    }
+    if let Some(before) = page.before {
+        select = select.filter(sales_order::Column::Id.lt(before));
+    }
+    let mut rows = select
+        .order_by_desc(sales_order::Column::Id)
+        .limit(page.fetch())
+        .all(db)
+        .await?;
+    let next = page.finish(&mut rows, |row| row.id);
+    Ok((with_lines(db, org, rows).await?, next))
+}
+
+/// A signed-in shopper's own orders in this store, newest first.
+pub async fn list_for_shopper(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    user: UserId,
+    page: PageRequest,
+) -> Result<(Vec<Order>, Option<String>), CommerceError> {
+    let mut select = sales_order::Entity::find()
+        .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(sales_order::Column::UserId.eq(user.as_uuid()));
+    if let Some(before) = page.before {
+        select = select.filter(sales_order::Column::Id.lt(before));
+    }
+    let mut rows = select
+        .order_by_desc(sales_order::Column::Id)
+        .limit(page.fetch())
+        .all(db)
+        .await?;
+    let next = page.finish(&mut rows, |row| row.id);
+    Ok((with_lines(db, org, rows).await?, next))
+}

@@ -1,0 +1,103 @@
+//! Cursor pagination: newest first, by UUIDv7 id, so a page never shifts when rows are added.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use uuid::Uuid;
+
+use crate::CommerceError;
+
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+const CURSOR_PREFIX: &str = "c1:";
+
+/// A validated page request: at most `limit` rows older than `before`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    pub limit: u64,
+    pub before: Option<Uuid>,
+}
+
+impl PageRequest {
+    /// Checks `limit` (1 to 100, default 20) and decodes the opaque `cursor`.
+    pub fn parse(limit: Option<u32>, cursor: Option<&str>) -> Result<Self, CommerceError> {
+        let limit = limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(CommerceError::invalid(
+                "limit",
+                format!("must be 1 to {MAX_LIMIT}"),
+            ));
+        }
+        let before = cursor
+            .map(|cursor| {
+                decode(cursor)
+                    .ok_or_else(|| CommerceError::invalid("cursor", "is not a cursor of this list"))
+            })
+            .transpose()?;
+        Ok(Self {
+            limit: u64::from(limit),
+            before,
+        })
+    }
+
+    /// How many rows to fetch: one more than the page, to know whether another follows.
+    #[must_use]
+    pub const fn fetch(&self) -> u64 {
+        self.limit + 1
+    }
+
+    /// Cuts the fetched rows to the page and answers the cursor of the next one.
+    pub fn finish<T>(&self, rows: &mut Vec<T>, id: impl Fn(&T) -> Uuid) -> Option<String> {
+        let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
+        if rows.len() <= limit {
+            return None;
+        }
+        rows.truncate(limit);
+        rows.last().map(|row| encode(id(row)))
+    }
+}
+
+fn encode(id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{id}"))
+}
+
+fn decode(cursor: &str) -> Option<Uuid> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    Uuid::parse_str(text.strip_prefix(CURSOR_PREFIX)?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let id = Uuid::now_v7();
+        let page = PageRequest::parse(Some(5), Some(&encode(id))).unwrap();
+        assert_eq!(page.before, Some(id));
+        for bad in [
+            "",
+            "nope",
+            "c1:abc",
+            &URL_SAFE_NO_PAD.encode("c1:not-a-uuid"),
+            &id.to_string(),
+        ] {
+            assert!(PageRequest::parse(None, Some(bad)).is_err(), "{bad}");
+        }
+        for bad in [0, 101, u32::MAX] {
+            assert!(PageRequest::parse(Some(bad), None).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_page_is_cut_and_points_at_the_next() {
+        let page = PageRequest::parse(Some(2), None).unwrap();
+        let ids: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
+        let mut rows = ids.clone();
+        let next = page.finish(&mut rows, |id| *id);
+        assert_eq!(rows, ids[..2]);
+        assert_eq!(decode(&next.unwrap()), Some(ids[1]));
+        let mut short = ids[..2].to_vec();
+        assert_eq!(page.finish(&mut short, |id| *id), None);
+    }
+}

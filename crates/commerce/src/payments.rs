@@ -1,0 +1,570 @@
+//! Payment events forwarded by the checkout app: verified, stored before anything is done with
+//! them, processed once (by provider event id), and kept with their error when they fail, for an
+//! admin to retry. Nothing received is lost.
+
+use std::fmt;
+use std::str::FromStr;
+
+use api_types::commerce::{GenericPaymentWebhook, PaymentEvent};
+use chrono::{DateTime, Utc};
+use db::entities::payment_event;
+use domain::{Currency, Money, OrderId, OrgId, PaymentEventId};
+use hmac::{Hmac, Mac as _};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, TransactionTrait as _,
+};
+use serde_json::Value;
+use sha2::Sha256;
+use subtle::ConstantTimeEq as _;
+use uuid::Uuid;
+
+use crate::{CommerceError, PageRequest, orders, store};
+
+/// How far a Stripe signature's timestamp may be from now (Stripe's own default).
+pub const STRIPE_TOLERANCE_SECONDS: i64 = 300;
+const MAX_ERROR_LEN: usize = 1000;
+
+const RECEIVED: &str = "received";
+const PROCESSED: &str = "processed";
+const FAILED: &str = "failed";
+const IGNORED: &str = "ignored";
+
+/// Who sent the event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Provider {
+    /// The documented JSON of [`GenericPaymentWebhook`].
+    Generic,
+    /// Stripe events, verified with the store's `Stripe-Signature` secret.
+    Stripe,
+}
+
+impl Provider {
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Generic => "generic",
+            Self::Stripe => "stripe",
+        }
+    }
+}
+
+impl FromStr for Provider {
+    type Err = CommerceError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "generic" => Ok(Self::Generic),
+            "stripe" => Ok(Self::Stripe),
+            _ => Err(CommerceError::NotFound("payment provider")),
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What an event asks of the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    PaymentSucceeded,
+    PaymentFailed,
+    /// A refund of this amount.
+    Refund,
+    /// Stripe's `charge.refunded`: the charge's refunded total is now this amount.
+    RefundedTotal,
+    /// An event type the store does not act on.
+    Ignore,
+}
+
+/// An event in our terms, whatever the provider.
+#[derive(Clone, Debug)]
+struct Normalized {
+    event_id: String,
+    event_type: String,
+    action: Action,
+    order_id: Option<Uuid>,
+    amount: Option<i64>,
+    currency: Option<String>,
+}
+
+fn invalid(message: impl Into<String>) -> CommerceError {
+    CommerceError::invalid("body", message)
+}
+
+fn generic(body: &[u8]) -> Result<Normalized, CommerceError> {
+    let event: GenericPaymentWebhook =
+        serde_json::from_slice(body).map_err(|e| invalid(format!("not a payment event: {e}")))?;
+    let action = match event.event_type.as_str() {
+        "payment.succeeded" => Action::PaymentSucceeded,
+        "payment.failed" => Action::PaymentFailed,
+        "refund.succeeded" => Action::Refund,
+        other => return Err(invalid(format!("unknown event type `{other}`"))),
+    };
+    if event.id.is_empty() || event.id.len() > 255 {
+        return Err(invalid("`id` must be 1 to 255 characters"));
+    }
+    if event.amount < 0 {
+        return Err(invalid("`amount` must not be negative"));
+    }
+    Ok(Normalized {
+        event_id: event.id,
+        event_type: event.event_type,
+        action,
+        order_id: Some(event.order_id),
+        amount: Some(event.amount),
+        currency: Some(event.currency.to_string()),
+    })
+}
+
+/// Checks `Stripe-Signature` (`t=…,v1=…[,v1=…]`) over the raw body: HMAC-SHA256 with the store's
+/// secret, any `v1` matching (several during a secret rotation), within the timestamp tolerance.
+fn verify_stripe(
+    header: Option<&str>,
+    body: &[u8],
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CommerceError> {
+    let header = header.ok_or_else(|| {
+        CommerceError::Unauthenticated("the Stripe-Signature header is missing".to_owned())
+    })?;
+    let mut timestamp = None;
+    let mut signatures = Vec::new();
+    for part in header.split(',') {
+        match part.trim().split_once('=') {
+            Some(("t", value)) => timestamp = value.parse::<i64>().ok(),
+            Some(("v1", value)) => signatures.push(value),
+            _ => {}
+        }
+    }
+    let timestamp = timestamp.ok_or_else(|| {
+        CommerceError::Unauthenticated("the Stripe-Signature header has no timestamp".to_owned())
+    })?;
+    if (now.timestamp() - timestamp).abs() > STRIPE_TOLERANCE_SECONDS {
+        return Err(CommerceError::Unauthenticated(
+            "the Stripe signature's timestamp is outside the tolerance".to_owned(),
+        ));
+    }
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|_| {
+        CommerceError::Unauthenticated("the Stripe webhook secret is unusable".to_owned())
+    })?;
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    let expected: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let matches = signatures
+        .iter()
+        .any(|candidate| bool::from(expected.as_bytes().ct_eq(candidate.as_bytes())));
+    if matches {
+        Ok(())
+    } else {
+        Err(CommerceError::Unauthenticated(
+            "no Stripe signature matches".to_owned(),
+        ))
+    }
+}
+
+fn stripe(body: &[u8]) -> Result<Normalized, CommerceError> {
+    let event: Value =
+        serde_json::from_slice(body).map_err(|e| invalid(format!("not a Stripe event: {e}")))?;
+    let event_id = event["id"]
+        .as_str()
+        .filter(|id| !id.is_empty() && id.len() <= 255)
+        .ok_or_else(|| invalid("the event has no `id`"))?;
+    let event_type = event["type"]
+        .as_str()
+        .ok_or_else(|| invalid("the event has no `type`"))?;
+    let object = &event["data"]["object"];
+    let action = match event_type {
+        "payment_intent.succeeded" => Action::PaymentSucceeded,
+        "payment_intent.payment_failed" => Action::PaymentFailed,
+        "charge.refunded" => Action::RefundedTotal,
+        _ => Action::Ignore,
+    };
+    let amount = match action {
+        Action::PaymentSucceeded => object["amount_received"]
+            .as_i64()
+            .or_else(|| object["amount"].as_i64()),
+        Action::RefundedTotal => object["amount_refunded"].as_i64(),
+        _ => object["amount"].as_i64(),
+    };
+    let order_id = object["metadata"]["order_id"]
+        .as_str()
+        .and_then(|id| Uuid::parse_str(id).ok());
+    if action != Action::Ignore && order_id.is_none() {
+        return Err(invalid("the event's object has no `metadata.order_id`"));
+    }
+    Ok(Normalized {
+        event_id: event_id.to_owned(),
+        event_type: event_type.to_owned(),
+        action,
+        order_id,
+        amount,
+        currency: object["currency"].as_str().map(str::to_uppercase),
+    })
+}
+
+fn view(row: payment_event::Model) -> PaymentEvent {
+    PaymentEvent {
+        id: row.id,
+        provider: row.provider,
+        event_id: row.event_id,
+        event_type: row.event_type,
+        order_id: row.order_id,
+        amount: row.amount,
+        currency: row.currency,
+        status: row.status,
+        error: row.error,
+        attempts: row.attempts,
+        created_at: row.created_at,
+        processed_at: row.processed_at,
+    }
+}
+
+/// A delivery: the raw body (verified before it is parsed) and the provider's signature header.
+#[derive(Clone, Copy, Debug)]
+pub struct Delivery<'a> {
+    pub body: &'a [u8],
+    pub stripe_signature: Option<&'a str>,
+}
+
+/// Verifies, stores and processes one delivery. A replay of an event id answers the stored event
+/// with `duplicate = true` and does nothing again.
+pub async fn receive(
+    db: &DatabaseConnection,
+    org: OrgId,
+    provider: Provider,
+    delivery: Delivery<'_>,
+    now: DateTime<Utc>,
+) -> Result<(PaymentEvent, bool), CommerceError> {
+    store::settings(db, org).await?;
+    let event = match provider {
+        Provider::Generic => generic(delivery.body)?,
+        Provider::Stripe => {
+            let secret = store::stripe_webhook_secret(db, org)
+                .await?
+                .ok_or_else(|| {
+                    CommerceError::Unauthenticated(
+                        "the store has no Stripe webhook secret".to_owned(),
+                    )
+                })?;
+            verify_stripe(delivery.stripe_signature, delivery.body, &secret, now)?;
+            stripe(delivery.body)?
+        }
+    };
+    let id = PaymentEventId::new().as_uuid();
+    let row = payment_event::ActiveModel {
+        organization_id: ActiveValue::Set(org.as_uuid()),
+        id: ActiveValue::Set(id),
+        provider: ActiveValue::Set(provider.as_str().to_owned()),
+        event_id: ActiveValue::Set(event.event_id.clone()),
+        event_type: ActiveValue::Set(event.event_type.clone()),
+        order_id: ActiveValue::Set(event.order_id),
+        amount: ActiveValue::Set(event.amount),
+        currency: ActiveValue::Set(event.currency.clone()),
+        payload: ActiveValue::Set(String::from_utf8_lossy(delivery.body).into_owned()),
+        status: ActiveValue::Set(
+            if event.action == Action::Ignore {
+                IGNORED
+            } else {
+                RECEIVED
+            }
+            .to_owned(),
+        ),
+        error: ActiveValue::Set(None),
+        attempts: ActiveValue::Set(0),
+        created_at: ActiveValue::Set(now),
+        processed_at: ActiveValue::Set(None),
+    };
+    // Stored (and committed) before anything is done with it.
+    let inserted = payment_event::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                payment_event::Column::OrganizationId,
+                payment_event::Column::Provider,
+                payment_event::Column::EventId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    if inserted == 0 {
+        let existing = payment_event::Entity::find()
+            .filter(payment_event::Column::OrganizationId.eq(org.as_uuid()))
+            .filter(payment_event::Column::Provider.eq(provider.as_str()))
+            .filter(payment_event::Column::EventId.eq(event.event_id.as_str()))
+            .one(db)
+            .await?
+            .ok_or(CommerceError::NotFound("payment event"))?;
+        return Ok((view(existing), true));
+    }
+    if event.action == Action::Ignore {
+        return Ok((get(db, org, PaymentEventId::from_uuid(id)).await?, false));
+    }
+    Ok((process(db, org, id, event.action, now).await?, false))
+}
+
+/// Applies the event in one transaction with marking it processed; on failure the event is marked
+/// failed with its error (and can be retried).
+async fn process(
+    db: &DatabaseConnection,
+    org: OrgId,
+    id: Uuid,
+    action: Action,
+    now: DateTime<Utc>,
+) -> Result<PaymentEvent, CommerceError> {
+    let row = payment_event::Entity::find_by_id((org.as_uuid(), id))
+        .one(db)
+        .await?
+        .ok_or(CommerceError::NotFound("payment event"))?;
+    let attempt = async {
+        let txn = db.begin().await?;
+        mark(&txn, org, id, PROCESSED, None, now).await?;
+        apply(&txn, org, &row, action, now).await?;
+        txn.commit().await?;
+        Ok::<(), CommerceError>(())
+    }
+    .await;
+    if let Err(error) = attempt {
+        let message: String = match &error {
+            CommerceError::Store(_) => "the store failed while processing; retry".to_owned(),
+            other => other.to_string(),
+        };
+        tracing::warn!(event = %id, %message, "payment event failed");
+        mark(
+            db,
+            org,
+            id,
+            FAILED,
+            Some(message.chars().take(MAX_ERROR_LEN).collect()),
+            now,
+        )
+        .await?;
+    }
+    get(db, org, PaymentEventId::from_uuid(id)).await
+}
+
+async fn mark(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    id: Uuid,
+    status: &str,
+    error: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), CommerceError> {
+    payment_event::Entity::update_many()
+        .col_expr(payment_event::Column::Status, Expr::value(status))
+        .col_expr(payment_event::Column::Error, Expr::value(error))
+        .col_expr(
+            payment_event::Column::Attempts,
+            Expr::col(payment_event::Column::Attempts).add(1),
+        )
+        .col_expr(payment_event::Column::ProcessedAt, Expr::value(Some(now)))
+        .filter(payment_event::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(payment_event::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn apply(
+    txn: &DatabaseTransaction,
+    org: OrgId,
+    row: &payment_event::Model,
+    action: Action,
+    now: DateTime<Utc>,
+) -> Result<(), CommerceError> {
+    let order = OrderId::from_uuid(
+        row.order_id
+            .ok_or_else(|| invalid("the event names no order"))?,
+    );
+    let amount = row
+        .amount
+        .ok_or_else(|| invalid("the event has no amount"))?;
+    match action {
+        Action::PaymentSucceeded => {
+            let currency: Currency = row
+                .currency
+                .as_deref()
+                .unwrap_or_default()
+                .parse()
+                .map_err(|e: domain::InvalidCurrency| invalid(e.to_string()))?;
+            orders::record_payment(txn, org, order, Money::new(amount, currency), now).await
+        }
+        Action::PaymentFailed => orders::record_payment_failure(txn, org, order, now).await,
+        Action::Refund => orders::refund(
+            txn,
+            org,
+            order,
+            amount,
+            Some(format!("{} {}", row.provider, row.event_id)),
+            now,
+        )
+        .await
+        .map(|_| ()),
+        Action::RefundedTotal => {
+            let increment = amount - orders::refunded_so_far(txn, org, order).await?;
+            if increment <= 0 {
+                return Ok(());
+            }
+            orders::refund(
+                txn,
+                org,
+                order,
+                increment,
+                Some(format!("{} {}", row.provider, row.event_id)),
+                now,
+            )
+            .await
+            .map(|_| ())
+        }
+        Action::Ignore => Ok(()),
+    }
+}
+
+fn action_of(row: &payment_event::Model) -> Result<Action, CommerceError> {
+    let body = row.payload.as_bytes();
+    Ok(match row.provider.parse::<Provider>()? {
+        Provider::Generic => generic(body)?.action,
+        Provider::Stripe => stripe(body)?.action,
+    })
+}
+
+/// Processes a failed (or never processed) event again: after the order it names exists, say.
+pub async fn retry(
+    db: &DatabaseConnection,
+    org: OrgId,
+    id: PaymentEventId,
+    now: DateTime<Utc>,
+) -> Result<PaymentEvent, CommerceError> {
+    let row = payment_event::Entity::find_by_id((org.as_uuid(), id.as_uuid()))
+        .one(db)
+        .await?
+        .ok_or(CommerceError::NotFound("payment event"))?;
+    if row.status != FAILED && row.status != RECEIVED {
+        return Err(CommerceError::conflict(
+            "NOT_RETRYABLE",
+            format!(
+                "the event is `{}`; only failed events are retried",
+                row.status
+            ),
+        ));
+    }
+    let action = action_of(&row)?;
+    process(db, org, row.id, action, now).await
+}
+
+pub async fn get(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    id: PaymentEventId,
+) -> Result<PaymentEvent, CommerceError> {
+    payment_event::Entity::find_by_id((org.as_uuid(), id.as_uuid()))
+        .one(db)
+        .await?
+        .map(view)
+        .ok_or(CommerceError::NotFound("payment event"))
+}
+
+/// A page of the store's payment events, newest first, optionally of one status.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    status: Option<&str>,
+    page: PageRequest,
+) -> Result<(Vec<PaymentEvent>, Option<String>), CommerceError> {
+    let mut select = payment_event::Entity::find()
+        .filter(payment_event::Column::OrganizationId.eq(org.as_uuid()));
+    if let Some(status) = status {
+        select = select.filter(payment_event::Column::Status.eq(status));
+    }
+    if let Some(before) = page.before {
+        select = select.filter(payment_event::Column::Id.lt(before));
+    }
+    let mut rows = select
+        .order_by_desc(payment_event::Column::Id)
+        .limit(page.fetch())
+        .all(db)
+        .await?;
+    let next = page.finish(&mut rows, |row| row.id);
+    Ok((rows.into_iter().map(view).collect(), next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(format!("{timestamp}.").as_bytes());
+        mac.update(body);
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    #[test]
+    fn stripe_signatures_are_checked_over_the_raw_body_with_a_tolerance() {
+        let now = Utc::now();
+        let body = br#"{"id":"evt_1"}"#;
+        let good = sign("whsec_test", now.timestamp(), body);
+        let header = format!("t={},v1={good}", now.timestamp());
+        assert!(verify_stripe(Some(&header), body, "whsec_test", now).is_ok());
+        let rotated = format!(
+            "t={},v1={},v1={good}",
+            now.timestamp(),
+            sign("whsec_old", now.timestamp(), body)
+        );
+        assert!(verify_stripe(Some(&rotated), body, "whsec_test", now).is_ok());
+
+        assert!(verify_stripe(Some(&header), br#"{"id":"evt_2"}"#, "whsec_test", now).is_err());
+        assert!(verify_stripe(Some(&header), body, "whsec_other", now).is_err());
+        assert!(verify_stripe(None, body, "whsec_test", now).is_err());
+        assert!(verify_stripe(Some("v1=abc"), body, "whsec_test", now).is_err());
+        let stale = now.timestamp() - STRIPE_TOLERANCE_SECONDS - 1;
+        let old = format!("t={stale},v1={}", sign("whsec_test", stale, body));
+        assert!(verify_stripe(Some(&old), body, "whsec_test", now).is_err());
+    }
+
+    #[test]
+    fn stripe_events_map_to_ours() {
+        let order = Uuid::now_v7();
+        let body = serde_json::json!({"id": "evt_1", "type": "payment_intent.succeeded",
+            "data": {"object": {"amount_received": 1999, "currency": "eur", "metadata": {"order_id": order.to_string()}}}});
+        let event = stripe(body.to_string().as_bytes()).unwrap();
+        assert_eq!(
+            (
+                event.action,
+                event.amount,
+                event.currency.as_deref(),
+                event.order_id
+            ),
+            (
+                Action::PaymentSucceeded,
+                Some(1999),
+                Some("EUR"),
+                Some(order)
+            )
+        );
+        let other =
+            serde_json::json!({"id": "evt_2", "type": "customer.created", "data": {"object": {}}});
+        assert_eq!(
+            stripe(other.to_string().as_bytes()).unwrap().action,
+            Action::Ignore
+        );
+        let orphan = serde_json::json!({"id": "evt_3", "type": "charge.refunded", "data": {"object": {"amount_refunded": 5}}});
+        assert!(stripe(orphan.to_string().as_bytes()).is_err());
+    }
+}

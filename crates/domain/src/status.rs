@@ -1,0 +1,118 @@
+//! The lifecycles of products and orders, and which transitions are legal.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A name that is not one of the known states.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownStatus(pub String);
+
+impl fmt::Display for UnknownStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown status `{}`", self.0)
+    }
+}
+
+impl std::error::Error for UnknownStatus {}
+
+macro_rules! status {
+    ($(#[$doc:meta])* $ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $ty {
+            $($variant),+
+        }
+
+        impl $ty {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            #[must_use]
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $name),+ }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = UnknownStatus;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($name => Ok(Self::$variant),)+
+                    other => Err(UnknownStatus(other.to_owned())),
+                }
+            }
+        }
+    };
+}
+
+status!(
+    /// Storefronts see `published` products only.
+    ProductStatus { Draft => "draft", Published => "published", Archived => "archived" }
+);
+
+status!(
+    /// `pending_payment → paid → fulfilled`; `cancelled` before payment; refunds after it.
+    OrderStatus {
+        PendingPayment => "pending_payment",
+        Paid => "paid",
+        Fulfilled => "fulfilled",
+        Cancelled => "cancelled",
+        PartiallyRefunded => "partially_refunded",
+        Refunded => "refunded",
+    }
+);
+
+impl OrderStatus {
+    /// Whether payment has been received (and so refunds are possible).
+    #[must_use]
+    pub const fn is_paid(self) -> bool {
+        matches!(self, Self::Paid | Self::Fulfilled | Self::PartiallyRefunded)
+    }
+
+    /// Whether an order in this state may be fulfilled.
+    #[must_use]
+    pub const fn can_fulfil(self) -> bool {
+        matches!(self, Self::Paid)
+    }
+
+    /// Whether an order in this state may be cancelled (releasing its stock): only before payment.
+    #[must_use]
+    pub const fn can_cancel(self) -> bool {
+        matches!(self, Self::PendingPayment)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_round_trip_through_their_names() {
+        for status in OrderStatus::ALL {
+            assert_eq!(status.as_str().parse::<OrderStatus>(), Ok(*status));
+        }
+        for status in ProductStatus::ALL {
+            assert_eq!(status.as_str().parse::<ProductStatus>(), Ok(*status));
+        }
+        assert!("shipped".parse::<OrderStatus>().is_err());
+    }
+
+    #[test]
+    fn only_legal_transitions_are_open() {
+        use OrderStatus::*;
+        assert!(PendingPayment.can_cancel() && !Paid.can_cancel() && !Refunded.can_cancel());
+        assert!(Paid.can_fulfil() && !PendingPayment.can_fulfil() && !Fulfilled.can_fulfil());
+        assert!(Paid.is_paid() && Fulfilled.is_paid() && PartiallyRefunded.is_paid());
+        assert!(!PendingPayment.is_paid() && !Cancelled.is_paid() && !Refunded.is_paid());
+    }
+}
