@@ -486,7 +486,7 @@ pub async fn refund(
     let order = find(txn, org, id).await?;
     if applied.rows_affected == 0 {
         let status: OrderStatus = order.status.parse().map_err(corrupt)?;
-        return Err(if status.is_paid() {
+        return Err(if status.is_paid() || status == OrderStatus::Refunded {
             CommerceError::Conflict {
                 code: "REFUND_EXCEEDS_PAID",
                 message: format!(

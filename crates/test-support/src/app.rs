@@ -84,6 +84,13 @@ impl TestApp {
         }
     }
 
+    /// "Now" by the api's clock.
+    #[must_use]
+    pub fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        use domain::Clock as _;
+        self.clock.now()
+    }
+
     #[must_use]
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)

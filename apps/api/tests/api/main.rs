@@ -1,7 +1,10 @@
 //! Integration tests of the api: the real app on a loopback port, over a fresh database per test
 //! (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set).
 
-#![expect(clippy::unwrap_used, reason = "test helpers fail the test that called them")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers fail the test that called them"
+)]
 
 mod accounts;
 mod api_keys;
@@ -13,4 +16,6 @@ mod health;
 mod openapi;
 mod orders;
 mod organizations;
+mod payments;
 mod platform;
+mod tenancy;

@@ -1,0 +1,419 @@
+//! Payment webhooks, refunds and the numbers: events stored, processed once, kept when they fail.
+
+use actix_web::http::Method;
+use hmac::{Hmac, Mac as _};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use test_support::{TestApp, TestResponse, TestStore};
+
+const SECRET: &str = "checkout-secret-for-tests";
+
+async fn app() -> TestApp {
+    TestApp::spawn_with(|settings| settings.checkout_api_secret = Some(api::Secret::new(SECRET)))
+        .await
+}
+
+async fn pending_order(app: &TestApp, store: &TestStore, price: i64, quantity: i64) -> Value {
+    let sku = format!("SKU-{}", uuid::Uuid::now_v7().simple());
+    let product = app.product(store, &sku, price, 100).await;
+    let cart = app
+        .cart_with(
+            store,
+            product["variants"][0]["id"].as_str().unwrap(),
+            quantity,
+        )
+        .await;
+    let order = TestResponse::send_json(
+        store.shop(app, Method::POST, "/v1/orders"),
+        json!({"cartId": cart, "email": "s@x.test"}),
+    )
+    .await;
+    assert_eq!(order.status, 201);
+    order.json()
+}
+
+fn generic(app: &TestApp, store: &TestStore, secret: Option<&str>) -> awc::ClientRequest {
+    let mut request = app.post(&format!("/v1/webhooks/payments/generic?org={}", store.org));
+    if let Some(secret) = secret {
+        request = request.insert_header(("x-checkout-secret", secret.to_owned()));
+    }
+    request
+}
+
+fn event(id: &str, kind: &str, order: &Value, amount: i64) -> Value {
+    json!({"id": id, "type": kind, "orderId": order["id"], "amount": amount, "currency": "EUR"})
+}
+
+async fn order(app: &TestApp, store: &TestStore, order: &Value) -> Value {
+    let path = format!("/v1/admin/orders/{}", order["id"].as_str().unwrap());
+    TestResponse::send(store.admin(app, Method::GET, &path), None)
+        .await
+        .json()
+}
+
+async fn refund(app: &TestApp, store: &TestStore, order: &Value, amount: i64) -> TestResponse {
+    let path = format!("/v1/admin/orders/{}/refunds", order["id"].as_str().unwrap());
+    TestResponse::send_json(
+        store.admin(app, Method::POST, &path),
+        json!({"amount": amount, "reason": "damaged"}),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn webhooks_need_the_checkout_secret() {
+    let app = app().await;
+    let store = app.store("acme").await;
+    let order = pending_order(&app, &store, 1000, 1).await;
+    let body = event("evt_1", "payment.succeeded", &order, 1000);
+    for secret in [None, Some("wrong"), Some("")] {
+        TestResponse::send_json(generic(&app, &store, secret), body.clone())
+            .await
+            .assert_error(401, "INVALID_CHECKOUT_SECRET");
+    }
+    TestResponse::send_json(
+        app.post("/v1/webhooks/payments/generic")
+            .insert_header(("x-checkout-secret", SECRET)),
+        body.clone(),
+    )
+    .await
+    .assert_error(400, "VALIDATION_ERROR");
+    TestResponse::send_json(
+        app.post(&format!("/v1/webhooks/payments/paypal?org={}", store.org))
+            .insert_header(("x-checkout-secret", SECRET)),
+        body.clone(),
+    )
+    .await
+    .assert_error(404, "NOT_FOUND");
+    TestResponse::send(
+        generic(&app, &store, Some(SECRET)).insert_header(("content-type", "application/json")),
+        Some("{not json"),
+    )
+    .await
+    .assert_error(400, "VALIDATION_ERROR");
+    assert_eq!(
+        order_status(&app, &store, &order).await,
+        "pending_payment",
+        "nothing was applied"
+    );
+}
+
+async fn order_status(app: &TestApp, store: &TestStore, o: &Value) -> String {
+    order(app, store, o).await["status"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[actix_web::test]
+async fn a_payment_is_processed_once_and_refunds_never_exceed_it() {
+    let app = app().await;
+    let store = app.store("acme").await;
+    let placed = pending_order(&app, &store, 2500, 2).await;
+    let body = event("evt_paid", "payment.succeeded", &placed, 5000);
+    let first = TestResponse::send_json(generic(&app, &store, Some(SECRET)), body.clone())
+        .await
+        .json();
+    assert_eq!(
+        (
+            first["duplicate"].as_bool(),
+            first["event"]["status"].as_str()
+        ),
+        (Some(false), Some("processed"))
+    );
+    let replay = TestResponse::send_json(generic(&app, &store, Some(SECRET)), body)
+        .await
+        .json();
+    assert_eq!(
+        (replay["duplicate"].as_bool(), replay["event"]["id"].clone()),
+        (Some(true), first["event"]["id"].clone())
+    );
+    let paid = order(&app, &store, &placed).await;
+    assert_eq!(
+        (paid["status"].as_str(), paid["paid"]["amount"].as_i64()),
+        (Some("paid"), Some(5000))
+    );
+
+    refund(&app, &store, &placed, 5001)
+        .await
+        .assert_error(409, "REFUND_EXCEEDS_PAID");
+    refund(&app, &store, &placed, 0)
+        .await
+        .assert_error(400, "VALIDATION_ERROR");
+    refund(&app, &store, &placed, -5)
+        .await
+        .assert_error(400, "VALIDATION_ERROR");
+    assert_eq!(refund(&app, &store, &placed, 2000).await.status, 201);
+    assert_eq!(
+        order_status(&app, &store, &placed).await,
+        "partially_refunded"
+    );
+    refund(&app, &store, &placed, 3001)
+        .await
+        .assert_error(409, "REFUND_EXCEEDS_PAID");
+    assert_eq!(refund(&app, &store, &placed, 3000).await.status, 201);
+    let refunded = order(&app, &store, &placed).await;
+    assert_eq!(
+        (
+            refunded["status"].as_str(),
+            refunded["refunded"]["amount"].as_i64()
+        ),
+        (Some("refunded"), Some(5000))
+    );
+    refund(&app, &store, &placed, 1)
+        .await
+        .assert_error(409, "REFUND_EXCEEDS_PAID");
+}
+
+#[actix_web::test]
+async fn a_refund_retried_with_its_key_is_made_once() {
+    let app = app().await;
+    let store = app.store("acme").await;
+    let placed = pending_order(&app, &store, 1000, 1).await;
+    TestResponse::send_json(
+        generic(&app, &store, Some(SECRET)),
+        event("evt_p", "payment.succeeded", &placed, 1000),
+    )
+    .await;
+    let path = format!(
+        "/v1/admin/orders/{}/refunds",
+        placed["id"].as_str().unwrap()
+    );
+    let send = |amount: i64| {
+        TestResponse::send_json(
+            store
+                .admin(&app, Method::POST, &path)
+                .insert_header(("idempotency-key", "refund-1")),
+            json!({"amount": amount}),
+        )
+    };
+    let first = send(400).await;
+    let again = send(400).await;
+    assert_eq!((first.status.as_u16(), again.status.as_u16()), (201, 201));
+    assert_eq!(first.json(), again.json());
+    send(500).await.assert_error(422, "IDEMPOTENCY_KEY_REUSED");
+    assert_eq!(
+        order(&app, &store, &placed).await["refunded"]["amount"],
+        400
+    );
+}
+
+#[actix_web::test]
+async fn failed_events_are_kept_and_retried_out_of_order_delivery_included() {
+    let app = app().await;
+    let store = app.store("acme").await;
+    let placed = pending_order(&app, &store, 1000, 1).await;
+
+    // The refund arrives before the payment it refunds: it fails, and is kept.
+    let early = TestResponse::send_json(
+        generic(&app, &store, Some(SECRET)),
+        event("evt_refund", "refund.succeeded", &placed, 300),
+    )
+    .await
+    .json();
+    assert_eq!(early["event"]["status"], "failed");
+    assert!(
+        early["event"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be refunded")
+    );
+    let unknown = json!({"id": "evt_ghost", "type": "payment.succeeded", "orderId": uuid::Uuid::now_v7(), "amount": 1, "currency": "EUR"});
+    let ghost = TestResponse::send_json(generic(&app, &store, Some(SECRET)), unknown)
+        .await
+        .json();
+    assert_eq!(ghost["event"]["status"], "failed");
+    let mismatch = TestResponse::send_json(
+        generic(&app, &store, Some(SECRET)),
+        event("evt_cheap", "payment.succeeded", &placed, 1),
+    )
+    .await
+    .json();
+    assert_eq!(mismatch["event"]["status"], "failed");
+    assert_eq!(order_status(&app, &store, &placed).await, "pending_payment");
+
+    TestResponse::send_json(
+        generic(&app, &store, Some(SECRET)),
+        event("evt_pay", "payment.succeeded", &placed, 1000),
+    )
+    .await;
+    let failed = TestResponse::send(
+        store.admin(&app, Method::GET, "/v1/admin/payment-events?status=failed"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(failed["data"].as_array().unwrap().len(), 3);
+    let retry = format!(
+        "/v1/admin/payment-events/{}/retry",
+        early["event"]["id"].as_str().unwrap()
+    );
+    let retried = TestResponse::send(store.admin(&app, Method::POST, &retry), None)
+        .await
+        .json();
+    assert_eq!(
+        (retried["status"].as_str(), retried["attempts"].as_i64()),
+        (Some("processed"), Some(2))
+    );
+    assert_eq!(
+        order(&app, &store, &placed).await["status"],
+        "partially_refunded"
+    );
+    TestResponse::send(store.admin(&app, Method::POST, &retry), None)
+        .await
+        .assert_error(409, "NOT_RETRYABLE");
+}
+
+#[actix_web::test]
+async fn a_failed_payment_cancels_the_order_and_releases_its_stock() {
+    let app = app().await;
+    let store = app.store("acme").await;
+    let placed = pending_order(&app, &store, 1000, 3).await;
+    let received = TestResponse::send_json(
+        generic(&app, &store, Some(SECRET)),
+        event("evt_fail", "payment.failed", &placed, 3000),
+    )
+    .await
+    .json();
+    assert_eq!(received["event"]["status"], "processed");
+    let cancelled = order(&app, &store, &placed).await;
+    assert_eq!(cancelled["status"], "cancelled");
+    let product = format!(
+        "/v1/admin/products/{}",
+        cancelled["items"][0]["productId"].as_str().unwrap()
+    );
+    let stock = TestResponse::send(store.admin(&app, Method::GET, &product), None)
+        .await
+        .json();
+    assert_eq!(stock["variants"][0]["inventory"]["available"], 100);
+}
+
+fn stripe_signature(secret: &str, timestamp: i64, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{timestamp}.{body}").as_bytes());
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("t={timestamp},v1={hex}")
+}
+
+#[actix_web::test]
+async fn stripe_events_are_verified_over_the_raw_body() {
+    let app = app().await;
+    let store = app.store("acme").await;
+    let placed = pending_order(&app, &store, 1999, 1).await;
+    let url = format!("/v1/webhooks/payments/stripe?org={}", store.org);
+    let body =
+        json!({"id": "evt_stripe_1", "type": "payment_intent.succeeded", "data": {"object": {
+        "amount_received": 1999, "currency": "eur", "metadata": {"order_id": placed["id"]}}}})
+        .to_string();
+    let deliver = |signature: Option<String>| {
+        let mut request = app
+            .post(&url)
+            .insert_header(("x-checkout-secret", SECRET))
+            .insert_header(("content-type", "application/json"));
+        if let Some(signature) = signature {
+            request = request.insert_header(("stripe-signature", signature));
+        }
+        TestResponse::send(request, Some(&body))
+    };
+    let now = app.clock_now().timestamp();
+    deliver(Some(stripe_signature("whsec_0123456789", now, &body)))
+        .await
+        .assert_error(401, "INVALID_SIGNATURE");
+
+    let set = TestResponse::send_json(
+        store.admin(&app, Method::PATCH, "/v1/admin/store"),
+        json!({"stripeWebhookSecret": "whsec_0123456789"}),
+    )
+    .await;
+    assert_eq!(set.json()["stripeWebhookSecretSet"], true);
+    deliver(None).await.assert_error(401, "INVALID_SIGNATURE");
+    deliver(Some(stripe_signature("whsec_wrong_secret", now, &body)))
+        .await
+        .assert_error(401, "INVALID_SIGNATURE");
+    deliver(Some(stripe_signature("whsec_0123456789", now - 301, &body)))
+        .await
+        .assert_error(401, "INVALID_SIGNATURE");
+    let tampered = body.replace("1999", "1");
+    let forged = TestResponse::send(
+        app.post(&url)
+            .insert_header(("x-checkout-secret", SECRET))
+            .insert_header((
+                "stripe-signature",
+                stripe_signature("whsec_0123456789", now, &body),
+            )),
+        Some(&tampered),
+    )
+    .await;
+    forged.assert_error(401, "INVALID_SIGNATURE");
+
+    let good = deliver(Some(stripe_signature("whsec_0123456789", now, &body)))
+        .await
+        .json();
+    assert_eq!(good["event"]["status"], "processed");
+    assert_eq!(order(&app, &store, &placed).await["status"], "paid");
+}
+
+#[actix_web::test]
+async fn stats_count_revenue_as_paid_minus_refunded() {
+    let app = app().await;
+    let store = app.store("acme").await;
+    let a = pending_order(&app, &store, 1000, 2).await;
+    let b = pending_order(&app, &store, 500, 1).await;
+    let _unpaid = pending_order(&app, &store, 700, 1).await;
+    TestResponse::send_json(
+        generic(&app, &store, Some(SECRET)),
+        event("evt_a", "payment.succeeded", &a, 2000),
+    )
+    .await;
+    TestResponse::send_json(
+        generic(&app, &store, Some(SECRET)),
+        event("evt_b", "payment.succeeded", &b, 500),
+    )
+    .await;
+    assert_eq!(refund(&app, &store, &a, 300).await.status, 201);
+
+    // The period ends now (exclusive): the test clock stands still, so move it past the orders.
+    app.clock.advance(chrono::Duration::minutes(1));
+    let stats = TestResponse::send(store.admin(&app, Method::GET, "/v1/admin/stats"), None)
+        .await
+        .json();
+    assert_eq!(stats["revenue"], json!({"amount": 2200, "currency": "EUR"}));
+    assert_eq!(stats["paidOrders"], 2);
+    assert_eq!(stats["averageOrderValue"]["amount"], 1100);
+    let by_status: Vec<(String, i64)> = stats["ordersByStatus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["status"].as_str().unwrap().to_owned(),
+                s["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_status,
+        [
+            ("paid".to_owned(), 1),
+            ("partially_refunded".to_owned(), 1),
+            ("pending_payment".to_owned(), 1)
+        ]
+    );
+    assert_eq!(stats["topProducts"][0]["units"], 2);
+    assert_eq!(stats["topProducts"][0]["revenue"]["amount"], 2000);
+    TestResponse::send(
+        store.admin(
+            &app,
+            Method::GET,
+            "/v1/admin/stats?from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z",
+        ),
+        None,
+    )
+    .await
+    .assert_error(400, "VALIDATION_ERROR");
+}
