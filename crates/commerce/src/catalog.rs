@@ -12,12 +12,12 @@ use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue, ColumnTrait as _, Condition, ConnectionTrait,
     DatabaseConnection, DatabaseTransaction, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    QuerySelect as _, SqlErr, TransactionTrait as _,
+    SqlErr, TransactionTrait as _,
 };
 use uuid::Uuid;
 
 use crate::validate::Problems;
-use crate::{CommerceError, PageRequest, store};
+use crate::{CommerceError, PageRequest, pagination, store};
 
 const MAX_VARIANTS: usize = 100;
 const MAX_STOCK: i64 = 1_000_000_000;
@@ -301,15 +301,8 @@ pub async fn list_products(
             .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
         );
     }
-    if let Some(before) = page.before {
-        select = select.filter(product::Column::Id.lt(before));
-    }
-    let mut rows = select
-        .order_by_desc(product::Column::Id)
-        .limit(page.fetch())
-        .all(db)
-        .await?;
-    let next = page.finish(&mut rows, |row| row.id);
+    let (rows, next) =
+        pagination::fetch(db, select, product::Column::Id, page, |row| row.id).await?;
     let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
     let mut variants = variants_of(db, org, &ids).await?;
     let products = rows

@@ -7,11 +7,11 @@ use domain::{CustomerId, OrgId, UserId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _, SqlErr,
+    QueryFilter as _, SqlErr,
 };
 
 use crate::validate::Problems;
-use crate::{CommerceError, PageRequest};
+use crate::{CommerceError, PageRequest, pagination};
 
 fn view(row: customer::Model) -> Customer {
     Customer {
@@ -40,17 +40,10 @@ pub async fn list(
     org: OrgId,
     page: PageRequest,
 ) -> Result<(Vec<Customer>, Option<String>), CommerceError> {
-    let mut select =
+    let select =
         customer::Entity::find().filter(customer::Column::OrganizationId.eq(org.as_uuid()));
-    if let Some(before) = page.before {
-        select = select.filter(customer::Column::Id.lt(before));
-    }
-    let mut rows = select
-        .order_by_desc(customer::Column::Id)
-        .limit(page.fetch())
-        .all(db)
-        .await?;
-    let next = page.finish(&mut rows, |row| row.id);
+    let (rows, next) =
+        pagination::fetch(db, select, customer::Column::Id, page, |row| row.id).await?;
     Ok((rows.into_iter().map(view).collect(), next))
 }
 

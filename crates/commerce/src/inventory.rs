@@ -7,11 +7,11 @@ use domain::{OrgId, VariantId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
-    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, TransactionTrait as _,
+    EntityTrait as _, QueryFilter as _, TransactionTrait as _,
 };
 
 use crate::validate::Problems;
-use crate::{CommerceError, PageRequest};
+use crate::{CommerceError, PageRequest, pagination};
 
 const MAX_DELTA: i64 = 1_000_000_000;
 
@@ -31,17 +31,10 @@ pub async fn list(
     org: OrgId,
     page: PageRequest,
 ) -> Result<(Vec<InventoryLevel>, Option<String>), CommerceError> {
-    let mut select = product_variant::Entity::find()
+    let select = product_variant::Entity::find()
         .filter(product_variant::Column::OrganizationId.eq(org.as_uuid()));
-    if let Some(before) = page.before {
-        select = select.filter(product_variant::Column::Id.lt(before));
-    }
-    let mut rows = select
-        .order_by_desc(product_variant::Column::Id)
-        .limit(page.fetch())
-        .all(db)
-        .await?;
-    let next = page.finish(&mut rows, |row| row.id);
+    let (rows, next) =
+        pagination::fetch(db, select, product_variant::Column::Id, page, |row| row.id).await?;
     Ok((rows.into_iter().map(level).collect(), next))
 }
 

@@ -12,14 +12,14 @@ use domain::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    DatabaseTransaction, EntityTrait as _, QueryFilter as _, QueryOrder as _,
     TransactionTrait as _,
 };
 use uuid::Uuid;
 
 use crate::carts::{self, Shopper};
 use crate::validate::Problems;
-use crate::{CommerceError, PageRequest, customers};
+use crate::{CommerceError, PageRequest, customers, pagination};
 
 fn corrupt(error: impl std::fmt::Display) -> CommerceError {
     CommerceError::Store(db::DbError::Corrupt(error.to_string()))
@@ -565,15 +565,17 @@ pub async fn list(
     if let Some(to) = query.to {
         select = select.filter(sales_order::Column::CreatedAt.lt(to));
     }
-    if let Some(before) = page.before {
-        select = select.filter(sales_order::Column::Id.lt(before));
-    }
-    let mut rows = select
-        .order_by_desc(sales_order::Column::Id)
-        .limit(page.fetch())
-        .all(db)
-        .await?;
-    let next = page.finish(&mut rows, |row| row.id);
+    page_of_orders(db, org, select, page).await
+}
+
+async fn page_of_orders(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    select: sea_orm::Select<sales_order::Entity>,
+    page: PageRequest,
+) -> Result<(Vec<Order>, Option<String>), CommerceError> {
+    let (rows, next) =
+        pagination::fetch(db, select, sales_order::Column::Id, page, |row| row.id).await?;
     Ok((with_lines(db, org, rows).await?, next))
 }
 
@@ -584,17 +586,8 @@ pub async fn list_for_shopper(
     user: UserId,
     page: PageRequest,
 ) -> Result<(Vec<Order>, Option<String>), CommerceError> {
-    let mut select = sales_order::Entity::find()
+    let select = sales_order::Entity::find()
         .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
         .filter(sales_order::Column::UserId.eq(user.as_uuid()));
-    if let Some(before) = page.before {
-        select = select.filter(sales_order::Column::Id.lt(before));
-    }
-    let mut rows = select
-        .order_by_desc(sales_order::Column::Id)
-        .limit(page.fetch())
-        .all(db)
-        .await?;
-    let next = page.finish(&mut rows, |row| row.id);
-    Ok((with_lines(db, org, rows).await?, next))
+    page_of_orders(db, org, select, page).await
 }

@@ -2,6 +2,10 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _, Select,
+};
 use uuid::Uuid;
 
 use crate::CommerceError;
@@ -54,6 +58,23 @@ impl PageRequest {
         rows.truncate(limit);
         rows.last().map(|row| encode(id(row)))
     }
+}
+
+/// One page of `select`, newest first by the UUIDv7 column `id`, and the cursor of the next page.
+pub(crate) async fn fetch<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    id: E::Column,
+    page: PageRequest,
+    id_of: impl Fn(&E::Model) -> Uuid,
+) -> Result<(Vec<E::Model>, Option<String>), DbErr> {
+    let select = match page.before {
+        Some(before) => select.filter(id.lt(before)),
+        None => select,
+    };
+    let mut rows = select.order_by_desc(id).limit(page.fetch()).all(db).await?;
+    let next = page.finish(&mut rows, id_of);
+    Ok((rows, next))
 }
 
 fn encode(id: Uuid) -> String {

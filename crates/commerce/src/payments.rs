@@ -13,14 +13,14 @@ use hmac::{Hmac, Mac as _};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, TransactionTrait as _,
+    EntityTrait as _, QueryFilter as _, TransactionTrait as _,
 };
 use serde_json::Value;
 use sha2::Sha256;
 use subtle::ConstantTimeEq as _;
 use uuid::Uuid;
 
-use crate::{CommerceError, PageRequest, orders, store};
+use crate::{CommerceError, PageRequest, orders, pagination, store};
 
 /// How far a Stripe signature's timestamp may be from now (Stripe's own default).
 pub const STRIPE_TOLERANCE_SECONDS: i64 = 300;
@@ -488,15 +488,8 @@ pub async fn list(
     if let Some(status) = status {
         select = select.filter(payment_event::Column::Status.eq(status));
     }
-    if let Some(before) = page.before {
-        select = select.filter(payment_event::Column::Id.lt(before));
-    }
-    let mut rows = select
-        .order_by_desc(payment_event::Column::Id)
-        .limit(page.fetch())
-        .all(db)
-        .await?;
-    let next = page.finish(&mut rows, |row| row.id);
+    let (rows, next) =
+        pagination::fetch(db, select, payment_event::Column::Id, page, |row| row.id).await?;
     Ok((rows.into_iter().map(view).collect(), next))
 }
 

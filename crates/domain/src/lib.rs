@@ -6,6 +6,7 @@
 mod clock;
 mod ids;
 mod money;
+mod named;
 mod roles;
 mod status;
 

@@ -1,9 +1,8 @@
 //! The lifecycles of products and orders, and which transitions are legal.
 
 use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use crate::named::named_enum;
 
 /// A name that is not one of the known states.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,52 +16,18 @@ impl fmt::Display for UnknownStatus {
 
 impl std::error::Error for UnknownStatus {}
 
-macro_rules! status {
-    ($(#[$doc:meta])* $ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $ty {
-            $($variant),+
-        }
-
-        impl $ty {
-            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
-
-            #[must_use]
-            pub const fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $name),+ }
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $ty {
-            type Err = UnknownStatus;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($name => Ok(Self::$variant),)+
-                    other => Err(UnknownStatus(other.to_owned())),
-                }
-            }
-        }
-    };
-}
-
-status!(
+named_enum!(
     /// Storefronts see `published` products only.
-    ProductStatus { Draft => "draft", Published => "published", Archived => "archived" }
+    ProductStatus, unknown: UnknownStatus {
+        Draft => "draft",
+        Published => "published",
+        Archived => "archived",
+    }
 );
 
-status!(
+named_enum!(
     /// `pending_payment → paid → fulfilled`; `cancelled` before payment; refunds after it.
-    OrderStatus {
+    OrderStatus, unknown: UnknownStatus {
         PendingPayment => "pending_payment",
         Paid => "paid",
         Fulfilled => "fulfilled",
