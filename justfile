@@ -40,7 +40,11 @@ openapi:
 
 # Criterion benchmarks (figures go in docs/PERFORMANCE.md).
 bench:
-    cargo bench -p resolve-caller
+    cargo bench -p resolve-caller -p identity
+
+# The HTTP load test against a release build on loopback (`just load postgres` for PostgreSQL).
+load backend="sqlite":
+    bash scripts/load/run.sh {{backend}}
 
 # Apply, roll back or show migrations on DATABASE_URL (e.g. `just migrate status`).
 migrate *args:

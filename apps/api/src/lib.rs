@@ -15,6 +15,7 @@ pub mod openapi;
 mod origin;
 mod rate_limit;
 mod routes;
+pub mod seed;
 mod startup;
 pub mod state;
 mod verifiers;

@@ -19,6 +19,16 @@ enum Command {
     Openapi,
     /// Make the (signed-up) user with this email a platform administrator.
     PromoteAdmin { email: String },
+    /// Create a demo store (owner, storefront domain, API key, published catalog); prints how to
+    /// reach it as JSON.
+    Seed {
+        /// The storefront's hostname.
+        #[arg(long, default_value = "shop.demo.test")]
+        host: String,
+        /// How many products.
+        #[arg(long, default_value_t = 100)]
+        products: usize,
+    },
 }
 
 #[tokio::main]
@@ -43,6 +53,13 @@ async fn main() -> anyhow::Result<()> {
             )?;
             Ok(())
         }
+        Command::Seed { host, products } => {
+            let state = offline_state().await?;
+            let seeded = api::seed::seed(&state, &host, products).await?;
+            let json = serde_json::to_string_pretty(&seeded)? + "\n";
+            std::io::Write::write_all(&mut std::io::stdout(), json.as_bytes())?;
+            Ok(())
+        }
         Command::Serve => {
             let settings = Settings::from_process_env()?;
             init_tracing(settings.log_format);
@@ -52,4 +69,12 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await.context("server failed")
         }
     }
+}
+
+/// The application state over `DATABASE_URL`, migrated, for commands that do not serve.
+async fn offline_state() -> anyhow::Result<api::AppState> {
+    let settings = Settings::from_process_env()?;
+    let db = db::connect(&settings.database_url, 2).await?;
+    db.migrate().await?;
+    api::app_state(settings, db, std::sync::Arc::new(domain::SystemClock)).await
 }
