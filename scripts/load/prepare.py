@@ -3,6 +3,7 @@ carts holding one item each for placeOrder. Writes one id per line into the run'
 
 import http.client
 import json
+import os
 import sys
 from urllib.parse import urlparse
 
@@ -41,7 +42,7 @@ write("products", products)
 write("variants", variants[:100])
 write("add_carts", [call("POST", "/v1/carts", {})["id"] for _ in range(400)])
 order_carts = []
-for n in range(int(__import__("os").environ.get("ORDER_CARTS", "12000"))):
+for n in range(int(os.environ.get("ORDER_CARTS", "10000"))):
     cart = call("POST", "/v1/carts", {})["id"]
     call("POST", f"/v1/carts/{cart}/items", {"variantId": variants[n % len(variants)], "quantity": 1})
     order_carts.append(cart)

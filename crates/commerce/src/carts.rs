@@ -215,19 +215,7 @@ pub async fn add_item(
         .iter()
         .find(|line| line.variant_id == variant.as_uuid())
     {
-        check_quantity(line.quantity + quantity)?;
-        cart_item::Entity::update_many()
-            .col_expr(
-                cart_item::Column::Quantity,
-                Expr::col(cart_item::Column::Quantity).add(quantity),
-            )
-            .filter(cart_item::Column::OrganizationId.eq(org.as_uuid()))
-            .filter(cart_item::Column::Id.eq(line.id))
-            .filter(
-                Expr::expr(Expr::col(cart_item::Column::Quantity).add(quantity)).lte(MAX_QUANTITY),
-            )
-            .exec(db)
-            .await?;
+        increment(db, org, line.id, quantity).await?;
     } else {
         if lines.len() >= MAX_LINES {
             return Err(CommerceError::invalid(
@@ -235,7 +223,7 @@ pub async fn add_item(
                 format!("a cart holds at most {MAX_LINES} lines"),
             ));
         }
-        cart_item::ActiveModel {
+        let inserted = cart_item::ActiveModel {
             organization_id: ActiveValue::Set(org.as_uuid()),
             id: ActiveValue::Set(CartItemId::new().as_uuid()),
             cart_id: ActiveValue::Set(cart.id),
@@ -244,17 +232,51 @@ pub async fn add_item(
             created_at: ActiveValue::Set(now),
         }
         .insert(db)
-        .await
-        .map_err(|error| match error.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => CommerceError::conflict(
-                "CONCURRENT_CHANGE",
-                "the cart changed meanwhile; try again",
-            ),
-            _ => error.into(),
-        })?;
+        .await;
+        match inserted {
+            Ok(_) => {}
+            // A concurrent request added the same line first: add to it instead.
+            Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                let line = cart_item::Entity::find()
+                    .filter(cart_item::Column::OrganizationId.eq(org.as_uuid()))
+                    .filter(cart_item::Column::CartId.eq(cart.id))
+                    .filter(cart_item::Column::VariantId.eq(variant.as_uuid()))
+                    .one(db)
+                    .await?
+                    .ok_or(CommerceError::NotFound("cart item"))?;
+                increment(db, org, line.id, quantity).await?;
+            }
+            Err(error) => return Err(error.into()),
+        }
     }
     touch(db, org, id, now).await?;
     get(db, org, id, shopper).await
+}
+
+/// Adds to a line, never past [`MAX_QUANTITY`] (a 400 otherwise, even under concurrent adds).
+async fn increment(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    line: uuid::Uuid,
+    quantity: i64,
+) -> Result<(), CommerceError> {
+    let changed = cart_item::Entity::update_many()
+        .col_expr(
+            cart_item::Column::Quantity,
+            Expr::col(cart_item::Column::Quantity).add(quantity),
+        )
+        .filter(cart_item::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(cart_item::Column::Id.eq(line))
+        .filter(Expr::expr(Expr::col(cart_item::Column::Quantity).add(quantity)).lte(MAX_QUANTITY))
+        .exec(db)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(CommerceError::invalid(
+            "quantity",
+            format!("a line holds at most {MAX_QUANTITY} units"),
+        ));
+    }
+    Ok(())
 }
 
 /// Sets a line's quantity.
