@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_organizations;
 mod m20261123_000002_identity;
 mod m20261123_000003_commerce;
+mod m20261123_000004_device_authorization;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_organizations::Migration),
             Box::new(m20261123_000002_identity::Migration),
             Box::new(m20261123_000003_commerce::Migration),
+            Box::new(m20261123_000004_device_authorization::Migration),
         ]
     }
 }

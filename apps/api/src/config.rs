@@ -99,6 +99,8 @@ pub struct Settings {
     /// How long a verified session or API key is answered from memory: the bound on how late this
     /// instance sees a sign-out, revocation or membership change made on another.
     pub credential_cache_ttl: std::time::Duration,
+    /// The `client_id`s the device flow accepts.
+    pub device_client_ids: Vec<String>,
 }
 
 /// Why the configuration cannot be used; the message names the variable.
@@ -166,6 +168,10 @@ impl Settings {
             json_body_limit: parse(&var, "JSON_BODY_LIMIT", 64 * 1024)?,
             platform_admin_emails: list(var("PLATFORM_ADMIN_EMAILS")),
             cookie_cross_site: parse(&var, "SESSION_COOKIE_CROSS_SITE", false)?,
+            device_client_ids: match list(var("DEVICE_CLIENT_IDS")) {
+                ids if ids.is_empty() => vec!["commerce-cli".to_owned()],
+                ids => ids,
+            },
             credential_cache_ttl: std::time::Duration::from_millis(parse(
                 &var,
                 "CREDENTIAL_CACHE_TTL_MS",

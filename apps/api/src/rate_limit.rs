@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 
 use api_http::ApiError;
+use domain::UserId;
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
@@ -16,7 +17,15 @@ const PRUNE_ABOVE: usize = 10_000;
 pub struct RateLimits {
     by_ip: DefaultKeyedRateLimiter<IpAddr>,
     by_account: DefaultKeyedRateLimiter<String>,
+    approvals: DefaultKeyedRateLimiter<UserId>,
 }
+
+/// Approvals (device codes, later agents) a user may decide per minute: a typed code is guessable
+/// only by brute force, which this stops.
+const APPROVALS_PER_MINUTE: NonZeroU32 = match NonZeroU32::new(5) {
+    Some(n) => n,
+    None => NonZeroU32::MIN,
+};
 
 impl RateLimits {
     /// `per_minute` attempts per address, half as many (at least one) per account.
@@ -26,6 +35,7 @@ impl RateLimits {
         Self {
             by_ip: RateLimiter::keyed(Quota::per_minute(per_minute)),
             by_account: RateLimiter::keyed(Quota::per_minute(per_account)),
+            approvals: RateLimiter::keyed(Quota::per_minute(APPROVALS_PER_MINUTE)),
         }
     }
 
@@ -35,6 +45,13 @@ impl RateLimits {
             check(&self.by_ip, &ip)?;
         }
         check(&self.by_account, &account.trim().to_lowercase())
+    }
+}
+
+impl RateLimits {
+    /// One approval or denial decided by `user`.
+    pub fn approval(&self, user: UserId) -> Result<(), ApiError> {
+        check(&self.approvals, &user)
     }
 }
 

@@ -92,6 +92,7 @@ pub async fn app_state(
     let config = IdentityConfig {
         platform_admin_emails: settings.platform_admin_emails.clone(),
         cache_ttl: settings.credential_cache_ttl,
+        device_client_ids: settings.device_client_ids.clone(),
         ..IdentityConfig::default()
     };
     let identity = Identity::new(db.conn.clone(), keys, Arc::clone(&clock), config).await?;

@@ -227,3 +227,70 @@ pub struct CreatedApiKey {
 pub struct DeleteApiKeyRequest {
     pub key_id: Uuid,
 }
+
+/// `POST /api/auth/device/code` (JSON or form-encoded), RFC 8628 §3.1.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct DeviceCodeRequest {
+    #[schema(example = "commerce-cli")]
+    pub client_id: String,
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+/// RFC 8628 §3.2.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeviceCodeResponse {
+    pub device_code: String,
+    /// What the user types on the dashboard's device page: `WDJB-MJHT`.
+    pub user_code: String,
+    pub verification_uri: String,
+    pub verification_uri_complete: String,
+    pub expires_in: i64,
+    /// Seconds to wait between polls.
+    pub interval: i64,
+}
+
+/// `POST /api/auth/device/token` (JSON or form-encoded), RFC 8628 §3.4.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct DeviceTokenRequest {
+    #[schema(example = "urn:ietf:params:oauth:grant-type:device_code")]
+    pub grant_type: String,
+    pub device_code: String,
+    pub client_id: String,
+}
+
+/// RFC 8628 §3.5: a session token, sent as `Authorization: Bearer`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeviceTokenResponse {
+    pub access_token: String,
+    /// `Bearer`.
+    pub token_type: String,
+    pub expires_in: i64,
+}
+
+/// A device request, as the approving user sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceRequestView {
+    pub user_code: String,
+    pub client_id: String,
+    pub scope: Option<String>,
+    /// `pending`, `approved`, `denied`, `redeemed` or `expired`.
+    pub status: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `GET /api/auth/device?user_code=…`
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeviceQuery {
+    pub user_code: String,
+}
+
+/// `POST /api/auth/device/approve` and `/deny`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceDecisionRequest {
+    #[schema(example = "WDJB-MJHT")]
+    pub user_code: String,
+}

@@ -144,7 +144,7 @@ impl Identity {
         )
         .await?;
         let signed_in = self
-            .open_session(&txn, user, actor.ip_address.as_deref(), user_agent)
+            .open_session(&txn, user, None, actor.ip_address.as_deref(), user_agent)
             .await?;
         txn.commit().await.map_err(db::DbError::from)?;
         Ok(signed_in)
@@ -208,14 +208,21 @@ impl Identity {
             json!({}),
         )
         .await?;
-        self.open_session(self.db(), user, actor.ip_address.as_deref(), user_agent)
-            .await
+        self.open_session(
+            self.db(),
+            user,
+            None,
+            actor.ip_address.as_deref(),
+            user_agent,
+        )
+        .await
     }
 
-    async fn open_session(
+    pub(crate) async fn open_session(
         &self,
         db: &impl db::ConnectionTrait,
         user: User,
+        active_org: Option<OrgId>,
         ip_address: Option<&str>,
         user_agent: Option<&str>,
     ) -> Result<SignedIn, IdentityError> {
@@ -226,7 +233,7 @@ impl Identity {
             NewSession {
                 token_hash: &issued.token_hash,
                 user_id: user.id,
-                active_org: None,
+                active_org,
                 expires_at: now + self.config().session_lifetime,
                 ip_address,
                 user_agent,

@@ -58,6 +58,8 @@ pub enum AuditAction {
     ApiKeyRevoked,
     StoreDomainAdded,
     StoreDomainRemoved,
+    DeviceApproved,
+    DeviceDenied,
 }
 
 impl AuditAction {
@@ -78,6 +80,8 @@ impl AuditAction {
             Self::ApiKeyRevoked => "api_key_revoked",
             Self::StoreDomainAdded => "store_domain_added",
             Self::StoreDomainRemoved => "store_domain_removed",
+            Self::DeviceApproved => "device_approved",
+            Self::DeviceDenied => "device_denied",
         }
     }
 }

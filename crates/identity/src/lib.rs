@@ -11,6 +11,7 @@ mod accounts;
 mod api_keys;
 mod audit;
 mod cache;
+pub mod device;
 mod error;
 mod organizations;
 mod password;

@@ -23,6 +23,8 @@ pub struct IdentityConfig {
     /// How long a verified session or key is answered from memory ([`crate::CACHE_TTL`]): the bound
     /// on how late another instance sees a revocation.
     pub cache_ttl: std::time::Duration,
+    /// The `client_id`s the device flow accepts (`DEVICE_CLIENT_IDS`).
+    pub device_client_ids: Vec<String>,
 }
 
 impl Default for IdentityConfig {
@@ -32,6 +34,7 @@ impl Default for IdentityConfig {
             session_refresh_after: Duration::days(1),
             platform_admin_emails: Vec::new(),
             cache_ttl: crate::CACHE_TTL,
+            device_client_ids: vec!["commerce-cli".to_owned()],
         }
     }
 }

@@ -10,6 +10,7 @@ mod accounts;
 mod api_keys;
 mod caller_resolution;
 mod catalog;
+mod device;
 mod domains;
 mod envelopes;
 mod health;

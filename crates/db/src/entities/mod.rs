@@ -6,6 +6,7 @@ pub mod audit_event;
 pub mod cart;
 pub mod cart_item;
 pub mod customer;
+pub mod device_code;
 pub mod idempotency_key;
 pub mod inventory_adjustment;
 pub mod member;

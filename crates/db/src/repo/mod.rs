@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod device_codes;
 pub mod members;
 pub mod organizations;
 pub mod sessions;

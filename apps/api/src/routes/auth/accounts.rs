@@ -207,3 +207,20 @@ pub async fn get_session(
 pub async fn permissions() -> HttpResponse {
     HttpResponse::Ok().json(identity::permissions::statement_json())
 }
+
+/// The public keys of the JWTs this api signs, as a JWK set. It signs none today — sessions and API
+/// keys are opaque, and agents sign their own tokens with keys they registered — so the set is
+/// empty; a verifier that finds no key must refuse the token.
+#[utoipa::path(
+    get, path = "/api/auth/jwks", operation_id = "getJwks", tag = "auth",
+    responses((status = 200, description = "The JWK set", body = Object)),
+    security(()),
+)]
+pub async fn jwks() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CACHE_CONTROL,
+            "public, max-age=3600",
+        ))
+        .json(serde_json::json!({ "keys": [] }))
+}

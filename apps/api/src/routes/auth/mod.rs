@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod api_keys;
+pub mod device;
 pub mod organizations;
 
 use actix_web::web;
@@ -17,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/sign-out").route(web::post().to(accounts::sign_out)))
         .service(resource("/get-session").route(web::get().to(accounts::get_session)))
         .service(resource("/permissions").route(web::get().to(accounts::permissions)))
+        .service(resource("/jwks").route(web::get().to(accounts::jwks)))
         .service(resource("/organization/create").route(web::post().to(organizations::create)))
         .service(resource("/organization/list").route(web::get().to(organizations::list)))
         .service(
@@ -41,5 +43,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/admin/revoke-sessions").route(web::post().to(admin::revoke_sessions)))
         .service(resource("/api-key/create").route(web::post().to(api_keys::create)))
         .service(resource("/api-key/list").route(web::get().to(api_keys::list)))
-        .service(resource("/api-key/delete").route(web::post().to(api_keys::delete)));
+        .service(resource("/api-key/delete").route(web::post().to(api_keys::delete)))
+        .service(resource("/device").route(web::get().to(device::lookup)))
+        .service(resource("/device/code").route(web::post().to(device::code)))
+        .service(resource("/device/token").route(web::post().to(device::token)))
+        .service(resource("/device/approve").route(web::post().to(device::approve)))
+        .service(resource("/device/deny").route(web::post().to(device::deny)));
 }

@@ -1,0 +1,208 @@
+//! Device authorization for the CLI (RFC 8628), end to end.
+
+use actix_web::http::Method;
+use serde_json::{Value, json};
+use test_support::{CallerRequest as _, TestApp, TestResponse};
+
+const GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+async fn start(app: &TestApp) -> Value {
+    let started = TestResponse::send_json(
+        app.post("/api/auth/device/code"),
+        json!({"client_id": "commerce-cli"}),
+    )
+    .await;
+    assert_eq!(started.status, 200, "{}", started.json());
+    started.json()
+}
+
+async fn poll(app: &TestApp, device_code: &str) -> TestResponse {
+    let form = format!(
+        "grant_type={}&device_code={device_code}&client_id=commerce-cli",
+        GRANT.replace(':', "%3A")
+    );
+    let request = app
+        .post("/api/auth/device/token")
+        .insert_header(("content-type", "application/x-www-form-urlencoded"));
+    TestResponse::send(request, Some(&form)).await
+}
+
+fn rfc_error(response: &TestResponse) -> String {
+    assert_eq!(response.status, 400, "{}", response.json());
+    assert_eq!(response.header("cache-control"), Some("no-store"));
+    response.json()["error"].as_str().unwrap().to_owned()
+}
+
+#[actix_web::test]
+async fn a_cli_signs_in_through_the_dashboard_and_gets_a_bearer_session() {
+    let app = TestApp::spawn().await;
+    let (user, org) = app.merchant("ada@x.test", "acme").await;
+    let started = start(&app).await;
+    let user_code = started["user_code"].as_str().unwrap();
+    assert!(regex_like(user_code), "{user_code}");
+    assert_eq!(started["verification_uri"], "http://localhost:3000/device");
+    assert_eq!(started["interval"], 5);
+    let device_code = started["device_code"].as_str().unwrap();
+
+    assert_eq!(
+        rfc_error(&poll(&app, device_code).await),
+        "authorization_pending"
+    );
+    assert_eq!(
+        rfc_error(&poll(&app, device_code).await),
+        "slow_down",
+        "polled within the interval"
+    );
+
+    let lookup = TestResponse::send(
+        app.as_user(
+            Method::GET,
+            &format!("/api/auth/device?user_code={}", user_code.to_lowercase()),
+            &user,
+        ),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        (lookup["clientId"].as_str(), lookup["status"].as_str()),
+        (Some("commerce-cli"), Some("pending"))
+    );
+    let approved = TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/device/approve", &user),
+        json!({"userCode": user_code}),
+    )
+    .await;
+    assert_eq!(approved.status, 200, "{}", approved.json());
+
+    let token = poll(&app, device_code).await;
+    assert_eq!(token.status, 200, "{}", token.json());
+    let token = token.json();
+    assert_eq!(token["token_type"], "Bearer");
+    let access = token["access_token"].as_str().unwrap();
+    let me = TestResponse::send(app.get("/v1/whoami").with_bearer(access), None).await;
+    assert_eq!(me.status, 200, "{}", me.json());
+    // The CLI's session acts where the approving dashboard session acted.
+    assert_eq!(me.json()["userId"], user.user_id);
+    assert_eq!(me.json()["organizationId"], org.to_string());
+    assert_eq!(me.json()["scopes"], json!(["admin", "storefront"]));
+    let set = TestResponse::send_json(
+        app.post("/api/auth/organization/set-active")
+            .with_bearer(access),
+        json!({"organizationId": null}),
+    )
+    .await;
+    assert_eq!(set.status, 200, "{}", set.json());
+
+    assert_eq!(
+        rfc_error(&poll(&app, device_code).await),
+        "invalid_grant",
+        "redeemed once only"
+    );
+    TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/device/approve", &user),
+        json!({"userCode": user_code}),
+    )
+    .await
+    .assert_error(409, "DEVICE_REQUEST_CLOSED");
+}
+
+fn regex_like(code: &str) -> bool {
+    code.len() == 9
+        && code.chars().nth(4) == Some('-')
+        && code
+            .chars()
+            .filter(|c| *c != '-')
+            .all(|c| "BCDFGHJKLMNPQRSTVWXZ".contains(c))
+}
+
+#[actix_web::test]
+async fn denied_expired_unknown_and_foreign_codes_are_refused() {
+    let app = TestApp::spawn().await;
+    let user = app.sign_up("ada@x.test").await;
+
+    let denied = start(&app).await;
+    TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/device/deny", &user),
+        json!({"userCode": denied["user_code"]}),
+    )
+    .await;
+    assert_eq!(
+        rfc_error(&poll(&app, denied["device_code"].as_str().unwrap()).await),
+        "access_denied"
+    );
+
+    let expiring = start(&app).await;
+    app.clock.advance(chrono::Duration::minutes(16));
+    assert_eq!(
+        rfc_error(&poll(&app, expiring["device_code"].as_str().unwrap()).await),
+        "expired_token"
+    );
+    TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/device/approve", &user),
+        json!({"userCode": expiring["user_code"]}),
+    )
+    .await
+    .assert_error(409, "DEVICE_REQUEST_CLOSED");
+
+    assert_eq!(
+        rfc_error(&poll(&app, "not-a-device-code").await),
+        "invalid_grant"
+    );
+    let wrong_grant = TestResponse::send_json(
+        app.post("/api/auth/device/token"),
+        json!({"grant_type": "password", "device_code": "x", "client_id": "commerce-cli"}),
+    )
+    .await;
+    assert_eq!(rfc_error(&wrong_grant), "unsupported_grant_type");
+    let unknown_client = TestResponse::send_json(
+        app.post("/api/auth/device/code"),
+        json!({"client_id": "evil-cli"}),
+    )
+    .await;
+    assert_eq!(rfc_error(&unknown_client), "invalid_client");
+    let form = TestResponse::send(
+        app.post("/api/auth/device/code")
+            .insert_header(("content-type", "application/x-www-form-urlencoded")),
+        Some("client_id=commerce-cli&scope=openid"),
+    )
+    .await;
+    assert_eq!(form.status, 200, "form-encoded is accepted");
+
+    TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/device/approve", &user),
+        json!({"userCode": "BCDF-GHJK"}),
+    )
+    .await
+    .assert_error(404, "NOT_FOUND");
+    TestResponse::send_json(
+        app.post("/api/auth/device/approve"),
+        json!({"userCode": "BCDF-GHJK"}),
+    )
+    .await
+    .assert_error(401, "UNAUTHORIZED");
+}
+
+#[actix_web::test]
+async fn approvals_are_rate_limited_per_user() {
+    let app = TestApp::spawn().await;
+    let user = app.sign_up("ada@x.test").await;
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let response = TestResponse::send_json(
+            app.as_user(Method::POST, "/api/auth/device/approve", &user),
+            json!({"userCode": "ZZZZ-ZZZZ"}),
+        )
+        .await;
+        statuses.push(response.status.as_u16());
+    }
+    assert_eq!(statuses, [404, 404, 404, 404, 404, 429]);
+}
+
+#[actix_web::test]
+async fn the_jwk_set_is_published_and_holds_no_key_the_api_does_not_use() {
+    let app = TestApp::spawn().await;
+    let jwks = TestResponse::send(app.get("/api/auth/jwks"), None).await;
+    assert_eq!(jwks.status, 200);
+    assert_eq!(jwks.json(), json!({"keys": []}));
+}
