@@ -10,6 +10,7 @@ mod m20261123_000001_organizations;
 mod m20261123_000002_identity;
 mod m20261123_000003_commerce;
 mod m20261123_000004_device_authorization;
+mod m20261123_000005_agents;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_identity::Migration),
             Box::new(m20261123_000003_commerce::Migration),
             Box::new(m20261123_000004_device_authorization::Migration),
+            Box::new(m20261123_000005_agents::Migration),
         ]
     }
 }

@@ -2,6 +2,8 @@
 //! capability names agents are granted; `openapi/openapi.json` is this document, committed, and a
 //! test fails when the two differ.
 
+use std::collections::HashMap;
+
 use api_types::{ErrorBody, Health, Readiness};
 use resolve_caller::{ApiCaller, CallerKind, Scope};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -141,6 +143,36 @@ impl Modify for SecuritySchemes {
             ),
         );
     }
+}
+
+/// Every capability an agent can be granted, with the scope it needs: the operations under `/v1`
+/// that a caller is resolved for (not `whoami`, not the webhooks). Generated from this document,
+/// never kept by hand.
+#[must_use]
+pub fn capability_scopes() -> HashMap<String, Scope> {
+    let document = ApiDoc::openapi();
+    let mut capabilities = HashMap::new();
+    for (path, item) in &document.paths.paths {
+        if !path.starts_with("/v1/") || path.starts_with("/v1/webhooks/") {
+            continue;
+        }
+        let scope = if path.starts_with("/v1/admin/") {
+            Scope::Admin
+        } else {
+            Scope::Storefront
+        };
+        let operations = [&item.get, &item.post, &item.put, &item.patch, &item.delete];
+        for operation in operations.into_iter().flatten() {
+            if let Some(id) = operation
+                .operation_id
+                .as_ref()
+                .filter(|id| id.as_str() != "whoami")
+            {
+                capabilities.insert(id.clone(), scope);
+            }
+        }
+    }
+    capabilities
 }
 
 /// The document as committed: pretty JSON with a trailing newline.

@@ -121,7 +121,12 @@ fn app(
     >,
 > {
     let settings = Arc::clone(&state.settings);
-    let resolver = verifiers::caller_resolver(&state.db, &state.identity, settings.trust_proxy);
+    let resolver = verifiers::caller_resolver(
+        &state.db,
+        &state.identity,
+        &settings.api_public_url,
+        settings.trust_proxy,
+    );
     let links = state.links.clone();
     App::new()
         .app_data(web::Data::new(state))

@@ -8,6 +8,7 @@
 //! session tokens and API keys.
 
 mod accounts;
+pub mod agents;
 mod api_keys;
 mod audit;
 mod cache;

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub database: Arc<TestDb>,
     pub clock: FixedClock,
     pub client: awc::Client,
+    /// The api's public URL: the `aud` agent tokens name.
+    pub issuer: String,
 }
 
 impl std::fmt::Debug for TestApp {
@@ -68,6 +70,7 @@ impl TestApp {
         .expect("default settings are valid");
         configure(&mut settings);
         settings.database_url.clone_from(&database.url);
+        let issuer = settings.api_public_url.clone();
         let app = Application::build_with(settings, database.db.clone(), Arc::new(clock.clone()))
             .await
             .expect("the api binds a loopback port");
@@ -78,6 +81,7 @@ impl TestApp {
             port,
             database,
             clock,
+            issuer,
             client: awc::Client::builder()
                 .timeout(Duration::from_secs(30))
                 .finish(),

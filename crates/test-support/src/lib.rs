@@ -11,6 +11,7 @@
     reason = "test helpers fail the test that called them, loudly and with a message"
 )]
 
+mod agents;
 mod app;
 mod callers;
 mod database;
@@ -18,6 +19,7 @@ mod edge;
 mod store;
 mod upstream;
 
+pub use agents::{TestAgent, TestKey, agent_header, sign_with};
 pub use app::{DASHBOARD_ORIGIN, TestApp, TestResponse, TestUser};
 pub use callers::CallerRequest;
 pub use database::TestDb;

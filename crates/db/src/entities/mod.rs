@@ -1,6 +1,10 @@
 //! sea-orm entities: the tables as they are now. Only repositories use them; handlers and wire types
 //! never do.
 
+pub mod agent;
+pub mod agent_capability_grant;
+pub mod agent_host;
+pub mod agent_jti;
 pub mod api_key;
 pub mod audit_event;
 pub mod cart;

@@ -1,6 +1,7 @@
 //! One module per aggregate. Each function takes `&impl ConnectionTrait`, so it works on the pool or
 //! inside a transaction, and tenant data is reached only through an `OrgId` argument.
 
+pub mod agents;
 pub mod api_keys;
 pub mod audit;
 pub mod device_codes;

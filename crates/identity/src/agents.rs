@@ -1,0 +1,267 @@
+//! Rank 1 of caller resolution: an agent's short-lived JWT (`typ: agent+jwt`), verified with the
+//! agent's registered Ed25519 key and mapped to its organization, its approving user, and the
+//! capabilities (operationIds) and scopes of its active grants.
+//!
+//! The algorithm comes from the stored key (always EdDSA), never from the token; `kid`, `jku`,
+//! `x5u` and `jwk` headers are never looked at, so a token can never make the api fetch anything.
+//! Every `jti` is remembered in the database until the token could no longer be valid, so a replay
+//! is refused on every instance. Revocation of the agent, its host or a grant takes effect on the
+//! next request: nothing here is cached.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Duration, TimeZone as _, Utc};
+use db::repo::agents::{self, ACTIVE};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use resolve_caller::{AgentTokenVerifier, Rejection, Scope, VerifiedAgent, VerifyError};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::Identity;
+
+/// The clock skew tolerated between an agent and the api.
+pub const MAX_SKEW: Duration = Duration::seconds(30);
+/// The longest an agent token may live (`exp - iat`).
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::seconds(60);
+const MAX_JTI_LEN: usize = 255;
+
+/// Verifies agent tokens for one deployment: its issuer URL (the `aud` agents must name) and the
+/// scope of every capability (from the OpenAPI document).
+#[derive(Clone, Debug)]
+pub struct AgentVerifier {
+    identity: Identity,
+    audience: String,
+    capability_scopes: Arc<HashMap<String, Scope>>,
+}
+
+impl AgentVerifier {
+    #[must_use]
+    pub fn new(
+        identity: Identity,
+        audience: String,
+        capability_scopes: HashMap<String, Scope>,
+    ) -> Self {
+        Self {
+            identity,
+            audience,
+            capability_scopes: Arc::new(capability_scopes),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Unverified {
+    sub: Option<String>,
+    iss: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct AgentClaims {
+    #[serde(default)]
+    iat: Option<i64>,
+    #[serde(default)]
+    exp: Option<i64>,
+    #[serde(default)]
+    nbf: Option<i64>,
+    #[serde(default)]
+    jti: Option<String>,
+    /// Narrows the token to these of the agent's grants.
+    #[serde(default)]
+    capabilities: Option<Vec<String>>,
+}
+
+/// The RFC 7638 SHA-256 thumbprint of an Ed25519 public key (its JWK `x`): a host's identifier,
+/// the `iss` of its agents' tokens.
+#[must_use]
+pub fn thumbprint(public_key_x: &str) -> String {
+    use sha2::Digest as _;
+    let canonical = format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{public_key_x}"}}"#);
+    URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(canonical.as_bytes()))
+}
+
+fn reject(failure: &'static str, message: impl Into<String>) -> VerifyError {
+    Rejection::new(failure, message).into()
+}
+
+fn unavailable(error: db::DbError) -> VerifyError {
+    VerifyError::Unavailable(Box::new(error))
+}
+
+fn at(seconds: i64) -> Option<DateTime<Utc>> {
+    Utc.timestamp_opt(seconds, 0).single()
+}
+
+/// The claims before any check, only to find whose key to check them with.
+fn peek(token: &str) -> Result<Unverified, VerifyError> {
+    let payload = token
+        .split('.')
+        .nth(1)
+        .ok_or_else(|| reject("malformed", "not a JWT"))?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|_| reject("malformed", "the JWT's claims are not base64url"))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|_| reject("malformed", "the JWT's claims are not a JSON object"))
+}
+
+#[async_trait]
+impl AgentTokenVerifier for AgentVerifier {
+    async fn verify_agent_token(&self, token: &str) -> Result<VerifiedAgent, VerifyError> {
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|_| reject("malformed", "unreadable JWT header"))?;
+        if header.alg != Algorithm::EdDSA {
+            return Err(reject(
+                "bad_algorithm",
+                "agent tokens are signed with EdDSA (Ed25519) only",
+            ));
+        }
+        let unverified = peek(token)?;
+        let agent_id = unverified
+            .sub
+            .as_deref()
+            .and_then(|sub| Uuid::parse_str(sub).ok())
+            .ok_or_else(|| reject("unknown", "`sub` names no agent"))?;
+        let db = self.identity.db();
+        let agent = agents::find_agent(db, agent_id)
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| reject("unknown", "no such agent"))?;
+        let host = agents::find_host(db, agent.org_id, agent.host_id.unwrap_or_default())
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| reject("unknown", "the agent's host does not exist"))?;
+        if unverified.iss.as_deref() != Some(host.thumbprint.as_str()) {
+            return Err(reject(
+                "invalid_issuer",
+                "`iss` is not the thumbprint of the agent's host",
+            ));
+        }
+        if host.status != ACTIVE {
+            return Err(reject(
+                "host_revoked",
+                format!("the agent's host is {}", host.status),
+            ));
+        }
+        if agent.status != ACTIVE {
+            return Err(reject(
+                match agent.status.as_str() {
+                    "revoked" => "agent_revoked",
+                    "pending" => "agent_pending",
+                    "expired" => "agent_expired",
+                    _ => "agent_inactive",
+                },
+                format!("the agent is {}", agent.status),
+            ));
+        }
+
+        let key = DecodingKey::from_ed_components(&agent.public_key_x)
+            .map_err(|_| reject("unknown", "the agent's stored key is unusable"))?;
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        // Time is checked below with the api's own clock and skew.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        validation.set_audience(&[self.audience.as_str()]);
+        validation.set_issuer(&[host.thumbprint.as_str()]);
+        validation.sub = Some(agent.id.to_string());
+        let claims = jsonwebtoken::decode::<AgentClaims>(token, &key, &validation)
+            .map_err(|error| match error.kind() {
+                ErrorKind::InvalidSignature => {
+                    reject("bad_signature", "the signature is not the agent's")
+                }
+                ErrorKind::InvalidAudience => reject(
+                    "invalid_audience",
+                    format!("`aud` must be {}", self.audience),
+                ),
+                ErrorKind::InvalidIssuer => {
+                    reject("invalid_issuer", "`iss` is not the agent's host")
+                }
+                ErrorKind::MissingRequiredClaim(claim) => {
+                    reject("missing_claim", format!("`{claim}` is required"))
+                }
+                _ => reject("malformed", "the JWT does not verify"),
+            })?
+            .claims;
+
+        let now = self.identity.now();
+        let (Some(iat), Some(exp)) = (claims.iat, claims.exp) else {
+            return Err(reject("missing_claim", "`iat` and `exp` are required"));
+        };
+        let (Some(issued), Some(expires)) = (at(iat), at(exp)) else {
+            return Err(reject("malformed", "`iat` or `exp` is out of range"));
+        };
+        if expires <= now - MAX_SKEW {
+            return Err(reject("expired", "the token has expired"));
+        }
+        if issued > now + MAX_SKEW {
+            return Err(reject("iat_in_future", "`iat` is in the future"));
+        }
+        if expires - issued > MAX_TOKEN_LIFETIME {
+            return Err(reject(
+                "lifetime_too_long",
+                "agent tokens live at most 60 seconds",
+            ));
+        }
+        if claims
+            .nbf
+            .and_then(at)
+            .is_some_and(|nbf| nbf > now + MAX_SKEW)
+        {
+            return Err(reject("not_yet_valid", "`nbf` is in the future"));
+        }
+        let jti = claims
+            .jti
+            .filter(|jti| !jti.is_empty() && jti.len() <= MAX_JTI_LEN)
+            .ok_or_else(|| reject("missing_claim", "`jti` is required (1 to 255 characters)"))?;
+        if !agents::remember_jti(db, agent.id, &jti, expires + MAX_SKEW, now)
+            .await
+            .map_err(unavailable)?
+        {
+            return Err(reject("jti_replay", "this token was already used"));
+        }
+
+        let granted = agents::active_capabilities(db, agent.org_id, agent.id, now)
+            .await
+            .map_err(unavailable)?;
+        let capabilities: BTreeSet<String> = granted
+            .into_iter()
+            .filter(|capability| {
+                claims
+                    .capabilities
+                    .as_ref()
+                    .is_none_or(|narrowed| narrowed.contains(capability))
+            })
+            .collect();
+        let scopes = capabilities
+            .iter()
+            .filter_map(|capability| self.capability_scopes.get(capability).copied())
+            .collect();
+        Ok(VerifiedAgent {
+            agent_id: agent.id.to_string(),
+            org_id: agent.org_id,
+            user_id: agent.user_id,
+            scopes,
+            capabilities,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 8037 appendix A.3's key and thumbprint.
+    #[test]
+    fn thumbprints_follow_rfc_7638() {
+        assert_eq!(
+            thumbprint("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"),
+            "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
+        );
+    }
+}
