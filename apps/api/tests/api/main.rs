@@ -20,4 +20,5 @@ mod orders;
 mod organizations;
 mod payments;
 mod platform;
+mod store;
 mod tenancy;
