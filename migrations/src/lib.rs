@@ -11,6 +11,7 @@ mod m20261123_000002_identity;
 mod m20261123_000003_commerce;
 mod m20261123_000004_device_authorization;
 mod m20261123_000005_agents;
+mod m20261123_000006_agent_approvals;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_commerce::Migration),
             Box::new(m20261123_000004_device_authorization::Migration),
             Box::new(m20261123_000005_agents::Migration),
+            Box::new(m20261123_000006_agent_approvals::Migration),
         ]
     }
 }

@@ -17,6 +17,10 @@ pub fn identity(error: IdentityError, links: &api_http::AuthLinks) -> ApiError {
         IdentityError::InvalidCredentials => {
             ApiError::unauthorized("INVALID_CREDENTIALS", "invalid email or password", links)
         }
+        IdentityError::Unauthenticated { failure, message } => {
+            ApiError::unauthorized("INVALID_HOST_TOKEN", message, links)
+                .with_detail("failure", failure)
+        }
         IdentityError::Forbidden { reason, message } => ApiError::forbidden(reason, message),
         IdentityError::NotFound(what) => ApiError::not_found(what),
         IdentityError::Conflict { code, message } => ApiError::conflict(code, message),

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use api_types::{ErrorBody, Health, Readiness};
+use identity::agents::CapabilityPolicy;
 use resolve_caller::{ApiCaller, CallerKind, Scope};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -47,6 +48,13 @@ use crate::routes;
         routes::auth::device::lookup,
         routes::auth::device::approve,
         routes::auth::device::deny,
+        routes::auth::agent::create_host,
+        routes::auth::agent::register,
+        routes::auth::agent::status,
+        routes::auth::agent::approve,
+        routes::auth::agent::deny,
+        routes::auth::agent::revoke_grant,
+        routes::auth::agent::revoke,
         routes::admin::domains::list,
         routes::admin::domains::add,
         routes::admin::domains::remove,
@@ -91,6 +99,7 @@ use crate::routes;
         (name = "organizations", description = "Organizations and their members"),
         (name = "platform", description = "Platform administration"),
         (name = "api-keys", description = "API keys of the active organization"),
+        (name = "agents", description = "Agent Auth: hosts, agents, approvals and grants"),
         (name = "storefront", description = "Catalog, carts and orders of a store (scope storefront)"),
         (name = "catalog", description = "Products, variants and stock (scope admin)"),
         (name = "orders", description = "Orders, refunds and payment events (scope admin)"),
@@ -145,11 +154,12 @@ impl Modify for SecuritySchemes {
     }
 }
 
-/// Every capability an agent can be granted, with the scope it needs: the operations under `/v1`
-/// that a caller is resolved for (not `whoami`, not the webhooks). Generated from this document,
-/// never kept by hand.
+/// Every capability an agent can be granted, with its policy: the operations under `/v1` that a
+/// caller is resolved for (not `whoami`, not the webhooks); admin scope under `/v1/admin`; granted
+/// without approval when a storefront read or `createCart`. Generated from this document, never
+/// kept by hand.
 #[must_use]
-pub fn capability_scopes() -> HashMap<String, Scope> {
+pub fn capabilities() -> HashMap<String, CapabilityPolicy> {
     let document = ApiDoc::openapi();
     let mut capabilities = HashMap::new();
     for (path, item) in &document.paths.paths {
@@ -161,15 +171,28 @@ pub fn capability_scopes() -> HashMap<String, Scope> {
         } else {
             Scope::Storefront
         };
-        let operations = [&item.get, &item.post, &item.put, &item.patch, &item.delete];
-        for operation in operations.into_iter().flatten() {
-            if let Some(id) = operation
-                .operation_id
-                .as_ref()
-                .filter(|id| id.as_str() != "whoami")
-            {
-                capabilities.insert(id.clone(), scope);
+        let operations = [
+            (&item.get, true),
+            (&item.post, false),
+            (&item.put, false),
+            (&item.patch, false),
+            (&item.delete, false),
+        ];
+        for (operation, read) in operations {
+            let Some(id) = operation.as_ref().and_then(|op| op.operation_id.clone()) else {
+                continue;
+            };
+            if id == "whoami" {
+                continue;
             }
+            let auto_granted = scope == Scope::Storefront && (read || id == "createCart");
+            capabilities.insert(
+                id,
+                CapabilityPolicy {
+                    scope,
+                    auto_granted,
+                },
+            );
         }
     }
     capabilities

@@ -18,6 +18,7 @@ use std::num::NonZeroU32;
 use actix_cors::Cors;
 use actix_web::http::header::{self, HeaderName};
 use domain::{Clock, SystemClock};
+use identity::agents::AgentAuth;
 use identity::{Identity, IdentityConfig, SessionKeys};
 
 use crate::config::LogFormat;
@@ -98,7 +99,13 @@ pub async fn app_state(
     let identity = Identity::new(db.conn.clone(), keys, Arc::clone(&clock), config).await?;
     let per_minute = NonZeroU32::new(settings.auth_rate_limit_per_minute)
         .context("AUTH_RATE_LIMIT_PER_MINUTE must be at least 1")?;
+    let agents = AgentAuth::new(
+        identity.clone(),
+        settings.api_public_url.clone(),
+        crate::openapi::capabilities(),
+    );
     Ok(AppState {
+        agents,
         links: AuthLinks::under(&settings.frontend_url),
         rate_limits: Arc::new(RateLimits::new(per_minute)),
         settings: Arc::new(settings),
@@ -124,7 +131,7 @@ fn app(
     let resolver = verifiers::caller_resolver(
         &state.db,
         &state.identity,
-        &settings.api_public_url,
+        &state.agents,
         settings.trust_proxy,
     );
     let links = state.links.clone();

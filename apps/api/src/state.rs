@@ -6,6 +6,7 @@ use api_http::{ApiError, AuthLinks};
 use commerce::CommerceError;
 use db::Database;
 use domain::Clock;
+use identity::agents::AgentAuth;
 use identity::{Identity, IdentityError};
 
 use crate::Settings;
@@ -17,6 +18,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: Database,
     pub identity: Identity,
+    pub agents: AgentAuth,
     pub rate_limits: Arc<RateLimits>,
     pub links: AuthLinks,
     pub clock: Arc<dyn Clock>,

@@ -6,26 +6,19 @@ use std::sync::Arc;
 
 use db::{Database, DbHostResolver};
 use identity::Identity;
-use identity::agents::AgentVerifier;
+use identity::agents::AgentAuth;
 use resolve_caller::CallerResolver;
 
-use crate::openapi;
-
-/// The resolver for this deployment. Agents must name `audience` (the api's public URL) in `aud`.
+/// The resolver for this deployment.
 pub fn caller_resolver(
     db: &Database,
     identity: &Identity,
-    audience: &str,
+    agents: &AgentAuth,
     trust_proxy: bool,
 ) -> CallerResolver {
-    let agents = AgentVerifier::new(
-        identity.clone(),
-        audience.to_owned(),
-        openapi::capability_scopes(),
-    );
     let identity = Arc::new(identity.clone());
     CallerResolver::new(
-        Arc::new(agents),
+        Arc::new(agents.clone()),
         identity.clone(),
         identity,
         Arc::new(DbHostResolver::new(db.conn.clone())),

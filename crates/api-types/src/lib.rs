@@ -4,6 +4,7 @@
 //! does I/O (CI checks it), so clients and the proxies can use it freely and a change
 //! of schema never silently changes the contract.
 
+pub mod agent;
 pub mod auth;
 pub mod commerce;
 mod error;

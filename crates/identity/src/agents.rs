@@ -30,27 +30,50 @@ pub const MAX_SKEW: Duration = Duration::seconds(30);
 pub const MAX_TOKEN_LIFETIME: Duration = Duration::seconds(60);
 const MAX_JTI_LEN: usize = 255;
 
-/// Verifies agent tokens for one deployment: its issuer URL (the `aud` agents must name) and the
-/// scope of every capability (from the OpenAPI document).
-#[derive(Clone, Debug)]
-pub struct AgentVerifier {
-    identity: Identity,
-    audience: String,
-    capability_scopes: Arc<HashMap<String, Scope>>,
+/// What a capability needs, and whether an agent gets it without a user's approval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CapabilityPolicy {
+    pub scope: Scope,
+    /// Storefront reads and `createCart`: granted at registration.
+    pub auto_granted: bool,
 }
 
-impl AgentVerifier {
+/// Agent Auth for one deployment: its issuer URL (the `aud` tokens must name) and every capability
+/// with its policy (from the OpenAPI document). Verifies agent tokens (rank 1) and runs the
+/// registration and approval of agents.
+#[derive(Clone, Debug)]
+pub struct AgentAuth {
+    identity: Identity,
+    audience: String,
+    capabilities: Arc<HashMap<String, CapabilityPolicy>>,
+}
+
+impl AgentAuth {
     #[must_use]
     pub fn new(
         identity: Identity,
         audience: String,
-        capability_scopes: HashMap<String, Scope>,
+        capabilities: HashMap<String, CapabilityPolicy>,
     ) -> Self {
         Self {
             identity,
             audience,
-            capability_scopes: Arc::new(capability_scopes),
+            capabilities: Arc::new(capabilities),
         }
+    }
+
+    pub(crate) fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    pub(crate) fn policy(&self, capability: &str) -> Option<CapabilityPolicy> {
+        self.capabilities.get(capability).copied()
+    }
+
+    /// Every capability with its policy, by name.
+    #[must_use]
+    pub fn capabilities(&self) -> &HashMap<String, CapabilityPolicy> {
+        &self.capabilities
     }
 }
 
@@ -109,17 +132,39 @@ fn peek(token: &str) -> Result<Unverified, VerifyError> {
         .map_err(|_| reject("malformed", "the JWT's claims are not a JSON object"))
 }
 
+/// Refuses a host or agent whose status is not `active`.
+fn require_active(holder: &agents::KeyHolder, what: &'static str) -> Result<(), VerifyError> {
+    if holder.status == ACTIVE {
+        return Ok(());
+    }
+    let failure = match (what, holder.status.as_str()) {
+        ("host", _) => "host_revoked",
+        (_, "revoked") => "agent_revoked",
+        (_, "pending") => "agent_pending",
+        (_, "rejected") => "agent_rejected",
+        (_, "expired") => "agent_expired",
+        _ => "agent_inactive",
+    };
+    Err(reject(failure, format!("the {what} is {}", holder.status)))
+}
+
+/// The header of a host or agent token: EdDSA, whatever else it says.
+fn check_header(token: &str) -> Result<(), VerifyError> {
+    let header = jsonwebtoken::decode_header(token)
+        .map_err(|_| reject("malformed", "unreadable JWT header"))?;
+    if header.alg != Algorithm::EdDSA {
+        return Err(reject(
+            "bad_algorithm",
+            "agent and host tokens are signed with EdDSA (Ed25519) only",
+        ));
+    }
+    Ok(())
+}
+
 #[async_trait]
-impl AgentTokenVerifier for AgentVerifier {
+impl AgentTokenVerifier for AgentAuth {
     async fn verify_agent_token(&self, token: &str) -> Result<VerifiedAgent, VerifyError> {
-        let header = jsonwebtoken::decode_header(token)
-            .map_err(|_| reject("malformed", "unreadable JWT header"))?;
-        if header.alg != Algorithm::EdDSA {
-            return Err(reject(
-                "bad_algorithm",
-                "agent tokens are signed with EdDSA (Ed25519) only",
-            ));
-        }
+        check_header(token)?;
         let unverified = peek(token)?;
         let agent_id = unverified
             .sub
@@ -141,46 +186,99 @@ impl AgentTokenVerifier for AgentVerifier {
                 "`iss` is not the thumbprint of the agent's host",
             ));
         }
-        if host.status != ACTIVE {
-            return Err(reject(
-                "host_revoked",
-                format!("the agent's host is {}", host.status),
-            ));
-        }
-        if agent.status != ACTIVE {
-            return Err(reject(
-                match agent.status.as_str() {
-                    "revoked" => "agent_revoked",
-                    "pending" => "agent_pending",
-                    "expired" => "agent_expired",
-                    _ => "agent_inactive",
-                },
-                format!("the agent is {}", agent.status),
-            ));
-        }
+        require_active(&host, "host")?;
+        require_active(&agent, "agent")?;
+        let claims = self
+            .verified_claims(token, &agent, &host.thumbprint, Some(agent.id))
+            .await?;
 
-        let key = DecodingKey::from_ed_components(&agent.public_key_x)
-            .map_err(|_| reject("unknown", "the agent's stored key is unusable"))?;
+        let granted = agents::active_capabilities(db, agent.org_id, agent.id, self.identity.now())
+            .await
+            .map_err(unavailable)?;
+        let capabilities: BTreeSet<String> = granted
+            .into_iter()
+            .filter(|capability| {
+                claims
+                    .capabilities
+                    .as_ref()
+                    .is_none_or(|narrowed| narrowed.contains(capability))
+            })
+            .collect();
+        let scopes = capabilities
+            .iter()
+            .filter_map(|capability| self.policy(capability).map(|policy| policy.scope))
+            .collect();
+        Ok(VerifiedAgent {
+            agent_id: agent.id.to_string(),
+            org_id: agent.org_id,
+            user_id: agent.user_id,
+            scopes,
+            capabilities,
+        })
+    }
+}
+
+impl AgentAuth {
+    /// The active host that signed a `host+jwt` (registration): verified like an agent's token,
+    /// with the host's own key.
+    pub async fn verify_host_token(&self, token: &str) -> Result<agents::KeyHolder, VerifyError> {
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|_| reject("malformed", "unreadable JWT header"))?;
+        if !header
+            .typ
+            .as_deref()
+            .is_some_and(|typ| typ.eq_ignore_ascii_case("host+jwt"))
+        {
+            return Err(reject("invalid_token", "a host token's typ is host+jwt"));
+        }
+        check_header(token)?;
+        let issuer = peek(token)?
+            .iss
+            .ok_or_else(|| reject("missing_claim", "`iss` is required"))?;
+        let host = agents::find_host_by_thumbprint(self.identity.db(), &issuer)
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| reject("unknown", "no host has this key"))?;
+        require_active(&host, "host")?;
+        self.verified_claims(token, &host, &host.thumbprint, None)
+            .await?;
+        Ok(host)
+    }
+
+    /// Checks a token signed by `holder` (an agent, or a host) and issued by `issuer`: signature
+    /// with the stored key, audience, time by the api's clock, and the one use of its `jti`.
+    async fn verified_claims(
+        &self,
+        token: &str,
+        holder: &agents::KeyHolder,
+        issuer: &str,
+        subject: Option<Uuid>,
+    ) -> Result<AgentClaims, VerifyError> {
+        let key = DecodingKey::from_ed_components(&holder.public_key_x)
+            .map_err(|_| reject("unknown", "the stored key is unusable"))?;
         let mut validation = Validation::new(Algorithm::EdDSA);
         // Time is checked below with the api's own clock and skew.
         validation.validate_exp = false;
         validation.validate_nbf = false;
         validation.leeway = 0;
-        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud"]);
         validation.set_audience(&[self.audience.as_str()]);
-        validation.set_issuer(&[host.thumbprint.as_str()]);
-        validation.sub = Some(agent.id.to_string());
+        validation.set_issuer(&[issuer]);
+        if let Some(subject) = subject {
+            validation.sub = Some(subject.to_string());
+            validation.required_spec_claims.insert("sub".to_owned());
+        }
         let claims = jsonwebtoken::decode::<AgentClaims>(token, &key, &validation)
             .map_err(|error| match error.kind() {
                 ErrorKind::InvalidSignature => {
-                    reject("bad_signature", "the signature is not the agent's")
+                    reject("bad_signature", "the signature is not the key holder's")
                 }
                 ErrorKind::InvalidAudience => reject(
                     "invalid_audience",
                     format!("`aud` must be {}", self.audience),
                 ),
                 ErrorKind::InvalidIssuer => {
-                    reject("invalid_issuer", "`iss` is not the agent's host")
+                    reject("invalid_issuer", "`iss` is not the expected host")
                 }
                 ErrorKind::MissingRequiredClaim(claim) => {
                     reject("missing_claim", format!("`{claim}` is required"))
@@ -205,7 +303,7 @@ impl AgentTokenVerifier for AgentVerifier {
         if expires - issued > MAX_TOKEN_LIFETIME {
             return Err(reject(
                 "lifetime_too_long",
-                "agent tokens live at most 60 seconds",
+                "agent and host tokens live at most 60 seconds",
             ));
         }
         if claims
@@ -217,38 +315,16 @@ impl AgentTokenVerifier for AgentVerifier {
         }
         let jti = claims
             .jti
+            .clone()
             .filter(|jti| !jti.is_empty() && jti.len() <= MAX_JTI_LEN)
             .ok_or_else(|| reject("missing_claim", "`jti` is required (1 to 255 characters)"))?;
-        if !agents::remember_jti(db, agent.id, &jti, expires + MAX_SKEW, now)
+        if !agents::remember_jti(self.identity.db(), holder.id, &jti, expires + MAX_SKEW, now)
             .await
             .map_err(unavailable)?
         {
             return Err(reject("jti_replay", "this token was already used"));
         }
-
-        let granted = agents::active_capabilities(db, agent.org_id, agent.id, now)
-            .await
-            .map_err(unavailable)?;
-        let capabilities: BTreeSet<String> = granted
-            .into_iter()
-            .filter(|capability| {
-                claims
-                    .capabilities
-                    .as_ref()
-                    .is_none_or(|narrowed| narrowed.contains(capability))
-            })
-            .collect();
-        let scopes = capabilities
-            .iter()
-            .filter_map(|capability| self.capability_scopes.get(capability).copied())
-            .collect();
-        Ok(VerifiedAgent {
-            agent_id: agent.id.to_string(),
-            org_id: agent.org_id,
-            user_id: agent.user_id,
-            scopes,
-            capabilities,
-        })
+        Ok(claims)
     }
 }
 

@@ -60,6 +60,12 @@ pub enum AuditAction {
     StoreDomainRemoved,
     DeviceApproved,
     DeviceDenied,
+    AgentHostCreated,
+    AgentRegistered,
+    AgentApproved,
+    AgentDenied,
+    AgentGrantRevoked,
+    AgentRevoked,
 }
 
 impl AuditAction {
@@ -82,6 +88,12 @@ impl AuditAction {
             Self::StoreDomainRemoved => "store_domain_removed",
             Self::DeviceApproved => "device_approved",
             Self::DeviceDenied => "device_denied",
+            Self::AgentHostCreated => "agent_host_created",
+            Self::AgentRegistered => "agent_registered",
+            Self::AgentApproved => "agent_approved",
+            Self::AgentDenied => "agent_denied",
+            Self::AgentGrantRevoked => "agent_grant_revoked",
+            Self::AgentRevoked => "agent_revoked",
         }
     }
 }

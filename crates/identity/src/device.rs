@@ -98,7 +98,7 @@ fn device_code_hash(device_code: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(device_code.as_bytes()))
 }
 
-fn new_user_code() -> String {
+pub(crate) fn new_user_code() -> String {
     let mut rng = rand::rng();
     (0..USER_CODE_LEN)
         .map(|_| char::from(USER_CODE_ALPHABET[rng.random_range(0..USER_CODE_ALPHABET.len())]))
@@ -114,7 +114,9 @@ pub fn normalise_user_code(raw: &str) -> String {
         .collect()
 }
 
-fn display(user_code: &str) -> String {
+/// `WDJBMJHT` → `WDJB-MJHT`.
+#[must_use]
+pub fn display(user_code: &str) -> String {
     let (head, tail) = user_code.split_at(user_code.len().min(4));
     format!("{head}-{tail}")
 }

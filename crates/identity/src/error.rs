@@ -10,6 +10,12 @@ pub enum IdentityError {
     /// Wrong email or password — the same for both (→ 401).
     #[error("invalid email or password")]
     InvalidCredentials,
+    /// A host's or agent's own token was refused (→ 401).
+    #[error("{message}")]
+    Unauthenticated {
+        failure: &'static str,
+        message: String,
+    },
     /// The signed-in user may not do this (→ 403).
     #[error("{message}")]
     Forbidden {

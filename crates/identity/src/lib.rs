@@ -13,6 +13,7 @@ mod api_keys;
 mod audit;
 mod cache;
 pub mod device;
+pub mod enrollment;
 mod error;
 mod organizations;
 mod password;

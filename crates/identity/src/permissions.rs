@@ -72,6 +72,8 @@ permissions! {
     PaymentEventRead => "paymentEvent": "read" => [Owner, Admin],
     PaymentEventRetry => "paymentEvent": "retry" => [Owner, Admin],
     AuditLogRead => "auditLog": "read" => [Owner, Admin],
+    AgentCreate => "agent": "create" => [Owner, Admin, Member],
+    AgentRevoke => "agent": "revoke" => [Owner, Admin],
 }
 
 impl Permission {

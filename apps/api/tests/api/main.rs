@@ -7,6 +7,7 @@
 )]
 
 mod accounts;
+mod agent_flow;
 mod agents;
 mod api_keys;
 mod caller_resolution;

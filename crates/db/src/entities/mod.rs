@@ -6,6 +6,7 @@ pub mod agent_capability_grant;
 pub mod agent_host;
 pub mod agent_jti;
 pub mod api_key;
+pub mod approval_request;
 pub mod audit_event;
 pub mod cart;
 pub mod cart_item;

@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::DbError;
-use crate::entities::{agent, agent_capability_grant, agent_host, agent_jti};
+use crate::entities::{agent, agent_capability_grant, agent_host, agent_jti, approval_request};
 
 pub const ACTIVE: &str = "active";
 pub const PENDING: &str = "pending";
@@ -279,4 +279,155 @@ pub async fn remember_jti(
     .exec_without_returning(db)
     .await?;
     Ok(inserted == 1)
+}
+
+/// The host with this key thumbprint: how a host token's `iss` is looked up.
+pub async fn find_host_by_thumbprint(
+    db: &impl ConnectionTrait,
+    thumbprint: &str,
+) -> Result<Option<KeyHolder>, DbError> {
+    Ok(agent_host::Entity::find()
+        .filter(agent_host::Column::Thumbprint.eq(thumbprint))
+        .one(db)
+        .await?
+        .map(Into::into))
+}
+
+/// One of the organization's agents.
+pub async fn find_agent_in(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    id: Uuid,
+) -> Result<Option<KeyHolder>, DbError> {
+    Ok(agent::Entity::find_by_id((org.as_uuid(), id))
+        .one(db)
+        .await?
+        .map(Into::into))
+}
+
+/// Every grant of the agent, whatever its status, by capability name.
+pub async fn grants_of(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    agent: Uuid,
+) -> Result<Vec<(String, String)>, DbError> {
+    Ok(agent_capability_grant::Entity::find()
+        .filter(agent_capability_grant::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(agent_capability_grant::Column::AgentId.eq(agent))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.capability, row.status))
+        .collect())
+}
+
+/// The user the agent acts for (its approving user).
+pub async fn set_agent_user(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    agent: Uuid,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    agent::Entity::update_many()
+        .col_expr(agent::Column::UserId, Expr::value(user.as_uuid()))
+        .col_expr(agent::Column::UpdatedAt, Expr::value(now))
+        .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(agent::Column::Id.eq(agent))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A pending decision on capabilities an agent asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Approval {
+    pub id: Uuid,
+    pub org_id: OrgId,
+    pub agent_id: Uuid,
+    pub user_code: String,
+    pub capabilities: Vec<String>,
+    pub status: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl From<approval_request::Model> for Approval {
+    fn from(row: approval_request::Model) -> Self {
+        Self {
+            id: row.id,
+            org_id: OrgId::from_uuid(row.organization_id),
+            agent_id: row.agent_id,
+            user_code: row.user_code,
+            capabilities: row
+                .capabilities
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+            status: row.status,
+            expires_at: row.expires_at,
+        }
+    }
+}
+
+/// Stores an approval request; a user code already in use is `Conflict` (draw another).
+pub async fn create_approval(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    agent: Uuid,
+    user_code: &str,
+    capabilities: &[String],
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Approval, DbError> {
+    Ok(approval_request::ActiveModel {
+        organization_id: ActiveValue::Set(org.as_uuid()),
+        id: ActiveValue::Set(Uuid::now_v7()),
+        agent_id: ActiveValue::Set(agent),
+        user_code: ActiveValue::Set(user_code.to_owned()),
+        capabilities: ActiveValue::Set(capabilities.join(" ")),
+        status: ActiveValue::Set(PENDING.to_owned()),
+        decided_by: ActiveValue::Set(None),
+        expires_at: ActiveValue::Set(expires_at),
+        created_at: ActiveValue::Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(DbError::on_unique("user code"))?
+    .into())
+}
+
+/// The approval request a user typed the code of.
+pub async fn find_approval_by_code(
+    db: &impl ConnectionTrait,
+    user_code: &str,
+) -> Result<Option<Approval>, DbError> {
+    Ok(approval_request::Entity::find()
+        .filter(approval_request::Column::UserCode.eq(user_code))
+        .one(db)
+        .await?
+        .map(Into::into))
+}
+
+/// Closes a pending, unexpired request as `status`, decided by `user`; answers whether it was.
+pub async fn decide_approval(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    id: Uuid,
+    status: &str,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let decided = approval_request::Entity::update_many()
+        .col_expr(approval_request::Column::Status, Expr::value(status))
+        .col_expr(
+            approval_request::Column::DecidedBy,
+            Expr::value(user.as_uuid()),
+        )
+        .filter(approval_request::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(approval_request::Column::Id.eq(id))
+        .filter(approval_request::Column::Status.eq(PENDING))
+        .filter(approval_request::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(decided.rows_affected == 1)
 }

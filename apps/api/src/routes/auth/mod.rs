@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod agent;
 pub mod api_keys;
 pub mod device;
 pub mod organizations;
@@ -48,5 +49,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/device/code").route(web::post().to(device::code)))
         .service(resource("/device/token").route(web::post().to(device::token)))
         .service(resource("/device/approve").route(web::post().to(device::approve)))
-        .service(resource("/device/deny").route(web::post().to(device::deny)));
+        .service(resource("/device/deny").route(web::post().to(device::deny)))
+        .service(resource("/agent/host/create").route(web::post().to(agent::create_host)))
+        .service(resource("/agent/register").route(web::post().to(agent::register)))
+        .service(resource("/agent/status").route(web::get().to(agent::status)))
+        .service(resource("/agent/approve").route(web::post().to(agent::approve)))
+        .service(resource("/agent/deny").route(web::post().to(agent::deny)))
+        .service(resource("/agent/grant/revoke").route(web::post().to(agent::revoke_grant)))
+        .service(resource("/agent/revoke").route(web::post().to(agent::revoke)));
 }

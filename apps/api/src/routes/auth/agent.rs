@@ -1,0 +1,305 @@
+//! Agent Auth: a signed-in user connects a host; the host registers agents (with its `host+jwt`);
+//! an agent reads its status (with its `agent+jwt`); a user approves, denies and revokes.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use api_http::{ApiError, FieldError};
+use api_types::ErrorBody;
+use api_types::agent::{
+    AgentStatusView, ApprovalView, ApproveAgentRequest, CreateHostRequest, GrantView, HostView,
+    PublicJwk, RegisterAgentRequest, RevokeAgentRequest, RevokeGrantRequest,
+};
+use api_types::auth::Success;
+use chrono::Utc;
+use db::repo::agents::Approval;
+use identity::device::display;
+use resolve_caller::{ApiCaller, CallerKind};
+use uuid::Uuid;
+
+use crate::extract::SignedInUser;
+use crate::state::AppState;
+
+fn key_x(key: &PublicJwk) -> Result<&str, ApiError> {
+    if key.kty != "OKP" || key.crv != "Ed25519" {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "publicKey",
+            "must be an Ed25519 JWK (kty OKP, crv Ed25519)",
+        )]));
+    }
+    Ok(&key.x)
+}
+
+fn grants(grants: Vec<(String, String)>) -> Vec<GrantView> {
+    let mut grants: Vec<GrantView> = grants
+        .into_iter()
+        .map(|(capability, status)| GrantView { capability, status })
+        .collect();
+    grants.sort_by(|a, b| a.capability.cmp(&b.capability));
+    grants
+}
+
+fn approval_view(state: &AppState, approval: &Approval) -> ApprovalView {
+    let verification_uri = format!(
+        "{}{}",
+        state.settings.frontend_url, state.settings.agent_device_auth_page
+    );
+    let user_code = display(&approval.user_code);
+    ApprovalView {
+        verification_uri_complete: format!("{verification_uri}?user_code={user_code}"),
+        verification_uri,
+        user_code,
+        expires_in: (approval.expires_at - Utc::now()).num_seconds().max(0),
+    }
+}
+
+/// Connect an agent runtime (a host) by its Ed25519 public key, in your active organization.
+#[utoipa::path(
+    post, path = "/api/auth/agent/host/create", operation_id = "createAgentHost", tag = "agents",
+    request_body = CreateHostRequest,
+    responses(
+        (status = 201, description = "Connected", body = HostView),
+        (status = 400, description = "Not an Ed25519 key, or no active organization", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 409, description = "HOST_EXISTS", body = ErrorBody),
+    ),
+    security(("sessionCookie" = []), ("sessionToken" = [])),
+)]
+pub async fn create_host(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    body: web::Json<CreateHostRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let org = user.organization(None)?;
+    let host = state
+        .agents
+        .create_host(
+            org,
+            user.user_id,
+            &body.name,
+            key_x(&body.public_key)?,
+            &user.actor(),
+        )
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(HttpResponse::Created().json(HostView {
+        id: host.id,
+        organization_id: host.org_id.as_uuid(),
+        name: host.name,
+        thumbprint: host.thumbprint,
+        status: host.status,
+    }))
+}
+
+/// Register an agent under a host (authenticated by the host's `host+jwt`). Storefront reads and
+/// `createCart` are granted at once; other capabilities wait for a user's approval under the
+/// returned user code.
+#[utoipa::path(
+    post, path = "/api/auth/agent/register", operation_id = "registerAgent", tag = "agents",
+    request_body = RegisterAgentRequest,
+    responses(
+        (status = 201, description = "Registered", body = AgentStatusView),
+        (status = 400, description = "Bad key or unknown capabilities", body = ErrorBody),
+        (status = 401, description = "INVALID_HOST_TOKEN", body = ErrorBody),
+        (status = 409, description = "agent_exists", body = ErrorBody),
+    ),
+    security(("agentJwt" = [])),
+)]
+pub async fn register(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<RegisterAgentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let token = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "INVALID_HOST_TOKEN",
+                "send the host's host+jwt as a bearer token",
+                &state.links,
+            )
+        })?;
+    let registered = state
+        .agents
+        .register(
+            token,
+            &body.name,
+            key_x(&body.public_key)?,
+            &body.capabilities,
+        )
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(HttpResponse::Created().json(AgentStatusView {
+        agent_id: registered.agent_id,
+        status: "active".to_owned(),
+        approval: registered
+            .approval
+            .as_ref()
+            .map(|approval| approval_view(&state, approval)),
+        grants: grants(registered.grants),
+    }))
+}
+
+/// The calling agent's status and grants (with its `agent+jwt`).
+#[utoipa::path(
+    get, path = "/api/auth/agent/status", operation_id = "agentStatus", tag = "agents",
+    responses(
+        (status = 200, description = "The agent", body = AgentStatusView),
+        (status = 401, description = "Not a valid agent token", body = ErrorBody),
+    ),
+    security(("agentJwt" = [])),
+)]
+pub async fn status(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+) -> Result<web::Json<AgentStatusView>, ApiError> {
+    if caller.kind() != CallerKind::Agent {
+        return Err(ApiError::unauthorized(
+            "INVALID_AGENT_TOKEN",
+            "this endpoint answers agents only",
+            &state.links,
+        ));
+    }
+    let agent: Uuid = caller
+        .principal_id()
+        .parse()
+        .map_err(|_| ApiError::internal("an agent id that is not a UUID"))?;
+    let status = state
+        .agents
+        .status(caller.org_id(), agent)
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(web::Json(AgentStatusView {
+        agent_id: status.agent_id,
+        status: status.status,
+        grants: grants(status.grants),
+        approval: None,
+    }))
+}
+
+async fn decide(
+    state: &AppState,
+    user: &SignedInUser,
+    request: ApproveAgentRequest,
+    approve: bool,
+) -> Result<web::Json<Success>, ApiError> {
+    state.rate_limits.approval(user.user_id)?;
+    state
+        .agents
+        .decide(
+            user.user_id,
+            user.session_id,
+            &request.user_code,
+            approve,
+            request.capabilities,
+            &user.actor(),
+        )
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(web::Json(Success::yes()))
+}
+
+/// Approve an agent's pending capabilities (all, or the `capabilities` listed) under its user code.
+/// Your session must be at most 5 minutes old; you must belong to the agent's organization and
+/// may grant only what your role may do.
+#[utoipa::path(
+    post, path = "/api/auth/agent/approve", operation_id = "approveAgent", tag = "agents",
+    request_body = ApproveAgentRequest,
+    responses(
+        (status = 200, description = "Approved", body = Success),
+        (status = 400, description = "A capability that was not asked for", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "fresh_session_required or insufficient_role", body = ErrorBody),
+        (status = 404, description = "No such code in your organizations", body = ErrorBody),
+        (status = 409, description = "APPROVAL_CLOSED", body = ErrorBody),
+        (status = 429, description = "Too many decisions", body = ErrorBody),
+    ),
+    security(("sessionCookie" = []), ("sessionToken" = [])),
+)]
+pub async fn approve(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    body: web::Json<ApproveAgentRequest>,
+) -> Result<web::Json<Success>, ApiError> {
+    decide(&state, &user, body.into_inner(), true).await
+}
+
+/// Deny an agent's request: its pending capabilities are denied and the agent is rejected.
+#[utoipa::path(
+    post, path = "/api/auth/agent/deny", operation_id = "denyAgent", tag = "agents",
+    request_body = ApproveAgentRequest,
+    responses(
+        (status = 200, description = "Denied", body = Success),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "fresh_session_required", body = ErrorBody),
+        (status = 404, description = "No such code in your organizations", body = ErrorBody),
+        (status = 409, description = "APPROVAL_CLOSED", body = ErrorBody),
+    ),
+    security(("sessionCookie" = []), ("sessionToken" = [])),
+)]
+pub async fn deny(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    body: web::Json<ApproveAgentRequest>,
+) -> Result<web::Json<Success>, ApiError> {
+    decide(&state, &user, body.into_inner(), false).await
+}
+
+/// Revoke one capability of an agent of your active organization: refused from its next request.
+#[utoipa::path(
+    post, path = "/api/auth/agent/grant/revoke", operation_id = "revokeAgentGrant", tag = "agents",
+    request_body = RevokeGrantRequest,
+    responses(
+        (status = 200, description = "Revoked", body = Success),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither an owner or admin nor the agent's approver", body = ErrorBody),
+        (status = 404, description = "No such agent in your organization", body = ErrorBody),
+    ),
+    security(("sessionCookie" = []), ("sessionToken" = [])),
+)]
+pub async fn revoke_grant(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    body: web::Json<RevokeGrantRequest>,
+) -> Result<web::Json<Success>, ApiError> {
+    let org = user.organization(None)?;
+    state
+        .agents
+        .revoke_grant(
+            org,
+            user.user_id,
+            body.agent_id,
+            &body.capability,
+            &user.actor(),
+        )
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(web::Json(Success::yes()))
+}
+
+/// Revoke an agent of your active organization: every token of it is refused from now on.
+#[utoipa::path(
+    post, path = "/api/auth/agent/revoke", operation_id = "revokeAgent", tag = "agents",
+    request_body = RevokeAgentRequest,
+    responses(
+        (status = 200, description = "Revoked", body = Success),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither an owner or admin nor the agent's approver", body = ErrorBody),
+        (status = 404, description = "No such agent in your organization", body = ErrorBody),
+    ),
+    security(("sessionCookie" = []), ("sessionToken" = [])),
+)]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    body: web::Json<RevokeAgentRequest>,
+) -> Result<web::Json<Success>, ApiError> {
+    let org = user.organization(None)?;
+    state
+        .agents
+        .revoke_agent(org, user.user_id, body.agent_id, &user.actor())
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(web::Json(Success::yes()))
+}

@@ -1,0 +1,328 @@
+//! Agent Auth end to end: a merchant connects a host, the host registers an agent, storefront
+//! reads work at once, the rest waits for a user's approval, and revocation takes it back.
+
+use actix_web::http::Method;
+use jsonwebtoken::{Algorithm, Header};
+use serde_json::{Value, json};
+use test_support::{
+    CallerRequest as _, TestAgent, TestApp, TestKey, TestResponse, TestStore, TestUser, sign_with,
+};
+
+struct Host {
+    key: TestKey,
+    thumbprint: String,
+}
+
+async fn connect_host(app: &TestApp, user: &TestUser) -> Host {
+    let key = TestKey::generate();
+    let body = json!({"name": "shopping assistant", "publicKey": {"kty": "OKP", "crv": "Ed25519", "x": key.x}});
+    let created = TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/agent/host/create", user),
+        body,
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.json());
+    Host {
+        thumbprint: created.json()["thumbprint"].as_str().unwrap().to_owned(),
+        key,
+    }
+}
+
+fn host_token(app: &TestApp, host: &Host) -> String {
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.typ = Some("host+jwt".to_owned());
+    let now = app.clock_now().timestamp();
+    let claims = json!({"iss": host.thumbprint, "aud": app.issuer, "iat": now, "exp": now + 60, "jti": uuid::Uuid::now_v7().to_string()});
+    sign_with(&header, &claims, &host.key.encoding)
+}
+
+async fn register(
+    app: &TestApp,
+    store: &TestStore,
+    host: &Host,
+    capabilities: &[&str],
+) -> (TestAgent, Value) {
+    let key = TestKey::generate();
+    let body = json!({"name": "agent", "public_key": {"kty": "OKP", "crv": "Ed25519", "x": key.x}, "capabilities": capabilities});
+    let registered = TestResponse::send_json(
+        app.post("/api/auth/agent/register")
+            .with_bearer(&host_token(app, host)),
+        body,
+    )
+    .await;
+    assert_eq!(registered.status, 201, "{}", registered.json());
+    let registered = registered.json();
+    let agent = TestAgent {
+        id: registered["agent_id"].as_str().unwrap().parse().unwrap(),
+        org: store.org,
+        host_id: uuid::Uuid::nil(),
+        host_thumbprint: host.thumbprint.clone(),
+        key,
+        audience: app.issuer.clone(),
+    };
+    (agent, registered)
+}
+
+async fn call(
+    app: &TestApp,
+    agent: &TestAgent,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> TestResponse {
+    let request = app
+        .request(method, path)
+        .with_bearer(&agent.token(app.clock_now().timestamp()));
+    match body {
+        Some(body) => TestResponse::send_json(request, body).await,
+        None => TestResponse::send(request, None).await,
+    }
+}
+
+#[actix_web::test]
+async fn register_approve_use_and_revoke() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let product = app.product(&store, "TEE", 1000, 10).await;
+    let variant = product["variants"][0]["id"].as_str().unwrap();
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, registered) = register(&app, &store, &host, &["addCartItem", "placeOrder"]).await;
+    let pending: Vec<&str> = registered["grants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["status"] == "pending")
+        .map(|g| g["capability"].as_str().unwrap())
+        .collect();
+    assert_eq!(pending, ["addCartItem", "placeOrder"]);
+    let user_code = registered["approval"]["user_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        registered["approval"]["verification_uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/device/capabilities")
+    );
+
+    // Auto-granted at once: storefront reads and createCart.
+    assert_eq!(
+        call(&app, &agent, Method::GET, "/v1/products", None)
+            .await
+            .status,
+        200
+    );
+    let cart = call(&app, &agent, Method::POST, "/v1/carts", Some(json!({}))).await;
+    assert_eq!(cart.status, 201, "{}", cart.json());
+    let cart = cart.json()["id"].as_str().unwrap().to_owned();
+    let order = json!({"cartId": cart, "email": "agent@example.com"});
+    let refused = call(
+        &app,
+        &agent,
+        Method::POST,
+        "/v1/orders",
+        Some(order.clone()),
+    )
+    .await
+    .assert_error(403, "FORBIDDEN");
+    assert_eq!(refused["details"]["reason"], "capability_not_granted");
+
+    // The merchant approves under the user code.
+    let approved = TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/agent/approve", &store.owner),
+        json!({"userCode": user_code}),
+    )
+    .await;
+    assert_eq!(approved.status, 200, "{}", approved.json());
+    let added = call(
+        &app,
+        &agent,
+        Method::POST,
+        &format!("/v1/carts/{cart}/items"),
+        Some(json!({"variantId": variant, "quantity": 1})),
+    )
+    .await;
+    assert_eq!(added.status, 200, "{}", added.json());
+    let placed = call(&app, &agent, Method::POST, "/v1/orders", Some(order)).await;
+    assert_eq!(placed.status, 201, "{}", placed.json());
+    let status = call(&app, &agent, Method::GET, "/api/auth/agent/status", None)
+        .await
+        .json();
+    assert!(
+        status["grants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["status"] == "active"),
+        "{status}"
+    );
+
+    // The grant is revoked: refused again from the next request.
+    let revoke = TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/agent/grant/revoke", &store.owner),
+        json!({"agentId": agent.id, "capability": "placeOrder"}),
+    )
+    .await;
+    assert_eq!(revoke.status, 200);
+    let cart = call(&app, &agent, Method::POST, "/v1/carts", Some(json!({})))
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    call(
+        &app,
+        &agent,
+        Method::POST,
+        "/v1/orders",
+        Some(json!({"cartId": cart, "email": "a@b.test"})),
+    )
+    .await
+    .assert_error(403, "FORBIDDEN");
+
+    // And the agent itself.
+    TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/agent/revoke", &store.owner),
+        json!({"agentId": agent.id}),
+    )
+    .await;
+    let body = call(&app, &agent, Method::GET, "/v1/products", None)
+        .await
+        .assert_error(401, "INVALID_AGENT_TOKEN");
+    assert_eq!(body["details"]["failure"], "agent_revoked");
+}
+
+#[actix_web::test]
+async fn approvals_need_a_fresh_session_the_right_role_and_never_widen() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let member = app.sign_up("member@acme.test").await;
+    TestResponse::send_json(
+        app.as_user(
+            Method::POST,
+            "/api/auth/organization/add-member",
+            &store.owner,
+        ),
+        json!({"email": member.email, "role": "member"}),
+    )
+    .await;
+    TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/organization/set-active", &member),
+        json!({"organizationId": store.org.to_string()}),
+    )
+    .await;
+    let host = connect_host(&app, &member).await;
+    let (_, registered) = register(&app, &store, &host, &["adminRefundOrder", "placeOrder"]).await;
+    let code = registered["approval"]["user_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let approve = |user: &TestUser, body: Value| {
+        TestResponse::send_json(
+            app.as_user(Method::POST, "/api/auth/agent/approve", user),
+            body,
+        )
+    };
+
+    let refused = approve(&member, json!({"userCode": code}))
+        .await
+        .assert_error(403, "FORBIDDEN");
+    assert_eq!(refused["details"]["reason"], "insufficient_role");
+    approve(
+        &member,
+        json!({"userCode": code, "capabilities": ["adminGetStats"]}),
+    )
+    .await
+    .assert_error(400, "VALIDATION_ERROR");
+    let outsider = app.store("globex").await;
+    approve(&outsider.owner, json!({"userCode": code}))
+        .await
+        .assert_error(404, "NOT_FOUND");
+
+    app.clock.advance(chrono::Duration::minutes(6));
+    let stale = approve(&store.owner, json!({"userCode": code}))
+        .await
+        .assert_error(403, "FORBIDDEN");
+    assert_eq!(stale["details"]["reason"], "fresh_session_required");
+    let fresh_owner = TestResponse::send_json(
+        app.post("/api/auth/sign-in/email"),
+        json!({"email": store.owner.email, "password": store.owner.password}),
+    )
+    .await;
+    let owner = TestUser {
+        cookie: fresh_owner.session_cookie().unwrap(),
+        ..store.owner.clone()
+    };
+    assert_eq!(
+        approve(
+            &owner,
+            json!({"userCode": code, "capabilities": ["placeOrder"]})
+        )
+        .await
+        .status,
+        200
+    );
+    approve(&owner, json!({"userCode": code}))
+        .await
+        .assert_error(409, "APPROVAL_CLOSED");
+}
+
+#[actix_web::test]
+async fn denial_rejects_the_agent_and_bad_host_tokens_register_nothing() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, registered) = register(&app, &store, &host, &["placeOrder"]).await;
+    let code = registered["approval"]["user_code"].as_str().unwrap();
+    assert_eq!(
+        TestResponse::send_json(
+            app.as_user(Method::POST, "/api/auth/agent/deny", &store.owner),
+            json!({"userCode": code})
+        )
+        .await
+        .status,
+        200
+    );
+    let body = call(&app, &agent, Method::GET, "/v1/products", None)
+        .await
+        .assert_error(401, "INVALID_AGENT_TOKEN");
+    assert_eq!(body["details"]["failure"], "agent_rejected");
+
+    let key = TestKey::generate();
+    let body = json!({"name": "x", "public_key": {"kty": "OKP", "crv": "Ed25519", "x": key.x}});
+    let stranger = Host {
+        thumbprint: host.thumbprint.clone(),
+        key: TestKey::generate(),
+    };
+    let forged = TestResponse::send_json(
+        app.post("/api/auth/agent/register")
+            .with_bearer(&host_token(&app, &stranger)),
+        body.clone(),
+    )
+    .await;
+    assert_eq!(
+        forged.assert_error(401, "INVALID_HOST_TOKEN")["details"]["failure"],
+        "bad_signature"
+    );
+    TestResponse::send_json(app.post("/api/auth/agent/register"), body.clone())
+        .await
+        .assert_error(401, "INVALID_HOST_TOKEN");
+    let unknown = json!({"name": "x", "public_key": {"kty": "OKP", "crv": "Ed25519", "x": key.x}, "capabilities": ["launchRockets"]});
+    TestResponse::send_json(
+        app.post("/api/auth/agent/register")
+            .with_bearer(&host_token(&app, &host)),
+        unknown,
+    )
+    .await
+    .assert_error(400, "VALIDATION_ERROR");
+    let again =
+        json!({"name": "x", "public_key": {"kty": "OKP", "crv": "Ed25519", "x": agent.key.x}});
+    TestResponse::send_json(
+        app.post("/api/auth/agent/register")
+            .with_bearer(&host_token(&app, &host)),
+        again,
+    )
+    .await
+    .assert_error(409, "agent_exists");
+}
