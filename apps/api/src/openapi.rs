@@ -55,6 +55,9 @@ use crate::routes;
         routes::auth::agent::deny,
         routes::auth::agent::revoke_grant,
         routes::auth::agent::revoke,
+        routes::auth::agent::capabilities,
+        routes::auth::agent::describe,
+        routes::auth::agent::configuration,
         routes::admin::domains::list,
         routes::admin::domains::add,
         routes::admin::domains::remove,
@@ -196,6 +199,41 @@ pub fn capabilities() -> HashMap<String, CapabilityPolicy> {
         }
     }
     capabilities
+}
+
+/// Every capability described for agents: name, summary, method and path, scope, approval, and
+/// input (the operation's parameters and JSON body schema, with `$ref`s into `/openapi.json`).
+#[must_use]
+pub fn capability_descriptions() -> Vec<serde_json::Value> {
+    let policies = capabilities();
+    let Ok(document) = serde_json::to_value(ApiDoc::openapi()) else {
+        return Vec::new();
+    };
+    let mut described = Vec::new();
+    for (path, item) in document["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let Some(name) = operation["operationId"].as_str() else {
+                continue;
+            };
+            let Some(policy) = policies.get(name) else {
+                continue;
+            };
+            described.push(serde_json::json!({
+                "name": name,
+                "description": operation["summary"],
+                "method": method.to_uppercase(),
+                "path": path,
+                "scope": policy.scope,
+                "approval": if policy.auto_granted { "none" } else { "user" },
+                "input": {
+                    "parameters": operation.get("parameters").cloned().unwrap_or_default(),
+                    "body": operation["requestBody"]["content"]["application/json"]["schema"],
+                },
+            }));
+        }
+    }
+    described.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    described
 }
 
 /// The document as committed: pretty JSON with a trailing newline.

@@ -21,6 +21,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/openapi.json").route(web::get().to(docs::openapi_json)))
         .service(resource("/docs").route(web::get().to(docs::docs_page)))
         .service(
+            resource("/.well-known/agent-configuration")
+                .route(web::get().to(auth::agent::configuration)),
+        )
+        .service(
             web::scope("/api/auth")
                 .app_data(api_http::json_config(AUTH_BODY_LIMIT))
                 .configure(auth::configure),

@@ -326,3 +326,92 @@ async fn denial_rejects_the_agent_and_bad_host_tokens_register_nothing() {
     .await
     .assert_error(409, "agent_exists");
 }
+
+#[actix_web::test]
+async fn discovery_and_capabilities_come_from_the_openapi_document() {
+    let app = TestApp::spawn().await;
+    let discovery = TestResponse::send(app.get("/.well-known/agent-configuration"), None).await;
+    assert_eq!(
+        discovery.header("cache-control"),
+        Some("public, max-age=3600")
+    );
+    let discovery = discovery.json();
+    assert_eq!(discovery["issuer"], app.issuer);
+    assert_eq!(discovery["algorithms"], json!(["Ed25519"]));
+    assert_eq!(
+        discovery["registration_endpoint"],
+        format!("{}/api/auth/agent/register", app.issuer)
+    );
+
+    let listed = TestResponse::send(app.get("/api/auth/agent/capabilities"), None)
+        .await
+        .json();
+    let find = |name: &str| {
+        listed["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    let list = find("listProducts");
+    assert_eq!(
+        (
+            list["scope"].as_str(),
+            list["approval"].as_str(),
+            list["method"].as_str()
+        ),
+        (Some("storefront"), Some("none"), Some("GET"))
+    );
+    assert_eq!(find("createCart")["approval"], "none");
+    let refund = find("adminRefundOrder");
+    assert_eq!(
+        (refund["scope"].as_str(), refund["approval"].as_str()),
+        (Some("admin"), Some("user"))
+    );
+    assert!(refund["input"]["body"].is_object(), "{refund}");
+    assert!(
+        listed["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["name"] != "whoami" && c["name"] != "receivePaymentWebhook")
+    );
+    TestResponse::send(app.get("/api/auth/agent/capabilities/launchRockets"), None)
+        .await
+        .assert_error(404, "NOT_FOUND");
+
+    // With an agent's token, each capability says where the agent stands.
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, _) = register(&app, &store, &host, &["placeOrder"]).await;
+    let described = TestResponse::send(
+        app.get("/api/auth/agent/capabilities/placeOrder")
+            .with_bearer(&agent.token(app.clock_now().timestamp())),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(described["grant_status"], "pending");
+    let listed = TestResponse::send(
+        app.get("/api/auth/agent/capabilities")
+            .with_bearer(&agent.token(app.clock_now().timestamp())),
+        None,
+    )
+    .await
+    .json();
+    let status = |name: &str| {
+        listed["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()["grant_status"]
+            .clone()
+    };
+    assert_eq!(
+        (status("listProducts"), status("adminRefundOrder")),
+        (json!("active"), json!("none"))
+    );
+}

@@ -303,3 +303,142 @@ pub async fn revoke(
         .map_err(|e| state.identity_error(e))?;
     Ok(web::Json(Success::yes()))
 }
+
+/// Every capability an agent can ask for (the api's operations under `/v1`), with its scope and
+/// approval policy; with an agent's token, also `grant_status` for that agent. No credential needed.
+#[utoipa::path(
+    get, path = "/api/auth/agent/capabilities", operation_id = "listAgentCapabilities", tag = "agents",
+    responses(
+        (status = 200, description = "The capabilities", body = Object),
+        (status = 401, description = "An agent token that is not valid", body = ErrorBody),
+    ),
+    security((), ("agentJwt" = [])),
+)]
+pub async fn capabilities(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let grants = agent_grants(&req, &state).await?;
+    let capabilities: Vec<serde_json::Value> = crate::openapi::capability_descriptions()
+        .into_iter()
+        .map(|mut capability| {
+            if let Some(grants) = &grants {
+                let name = capability["name"].as_str().unwrap_or_default();
+                let status = grants
+                    .iter()
+                    .find(|(c, _)| c == name)
+                    .map_or("none", |(_, s)| s.as_str());
+                capability["grant_status"] = serde_json::Value::from(status);
+            }
+            capability
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "capabilities": capabilities })))
+}
+
+/// One capability, described (with `grant_status` for an agent).
+#[utoipa::path(
+    get, path = "/api/auth/agent/capabilities/{name}", operation_id = "describeAgentCapability", tag = "agents",
+    params(("name" = String, Path, description = "The operationId")),
+    responses(
+        (status = 200, description = "The capability", body = Object),
+        (status = 404, description = "No such capability", body = ErrorBody),
+    ),
+    security((), ("agentJwt" = [])),
+)]
+pub async fn describe(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    name: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let grants = agent_grants(&req, &state).await?;
+    let mut capability = crate::openapi::capability_descriptions()
+        .into_iter()
+        .find(|capability| capability["name"] == name.as_str())
+        .ok_or_else(|| ApiError::not_found("capability"))?;
+    if let Some(grants) = grants {
+        let status = grants
+            .iter()
+            .find(|(c, _)| *c == *name)
+            .map_or("none", |(_, s)| s.as_str());
+        capability["grant_status"] = serde_json::Value::from(status);
+    }
+    Ok(HttpResponse::Ok().json(capability))
+}
+
+/// The grants of the agent calling, when it sent its token; `None` without one.
+async fn agent_grants(
+    req: &HttpRequest,
+    state: &AppState,
+) -> Result<Option<Vec<(String, String)>>, ApiError> {
+    if !req
+        .headers()
+        .contains_key(actix_web::http::header::AUTHORIZATION)
+    {
+        return Ok(None);
+    }
+    let Some(extractor) = req.app_data::<web::Data<resolve_caller::actix::CallerExtractor>>()
+    else {
+        return Err(ApiError::internal("caller resolution is not configured"));
+    };
+    let caller = extractor
+        .resolver()
+        .resolve(&resolve_caller::actix::raw_credentials(req))
+        .await
+        .map_err(|error| ApiError::from_resolve(error, &state.links))?;
+    if caller.kind() != CallerKind::Agent {
+        return Err(ApiError::unauthorized(
+            "INVALID_AGENT_TOKEN",
+            "send an agent token, or none",
+            &state.links,
+        ));
+    }
+    let agent: Uuid = caller
+        .principal_id()
+        .parse()
+        .map_err(|_| ApiError::internal("an agent id that is not a UUID"))?;
+    let status = state
+        .agents
+        .status(caller.org_id(), agent)
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(Some(status.grants))
+}
+
+/// The discovery document of Agent Auth (absolute URLs from `API_PUBLIC_URL`).
+#[utoipa::path(
+    get, path = "/.well-known/agent-configuration", operation_id = "agentConfiguration", tag = "agents",
+    responses((status = 200, description = "The discovery document", body = Object)),
+    security(()),
+)]
+pub async fn configuration(state: web::Data<AppState>) -> HttpResponse {
+    let api = &state.settings.api_public_url;
+    let url = |path: &str| format!("{api}/api/auth/agent{path}");
+    let approval_page = format!(
+        "{}{}",
+        state.settings.frontend_url, state.settings.agent_device_auth_page
+    );
+    HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "public, max-age=3600"))
+        .json(serde_json::json!({
+            "version": "1.0-draft",
+            "provider_name": "Commerce API",
+            "description": "A multi-tenant commerce API: catalog, carts and orders of a store, and its administration.",
+            "issuer": api,
+            "algorithms": ["Ed25519"],
+            "modes": ["delegated"],
+            "approval_methods": ["device_authorization"],
+            "default_location": api,
+            "authorization_endpoint": approval_page,
+            "token_endpoint": url("/status"),
+            "registration_endpoint": url("/register"),
+            "capabilities_endpoint": url("/capabilities"),
+            "jwks_uri": format!("{api}/api/auth/jwks"),
+            "endpoints": {
+                "register": url("/register"),
+                "capabilities": url("/capabilities"),
+                "describe_capability": url("/capabilities/{name}"),
+                "status": url("/status"),
+            },
+        }))
+}
