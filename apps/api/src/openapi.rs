@@ -58,6 +58,7 @@ use crate::routes;
         routes::auth::agent::capabilities,
         routes::auth::agent::describe,
         routes::auth::agent::configuration,
+        routes::auth::agent::introspect,
         routes::admin::domains::list,
         routes::admin::domains::add,
         routes::admin::domains::remove,

@@ -415,3 +415,51 @@ async fn discovery_and_capabilities_come_from_the_openapi_document() {
         (json!("active"), json!("none"))
     );
 }
+
+#[actix_web::test]
+async fn introspection_needs_an_admin_key_of_the_agents_organization() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, _) = register(&app, &store, &host, &[]).await;
+    let introspect = |key: &str, token: String| {
+        TestResponse::send_json(
+            app.post("/api/auth/agent/introspect").with_api_key(key),
+            json!({"token": token}),
+        )
+    };
+    let now = app.clock_now().timestamp();
+    let answer = introspect(&store.key, agent.token(now)).await.json();
+    assert_eq!(
+        (answer["active"].as_bool(), answer["agent_id"].as_str()),
+        (Some(true), Some(agent.id.to_string().as_str()))
+    );
+    assert!(
+        answer["capabilities"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("listProducts"))
+    );
+    assert_eq!(
+        introspect(&store.key, "not.a.token".to_owned())
+            .await
+            .json(),
+        json!({"active": false})
+    );
+
+    let globex = app.store("globex").await;
+    assert_eq!(
+        introspect(&globex.key, agent.token(now)).await.json(),
+        json!({"active": false})
+    );
+    let storefront_key = app.api_key(&store.owner, &["storefront"]).await;
+    introspect(&storefront_key, agent.token(now))
+        .await
+        .assert_error(403, "FORBIDDEN");
+    let session = TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/agent/introspect", &store.owner),
+        json!({"token": agent.token(now)}),
+    )
+    .await;
+    session.assert_error(403, "FORBIDDEN");
+}

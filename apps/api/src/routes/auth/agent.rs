@@ -439,6 +439,60 @@ pub async fn configuration(state: web::Data<AppState>) -> HttpResponse {
                 "capabilities": url("/capabilities"),
                 "describe_capability": url("/capabilities/{name}"),
                 "status": url("/status"),
+                "introspect": url("/introspect"),
             },
         }))
+}
+
+/// `POST /api/auth/agent/introspect`
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct IntrospectRequest {
+    /// An agent's `agent+jwt`.
+    token: String,
+}
+
+/// For another resource server of the organization: is this agent token valid, and for what? Needs
+/// an API key with `admin` scope; a token of another organization is simply `active: false`.
+/// Introspecting a token uses it up (its `jti`).
+#[utoipa::path(
+    post, path = "/api/auth/agent/introspect", operation_id = "introspectAgentToken", tag = "agents",
+    request_body = IntrospectRequest,
+    responses(
+        (status = 200, description = "`{active: false}`, or the agent and what it may do", body = Object),
+        (status = 401, description = "No valid API key", body = ErrorBody),
+        (status = 403, description = "Not an admin API key", body = ErrorBody),
+    ),
+    security(("apiKey" = [])),
+)]
+pub async fn introspect(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    body: web::Json<IntrospectRequest>,
+) -> Result<HttpResponse, ApiError> {
+    if caller.kind() != CallerKind::ApiKey {
+        return Err(ApiError::forbidden(
+            "api_key_required",
+            "introspection needs an admin API key",
+        ));
+    }
+    caller.require(resolve_caller::Scope::Admin)?;
+    use resolve_caller::AgentTokenVerifier as _;
+    let verified = state.agents.verify_agent_token(&body.token).await;
+    let answer = match verified {
+        Ok(agent) if agent.org_id == caller.org_id() => serde_json::json!({
+            "active": true,
+            "agent_id": agent.agent_id,
+            "organization_id": agent.org_id,
+            "user_id": agent.user_id,
+            "scopes": agent.scopes,
+            "capabilities": agent.capabilities,
+        }),
+        Ok(_) | Err(resolve_caller::VerifyError::Rejected(_)) => {
+            serde_json::json!({ "active": false })
+        }
+        Err(resolve_caller::VerifyError::Unavailable(source)) => {
+            return Err(ApiError::unavailable(source));
+        }
+    };
+    Ok(HttpResponse::Ok().json(answer))
 }

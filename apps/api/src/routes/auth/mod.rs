@@ -57,6 +57,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/agent/deny").route(web::post().to(agent::deny)))
         .service(resource("/agent/grant/revoke").route(web::post().to(agent::revoke_grant)))
         .service(resource("/agent/revoke").route(web::post().to(agent::revoke)))
+        .service(resource("/agent/introspect").route(web::post().to(agent::introspect)))
         .service(resource("/agent/capabilities").route(web::get().to(agent::capabilities)))
         .service(resource("/agent/capabilities/{name}").route(web::get().to(agent::describe)));
 }
