@@ -21,5 +21,6 @@ mod orders;
 mod organizations;
 mod payments;
 mod platform;
+mod reference_client;
 mod store;
 mod tenancy;

@@ -1,0 +1,115 @@
+//! The whole Agent Auth flow driven through the reference client (`agent-client`), as an agent
+//! author would: discover, register, use what is granted at once, wait for approval, lose it again.
+
+use std::time::Duration;
+
+use actix_web::http::Method;
+use agent_client::AgentClient;
+use serde_json::json;
+use test_support::{TestApp, TestResponse};
+
+#[actix_web::test]
+async fn discover_register_approve_use_revoke() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let product = app.product(&store, "TEE", 1500, 5).await;
+    let variant = product["variants"][0]["id"].as_str().unwrap();
+
+    let mut agent = AgentClient::new(&app.address).unwrap();
+    let discovery = agent.discover().await.unwrap();
+    assert_eq!(discovery["algorithms"], json!(["Ed25519"]));
+
+    // A user of the store connects the runtime's host key in the dashboard.
+    let host = json!({"name": "assistant", "publicKey": agent.host.jwk()});
+    let connected = TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/agent/host/create", &store.owner),
+        host,
+    )
+    .await;
+    assert_eq!(connected.json()["thumbprint"], agent.host.thumbprint());
+
+    let registration = agent
+        .register("shopper", &["addCartItem", "placeOrder"])
+        .await
+        .unwrap();
+    let user_code = registration.approval.as_ref().unwrap()["user_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Granted at once.
+    let (status, products) = agent.call("GET", "/v1/products", None).await.unwrap();
+    assert_eq!(
+        (status, products["data"][0]["id"].clone()),
+        (200, product["id"].clone())
+    );
+    let (status, cart) = agent
+        .call("POST", "/v1/carts", Some(&json!({})))
+        .await
+        .unwrap();
+    assert_eq!(status, 201);
+    let cart = cart["id"].as_str().unwrap().to_owned();
+    let order = json!({"cartId": cart, "email": "agent@example.com"});
+    let (status, refused) = agent
+        .call("POST", "/v1/orders", Some(&order))
+        .await
+        .unwrap();
+    assert_eq!(
+        (status, refused["details"]["reason"].as_str()),
+        (403, Some("capability_not_granted"))
+    );
+
+    // Approved by a signed-in admin with the user code; the agent's wait ends.
+    let approved = TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/agent/approve", &store.owner),
+        json!({"userCode": user_code}),
+    )
+    .await;
+    assert_eq!(approved.status, 200, "{}", approved.json());
+    agent
+        .wait_for(
+            "placeOrder",
+            Duration::from_millis(50),
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
+    let (status, _) = agent
+        .call(
+            "POST",
+            &format!("/v1/carts/{cart}/items"),
+            Some(&json!({"variantId": variant, "quantity": 1})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    let (status, placed) = agent
+        .call("POST", "/v1/orders", Some(&order))
+        .await
+        .unwrap();
+    assert_eq!(
+        (status, placed["status"].as_str()),
+        (201, Some("pending_payment"))
+    );
+
+    // The grant is revoked: 403 again.
+    let revoke = json!({"agentId": agent.agent_id, "capability": "placeOrder"});
+    TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/agent/grant/revoke", &store.owner),
+        revoke,
+    )
+    .await;
+    let (_, cart) = agent
+        .call("POST", "/v1/carts", Some(&json!({})))
+        .await
+        .unwrap();
+    let order = json!({"cartId": cart["id"], "email": "agent@example.com"});
+    let (status, refused) = agent
+        .call("POST", "/v1/orders", Some(&order))
+        .await
+        .unwrap();
+    assert_eq!(
+        (status, refused["details"]["reason"].as_str()),
+        (403, Some("capability_not_granted"))
+    );
+}
