@@ -1,10 +1,17 @@
 //! Answers of idempotent operations: a fresh answer as JSON, a replay exactly as first sent.
 
-use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, HeaderValue};
-use commerce::idempotency::Outcome;
+use actix_web::{HttpRequest, HttpResponse};
+use api_http::ApiError;
+use commerce::CommerceError;
+use commerce::idempotency::{IdempotencyKey, Outcome};
+use db::DatabaseTransaction;
+use futures_util::future::BoxFuture;
+use resolve_caller::ApiCaller;
 use serde::Serialize;
+
+use crate::state::AppState;
 
 /// The header a client names its retry key in.
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
@@ -21,4 +28,46 @@ pub fn respond<T: Serialize>(status: StatusCode, outcome: Outcome<T>) -> HttpRes
                 .body(body)
         }
     }
+}
+
+/// The request's `Idempotency-Key`, scoped to its organization, caller and operation, and
+/// fingerprinted with `request`.
+pub fn key(
+    req: &HttpRequest,
+    state: &AppState,
+    caller: &ApiCaller,
+    operation: &'static str,
+    request: &impl Serialize,
+) -> Result<Option<IdempotencyKey>, ApiError> {
+    req.headers()
+        .get(IDEMPOTENCY_KEY_HEADER)
+        .map(|value| {
+            let key = value.to_str().unwrap_or("\u{0}");
+            IdempotencyKey::new(
+                caller.org_id(),
+                caller.principal_id(),
+                operation,
+                key,
+                request,
+            )
+        })
+        .transpose()
+        .map_err(|e| state.commerce_error(e))
+}
+
+/// Runs a creating operation once per key, answering 201 (or the first answer, replayed).
+pub async fn created<T, F>(
+    state: &AppState,
+    key: Option<IdempotencyKey>,
+    operation: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<T, CommerceError>>,
+{
+    let outcome =
+        commerce::idempotency::run(&state.db.conn, key.as_ref(), 201, state.now(), operation)
+            .await
+            .map_err(|e| state.commerce_error(e))?;
+    Ok(respond(StatusCode::CREATED, outcome))
 }

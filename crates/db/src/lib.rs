@@ -13,5 +13,5 @@ mod verifiers;
 
 pub use connect::{Backend, Database, connect};
 pub use error::DbError;
-pub use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 pub use verifiers::DbHostResolver;

@@ -11,14 +11,13 @@ use api_types::commerce::{
 use api_types::store::{Page, PageQuery};
 use commerce::carts::{self, Shopper};
 use commerce::catalog::{self, Audience};
-use commerce::idempotency::IdempotencyKey;
 use commerce::{PageRequest, orders};
 use domain::{CartId, CartItemId, ProductId, VariantId};
 use resolve_caller::ApiCaller;
 use uuid::Uuid;
 
 use crate::authorize;
-use crate::idempotent::{IDEMPOTENCY_KEY_HEADER, respond};
+use crate::idempotent;
 use crate::state::AppState;
 
 fn shopper(caller: &ApiCaller) -> Shopper {
@@ -275,48 +274,13 @@ pub async fn place_order(
 ) -> Result<HttpResponse, ApiError> {
     authorize::storefront(&caller, "placeOrder")?;
     let request = body.into_inner();
-    let key = idempotency_key(&req, &state, &caller, "placeOrder", &request)?;
+    let key = idempotent::key(&req, &state, &caller, "placeOrder", &request)?;
     let (org, shopper, now) = (caller.org_id(), shopper(&caller), state.now());
-    let outcome = commerce::idempotency::run(&state.db.conn, key.as_ref(), 201, now, move |txn| {
-        Box::pin(async move {
-            orders::place(
-                txn,
-                org,
-                CartId::from_uuid(request.cart_id),
-                shopper,
-                &request.email,
-                now,
-            )
-            .await
-        })
+    let cart = CartId::from_uuid(request.cart_id);
+    idempotent::created(&state, key, move |txn| {
+        Box::pin(async move { orders::place(txn, org, cart, shopper, &request.email, now).await })
     })
     .await
-    .map_err(|e| state.commerce_error(e))?;
-    Ok(respond(actix_web::http::StatusCode::CREATED, outcome))
-}
-
-/// The `Idempotency-Key` of a request, scoped to its organization, caller and operation.
-pub fn idempotency_key(
-    req: &HttpRequest,
-    state: &AppState,
-    caller: &ApiCaller,
-    operation: &'static str,
-    request: &impl serde::Serialize,
-) -> Result<Option<IdempotencyKey>, ApiError> {
-    req.headers()
-        .get(IDEMPOTENCY_KEY_HEADER)
-        .map(|value| {
-            let key = value.to_str().unwrap_or("\u{0}");
-            IdempotencyKey::new(
-                caller.org_id(),
-                caller.principal_id(),
-                operation,
-                key,
-                request,
-            )
-        })
-        .transpose()
-        .map_err(|e| state.commerce_error(e))
 }
 
 /// The signed-in shopper's own orders in this store, newest first. Scope `storefront`, with a

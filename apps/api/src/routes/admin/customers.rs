@@ -12,8 +12,7 @@ use resolve_caller::ApiCaller;
 use uuid::Uuid;
 
 use crate::authorize;
-use crate::idempotent::respond;
-use crate::routes::storefront::idempotency_key;
+use crate::idempotent;
 use crate::state::AppState;
 
 /// Customers, newest first. Scope `admin`.
@@ -78,14 +77,12 @@ pub async fn create(
     )
     .await?;
     let request = body.into_inner();
-    let key = idempotency_key(&req, &state, &caller, "adminCreateCustomer", &request)?;
+    let key = idempotent::key(&req, &state, &caller, "adminCreateCustomer", &request)?;
     let (org, now) = (caller.org_id(), state.now());
-    let outcome = commerce::idempotency::run(&state.db.conn, key.as_ref(), 201, now, move |txn| {
+    idempotent::created(&state, key, move |txn| {
         Box::pin(async move { customers::create(txn, org, request, now).await })
     })
     .await
-    .map_err(|e| state.commerce_error(e))?;
-    Ok(respond(actix_web::http::StatusCode::CREATED, outcome))
 }
 
 /// One customer. Scope `admin`.

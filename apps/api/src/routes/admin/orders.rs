@@ -12,8 +12,7 @@ use resolve_caller::ApiCaller;
 use uuid::Uuid;
 
 use crate::authorize;
-use crate::idempotent::respond;
-use crate::routes::storefront::idempotency_key;
+use crate::idempotent;
 use crate::state::AppState;
 
 /// Orders, newest first; filter by `status`, `customerId`, `from`, `to`. Scope `admin`.
@@ -154,7 +153,7 @@ pub async fn refund(
     authorize::admin(&state, &caller, "adminRefundOrder", Permission::OrderRefund).await?;
     let request = body.into_inner();
     let order = OrderId::from_uuid(*id);
-    let key = idempotency_key(
+    let key = idempotent::key(
         &req,
         &state,
         &caller,
@@ -162,12 +161,10 @@ pub async fn refund(
         &(order, &request),
     )?;
     let (org, now) = (caller.org_id(), state.now());
-    let outcome = commerce::idempotency::run(&state.db.conn, key.as_ref(), 201, now, move |txn| {
+    idempotent::created(&state, key, move |txn| {
         Box::pin(async move {
             orders::refund(txn, org, order, request.amount, request.reason, now).await
         })
     })
     .await
-    .map_err(|e| state.commerce_error(e))?;
-    Ok(respond(actix_web::http::StatusCode::CREATED, outcome))
 }

@@ -12,8 +12,7 @@ use resolve_caller::ApiCaller;
 use uuid::Uuid;
 
 use crate::authorize;
-use crate::idempotent::respond;
-use crate::routes::storefront::idempotency_key;
+use crate::idempotent;
 use crate::state::AppState;
 
 /// Products of any status, newest first; filter by `status`, search by `q`. Scope `admin`.
@@ -77,17 +76,15 @@ pub async fn create(
     )
     .await?;
     let request = body.into_inner();
-    let key = idempotency_key(&req, &state, &caller, "adminCreateProduct", &request)?;
+    let key = idempotent::key(&req, &state, &caller, "adminCreateProduct", &request)?;
     let (org, now) = (caller.org_id(), state.now());
     let currency = commerce::store::currency(&state.db.conn, org)
         .await
         .map_err(|e| state.commerce_error(e))?;
-    let outcome = commerce::idempotency::run(&state.db.conn, key.as_ref(), 201, now, move |txn| {
+    idempotent::created(&state, key, move |txn| {
         Box::pin(async move { catalog::create_product(txn, org, currency, request, now).await })
     })
     .await
-    .map_err(|e| state.commerce_error(e))?;
-    Ok(respond(actix_web::http::StatusCode::CREATED, outcome))
 }
 
 /// One product, whatever its status. Scope `admin`.
