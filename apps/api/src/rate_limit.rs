@@ -18,14 +18,27 @@ pub struct RateLimits {
     by_ip: DefaultKeyedRateLimiter<IpAddr>,
     by_account: DefaultKeyedRateLimiter<String>,
     approvals: DefaultKeyedRateLimiter<UserId>,
+    agent_registrations: DefaultKeyedRateLimiter<IpAddr>,
+    agent_status: DefaultKeyedRateLimiter<String>,
+    agent_other: DefaultKeyedRateLimiter<String>,
 }
+
+const fn per_minute(n: u32) -> NonZeroU32 {
+    match NonZeroU32::new(n) {
+        Some(n) => n,
+        None => NonZeroU32::MIN,
+    }
+}
+
+/// Agent registrations per client address, status polls and other Agent Auth calls per agent
+/// (AGENT_AUTH.md's defaults).
+const AGENT_REGISTRATIONS_PER_MINUTE: NonZeroU32 = per_minute(10);
+const AGENT_STATUS_PER_MINUTE: NonZeroU32 = per_minute(300);
+const AGENT_OTHER_PER_MINUTE: NonZeroU32 = per_minute(60);
 
 /// Approvals (device codes, later agents) a user may decide per minute: a typed code is guessable
 /// only by brute force, which this stops.
-const APPROVALS_PER_MINUTE: NonZeroU32 = match NonZeroU32::new(5) {
-    Some(n) => n,
-    None => NonZeroU32::MIN,
-};
+const APPROVALS_PER_MINUTE: NonZeroU32 = per_minute(5);
 
 impl RateLimits {
     /// `per_minute` attempts per address, half as many (at least one) per account.
@@ -36,6 +49,11 @@ impl RateLimits {
             by_ip: RateLimiter::keyed(Quota::per_minute(per_minute)),
             by_account: RateLimiter::keyed(Quota::per_minute(per_account)),
             approvals: RateLimiter::keyed(Quota::per_minute(APPROVALS_PER_MINUTE)),
+            agent_registrations: RateLimiter::keyed(Quota::per_minute(
+                AGENT_REGISTRATIONS_PER_MINUTE,
+            )),
+            agent_status: RateLimiter::keyed(Quota::per_minute(AGENT_STATUS_PER_MINUTE)),
+            agent_other: RateLimiter::keyed(Quota::per_minute(AGENT_OTHER_PER_MINUTE)),
         }
     }
 
@@ -52,6 +70,21 @@ impl RateLimits {
     /// One approval or denial decided by `user`.
     pub fn approval(&self, user: UserId) -> Result<(), ApiError> {
         check(&self.approvals, &user)
+    }
+
+    /// One agent registration from `ip`.
+    pub fn agent_registration(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
+        ip.map_or(Ok(()), |ip| check(&self.agent_registrations, &ip))
+    }
+
+    /// One status poll by an agent.
+    pub fn agent_status(&self, agent: &str) -> Result<(), ApiError> {
+        check(&self.agent_status, &agent.to_owned())
+    }
+
+    /// One other Agent Auth call by an agent.
+    pub fn agent_call(&self, agent: &str) -> Result<(), ApiError> {
+        check(&self.agent_other, &agent.to_owned())
     }
 }
 

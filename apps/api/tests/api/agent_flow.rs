@@ -463,3 +463,24 @@ async fn introspection_needs_an_admin_key_of_the_agents_organization() {
     .await;
     session.assert_error(403, "FORBIDDEN");
 }
+
+#[actix_web::test]
+async fn registrations_are_rate_limited_per_address() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        let key = TestKey::generate();
+        let body = json!({"name": "a", "public_key": {"kty": "OKP", "crv": "Ed25519", "x": key.x}});
+        let response = TestResponse::send_json(
+            app.post("/api/auth/agent/register")
+                .with_bearer(&host_token(&app, &host)),
+            body,
+        )
+        .await;
+        statuses.push(response.status.as_u16());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 10);
+    assert_eq!(statuses.last(), Some(&429));
+}

@@ -100,6 +100,7 @@ pub async fn create_host(
         (status = 400, description = "Bad key or unknown capabilities", body = ErrorBody),
         (status = 401, description = "INVALID_HOST_TOKEN", body = ErrorBody),
         (status = 409, description = "agent_exists", body = ErrorBody),
+        (status = 429, description = "More than 10 registrations a minute from this address", body = ErrorBody),
     ),
     security(("agentJwt" = [])),
 )]
@@ -108,6 +109,9 @@ pub async fn register(
     state: web::Data<AppState>,
     body: web::Json<RegisterAgentRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    state
+        .rate_limits
+        .agent_registration(crate::extract::ClientInfo::of(&req).ip)?;
     let token = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
@@ -161,6 +165,7 @@ pub async fn status(
             &state.links,
         ));
     }
+    state.rate_limits.agent_status(caller.principal_id())?;
     let agent: Uuid = caller
         .principal_id()
         .parse()
@@ -393,6 +398,7 @@ async fn agent_grants(
             &state.links,
         ));
     }
+    state.rate_limits.agent_call(caller.principal_id())?;
     let agent: Uuid = caller
         .principal_id()
         .parse()
