@@ -288,6 +288,12 @@ impl From<AccessDenied> for ApiError {
                 Self::forbidden("capability_not_granted", "Capability not granted")
                     .with_detail("capability", operation)
             }
+            AccessDenied::ConstraintViolated {
+                operation,
+                violations,
+            } => Self::forbidden("constraint_violated", "Capability constraint violated")
+                .with_detail("capability", operation)
+                .with_detail("violations", violations),
         }
     }
 }

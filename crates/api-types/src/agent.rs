@@ -1,5 +1,8 @@
 //! `/api/auth/agent/*`: hosts, agents, grants and approvals (Agent Auth).
 
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -81,6 +84,15 @@ pub struct ApproveAgentRequest {
     pub user_code: String,
     #[serde(default)]
     pub capabilities: Option<Vec<String>>,
+    /// Limits on the input of approved capabilities, by capability: per top-level input field,
+    /// `max`, `min` (numbers), `in`, `not_in` (lists) or an exact value, e.g.
+    /// `{"adminRefundOrder": {"amount": {"max": 5000}}}`.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub constraints: BTreeMap<String, serde_json::Value>,
+    /// When the approved grants lapse (never, when absent); must be in the future.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// `POST /api/auth/agent/grant/revoke`

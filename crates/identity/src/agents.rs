@@ -8,7 +8,7 @@
 //! is refused on every instance. Revocation of the agent, its host or a grant takes effect on the
 //! next request: nothing here is cached.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -195,15 +195,26 @@ impl AgentTokenVerifier for AgentAuth {
         let granted = agents::active_capabilities(db, agent.org_id, agent.id, self.identity.now())
             .await
             .map_err(unavailable)?;
-        let capabilities: BTreeSet<String> = granted
-            .into_iter()
-            .filter(|capability| {
-                claims
-                    .capabilities
-                    .as_ref()
-                    .is_none_or(|narrowed| narrowed.contains(capability))
-            })
-            .collect();
+        let mut capabilities = BTreeSet::new();
+        let mut constraints = BTreeMap::new();
+        for (capability, limits) in granted {
+            let narrowed_away = claims
+                .capabilities
+                .as_ref()
+                .is_some_and(|narrowed| !narrowed.contains(&capability));
+            if narrowed_away {
+                continue;
+            }
+            if let Some(limits) = limits {
+                // Stored by `decide` only after validation; unreadable text means a broken row, and
+                // failing closed (no capability) is the only safe reading of it.
+                let Ok(limits) = serde_json::from_str(&limits) else {
+                    continue;
+                };
+                constraints.insert(capability.clone(), limits);
+            }
+            capabilities.insert(capability);
+        }
         let scopes = capabilities
             .iter()
             .filter_map(|capability| self.policy(capability).map(|policy| policy.scope))
@@ -214,6 +225,7 @@ impl AgentTokenVerifier for AgentAuth {
             user_id: agent.user_id,
             scopes,
             capabilities,
+            constraints,
         })
     }
 }

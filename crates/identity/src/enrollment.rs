@@ -3,7 +3,9 @@
 //! approval are granted at once, the others wait for a user of the organization, who approves them
 //! (all or some) under a user code from a fresh session — never beyond what their own role allows.
 
-use chrono::Duration;
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
 use db::DbError;
 use db::repo::agents::{
     self, ACTIVE, Approval, GrantDecision, KeyHolder, NewKeyHolder, PENDING, REVOKED,
@@ -11,7 +13,7 @@ use db::repo::agents::{
 use db::repo::sessions;
 use domain::{OrgId, OrgRole, SessionId, UserId};
 use resolve_caller::{Scope, VerifyError};
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::IdentityError;
@@ -27,6 +29,20 @@ pub const FRESH_SESSION: Duration = Duration::minutes(5);
 const DENIED: &str = "denied";
 const REJECTED: &str = "rejected";
 const APPROVED: &str = "approved";
+
+/// What a user decides on an approval request.
+#[derive(Clone, Debug, Default)]
+pub struct ApprovalChoice {
+    /// Approve (some of) the request, or deny all of it.
+    pub approve: bool,
+    /// The capabilities approved: all that was asked when `None`, never more.
+    pub capabilities: Option<Vec<String>>,
+    /// Limits on the input of approved capabilities, by capability (see
+    /// [`resolve_caller::constraints`]).
+    pub constraints: BTreeMap<String, Value>,
+    /// When the approved grants lapse; `None` keeps them until revoked.
+    pub expires_at: Option<DateTime<Utc>>,
+}
 
 /// An agent just registered.
 #[derive(Clone, Debug)]
@@ -189,6 +205,7 @@ impl AgentAuth {
                 status: ACTIVE,
                 granted_by: None,
                 expires_at: None,
+                constraints: None,
             };
             agents::set_grant(db, host.org_id, agent.id, decision, now).await?;
         }
@@ -202,6 +219,7 @@ impl AgentAuth {
                 status: PENDING,
                 granted_by: None,
                 expires_at: None,
+                constraints: None,
             };
             agents::set_grant(db, host.org_id, agent.id, decision, now).await?;
         }
@@ -278,18 +296,24 @@ impl AgentAuth {
         })
     }
 
-    /// A user decides an approval request by its code: approve `chosen` (all that was asked when
-    /// `None`, never more) or deny it. The user's session must be fresh, the user a member of the
-    /// agent's organization, and allowed to use each admin capability they approve.
+    /// A user decides an approval request by its code: approve what `choice` names (all that was
+    /// asked, or some of it, optionally constrained) or deny it. The user's session must be fresh,
+    /// the user a member of the agent's organization, and allowed to use each admin capability
+    /// they approve.
     pub async fn decide(
         &self,
         user: UserId,
         session: SessionId,
         user_code: &str,
-        approve: bool,
-        chosen: Option<Vec<String>>,
+        choice: ApprovalChoice,
         actor: &Actor,
     ) -> Result<Approval, IdentityError> {
+        let ApprovalChoice {
+            approve,
+            capabilities: chosen,
+            constraints,
+            expires_at,
+        } = choice;
         let identity = self.identity();
         let (db, now) = (identity.db(), identity.now());
         let approval = agents::find_approval_by_code(db, &normalise_user_code(user_code))
@@ -321,6 +345,10 @@ impl AgentAuth {
                 chosen.clone()
             }
         };
+        check_constraints(&constraints, &granted)?;
+        if expires_at.is_some_and(|at| at <= now) {
+            return Err(IdentityError::invalid("expiresAt", "must be in the future"));
+        }
         for capability in &granted {
             let admin = self
                 .policy(capability)
@@ -341,11 +369,13 @@ impl AgentAuth {
         }
         for capability in &approval.capabilities {
             let active = granted.contains(capability);
+            let limits = constraints.get(capability).map(Value::to_string);
             let decision = GrantDecision {
                 capability,
                 status: if active { ACTIVE } else { DENIED },
                 granted_by: Some(user),
-                expires_at: None,
+                expires_at: expires_at.filter(|_| active),
+                constraints: limits.as_deref(),
             };
             agents::set_grant(db, approval.org_id, approval.agent_id, decision, now).await?;
         }
@@ -365,7 +395,7 @@ impl AgentAuth {
                     AuditAction::AgentDenied
                 },
                 Some(approval.agent_id.to_string()),
-                json!({ "granted": granted }),
+                json!({ "granted": granted, "constraints": constraints, "expiresAt": expires_at }),
             )
             .await?;
         Ok(approval)
@@ -387,6 +417,7 @@ impl AgentAuth {
             status: DENIED,
             granted_by: Some(user),
             expires_at: None,
+            constraints: None,
         };
         agents::set_grant(identity.db(), org, holder.id, decision, identity.now()).await?;
         identity
@@ -441,4 +472,23 @@ impl AgentAuth {
         }
         Ok(holder)
     }
+}
+
+/// Constraints may limit only capabilities being granted, and each must be well formed.
+fn check_constraints(
+    constraints: &BTreeMap<String, Value>,
+    granted: &[String],
+) -> Result<(), IdentityError> {
+    for (capability, limits) in constraints {
+        if !granted.contains(capability) {
+            return Err(IdentityError::invalid(
+                "constraints",
+                format!("`{capability}` is not being granted, so it cannot be constrained"),
+            ));
+        }
+        resolve_caller::constraints::validate(limits).map_err(|problem| {
+            IdentityError::invalid("constraints", format!("`{capability}`: {problem}"))
+        })?;
+    }
+    Ok(())
 }

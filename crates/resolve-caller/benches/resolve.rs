@@ -40,6 +40,7 @@ impl AgentTokenVerifier for Memory {
                 user_id: Some(self.user),
                 scopes: BTreeSet::from([Scope::Storefront]),
                 capabilities: BTreeSet::from(["listProducts".to_owned(), "getProduct".to_owned()]),
+                constraints: std::collections::BTreeMap::new(),
             })
             .ok_or_else(unknown)
     }

@@ -1,6 +1,6 @@
 //! The resolved caller and the one-line checks handlers make on it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use domain::{OrgId, UserId};
@@ -58,6 +58,10 @@ pub struct ApiCaller {
     /// The operationIds an agent was granted; absent for every other kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     capabilities: Option<BTreeSet<String>>,
+    /// Limits on the input of some of an agent's capabilities, by operationId.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    constraints: BTreeMap<String, serde_json::Value>,
 }
 
 /// Why an authenticated caller may not do what it asked.
@@ -67,6 +71,11 @@ pub enum AccessDenied {
     MissingScope { required: Scope },
     #[error("capability `{operation}` has not been granted to this agent")]
     CapabilityNotGranted { operation: String },
+    #[error("the input breaks the constraints of `{operation}`")]
+    ConstraintViolated {
+        operation: String,
+        violations: Vec<String>,
+    },
 }
 
 impl ApiCaller {
@@ -84,11 +93,17 @@ impl ApiCaller {
             user_id,
             principal_id,
             capabilities: None,
+            constraints: BTreeMap::new(),
         }
     }
 
-    pub(crate) fn with_capabilities(mut self, capabilities: BTreeSet<String>) -> Self {
+    pub(crate) fn with_capabilities(
+        mut self,
+        capabilities: BTreeSet<String>,
+        constraints: BTreeMap<String, serde_json::Value>,
+    ) -> Self {
         self.capabilities = Some(capabilities);
+        self.constraints = constraints;
         self
     }
 
@@ -137,9 +152,50 @@ impl ApiCaller {
         }
     }
 
+    /// Like [`Self::require_operation`], and the call's `input` (its JSON body) must keep the
+    /// constraints an agent's grant of `operation_id` carries.
+    pub fn require_operation_with(
+        &self,
+        scope: Scope,
+        operation_id: &str,
+        input: &serde_json::Value,
+    ) -> Result<(), AccessDenied> {
+        self.require_granted(scope, operation_id)?;
+        match self.constraints.get(operation_id) {
+            Some(constraints) => {
+                let violations = crate::constraints::violations(constraints, input);
+                if violations.is_empty() {
+                    Ok(())
+                } else {
+                    Err(AccessDenied::ConstraintViolated {
+                        operation: operation_id.to_owned(),
+                        violations,
+                    })
+                }
+            }
+            None => Ok(()),
+        }
+    }
+
     /// The caller must hold `scope` and, if it is an agent, a grant for `operation_id` (the route's
     /// OpenAPI operationId). Every other kind of caller is limited by its scopes alone.
+    ///
+    /// A grant with constraints fails closed here: they can only be kept by a call whose input is
+    /// checked, through [`Self::require_operation_with`].
     pub fn require_operation(&self, scope: Scope, operation_id: &str) -> Result<(), AccessDenied> {
+        self.require_granted(scope, operation_id)?;
+        if self.constraints.contains_key(operation_id) {
+            return Err(AccessDenied::ConstraintViolated {
+                operation: operation_id.to_owned(),
+                violations: vec![
+                    "this operation's input cannot be checked against constraints".to_owned(),
+                ],
+            });
+        }
+        Ok(())
+    }
+
+    fn require_granted(&self, scope: Scope, operation_id: &str) -> Result<(), AccessDenied> {
         self.require(scope)?;
         match &self.capabilities {
             Some(granted) if !granted.contains(operation_id) => {
@@ -187,7 +243,7 @@ mod tests {
             Some(UserId::new()),
             "agent-1".into(),
         )
-        .with_capabilities(BTreeSet::from(["listProducts".to_owned()]));
+        .with_capabilities(BTreeSet::from(["listProducts".to_owned()]), BTreeMap::new());
         assert_eq!(
             agent.require_operation(Scope::Storefront, "listProducts"),
             Ok(())
@@ -205,6 +261,36 @@ mod tests {
             host_caller().require_operation(Scope::Storefront, "placeOrder"),
             Ok(())
         );
+    }
+
+    #[test]
+    fn constrained_grants_check_the_input_and_fail_closed_without_it() {
+        let limits = serde_json::json!({ "amount": { "max": 500 } });
+        let agent = ApiCaller::new(
+            CallerKind::Agent,
+            OrgId::new(),
+            [Scope::Admin],
+            Some(UserId::new()),
+            "agent-1".into(),
+        )
+        .with_capabilities(
+            BTreeSet::from(["adminRefundOrder".to_owned()]),
+            BTreeMap::from([("adminRefundOrder".to_owned(), limits)]),
+        );
+        let within = serde_json::json!({ "amount": 400 });
+        let beyond = serde_json::json!({ "amount": 600 });
+        assert_eq!(
+            agent.require_operation_with(Scope::Admin, "adminRefundOrder", &within),
+            Ok(())
+        );
+        assert!(matches!(
+            agent.require_operation_with(Scope::Admin, "adminRefundOrder", &beyond),
+            Err(AccessDenied::ConstraintViolated { violations, .. }) if violations.len() == 1
+        ));
+        assert!(matches!(
+            agent.require_operation(Scope::Admin, "adminRefundOrder"),
+            Err(AccessDenied::ConstraintViolated { .. })
+        ));
     }
 
     #[test]

@@ -14,6 +14,7 @@
 #[cfg(feature = "actix")]
 pub mod actix;
 mod caller;
+pub mod constraints;
 mod credentials;
 mod host;
 mod resolver;

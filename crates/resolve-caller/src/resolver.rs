@@ -258,7 +258,7 @@ impl CallerResolver {
             agent.user_id,
             agent.agent_id,
         )
-        .with_capabilities(agent.capabilities))
+        .with_capabilities(agent.capabilities, agent.constraints))
     }
 
     async fn api_key(&self, key: &str) -> Result<ApiCaller, ResolveError> {

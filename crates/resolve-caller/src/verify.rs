@@ -1,7 +1,7 @@
 //! The questions resolution asks of the rest of the system. Identity implements them over the
 //! database (with caches); tests implement them in memory.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error as StdError;
 
 use async_trait::async_trait;
@@ -55,6 +55,8 @@ pub struct VerifiedAgent {
     pub scopes: BTreeSet<Scope>,
     /// The granted operationIds, already narrowed by the token's own `capabilities` claim.
     pub capabilities: BTreeSet<String>,
+    /// Constraints on the input of some of them, by operationId.
+    pub constraints: BTreeMap<String, serde_json::Value>,
 }
 
 /// A valid, unexpired, unrevoked API key. Its organization and scopes are server-set columns.

@@ -98,6 +98,7 @@ impl TestApp {
                 status: ACTIVE,
                 granted_by: user,
                 expires_at: None,
+                constraints: None,
             };
             agents::set_grant(db, org, agent.id, decision, now)
                 .await

@@ -163,7 +163,7 @@ pub async fn add_cart_item(
     id: web::Path<Uuid>,
     body: web::Json<AddCartItemRequest>,
 ) -> Result<web::Json<Cart>, ApiError> {
-    authorize::storefront(&caller, "addCartItem")?;
+    authorize::storefront_with(&caller, "addCartItem", &*body)?;
     let cart = carts::add_item(
         &state.db.conn,
         caller.org_id(),
@@ -199,7 +199,7 @@ pub async fn update_cart_item(
     path: web::Path<(Uuid, Uuid)>,
     body: web::Json<UpdateCartItemRequest>,
 ) -> Result<web::Json<Cart>, ApiError> {
-    authorize::storefront(&caller, "updateCartItem")?;
+    authorize::storefront_with(&caller, "updateCartItem", &*body)?;
     let (cart, item) = path.into_inner();
     let cart = carts::update_item(
         &state.db.conn,
@@ -272,7 +272,7 @@ pub async fn place_order(
     caller: ApiCaller,
     body: web::Json<PlaceOrderRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    authorize::storefront(&caller, "placeOrder")?;
+    authorize::storefront_with(&caller, "placeOrder", &*body)?;
     let request = body.into_inner();
     let key = idempotent::key(&req, &state, &caller, "placeOrder", &request)?;
     let (org, shopper, now) = (caller.org_id(), shopper(&caller), state.now());

@@ -484,3 +484,138 @@ async fn registrations_are_rate_limited_per_address() {
     assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 10);
     assert_eq!(statuses.last(), Some(&429));
 }
+
+#[actix_web::test]
+async fn an_approval_can_constrain_what_the_agent_sends() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let product = app.product(&store, "TEE", 1000, 10).await;
+    let variant = product["variants"][0]["id"].as_str().unwrap();
+    let host = connect_host(&app, &store.owner).await;
+    let asked = ["addCartItem", "adminAdjustInventory", "adminRefundOrder"];
+    let (agent, registered) = register(&app, &store, &host, &asked).await;
+    let code = registered["approval"]["user_code"].as_str().unwrap();
+    let approve = |constraints: Value| {
+        TestResponse::send_json(
+            app.as_user(Method::POST, "/api/auth/agent/approve", &store.owner),
+            json!({"userCode": code, "constraints": constraints}),
+        )
+    };
+
+    // Constraints must be well formed and limit only what is being granted.
+    approve(json!({"adminRefundOrder": {"amount": {"below": 500}}}))
+        .await
+        .assert_error(400, "VALIDATION_ERROR");
+    approve(json!({"placeOrder": {"email": "a@b.test"}}))
+        .await
+        .assert_error(400, "VALIDATION_ERROR");
+    approve(json!({"adminRefundOrder": ["amount"]}))
+        .await
+        .assert_error(400, "VALIDATION_ERROR");
+    let approved = approve(json!({
+        "addCartItem": {"quantity": {"max": 2}},
+        "adminAdjustInventory": {"delta": {"min": -5, "max": 5}},
+        "adminRefundOrder": {"amount": {"max": 500}},
+    }))
+    .await;
+    assert_eq!(approved.status, 200, "{}", approved.json());
+    let whoami = call(&app, &agent, Method::GET, "/v1/whoami", None)
+        .await
+        .json();
+    assert_eq!(
+        whoami["constraints"]["adminRefundOrder"],
+        json!({"amount": {"max": 500}})
+    );
+
+    let cart = call(&app, &agent, Method::POST, "/v1/carts", Some(json!({}))).await;
+    let items = format!("/v1/carts/{}/items", cart.json()["id"].as_str().unwrap());
+    let add = |quantity: i64| {
+        call(
+            &app,
+            &agent,
+            Method::POST,
+            &items,
+            Some(json!({"variantId": variant, "quantity": quantity})),
+        )
+    };
+    assert_eq!(add(2).await.status, 200);
+    let refused = add(3).await.assert_error(403, "FORBIDDEN");
+    assert_eq!(refused["details"]["reason"], "constraint_violated");
+    assert_eq!(refused["details"]["capability"], "addCartItem");
+    assert_eq!(
+        refused["details"]["violations"].as_array().unwrap().len(),
+        1
+    );
+
+    let adjustments = format!("/v1/admin/inventory/{variant}/adjustments");
+    let adjust = |delta: i64| {
+        call(
+            &app,
+            &agent,
+            Method::POST,
+            &adjustments,
+            Some(json!({"delta": delta, "reason": "recount"})),
+        )
+    };
+    assert_eq!(adjust(-5).await.status, 200);
+    adjust(-6).await.assert_error(403, "FORBIDDEN");
+    adjust(50).await.assert_error(403, "FORBIDDEN");
+    let stock = TestResponse::send(store.admin(&app, Method::GET, "/v1/admin/inventory"), None)
+        .await
+        .json();
+    assert_eq!(stock["data"][0]["available"], 5, "{stock}");
+
+    // A refund beyond the limit is refused before anything is looked at; within it, the
+    // order's own rules answer (nothing was paid here).
+    let order = TestResponse::send_json(
+        store.shop(&app, Method::POST, "/v1/orders"),
+        json!({"cartId": app.cart_with(&store, variant, 1).await, "email": "s@x.test"}),
+    )
+    .await
+    .json();
+    let refunds = format!("/v1/admin/orders/{}/refunds", order["id"].as_str().unwrap());
+    let refund = |amount: i64| {
+        call(
+            &app,
+            &agent,
+            Method::POST,
+            &refunds,
+            Some(json!({"amount": amount, "reason": "damaged"})),
+        )
+    };
+    let refused = refund(600).await.assert_error(403, "FORBIDDEN");
+    assert_eq!(refused["details"]["reason"], "constraint_violated");
+    let within = refund(400).await;
+    assert_ne!(within.status, 403, "{}", within.json());
+}
+
+#[actix_web::test]
+async fn an_approval_can_expire() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, registered) = register(&app, &store, &host, &["adminGetStats"]).await;
+    let code = registered["approval"]["user_code"].as_str().unwrap();
+    let approve = |expires_at: chrono::DateTime<chrono::Utc>| {
+        TestResponse::send_json(
+            app.as_user(Method::POST, "/api/auth/agent/approve", &store.owner),
+            json!({"userCode": code, "expiresAt": expires_at}),
+        )
+    };
+    let refused = approve(app.clock_now() - chrono::Duration::seconds(1))
+        .await
+        .assert_error(400, "VALIDATION_ERROR");
+    assert_eq!(
+        refused["details"]["fields"][0]["field"], "expiresAt",
+        "{refused}"
+    );
+    let approved = approve(app.clock_now() + chrono::Duration::hours(1)).await;
+    assert_eq!(approved.status, 200, "{}", approved.json());
+
+    let stats = || call(&app, &agent, Method::GET, "/v1/admin/stats", None);
+    assert_eq!(stats().await.status, 200);
+    app.clock.advance(chrono::Duration::minutes(61));
+    let lapsed = stats().await.assert_error(403, "FORBIDDEN");
+    // Its only admin grant lapsed, and with it the admin scope.
+    assert_eq!(lapsed["details"]["reason"], "insufficient_scope");
+}

@@ -166,6 +166,7 @@ async fn revoking_the_grant_the_agent_or_its_host_takes_effect_at_once() {
         status: "denied",
         granted_by: None,
         expires_at: None,
+        constraints: None,
     };
     db::repo::agents::set_grant(db, store.org, agent.id, denied, now_utc)
         .await

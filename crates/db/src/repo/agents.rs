@@ -183,6 +183,8 @@ pub struct GrantDecision<'a> {
     pub status: &'a str,
     pub granted_by: Option<UserId>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// Limits on the capability's input, as a JSON object.
+    pub constraints: Option<&'a str>,
 }
 
 /// Records the decision on the agent's grant of a capability (creating the grant).
@@ -198,6 +200,7 @@ pub async fn set_grant(
         status,
         granted_by,
         expires_at,
+        constraints,
     } = decision;
     let row = agent_capability_grant::ActiveModel {
         organization_id: ActiveValue::Set(org.as_uuid()),
@@ -205,7 +208,7 @@ pub async fn set_grant(
         agent_id: ActiveValue::Set(agent),
         capability: ActiveValue::Set(capability.to_owned()),
         status: ActiveValue::Set(status.to_owned()),
-        constraints: ActiveValue::Set(None),
+        constraints: ActiveValue::Set(constraints.map(str::to_owned)),
         granted_by: ActiveValue::Set(granted_by.map(|user| user.as_uuid())),
         expires_at: ActiveValue::Set(expires_at),
         created_at: ActiveValue::Set(now),
@@ -221,6 +224,7 @@ pub async fn set_grant(
                 agent_capability_grant::Column::Status,
                 agent_capability_grant::Column::GrantedBy,
                 agent_capability_grant::Column::ExpiresAt,
+                agent_capability_grant::Column::Constraints,
             ])
             .to_owned(),
         )
@@ -229,13 +233,13 @@ pub async fn set_grant(
     Ok(())
 }
 
-/// The capabilities the agent holds now: active, unexpired grants.
+/// The capabilities the agent holds now (active, unexpired grants), with their constraints.
 pub async fn active_capabilities(
     db: &impl ConnectionTrait,
     org: OrgId,
     agent: Uuid,
     now: DateTime<Utc>,
-) -> Result<Vec<String>, DbError> {
+) -> Result<Vec<(String, Option<String>)>, DbError> {
     Ok(agent_capability_grant::Entity::find()
         .filter(agent_capability_grant::Column::OrganizationId.eq(org.as_uuid()))
         .filter(agent_capability_grant::Column::AgentId.eq(agent))
@@ -248,7 +252,7 @@ pub async fn active_capabilities(
         .all(db)
         .await?
         .into_iter()
-        .map(|row| row.capability)
+        .map(|row| (row.capability, row.constraints))
         .collect())
 }
 

@@ -138,6 +138,7 @@ fn world() -> (World, Fake) {
                     user_id: Some(world.user),
                     scopes: BTreeSet::from([Scope::Storefront]),
                     capabilities: BTreeSet::from(["listProducts".to_owned()]),
+                    constraints: std::collections::BTreeMap::new(),
                 }),
             ),
             (jwt("agent+jwt", "revoked"), Err("revoked")),

@@ -69,11 +69,12 @@ pub async fn create(
     caller: ApiCaller,
     body: web::Json<CreateCustomerRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    authorize::admin(
+    authorize::admin_with(
         &state,
         &caller,
         "adminCreateCustomer",
         Permission::CustomerCreate,
+        &*body,
     )
     .await?;
     let request = body.into_inner();
@@ -136,11 +137,12 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: web::Json<UpdateCustomerRequest>,
 ) -> Result<web::Json<Customer>, ApiError> {
-    authorize::admin(
+    authorize::admin_with(
         &state,
         &caller,
         "adminUpdateCustomer",
         Permission::CustomerUpdate,
+        &*body,
     )
     .await?;
     let customer = customers::update(

@@ -76,11 +76,12 @@ pub async fn add(
     client: ClientInfo,
     body: web::Json<AddStoreDomainRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    authorize::admin(
+    authorize::admin_with(
         &state,
         &caller,
         "adminAddStoreDomain",
         Permission::StoreDomainCreate,
+        &*body,
     )
     .await?;
     let host = hostname(&body.hostname, "hostname")?;

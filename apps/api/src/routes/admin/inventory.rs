@@ -68,11 +68,12 @@ pub async fn adjust(
     variant: web::Path<Uuid>,
     body: web::Json<AdjustInventoryRequest>,
 ) -> Result<web::Json<InventoryLevel>, ApiError> {
-    authorize::admin(
+    authorize::admin_with(
         &state,
         &caller,
         "adminAdjustInventory",
         Permission::InventoryAdjust,
+        &*body,
     )
     .await?;
     let adjuster = Adjuster {

@@ -150,7 +150,14 @@ pub async fn refund(
     id: web::Path<Uuid>,
     body: web::Json<RefundRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    authorize::admin(&state, &caller, "adminRefundOrder", Permission::OrderRefund).await?;
+    authorize::admin_with(
+        &state,
+        &caller,
+        "adminRefundOrder",
+        Permission::OrderRefund,
+        &*body,
+    )
+    .await?;
     let request = body.into_inner();
     let order = OrderId::from_uuid(*id);
     let key = idempotent::key(

@@ -68,11 +68,12 @@ pub async fn create(
     caller: ApiCaller,
     body: web::Json<CreateProductRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    authorize::admin(
+    authorize::admin_with(
         &state,
         &caller,
         "adminCreateProduct",
         Permission::ProductCreate,
+        &*body,
     )
     .await?;
     let request = body.into_inner();
@@ -138,11 +139,12 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: web::Json<UpdateProductRequest>,
 ) -> Result<web::Json<Product>, ApiError> {
-    authorize::admin(
+    authorize::admin_with(
         &state,
         &caller,
         "adminUpdateProduct",
         Permission::ProductUpdate,
+        &*body,
     )
     .await?;
     let product = catalog::update_product(

@@ -51,7 +51,14 @@ pub async fn update(
     caller: ApiCaller,
     body: web::Json<UpdateStoreRequest>,
 ) -> Result<web::Json<StoreSettings>, ApiError> {
-    authorize::admin(&state, &caller, "adminUpdateStore", Permission::StoreUpdate).await?;
+    authorize::admin_with(
+        &state,
+        &caller,
+        "adminUpdateStore",
+        Permission::StoreUpdate,
+        &*body,
+    )
+    .await?;
     let settings = store::update(
         &state.db.conn,
         caller.org_id(),

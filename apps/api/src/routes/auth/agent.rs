@@ -12,6 +12,7 @@ use api_types::auth::Success;
 use chrono::Utc;
 use db::repo::agents::Approval;
 use identity::device::display;
+use identity::enrollment::ApprovalChoice;
 use resolve_caller::{ApiCaller, CallerKind};
 use uuid::Uuid;
 
@@ -196,8 +197,12 @@ async fn decide(
             user.user_id,
             user.session_id,
             &request.user_code,
-            approve,
-            request.capabilities,
+            ApprovalChoice {
+                approve,
+                capabilities: request.capabilities,
+                constraints: request.constraints,
+                expires_at: request.expires_at,
+            },
             &user.actor(),
         )
         .await
@@ -205,15 +210,16 @@ async fn decide(
     Ok(web::Json(Success::yes()))
 }
 
-/// Approve an agent's pending capabilities (all, or the `capabilities` listed) under its user code.
-/// Your session must be at most 5 minutes old; you must belong to the agent's organization and
-/// may grant only what your role may do.
+/// Approve an agent's pending capabilities (all, or the `capabilities` listed) under its user code,
+/// optionally until `expiresAt` and within `constraints` on their input. Your session must be at
+/// most 5 minutes old; you must belong to the agent's organization and may grant only what your
+/// role may do.
 #[utoipa::path(
     post, path = "/api/auth/agent/approve", operation_id = "approveAgent", tag = "agents",
     request_body = ApproveAgentRequest,
     responses(
         (status = 200, description = "Approved", body = Success),
-        (status = 400, description = "A capability that was not asked for", body = ErrorBody),
+        (status = 400, description = "A capability that was not asked for, a malformed constraint or a past expiry", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "fresh_session_required or insufficient_role", body = ErrorBody),
         (status = 404, description = "No such code in your organizations", body = ErrorBody),
