@@ -18,7 +18,9 @@ use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use db::repo::agents::{self, ACTIVE};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use resolve_caller::{AgentTokenVerifier, Rejection, Scope, VerifiedAgent, VerifyError};
+use resolve_caller::{
+    AgentTokenVerifier, Rejection, RequestTarget, Scope, VerifiedAgent, VerifyError,
+};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -96,6 +98,15 @@ struct AgentClaims {
     /// Narrows the token to these of the agent's grants.
     #[serde(default)]
     capabilities: Option<Vec<String>>,
+    /// Binds the token to one request: its method,
+    #[serde(default)]
+    htm: Option<String>,
+    /// its URL (the query and fragment are not compared),
+    #[serde(default)]
+    htu: Option<String>,
+    /// and a hash we do not yet know how to check, so a token carrying it is refused.
+    #[serde(default)]
+    ath: Option<String>,
 }
 
 /// The RFC 7638 SHA-256 thumbprint of an Ed25519 public key (its JWK `x`): a host's identifier,
@@ -163,7 +174,11 @@ fn check_header(token: &str) -> Result<(), VerifyError> {
 
 #[async_trait]
 impl AgentTokenVerifier for AgentAuth {
-    async fn verify_agent_token(&self, token: &str) -> Result<VerifiedAgent, VerifyError> {
+    async fn verify_agent_token(
+        &self,
+        token: &str,
+        target: Option<&RequestTarget<'_>>,
+    ) -> Result<VerifiedAgent, VerifyError> {
         check_header(token)?;
         let unverified = peek(token)?;
         let agent_id = unverified
@@ -191,6 +206,9 @@ impl AgentTokenVerifier for AgentAuth {
         let claims = self
             .verified_claims(token, &agent, &host.thumbprint, Some(agent.id))
             .await?;
+        if let Some(target) = target {
+            self.check_binding(&claims, target)?;
+        }
 
         let granted = agents::active_capabilities(db, agent.org_id, agent.id, self.identity.now())
             .await
@@ -259,6 +277,39 @@ impl AgentAuth {
 
     /// Checks a token signed by `holder` (an agent, or a host) and issued by `issuer`: signature
     /// with the stored key, audience, time by the api's clock, and the one use of its `jti`.
+    /// A token bound to a request (`htm`, `htu`) is valid for that request only.
+    fn check_binding(
+        &self,
+        claims: &AgentClaims,
+        target: &RequestTarget<'_>,
+    ) -> Result<(), VerifyError> {
+        if claims.ath.is_some() {
+            return Err(reject(
+                "unsupported_binding",
+                "`ath` cannot be checked by this api; leave it out",
+            ));
+        }
+        if let Some(method) = &claims.htm
+            && *method != target.method
+        {
+            return Err(reject(
+                "request_mismatch",
+                format!("`htm` is {method}, the request is {}", target.method),
+            ));
+        }
+        if let Some(url) = &claims.htu {
+            let without_query = url.split(['?', '#']).next().unwrap_or_default();
+            let expected = format!("{}{}", self.audience.trim_end_matches('/'), target.path);
+            if without_query != expected {
+                return Err(reject(
+                    "request_mismatch",
+                    format!("`htu` must be {expected}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     async fn verified_claims(
         &self,
         token: &str,

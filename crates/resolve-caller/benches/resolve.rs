@@ -17,7 +17,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use domain::{OrgId, UserId};
 use resolve_caller::{
     AgentTokenVerifier, ApiKeyVerifier, CallerResolver, HostResolver, Hostname, RawCredentials,
-    Rejection, Scope, SessionVerifier, VerifiedAgent, VerifiedApiKey, VerifiedSession, VerifyError,
+    Rejection, RequestTarget, Scope, SessionVerifier, VerifiedAgent, VerifiedApiKey,
+    VerifiedSession, VerifyError,
 };
 
 struct Memory {
@@ -32,7 +33,11 @@ fn unknown() -> VerifyError {
 
 #[async_trait]
 impl AgentTokenVerifier for Memory {
-    async fn verify_agent_token(&self, token: &str) -> Result<VerifiedAgent, VerifyError> {
+    async fn verify_agent_token(
+        &self,
+        token: &str,
+        _target: Option<&RequestTarget<'_>>,
+    ) -> Result<VerifiedAgent, VerifyError> {
         (!token.is_empty())
             .then(|| VerifiedAgent {
                 agent_id: "agent".to_owned(),

@@ -10,7 +10,9 @@ use actix_web::http::header::{AUTHORIZATION, COOKIE, HOST, HeaderMap, HeaderName
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use futures_util::future::LocalBoxFuture;
 
-use crate::{API_KEY_HEADER, ApiCaller, CallerResolver, RawCredentials, ResolveError};
+use crate::{
+    API_KEY_HEADER, ApiCaller, CallerResolver, RawCredentials, RequestTarget, ResolveError,
+};
 
 /// The header a trusted proxy names the original host in.
 pub const FORWARDED_HOST_HEADER: &str = "x-forwarded-host";
@@ -33,6 +35,10 @@ pub fn raw_credentials(req: &HttpRequest) -> RawCredentials<'_> {
                 .map(|authority| authority.as_str().into())
         }),
         forwarded_host: header_text(headers, &HeaderName::from_static(FORWARDED_HOST_HEADER)),
+        target: Some(RequestTarget {
+            method: req.method().as_str().into(),
+            path: req.uri().path().into(),
+        }),
     }
 }
 

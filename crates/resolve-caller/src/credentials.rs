@@ -24,6 +24,15 @@ pub struct RawCredentials<'a> {
     pub host: Option<Cow<'a, str>>,
     /// Only read when the resolver trusts the proxy in front of it.
     pub forwarded_host: Option<Cow<'a, str>>,
+    /// What the request asks for, which an agent's token may be bound to.
+    pub target: Option<RequestTarget<'a>>,
+}
+
+/// The method and path of a request (its query left out), for an agent token's `htm` and `htu`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestTarget<'a> {
+    pub method: Cow<'a, str>,
+    pub path: Cow<'a, str>,
 }
 
 impl RawCredentials<'_> {

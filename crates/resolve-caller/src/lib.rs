@@ -22,7 +22,9 @@ mod scope;
 mod verify;
 
 pub use caller::{AccessDenied, ApiCaller, CallerKind};
-pub use credentials::{AGENT_JWT_TYPE, API_KEY_HEADER, RawCredentials, SESSION_COOKIE_NAME};
+pub use credentials::{
+    AGENT_JWT_TYPE, API_KEY_HEADER, RawCredentials, RequestTarget, SESSION_COOKIE_NAME,
+};
 pub use host::{Hostname, InvalidHostname};
 pub use resolver::{AuthFailure, CallerResolver, Credential, ResolveError};
 pub use scope::{Scope, UnknownScope};

@@ -11,7 +11,7 @@ use crate::credentials::{
 use crate::verify::{
     AgentTokenVerifier, ApiKeyVerifier, HostResolver, SessionVerifier, VerifiedSession, VerifyError,
 };
-use crate::{Hostname, Scope};
+use crate::{Hostname, RequestTarget, Scope};
 
 /// The credential that decided a request's fate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -158,7 +158,7 @@ impl CallerResolver {
 
         // Rank 1: an agent JWT (or anything that claims to be a JWT).
         match bearer {
-            Some(Ok(Bearer::AgentJwt(token))) => return self.agent(token).await,
+            Some(Ok(Bearer::AgentJwt(token))) => return self.agent(token, raw).await,
             Some(Err(BadBearer::Jwt(why))) => {
                 return Err(ResolveError::refused(
                     Credential::BearerToken,
@@ -245,10 +245,17 @@ impl CallerResolver {
         }
     }
 
-    async fn agent(&self, token: &str) -> Result<ApiCaller, ResolveError> {
+    async fn agent(
+        &self,
+        token: &str,
+        raw: &RawCredentials<'_>,
+    ) -> Result<ApiCaller, ResolveError> {
+        // A request of unknown target matches no binding: a bound token fails closed.
+        let unknown = RequestTarget::default();
+        let target = raw.target.as_ref().unwrap_or(&unknown);
         let agent = self
             .agents
-            .verify_agent_token(token)
+            .verify_agent_token(token, Some(target))
             .await
             .map_err(|e| ResolveError::from_verifier(Credential::AgentToken, e))?;
         Ok(ApiCaller::new(

@@ -7,7 +7,7 @@ use std::error::Error as StdError;
 use async_trait::async_trait;
 use domain::{OrgId, UserId};
 
-use crate::{Hostname, Scope};
+use crate::{Hostname, RequestTarget, Scope};
 
 /// Why a verifier could not say yes.
 #[derive(Debug, thiserror::Error)]
@@ -78,7 +78,13 @@ pub struct VerifiedSession {
 /// Rank 1: is this agent JWT valid, and for whom?
 #[async_trait]
 pub trait AgentTokenVerifier: Send + Sync {
-    async fn verify_agent_token(&self, token: &str) -> Result<VerifiedAgent, VerifyError>;
+    /// `target` is the request the token came with; a token bound to a request (`htm`, `htu`)
+    /// must match it. `None` leaves the binding to whoever holds the request (introspection).
+    async fn verify_agent_token(
+        &self,
+        token: &str,
+        target: Option<&RequestTarget<'_>>,
+    ) -> Result<VerifiedAgent, VerifyError>;
 }
 
 /// Rank 2: is this API key valid, and for which organization and scopes?

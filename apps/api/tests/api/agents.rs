@@ -214,6 +214,14 @@ async fn attacks_on_the_token_are_refused() {
     jku.kid = Some("../../etc/passwd".to_owned());
     let public_as_secret = EncodingKey::from_secret(agent.key.x.as_bytes());
 
+    // A token bound to this very request is accepted (the query is not part of the binding).
+    let bound = with(&|c| {
+        c["htm"] = json!("GET");
+        c["htu"] = json!(format!("{}/v1/whoami?debug=1", app.issuer));
+    });
+    let seen = as_agent(&app, &bound, Method::GET, "/v1/whoami").await;
+    assert_eq!(seen.status, 200, "{}", seen.json());
+
     let replayed = agent.token(t);
     assert_eq!(
         as_agent(&app, &replayed, Method::GET, "/v1/whoami")
@@ -338,6 +346,30 @@ async fn attacks_on_the_token_are_refused() {
             with(&|c| c["sub"] = json!(uuid::Uuid::now_v7().to_string())),
             "INVALID_AGENT_TOKEN",
             "unknown",
+        ),
+        (
+            "bound to another method",
+            with(&|c| c["htm"] = json!("POST")),
+            "INVALID_AGENT_TOKEN",
+            "request_mismatch",
+        ),
+        (
+            "bound to another path",
+            with(&|c| c["htu"] = json!(format!("{}/v1/products", app.issuer))),
+            "INVALID_AGENT_TOKEN",
+            "request_mismatch",
+        ),
+        (
+            "bound to another api",
+            with(&|c| c["htu"] = json!("https://evil.example/v1/whoami")),
+            "INVALID_AGENT_TOKEN",
+            "request_mismatch",
+        ),
+        (
+            "bound by a hash we cannot check",
+            with(&|c| c["ath"] = json!("fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo")),
+            "INVALID_AGENT_TOKEN",
+            "unsupported_binding",
         ),
     ];
     for (name, token, code, failure) in cases {

@@ -54,7 +54,11 @@ fn answer<T: Clone>(found: Option<&Answer<T>>) -> Result<T, VerifyError> {
 
 #[async_trait]
 impl AgentTokenVerifier for Fake {
-    async fn verify_agent_token(&self, token: &str) -> Result<VerifiedAgent, VerifyError> {
+    async fn verify_agent_token(
+        &self,
+        token: &str,
+        _target: Option<&RequestTarget<'_>>,
+    ) -> Result<VerifiedAgent, VerifyError> {
         answer(self.agents.get(token))
     }
 }
@@ -216,6 +220,7 @@ impl Request {
                 .collect(),
             host: self.host.map(Into::into),
             forwarded_host: self.forwarded_host.map(Into::into),
+            target: None,
         }
     }
 }

@@ -489,7 +489,7 @@ pub async fn introspect(
     }
     caller.require(resolve_caller::Scope::Admin)?;
     use resolve_caller::AgentTokenVerifier as _;
-    let verified = state.agents.verify_agent_token(&body.token).await;
+    let verified = state.agents.verify_agent_token(&body.token, None).await;
     let answer = match verified {
         Ok(agent) if agent.org_id == caller.org_id() => serde_json::json!({
             "active": true,
