@@ -55,6 +55,7 @@ use crate::routes;
         routes::auth::agent::deny,
         routes::auth::agent::revoke_grant,
         routes::auth::agent::revoke,
+        routes::auth::agent::revoke_host,
         routes::auth::agent::capabilities,
         routes::auth::agent::describe,
         routes::auth::agent::configuration,

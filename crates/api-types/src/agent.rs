@@ -103,6 +103,13 @@ pub struct RevokeGrantRequest {
     pub capability: String,
 }
 
+/// `POST /api/auth/agent/host/revoke`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RevokeHostRequest {
+    pub host_id: Uuid,
+}
+
 /// `POST /api/auth/agent/revoke`
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -66,6 +66,7 @@ pub enum AuditAction {
     AgentDenied,
     AgentGrantRevoked,
     AgentRevoked,
+    AgentHostRevoked,
 }
 
 impl AuditAction {
@@ -94,6 +95,7 @@ impl AuditAction {
             Self::AgentDenied => "agent_denied",
             Self::AgentGrantRevoked => "agent_grant_revoked",
             Self::AgentRevoked => "agent_revoked",
+            Self::AgentHostRevoked => "agent_host_revoked",
         }
     }
 }

@@ -455,6 +455,33 @@ impl AgentAuth {
             .await
     }
 
+    /// Revokes a host of `org` and with it every agent under it: their tokens, and the host's,
+    /// are refused from the next request on.
+    pub async fn revoke_host(
+        &self,
+        org: OrgId,
+        user: UserId,
+        host: Uuid,
+        actor: &Actor,
+    ) -> Result<(), IdentityError> {
+        let identity = self.identity();
+        let holder = agents::find_host(identity.db(), org, host)
+            .await?
+            .ok_or(IdentityError::NotFound("host"))?;
+        self.may_manage(org, user, &holder).await?;
+        agents::set_host_status(identity.db(), org, holder.id, REVOKED, identity.now()).await?;
+        identity
+            .record(
+                identity.db(),
+                Some(org),
+                actor,
+                AuditAction::AgentHostRevoked,
+                Some(holder.id.to_string()),
+                json!({ "thumbprint": holder.thumbprint }),
+            )
+            .await
+    }
+
     async fn manageable(
         &self,
         org: OrgId,
@@ -465,12 +492,24 @@ impl AgentAuth {
         let holder = agents::find_agent_in(identity.db(), org, agent)
             .await?
             .ok_or(IdentityError::NotFound("agent"))?;
+        self.may_manage(org, user, &holder).await?;
+        Ok(holder)
+    }
+
+    /// Owners and admins manage every host and agent of `org`; a member, those they stand behind.
+    async fn may_manage(
+        &self,
+        org: OrgId,
+        user: UserId,
+        holder: &KeyHolder,
+    ) -> Result<(), IdentityError> {
+        let identity = self.identity();
         if holder.user_id != Some(user) {
             identity.require(org, user, Permission::AgentRevoke).await?;
         } else {
             identity.role_in(org, user).await?;
         }
-        Ok(holder)
+        Ok(())
     }
 }
 

@@ -9,6 +9,7 @@ use test_support::{
 };
 
 struct Host {
+    id: Value,
     key: TestKey,
     thumbprint: String,
 }
@@ -22,8 +23,10 @@ async fn connect_host(app: &TestApp, user: &TestUser) -> Host {
     )
     .await;
     assert_eq!(created.status, 201, "{}", created.json());
+    let created = created.json();
     Host {
-        thumbprint: created.json()["thumbprint"].as_str().unwrap().to_owned(),
+        id: created["id"].clone(),
+        thumbprint: created["thumbprint"].as_str().unwrap().to_owned(),
         key,
     }
 }
@@ -292,6 +295,7 @@ async fn denial_rejects_the_agent_and_bad_host_tokens_register_nothing() {
     let key = TestKey::generate();
     let body = json!({"name": "x", "public_key": {"kty": "OKP", "crv": "Ed25519", "x": key.x}});
     let stranger = Host {
+        id: Value::Null,
         thumbprint: host.thumbprint.clone(),
         key: TestKey::generate(),
     };
@@ -618,4 +622,73 @@ async fn an_approval_can_expire() {
     let lapsed = stats().await.assert_error(403, "FORBIDDEN");
     // Its only admin grant lapsed, and with it the admin scope.
     assert_eq!(lapsed["details"]["reason"], "insufficient_scope");
+}
+
+#[actix_web::test]
+async fn revoking_a_host_refuses_it_and_all_its_agents() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let member = app.sign_up("member@acme.test").await;
+    TestResponse::send_json(
+        app.as_user(
+            Method::POST,
+            "/api/auth/organization/add-member",
+            &store.owner,
+        ),
+        json!({"email": member.email, "role": "member"}),
+    )
+    .await;
+    TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/organization/set-active", &member),
+        json!({"organizationId": store.org.to_string()}),
+    )
+    .await;
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, _) = register(&app, &store, &host, &["listProducts"]).await;
+    let status = call(&app, &agent, Method::GET, "/api/auth/agent/status", None).await;
+    assert_eq!(status.status, 200, "{}", status.json());
+    let host_id = host.id.clone();
+    let revoke = |user: &TestUser, host_id: Value| {
+        TestResponse::send_json(
+            app.as_user(Method::POST, "/api/auth/agent/host/revoke", user),
+            json!({"hostId": host_id}),
+        )
+    };
+
+    let refused = revoke(&member, host_id.clone())
+        .await
+        .assert_error(403, "FORBIDDEN");
+    assert_eq!(
+        refused["details"]["reason"], "insufficient_role",
+        "{refused}"
+    );
+    let outsider = app.store("globex").await;
+    revoke(&outsider.owner, host_id.clone())
+        .await
+        .assert_error(404, "NOT_FOUND");
+    revoke(&store.owner, json!(uuid::Uuid::now_v7()))
+        .await
+        .assert_error(404, "NOT_FOUND");
+    assert_eq!(
+        call(&app, &agent, Method::GET, "/v1/products", None)
+            .await
+            .status,
+        200,
+        "refused attempts changed nothing"
+    );
+
+    assert_eq!(revoke(&store.owner, host_id).await.status, 200);
+    let body = call(&app, &agent, Method::GET, "/v1/products", None)
+        .await
+        .assert_error(401, "INVALID_AGENT_TOKEN");
+    assert_eq!(body["details"]["failure"], "host_revoked");
+    let key = TestKey::generate();
+    let body = TestResponse::send_json(
+        app.post("/api/auth/agent/register")
+            .with_bearer(&host_token(&app, &host)),
+        json!({"name": "another", "public_key": {"kty": "OKP", "crv": "Ed25519", "x": key.x}}),
+    )
+    .await
+    .assert_error(401, "INVALID_HOST_TOKEN");
+    assert_eq!(body["details"]["failure"], "host_revoked");
 }

@@ -6,7 +6,7 @@ use api_http::{ApiError, FieldError};
 use api_types::ErrorBody;
 use api_types::agent::{
     AgentStatusView, ApprovalView, ApproveAgentRequest, CreateHostRequest, GrantView, HostView,
-    PublicJwk, RegisterAgentRequest, RevokeAgentRequest, RevokeGrantRequest,
+    PublicJwk, RegisterAgentRequest, RevokeAgentRequest, RevokeGrantRequest, RevokeHostRequest,
 };
 use api_types::auth::Success;
 use chrono::Utc;
@@ -310,6 +310,33 @@ pub async fn revoke(
     state
         .agents
         .revoke_agent(org, user.user_id, body.agent_id, &user.actor())
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(web::Json(Success::yes()))
+}
+
+/// Revoke a host of your active organization, and with it every agent under it: their tokens are
+/// refused from now on.
+#[utoipa::path(
+    post, path = "/api/auth/agent/host/revoke", operation_id = "revokeAgentHost", tag = "agents",
+    request_body = RevokeHostRequest,
+    responses(
+        (status = 200, description = "Revoked", body = Success),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither an owner or admin nor the host's user", body = ErrorBody),
+        (status = 404, description = "No such host in your organization", body = ErrorBody),
+    ),
+    security(("sessionCookie" = []), ("sessionToken" = [])),
+)]
+pub async fn revoke_host(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    body: web::Json<RevokeHostRequest>,
+) -> Result<web::Json<Success>, ApiError> {
+    let org = user.organization(None)?;
+    state
+        .agents
+        .revoke_host(org, user.user_id, body.host_id, &user.actor())
         .await
         .map_err(|e| state.identity_error(e))?;
     Ok(web::Json(Success::yes()))

@@ -51,6 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/device/approve").route(web::post().to(device::approve)))
         .service(resource("/device/deny").route(web::post().to(device::deny)))
         .service(resource("/agent/host/create").route(web::post().to(agent::create_host)))
+        .service(resource("/agent/host/revoke").route(web::post().to(agent::revoke_host)))
         .service(resource("/agent/register").route(web::post().to(agent::register)))
         .service(resource("/agent/status").route(web::get().to(agent::status)))
         .service(resource("/agent/approve").route(web::post().to(agent::approve)))
