@@ -66,6 +66,28 @@ async fn register(
     (agent, registered)
 }
 
+/// A new user added to `store` as a `member`, with the store as their active organization.
+async fn member_of(app: &TestApp, store: &TestStore, email: &str) -> TestUser {
+    let member = app.sign_up(email).await;
+    let added = TestResponse::send_json(
+        app.as_user(
+            Method::POST,
+            "/api/auth/organization/add-member",
+            &store.owner,
+        ),
+        json!({"email": member.email, "role": "member"}),
+    )
+    .await;
+    assert_eq!(added.status, 200, "{}", added.json());
+    let active = TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/organization/set-active", &member),
+        json!({"organizationId": store.org.to_string()}),
+    )
+    .await;
+    assert_eq!(active.status, 200, "{}", active.json());
+    member
+}
+
 async fn call(
     app: &TestApp,
     agent: &TestAgent,
@@ -200,21 +222,7 @@ async fn register_approve_use_and_revoke() {
 async fn approvals_need_a_fresh_session_the_right_role_and_never_widen() {
     let app = TestApp::spawn().await;
     let store = app.store("acme").await;
-    let member = app.sign_up("member@acme.test").await;
-    TestResponse::send_json(
-        app.as_user(
-            Method::POST,
-            "/api/auth/organization/add-member",
-            &store.owner,
-        ),
-        json!({"email": member.email, "role": "member"}),
-    )
-    .await;
-    TestResponse::send_json(
-        app.as_user(Method::POST, "/api/auth/organization/set-active", &member),
-        json!({"organizationId": store.org.to_string()}),
-    )
-    .await;
+    let member = member_of(&app, &store, "member@acme.test").await;
     let host = connect_host(&app, &member).await;
     let (_, registered) = register(&app, &store, &host, &["adminRefundOrder", "placeOrder"]).await;
     let code = registered["approval"]["user_code"]
@@ -628,21 +636,7 @@ async fn an_approval_can_expire() {
 async fn revoking_a_host_refuses_it_and_all_its_agents() {
     let app = TestApp::spawn().await;
     let store = app.store("acme").await;
-    let member = app.sign_up("member@acme.test").await;
-    TestResponse::send_json(
-        app.as_user(
-            Method::POST,
-            "/api/auth/organization/add-member",
-            &store.owner,
-        ),
-        json!({"email": member.email, "role": "member"}),
-    )
-    .await;
-    TestResponse::send_json(
-        app.as_user(Method::POST, "/api/auth/organization/set-active", &member),
-        json!({"organizationId": store.org.to_string()}),
-    )
-    .await;
+    let member = member_of(&app, &store, "member@acme.test").await;
     let host = connect_host(&app, &store.owner).await;
     let (agent, _) = register(&app, &store, &host, &["listProducts"]).await;
     let status = call(&app, &agent, Method::GET, "/api/auth/agent/status", None).await;
