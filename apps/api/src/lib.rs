@@ -6,9 +6,11 @@
 //! the environment outside [`config`].
 
 mod authorize;
+mod capabilities;
 pub mod config;
 mod cookies;
 mod errors;
+mod execute;
 mod extract;
 mod idempotent;
 pub mod openapi;

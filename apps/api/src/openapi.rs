@@ -2,10 +2,7 @@
 //! capability names agents are granted; `openapi/openapi.json` is this document, committed, and a
 //! test fails when the two differ.
 
-use std::collections::HashMap;
-
 use api_types::{ErrorBody, Health, Readiness};
-use identity::agents::CapabilityPolicy;
 use resolve_caller::{ApiCaller, CallerKind, Scope};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -60,6 +57,7 @@ use crate::routes;
         routes::auth::agent::describe,
         routes::auth::agent::configuration,
         routes::auth::agent::introspect,
+        routes::auth::execute::execute,
         routes::admin::domains::list,
         routes::admin::domains::add,
         routes::admin::domains::remove,
@@ -157,85 +155,6 @@ impl Modify for SecuritySchemes {
             ),
         );
     }
-}
-
-/// Every capability an agent can be granted, with its policy: the operations under `/v1` that a
-/// caller is resolved for (not `whoami`, not the webhooks); admin scope under `/v1/admin`; granted
-/// without approval when a storefront read or `createCart`. Generated from this document, never
-/// kept by hand.
-#[must_use]
-pub fn capabilities() -> HashMap<String, CapabilityPolicy> {
-    let document = ApiDoc::openapi();
-    let mut capabilities = HashMap::new();
-    for (path, item) in &document.paths.paths {
-        if !path.starts_with("/v1/") || path.starts_with("/v1/webhooks/") {
-            continue;
-        }
-        let scope = if path.starts_with("/v1/admin/") {
-            Scope::Admin
-        } else {
-            Scope::Storefront
-        };
-        let operations = [
-            (&item.get, true),
-            (&item.post, false),
-            (&item.put, false),
-            (&item.patch, false),
-            (&item.delete, false),
-        ];
-        for (operation, read) in operations {
-            let Some(id) = operation.as_ref().and_then(|op| op.operation_id.clone()) else {
-                continue;
-            };
-            if id == "whoami" {
-                continue;
-            }
-            let auto_granted = scope == Scope::Storefront && (read || id == "createCart");
-            capabilities.insert(
-                id,
-                CapabilityPolicy {
-                    scope,
-                    auto_granted,
-                },
-            );
-        }
-    }
-    capabilities
-}
-
-/// Every capability described for agents: name, summary, method and path, scope, approval, and
-/// input (the operation's parameters and JSON body schema, with `$ref`s into `/openapi.json`).
-#[must_use]
-pub fn capability_descriptions() -> Vec<serde_json::Value> {
-    let policies = capabilities();
-    let Ok(document) = serde_json::to_value(ApiDoc::openapi()) else {
-        return Vec::new();
-    };
-    let mut described = Vec::new();
-    for (path, item) in document["paths"].as_object().into_iter().flatten() {
-        for (method, operation) in item.as_object().into_iter().flatten() {
-            let Some(name) = operation["operationId"].as_str() else {
-                continue;
-            };
-            let Some(policy) = policies.get(name) else {
-                continue;
-            };
-            described.push(serde_json::json!({
-                "name": name,
-                "description": operation["summary"],
-                "method": method.to_uppercase(),
-                "path": path,
-                "scope": policy.scope,
-                "approval": if policy.auto_granted { "none" } else { "user" },
-                "input": {
-                    "parameters": operation.get("parameters").cloned().unwrap_or_default(),
-                    "body": operation["requestBody"]["content"]["application/json"]["schema"],
-                },
-            }));
-        }
-    }
-    described.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
-    described
 }
 
 /// The document as committed: pretty JSON with a trailing newline.

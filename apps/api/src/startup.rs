@@ -21,7 +21,9 @@ use domain::{Clock, SystemClock};
 use identity::agents::AgentAuth;
 use identity::{Identity, IdentityConfig, SessionKeys};
 
+use crate::capabilities::Catalog;
 use crate::config::LogFormat;
+use crate::execute::InProcess;
 use crate::rate_limit::RateLimits;
 use crate::state::AppState;
 use crate::{Settings, origin, routes, verifiers};
@@ -99,13 +101,15 @@ pub async fn app_state(
     let identity = Identity::new(db.conn.clone(), keys, Arc::clone(&clock), config).await?;
     let per_minute = NonZeroU32::new(settings.auth_rate_limit_per_minute)
         .context("AUTH_RATE_LIMIT_PER_MINUTE must be at least 1")?;
+    let capabilities = Catalog::of_this_api().context("the OpenAPI document")?;
     let agents = AgentAuth::new(
         identity.clone(),
         settings.api_public_url.clone(),
-        crate::openapi::capabilities(),
+        capabilities.policies(),
     );
     Ok(AppState {
         agents,
+        capabilities: Arc::new(capabilities),
         links: AuthLinks::under(&settings.frontend_url),
         rate_limits: Arc::new(RateLimits::new(per_minute)),
         settings: Arc::new(settings),
@@ -128,16 +132,51 @@ fn app(
     >,
 > {
     let settings = Arc::clone(&state.settings);
+    with_shared_data(App::new(), &state)
+        .app_data(web::Data::new(InProcess::new(state)))
+        .configure(routes::configure)
+        .default_service(web::to(route_not_found))
+        .wrap(from_fn(origin::require_trusted_origin))
+        .wrap(cors(&settings))
+        .wrap(from_fn(api_http::envelope_for_bare_errors))
+        .wrap(from_fn(api_http::catch_panics))
+        .wrap(from_fn(api_http::request_id))
+}
+
+/// The `/v1` routes alone, for running a capability in-process ([`InProcess`]): the same data,
+/// extractors and handlers as [`app`], without the layers of a request from the network.
+pub(crate) fn v1_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    with_shared_data(App::new(), &state)
+        .configure(routes::configure_v1)
+        .default_service(web::to(route_not_found))
+        .wrap(from_fn(api_http::envelope_for_bare_errors))
+        .wrap(from_fn(api_http::catch_panics))
+}
+
+/// The state, the caller resolver and the extractors' error answers, shared by both apps.
+fn with_shared_data<T>(app: App<T>, state: &AppState) -> App<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
+{
+    let settings = &state.settings;
     let resolver = verifiers::caller_resolver(
         &state.db,
         &state.identity,
         &state.agents,
         settings.trust_proxy,
     );
-    let links = state.links.clone();
-    App::new()
-        .app_data(web::Data::new(state))
-        .app_data(web::Data::new(links))
+    app.app_data(web::Data::new(state.clone()))
+        .app_data(web::Data::new(state.links.clone()))
         .app_data(web::Data::new(CallerExtractor::new(
             resolver,
             api_http::resolve_error_handler,
@@ -146,13 +185,6 @@ fn app(
         .app_data(api_http::payload_config(settings.json_body_limit))
         .app_data(api_http::path_config())
         .app_data(api_http::query_config())
-        .configure(routes::configure)
-        .default_service(web::to(route_not_found))
-        .wrap(from_fn(origin::require_trusted_origin))
-        .wrap(cors(&settings))
-        .wrap(from_fn(api_http::envelope_for_bare_errors))
-        .wrap(from_fn(api_http::catch_panics))
-        .wrap(from_fn(api_http::request_id))
 }
 
 /// Credentialed CORS for the trusted origins only. Requests from other origins pass without CORS

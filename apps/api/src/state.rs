@@ -10,6 +10,7 @@ use identity::agents::AgentAuth;
 use identity::{Identity, IdentityError};
 
 use crate::Settings;
+use crate::capabilities::Catalog;
 use crate::rate_limit::RateLimits;
 
 /// Shared, cheaply cloned application state.
@@ -19,6 +20,8 @@ pub struct AppState {
     pub db: Database,
     pub identity: Identity,
     pub agents: AgentAuth,
+    /// What an agent can be granted, from the OpenAPI document.
+    pub capabilities: Arc<Catalog>,
     pub rate_limits: Arc<RateLimits>,
     pub links: AuthLinks,
     pub clock: Arc<dyn Clock>,

@@ -43,7 +43,14 @@ pub struct AgentClient {
     /// The api's `issuer` from discovery: the `aud` of every token (the base URL until then).
     #[serde(default)]
     pub audience: Option<String>,
+    /// The execute endpoint from discovery: where capabilities are executed, and the `aud` of
+    /// the tokens sent there.
+    #[serde(default)]
+    pub execute_endpoint: Option<String>,
 }
+
+/// Where the api executes capabilities, under its base URL.
+const EXECUTE_PATH: &str = "/api/auth/agent/capability/execute";
 
 fn unix_now() -> i64 {
     SystemTime::now()
@@ -97,6 +104,7 @@ impl AgentClient {
             agent: KeyPair::generate()?,
             agent_id: None,
             audience: None,
+            execute_endpoint: None,
         })
     }
 
@@ -112,12 +120,12 @@ impl AgentClient {
             .await?,
         )?;
         self.audience = document["issuer"].as_str().map(str::to_owned);
+        self.execute_endpoint = document["endpoints"]["execute"].as_str().map(str::to_owned);
         Ok(document)
     }
 
-    fn claims(&self, issuer: &str, subject: Option<Uuid>) -> Value {
+    fn claims(&self, issuer: &str, subject: Option<Uuid>, audience: &str) -> Value {
         let now = unix_now();
-        let audience = self.audience.as_deref().unwrap_or(&self.api);
         let mut claims = json!({"iss": issuer, "aud": audience, "iat": now, "exp": now + 60, "jti": Uuid::now_v7().to_string()});
         if let Some(subject) = subject {
             claims["sub"] = json!(subject.to_string());
@@ -127,16 +135,34 @@ impl AgentClient {
 
     /// A fresh `host+jwt` (60 s, single use).
     pub fn host_token(&self) -> Result<String, ClientError> {
-        self.host
-            .sign("host+jwt", &self.claims(&self.host.thumbprint(), None))
+        self.host.sign(
+            "host+jwt",
+            &self.claims(&self.host.thumbprint(), None, self.issuer()),
+        )
     }
 
-    /// A fresh `agent+jwt` (60 s, single use).
+    /// The api's issuer: the `aud` of every token but those for execute.
+    fn issuer(&self) -> &str {
+        self.audience.as_deref().unwrap_or(&self.api)
+    }
+
+    fn execute_url(&self) -> String {
+        self.execute_endpoint
+            .clone()
+            .unwrap_or_else(|| format!("{}{EXECUTE_PATH}", self.issuer()))
+    }
+
+    /// A fresh `agent+jwt` (60 s, single use) for the api's routes.
     pub fn agent_token(&self) -> Result<String, ClientError> {
+        self.agent_token_for(self.issuer())
+    }
+
+    /// A fresh `agent+jwt` (60 s, single use) whose `aud` is `audience`.
+    pub fn agent_token_for(&self, audience: &str) -> Result<String, ClientError> {
         let agent = self.agent_id.ok_or(ClientError::NotRegistered)?;
         self.agent.sign(
             "agent+jwt",
-            &self.claims(&self.host.thumbprint(), Some(agent)),
+            &self.claims(&self.host.thumbprint(), Some(agent), audience),
         )
     }
 
@@ -207,5 +233,23 @@ impl AgentClient {
             Some(body) => read(request.send_json(body).await).await,
             None => read(request.send().await).await,
         }
+    }
+
+    /// Executes `capability` with `arguments` (its path and query parameters by name, the rest its
+    /// body) through the api's execute endpoint: `(status, body)`, the body `{data}` on success.
+    pub async fn execute(
+        &self,
+        capability: &str,
+        arguments: &Value,
+    ) -> Result<(u16, Value), ClientError> {
+        let endpoint = self.execute_url();
+        // Sent to this client's api (the issuer may name the public address in front of it).
+        let url = format!("{}{EXECUTE_PATH}", self.api);
+        let request = http().post(url).insert_header((
+            "authorization",
+            format!("Bearer {}", self.agent_token_for(&endpoint)?),
+        ));
+        let body = json!({"capability": capability, "arguments": arguments});
+        read(request.send_json(&body).await).await
     }
 }

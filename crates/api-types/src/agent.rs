@@ -116,3 +116,15 @@ pub struct RevokeHostRequest {
 pub struct RevokeAgentRequest {
     pub agent_id: Uuid,
 }
+
+/// `POST /api/auth/agent/capability/execute` (with an `agent+jwt` whose `aud` is the execute URL).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ExecuteRequest {
+    /// The operationId to run.
+    pub capability: String,
+    /// One flat object: the operation's path parameters and query parameters by name, and every
+    /// other field as its JSON body (e.g. `{"id": "…", "amount": 500}` for `adminRefundOrder`).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub arguments: serde_json::Map<String, serde_json::Value>,
+}

@@ -31,6 +31,9 @@ pub const MAX_SKEW: Duration = Duration::seconds(30);
 /// The longest an agent token may live (`exp - iat`).
 pub const MAX_TOKEN_LIFETIME: Duration = Duration::seconds(60);
 const MAX_JTI_LEN: usize = 255;
+/// Where an agent executes a capability. Its tokens for this endpoint name it in `aud` (the
+/// protocol's audience is the location of the capability), so they are good for nothing else.
+pub const EXECUTE_PATH: &str = "/api/auth/agent/capability/execute";
 
 /// What a capability needs, and whether an agent gets it without a user's approval.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,8 +206,9 @@ impl AgentTokenVerifier for AgentAuth {
         }
         require_active(&host, "host")?;
         require_active(&agent, "agent")?;
+        let audience = self.audience_for(target);
         let claims = self
-            .verified_claims(token, &agent, &host.thumbprint, Some(agent.id))
+            .verified_claims(token, &agent, &host.thumbprint, Some(agent.id), &audience)
             .await?;
         if let Some(target) = target {
             self.check_binding(&claims, target)?;
@@ -270,13 +274,21 @@ impl AgentAuth {
             .map_err(unavailable)?
             .ok_or_else(|| reject("unknown", "no host has this key"))?;
         require_active(&host, "host")?;
-        self.verified_claims(token, &host, &host.thumbprint, None)
+        self.verified_claims(token, &host, &host.thumbprint, None, &self.audience)
             .await?;
         Ok(host)
     }
 
-    /// Checks a token signed by `holder` (an agent, or a host) and issued by `issuer`: signature
-    /// with the stored key, audience, time by the api's clock, and the one use of its `jti`.
+    /// The `aud` a token must carry for `target`: the execute URL for an execution, else the
+    /// api's issuer URL.
+    fn audience_for(&self, target: Option<&RequestTarget<'_>>) -> String {
+        let issuer = self.audience.trim_end_matches('/');
+        match target {
+            Some(target) if target.path == EXECUTE_PATH => format!("{issuer}{EXECUTE_PATH}"),
+            _ => self.audience.clone(),
+        }
+    }
+
     /// A token bound to a request (`htm`, `htu`) is valid for that request only.
     fn check_binding(
         &self,
@@ -310,12 +322,15 @@ impl AgentAuth {
         Ok(())
     }
 
+    /// Checks a token signed by `holder` (an agent, or a host) and issued by `issuer`: signature
+    /// with the stored key, `audience`, time by the api's clock, and the one use of its `jti`.
     async fn verified_claims(
         &self,
         token: &str,
         holder: &agents::KeyHolder,
         issuer: &str,
         subject: Option<Uuid>,
+        audience: &str,
     ) -> Result<AgentClaims, VerifyError> {
         let key = DecodingKey::from_ed_components(&holder.public_key_x)
             .map_err(|_| reject("unknown", "the stored key is unusable"))?;
@@ -325,7 +340,7 @@ impl AgentAuth {
         validation.validate_nbf = false;
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud"]);
-        validation.set_audience(&[self.audience.as_str()]);
+        validation.set_audience(&[audience]);
         validation.set_issuer(&[issuer]);
         if let Some(subject) = subject {
             validation.sub = Some(subject.to_string());
@@ -336,10 +351,9 @@ impl AgentAuth {
                 ErrorKind::InvalidSignature => {
                     reject("bad_signature", "the signature is not the key holder's")
                 }
-                ErrorKind::InvalidAudience => reject(
-                    "invalid_audience",
-                    format!("`aud` must be {}", self.audience),
-                ),
+                ErrorKind::InvalidAudience => {
+                    reject("invalid_audience", format!("`aud` must be {audience}"))
+                }
                 ErrorKind::InvalidIssuer => {
                     reject("invalid_issuer", "`iss` is not the expected host")
                 }

@@ -67,6 +67,7 @@ pub enum AuditAction {
     AgentGrantRevoked,
     AgentRevoked,
     AgentHostRevoked,
+    AgentCapabilityExecuted,
 }
 
 impl AuditAction {
@@ -96,6 +97,7 @@ impl AuditAction {
             Self::AgentGrantRevoked => "agent_grant_revoked",
             Self::AgentRevoked => "agent_revoked",
             Self::AgentHostRevoked => "agent_host_revoked",
+            Self::AgentCapabilityExecuted => "agent_capability_executed",
         }
     }
 }

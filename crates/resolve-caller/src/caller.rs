@@ -195,7 +195,9 @@ impl ApiCaller {
         Ok(())
     }
 
-    fn require_granted(&self, scope: Scope, operation_id: &str) -> Result<(), AccessDenied> {
+    /// The caller holds `scope` and, if it is an agent, a grant for `operation_id`, whatever
+    /// constraints the grant carries (the operation itself checks those).
+    pub fn require_granted(&self, scope: Scope, operation_id: &str) -> Result<(), AccessDenied> {
         self.require(scope)?;
         match &self.capabilities {
             Some(granted) if !granted.contains(operation_id) => {

@@ -115,6 +115,30 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Puts `constraints` (a JSON object, as an approval stores them) on the agent's grant of
+    /// `capability`.
+    pub async fn constrain(&self, agent: &TestAgent, capability: &str, constraints: Value) {
+        let constraints = constraints.to_string();
+        let decision = GrantDecision {
+            capability,
+            status: ACTIVE,
+            granted_by: None,
+            expires_at: None,
+            constraints: Some(&constraints),
+        };
+        agents::set_grant(
+            &self.database.db.conn,
+            agent.org,
+            agent.id,
+            decision,
+            self.clock_now(),
+        )
+        .await
+        .expect("grant stored");
+    }
+}
+
 impl TestAgent {
     /// The claims of a fresh, valid token issued `now` (unix seconds).
     #[must_use]
@@ -133,6 +157,18 @@ impl TestAgent {
     #[must_use]
     pub fn token(&self, now: i64) -> String {
         self.sign(&self.claims(now))
+    }
+
+    /// A valid token issued `now` for the execute endpoint (its `aud` is that endpoint's URL).
+    #[must_use]
+    pub fn execute_token(&self, now: i64) -> String {
+        let mut claims = self.claims(now);
+        claims["aud"] = json!(format!(
+            "{}{}",
+            self.audience,
+            identity::agents::EXECUTE_PATH
+        ));
+        self.sign(&claims)
     }
 
     /// `claims` signed with the agent's key and an `agent+jwt` EdDSA header.

@@ -24,38 +24,45 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             resource("/.well-known/agent-configuration")
                 .route(web::get().to(auth::agent::configuration)),
         )
+        // Before the `/api/auth` scope and its small body limit: arguments may be as large as any
+        // `/v1` body.
+        .service(
+            resource(identity::agents::EXECUTE_PATH).route(web::post().to(auth::execute::execute)),
+        )
         .service(
             web::scope("/api/auth")
                 .app_data(api_http::json_config(AUTH_BODY_LIMIT))
                 .configure(auth::configure),
         )
-        .service(
-            web::scope("/v1")
-                .service(resource("/whoami").route(web::get().to(whoami::whoami)))
-                .service(resource("/products").route(web::get().to(storefront::list_products)))
-                .service(resource("/products/{id}").route(web::get().to(storefront::get_product)))
-                .service(resource("/carts").route(web::post().to(storefront::create_cart)))
-                .service(resource("/carts/{id}").route(web::get().to(storefront::get_cart)))
-                .service(
-                    resource("/carts/{id}/items").route(web::post().to(storefront::add_cart_item)),
-                )
-                .service(
-                    resource("/carts/{id}/items/{itemId}")
-                        .route(web::patch().to(storefront::update_cart_item))
-                        .route(web::delete().to(storefront::remove_cart_item)),
-                )
-                .service(resource("/orders").route(web::post().to(storefront::place_order)))
-                .service(
-                    resource("/customer/orders")
-                        .route(web::get().to(storefront::list_customer_orders)),
-                )
-                .service(
-                    resource("/webhooks/payments/{provider}")
-                        .app_data(web::PayloadConfig::new(webhooks::WEBHOOK_BODY_LIMIT))
-                        .route(web::post().to(webhooks::receive)),
-                )
-                .service(web::scope("/admin").configure(admin::configure)),
-        );
+        .configure(configure_v1);
+}
+
+/// The `/v1` operations: the REST api, and what an agent's execute runs in-process.
+pub fn configure_v1(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/v1")
+            .service(resource("/whoami").route(web::get().to(whoami::whoami)))
+            .service(resource("/products").route(web::get().to(storefront::list_products)))
+            .service(resource("/products/{id}").route(web::get().to(storefront::get_product)))
+            .service(resource("/carts").route(web::post().to(storefront::create_cart)))
+            .service(resource("/carts/{id}").route(web::get().to(storefront::get_cart)))
+            .service(resource("/carts/{id}/items").route(web::post().to(storefront::add_cart_item)))
+            .service(
+                resource("/carts/{id}/items/{itemId}")
+                    .route(web::patch().to(storefront::update_cart_item))
+                    .route(web::delete().to(storefront::remove_cart_item)),
+            )
+            .service(resource("/orders").route(web::post().to(storefront::place_order)))
+            .service(
+                resource("/customer/orders").route(web::get().to(storefront::list_customer_orders)),
+            )
+            .service(
+                resource("/webhooks/payments/{provider}")
+                    .app_data(web::PayloadConfig::new(webhooks::WEBHOOK_BODY_LIMIT))
+                    .route(web::post().to(webhooks::receive)),
+            )
+            .service(web::scope("/admin").configure(admin::configure)),
+    );
 }
 
 fn resource(path: &str) -> Resource {

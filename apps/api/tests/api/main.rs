@@ -15,6 +15,7 @@ mod catalog;
 mod device;
 mod domains;
 mod envelopes;
+mod execute;
 mod health;
 mod openapi;
 mod orders;

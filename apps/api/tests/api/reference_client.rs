@@ -92,6 +92,27 @@ async fn discover_register_approve_use_revoke() {
         (201, Some("pending_payment"))
     );
 
+    // The same through the execute endpoint, by capability name.
+    let (status, executed) = agent
+        .execute("adminGetOrder", &json!({"id": placed["id"]}))
+        .await
+        .unwrap();
+    assert_eq!(
+        (status, executed["details"]["reason"].as_str()),
+        (403, Some("insufficient_scope"))
+    );
+    let (status, executed) = agent.execute("createCart", &json!({})).await.unwrap();
+    assert_eq!(status, 201, "{executed}");
+    let executed_cart = executed["data"]["id"].clone();
+    let (status, executed) = agent
+        .execute(
+            "addCartItem",
+            &json!({"id": executed_cart, "variantId": variant, "quantity": 1}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{executed}");
+
     // The grant is revoked: 403 again.
     let revoke = json!({"agentId": agent.agent_id, "capability": "placeOrder"});
     TestResponse::send_json(
@@ -106,6 +127,17 @@ async fn discover_register_approve_use_revoke() {
     let order = json!({"cartId": cart["id"], "email": "agent@example.com"});
     let (status, refused) = agent
         .call("POST", "/v1/orders", Some(&order))
+        .await
+        .unwrap();
+    assert_eq!(
+        (status, refused["details"]["reason"].as_str()),
+        (403, Some("capability_not_granted"))
+    );
+    let (status, refused) = agent
+        .execute(
+            "placeOrder",
+            &json!({"cartId": executed_cart, "email": "agent@example.com"}),
+        )
         .await
         .unwrap();
     assert_eq!(

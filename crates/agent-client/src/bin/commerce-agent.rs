@@ -53,6 +53,13 @@ enum Command {
         #[arg(long)]
         body: Option<String>,
     },
+    /// Execute a capability through the api's execute endpoint.
+    Execute {
+        capability: String,
+        /// A JSON object: path and query parameters by name, the rest the body.
+        #[arg(long, default_value = "{}")]
+        arguments: String,
+    },
 }
 
 fn load(path: &PathBuf) -> anyhow::Result<AgentClient> {
@@ -115,6 +122,15 @@ async fn main() -> anyhow::Result<()> {
             let (status, answer) = load(&cli.state)?
                 .call(&method, &path, body.as_ref())
                 .await?;
+            print(&serde_json::json!({"status": status, "body": answer}))
+        }
+        Command::Execute {
+            capability,
+            arguments,
+        } => {
+            let arguments: serde_json::Value =
+                serde_json::from_str(&arguments).context("--arguments is not JSON")?;
+            let (status, answer) = load(&cli.state)?.execute(&capability, &arguments).await?;
             print(&serde_json::json!({"status": status, "body": answer}))
         }
     }

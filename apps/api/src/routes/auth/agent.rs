@@ -146,6 +146,22 @@ pub async fn register(
     }))
 }
 
+/// The id of the agent calling; any other kind of caller is refused (401: these endpoints take an
+/// agent's token and nothing else).
+pub fn require_agent(state: &AppState, caller: &ApiCaller) -> Result<Uuid, ApiError> {
+    if caller.kind() != CallerKind::Agent {
+        return Err(ApiError::unauthorized(
+            "INVALID_AGENT_TOKEN",
+            "this endpoint answers agents only: send an agent+jwt",
+            &state.links,
+        ));
+    }
+    caller
+        .principal_id()
+        .parse()
+        .map_err(|_| ApiError::internal("an agent id that is not a UUID"))
+}
+
 /// The calling agent's status and grants (with its `agent+jwt`).
 #[utoipa::path(
     get, path = "/api/auth/agent/status", operation_id = "agentStatus", tag = "agents",
@@ -159,18 +175,8 @@ pub async fn status(
     state: web::Data<AppState>,
     caller: ApiCaller,
 ) -> Result<web::Json<AgentStatusView>, ApiError> {
-    if caller.kind() != CallerKind::Agent {
-        return Err(ApiError::unauthorized(
-            "INVALID_AGENT_TOKEN",
-            "this endpoint answers agents only",
-            &state.links,
-        ));
-    }
+    let agent = require_agent(&state, &caller)?;
     state.rate_limits.agent_status(caller.principal_id())?;
-    let agent: Uuid = caller
-        .principal_id()
-        .parse()
-        .map_err(|_| ApiError::internal("an agent id that is not a UUID"))?;
     let status = state
         .agents
         .status(caller.org_id(), agent)
@@ -357,21 +363,28 @@ pub async fn capabilities(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let grants = agent_grants(&req, &state).await?;
-    let capabilities: Vec<serde_json::Value> = crate::openapi::capability_descriptions()
-        .into_iter()
-        .map(|mut capability| {
-            if let Some(grants) = &grants {
-                let name = capability["name"].as_str().unwrap_or_default();
-                let status = grants
-                    .iter()
-                    .find(|(c, _)| c == name)
-                    .map_or("none", |(_, s)| s.as_str());
-                capability["grant_status"] = serde_json::Value::from(status);
-            }
-            capability
-        })
+    let capabilities: Vec<serde_json::Value> = state
+        .capabilities
+        .iter()
+        .map(|capability| described(capability, grants.as_deref()))
         .collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "capabilities": capabilities })))
+}
+
+/// A capability as agents see it, with `grant_status` when an agent asks.
+fn described(
+    capability: &crate::capabilities::Capability,
+    grants: Option<&[(String, String)]>,
+) -> serde_json::Value {
+    let mut described = capability.described();
+    if let Some(grants) = grants {
+        let status = grants
+            .iter()
+            .find(|(name, _)| *name == capability.name)
+            .map_or("none", |(_, status)| status.as_str());
+        described["grant_status"] = serde_json::Value::from(status);
+    }
+    described
 }
 
 /// One capability, described (with `grant_status` for an agent).
@@ -390,18 +403,11 @@ pub async fn describe(
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let grants = agent_grants(&req, &state).await?;
-    let mut capability = crate::openapi::capability_descriptions()
-        .into_iter()
-        .find(|capability| capability["name"] == name.as_str())
+    let capability = state
+        .capabilities
+        .get(&name)
         .ok_or_else(|| ApiError::not_found("capability"))?;
-    if let Some(grants) = grants {
-        let status = grants
-            .iter()
-            .find(|(c, _)| *c == *name)
-            .map_or("none", |(_, s)| s.as_str());
-        capability["grant_status"] = serde_json::Value::from(status);
-    }
-    Ok(HttpResponse::Ok().json(capability))
+    Ok(HttpResponse::Ok().json(described(capability, grants.as_deref())))
 }
 
 /// The grants of the agent calling, when it sent its token; `None` without one.
@@ -424,18 +430,8 @@ async fn agent_grants(
         .resolve(&resolve_caller::actix::raw_credentials(req))
         .await
         .map_err(|error| ApiError::from_resolve(error, &state.links))?;
-    if caller.kind() != CallerKind::Agent {
-        return Err(ApiError::unauthorized(
-            "INVALID_AGENT_TOKEN",
-            "send an agent token, or none",
-            &state.links,
-        ));
-    }
+    let agent = require_agent(state, &caller)?;
     state.rate_limits.agent_call(caller.principal_id())?;
-    let agent: Uuid = caller
-        .principal_id()
-        .parse()
-        .map_err(|_| ApiError::internal("an agent id that is not a UUID"))?;
     let status = state
         .agents
         .status(caller.org_id(), agent)
@@ -478,6 +474,7 @@ pub async fn configuration(state: web::Data<AppState>) -> HttpResponse {
                 "capabilities": url("/capabilities"),
                 "describe_capability": url("/capabilities/{name}"),
                 "status": url("/status"),
+                "execute": url("/capability/execute"),
                 "introspect": url("/introspect"),
             },
         }))

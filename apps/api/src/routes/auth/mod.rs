@@ -7,6 +7,7 @@ pub mod admin;
 pub mod agent;
 pub mod api_keys;
 pub mod device;
+pub mod execute;
 pub mod organizations;
 
 use actix_web::web;

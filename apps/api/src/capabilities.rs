@@ -1,0 +1,182 @@
+//! The capabilities an agent can be granted: every `/v1` operation of the OpenAPI document the api
+//! serves, read from that document once at start — never a second, hand-kept list.
+
+use std::collections::{BTreeMap, HashMap};
+
+use actix_web::http::Method;
+use identity::agents::CapabilityPolicy;
+use resolve_caller::Scope;
+use serde_json::{Value, json};
+
+/// One operation an agent can be granted and execute.
+#[derive(Clone, Debug)]
+pub struct Capability {
+    /// The operationId.
+    pub name: String,
+    pub method: Method,
+    /// The path template, e.g. `/v1/carts/{id}/items`.
+    pub path: String,
+    pub policy: CapabilityPolicy,
+    /// Names of the `{…}` segments of `path`, in order.
+    pub path_parameters: Vec<String>,
+    /// Names of the query parameters the operation reads.
+    pub query_parameters: Vec<String>,
+    /// Whether the operation reads a JSON body.
+    pub takes_body: bool,
+    summary: Value,
+    parameters: Value,
+    body_schema: Value,
+}
+
+impl Capability {
+    /// As `capabilities` and `describe_capability` show it: name, summary, method and path, scope,
+    /// approval, and its input (parameters and JSON body schema, with `$ref`s into `/openapi.json`).
+    #[must_use]
+    pub fn described(&self) -> Value {
+        json!({
+            "name": self.name,
+            "description": self.summary,
+            "method": self.method.as_str(),
+            "path": self.path,
+            "scope": self.policy.scope,
+            "approval": if self.policy.auto_granted { "none" } else { "user" },
+            "input": {
+                "parameters": self.parameters,
+                "body": self.body_schema,
+            },
+        })
+    }
+}
+
+/// Every capability, by name.
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    by_name: BTreeMap<String, Capability>,
+}
+
+impl Catalog {
+    /// The capabilities of the api's own OpenAPI document.
+    pub fn of_this_api() -> Result<Self, serde_json::Error> {
+        let document =
+            serde_json::to_value(<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi())?;
+        Ok(Self::from_document(&document))
+    }
+
+    /// Every operation under `/v1` with an operationId, except the payment webhooks (a checkout
+    /// app's, never an agent's) and `whoami` (every caller may ask who it is).
+    #[must_use]
+    pub fn from_document(document: &Value) -> Self {
+        let mut by_name = BTreeMap::new();
+        for (path, item) in document["paths"].as_object().into_iter().flatten() {
+            if !path.starts_with("/v1/") || path.starts_with("/v1/webhooks/") {
+                continue;
+            }
+            let scope = if path.starts_with("/v1/admin/") {
+                Scope::Admin
+            } else {
+                Scope::Storefront
+            };
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                let Some(name) = operation["operationId"].as_str() else {
+                    continue;
+                };
+                let Ok(method) = Method::from_bytes(method.to_ascii_uppercase().as_bytes()) else {
+                    continue;
+                };
+                if name == "whoami" {
+                    continue;
+                }
+                let auto_granted =
+                    scope == Scope::Storefront && (method == Method::GET || name == "createCart");
+                let parameters = operation.get("parameters").cloned().unwrap_or_default();
+                let names_in = |location: &str| -> Vec<String> {
+                    parameters
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter(|parameter| parameter["in"] == location)
+                        .filter_map(|parameter| parameter["name"].as_str().map(str::to_owned))
+                        .collect()
+                };
+                let body_schema =
+                    operation["requestBody"]["content"]["application/json"]["schema"].clone();
+                let capability = Capability {
+                    name: name.to_owned(),
+                    path_parameters: template_segments(path),
+                    query_parameters: names_in("query"),
+                    takes_body: !body_schema.is_null(),
+                    method,
+                    path: path.clone(),
+                    policy: CapabilityPolicy {
+                        scope,
+                        auto_granted,
+                    },
+                    summary: operation["summary"].clone(),
+                    parameters,
+                    body_schema,
+                };
+                by_name.insert(name.to_owned(), capability);
+            }
+        }
+        Self { by_name }
+    }
+
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&Capability> {
+        self.by_name.get(name)
+    }
+
+    /// In name order.
+    pub fn iter(&self) -> impl Iterator<Item = &Capability> {
+        self.by_name.values()
+    }
+
+    /// What identity needs to know of each: its scope and whether it is granted without a user.
+    #[must_use]
+    pub fn policies(&self) -> HashMap<String, CapabilityPolicy> {
+        self.iter()
+            .map(|capability| (capability.name.clone(), capability.policy))
+            .collect()
+    }
+}
+
+/// The names of a path template's `{…}` segments.
+fn template_segments(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_v1_operation_but_whoami_and_webhooks_is_a_capability() {
+        let catalog = Catalog::of_this_api().unwrap();
+        assert!(catalog.get("whoami").is_none());
+        assert!(catalog.get("receivePaymentWebhook").is_none());
+        let refund = catalog.get("adminRefundOrder").unwrap();
+        assert_eq!(refund.method, Method::POST);
+        assert_eq!(refund.path_parameters, ["id"]);
+        assert!(refund.takes_body);
+        assert_eq!(refund.policy.scope, Scope::Admin);
+        assert!(!refund.policy.auto_granted);
+        let list = catalog.get("listProducts").unwrap();
+        assert!(list.policy.auto_granted);
+        assert!(list.query_parameters.iter().any(|name| name == "limit"));
+        assert!(!list.takes_body);
+        assert!(catalog.get("createCart").unwrap().policy.auto_granted);
+        assert!(!catalog.get("placeOrder").unwrap().policy.auto_granted);
+    }
+
+    #[test]
+    fn template_segments_are_found_in_order() {
+        assert_eq!(
+            template_segments("/v1/carts/{id}/items/{itemId}"),
+            ["id", "itemId"]
+        );
+        assert!(template_segments("/v1/products").is_empty());
+    }
+}
