@@ -102,6 +102,7 @@ impl ApiError {
             "NOT_FOUND",
             format!("{resource} not found"),
         )
+        .with_detail("resource", resource)
     }
 
     /// 400 `VALIDATION_ERROR` naming every offending field.
@@ -226,6 +227,7 @@ impl ApiError {
     pub fn body(&self) -> ErrorBody {
         ErrorBody {
             error: self.message.clone().into_owned(),
+            message: None,
             code: self.code.to_owned(),
             status: self.status.as_u16(),
             details: (!self.details.is_empty()).then(|| self.details.clone()),

@@ -8,6 +8,7 @@ mod error;
 mod extractors;
 mod links;
 mod middleware;
+mod protocol;
 
 pub use error::{ApiError, FieldError};
 pub use extractors::{json_config, path_config, payload_config, query_config};
@@ -16,3 +17,4 @@ pub use middleware::{
     REQUEST_ID_HEADER, RequestId, catch_panics, envelope_for_bare_errors, request_id,
     resolve_error_handler,
 };
+pub use protocol::agent_protocol_errors;

@@ -19,8 +19,12 @@ use utoipa::ToSchema;
     }
 }))]
 pub struct ErrorBody {
-    /// A short human-readable summary.
+    /// A short human-readable summary; on Agent Auth's endpoints (`/api/auth/agent/*`), the
+    /// protocol's snake_case error word (`capability_not_granted`, `agent_exists`…) instead.
     pub error: String,
+    /// On Agent Auth's endpoints only: the human-readable text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// A stable machine-readable code (`UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `VALIDATION_ERROR`…).
     pub code: String,
     /// The HTTP status, repeated for clients that only see the body.

@@ -187,7 +187,7 @@ impl AgentAuth {
         .await
         .map_err(|error| match error {
             DbError::Conflict(_) => IdentityError::conflict(
-                "agent_exists",
+                "AGENT_EXISTS",
                 "an agent with this key is already registered",
             ),
             other => other.into(),

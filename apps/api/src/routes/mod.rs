@@ -9,6 +9,7 @@ pub mod storefront;
 pub mod webhooks;
 pub mod whoami;
 
+use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, Resource, http::StatusCode, web};
 use api_http::ApiError;
 
@@ -27,7 +28,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // Before the `/api/auth` scope and its small body limit: arguments may be as large as any
         // `/v1` body.
         .service(
-            resource(identity::agents::EXECUTE_PATH).route(web::post().to(auth::execute::execute)),
+            resource(identity::agents::EXECUTE_PATH)
+                .wrap(from_fn(api_http::agent_protocol_errors))
+                .route(web::post().to(auth::execute::execute)),
         )
         .service(
             web::scope("/api/auth")

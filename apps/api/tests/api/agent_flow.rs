@@ -330,13 +330,16 @@ async fn denial_rejects_the_agent_and_bad_host_tokens_register_nothing() {
     .assert_error(400, "VALIDATION_ERROR");
     let again =
         json!({"name": "x", "public_key": {"kty": "OKP", "crv": "Ed25519", "x": agent.key.x}});
-    TestResponse::send_json(
+    let refused = TestResponse::send_json(
         app.post("/api/auth/agent/register")
             .with_bearer(&host_token(&app, &host)),
         again,
     )
     .await
-    .assert_error(409, "agent_exists");
+    .assert_error(409, "AGENT_EXISTS");
+    // Agent Auth's endpoints answer the protocol's word in `error`, the text in `message`.
+    assert_eq!(refused["error"], "agent_exists");
+    assert!(refused["message"].is_string());
 }
 
 #[actix_web::test]

@@ -115,6 +115,8 @@ async fn execute_holds_the_agent_to_its_grants_and_its_organization() {
     .await
     .assert_error(403, "FORBIDDEN");
     assert_eq!(refused["details"]["reason"], "capability_not_granted");
+    assert_eq!(refused["error"], "capability_not_granted");
+    assert_eq!(refused["message"], "Capability not granted");
     let refused = execute(&app, &agent, "adminListOrders", json!({}))
         .await
         .assert_error(403, "FORBIDDEN");
@@ -132,9 +134,10 @@ async fn execute_holds_the_agent_to_its_grants_and_its_organization() {
         "createAgentHost",
         "nothing",
     ] {
-        execute(&app, &agent, name, json!({}))
+        let missing = execute(&app, &agent, name, json!({}))
             .await
             .assert_error(404, "NOT_FOUND");
+        assert_eq!(missing["error"], "capability_not_found");
     }
     // Arguments the operation cannot take are refused, not dropped.
     let refused = execute(&app, &agent, "getProduct", json!({"sku": "G-1"}))
@@ -193,6 +196,7 @@ async fn execute_tokens_are_good_for_execute_only() {
     .await
     .assert_error(401, "INVALID_AGENT_TOKEN");
     assert_eq!(refused["details"]["failure"], "invalid_audience");
+    assert_eq!(refused["error"], "invalid_audience");
     let refused = TestResponse::send(
         app.get("/v1/products")
             .with_bearer(&agent.execute_token(now)),

@@ -10,6 +10,7 @@ pub mod device;
 pub mod execute;
 pub mod organizations;
 
+use actix_web::middleware::from_fn;
 use actix_web::web;
 
 use super::resource;
@@ -51,15 +52,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/device/token").route(web::post().to(device::token)))
         .service(resource("/device/approve").route(web::post().to(device::approve)))
         .service(resource("/device/deny").route(web::post().to(device::deny)))
-        .service(resource("/agent/host/create").route(web::post().to(agent::create_host)))
-        .service(resource("/agent/host/revoke").route(web::post().to(agent::revoke_host)))
-        .service(resource("/agent/register").route(web::post().to(agent::register)))
-        .service(resource("/agent/status").route(web::get().to(agent::status)))
-        .service(resource("/agent/approve").route(web::post().to(agent::approve)))
-        .service(resource("/agent/deny").route(web::post().to(agent::deny)))
-        .service(resource("/agent/grant/revoke").route(web::post().to(agent::revoke_grant)))
-        .service(resource("/agent/revoke").route(web::post().to(agent::revoke)))
-        .service(resource("/agent/introspect").route(web::post().to(agent::introspect)))
-        .service(resource("/agent/capabilities").route(web::get().to(agent::capabilities)))
-        .service(resource("/agent/capabilities/{name}").route(web::get().to(agent::describe)));
+        .service(
+            web::scope("/agent")
+                .wrap(from_fn(api_http::agent_protocol_errors))
+                .configure(agent_routes),
+        );
+}
+
+/// Agent Auth (`/api/auth/agent/*`), whose errors carry the protocol's `error` word.
+fn agent_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/host/create").route(web::post().to(agent::create_host)))
+        .service(resource("/host/revoke").route(web::post().to(agent::revoke_host)))
+        .service(resource("/register").route(web::post().to(agent::register)))
+        .service(resource("/status").route(web::get().to(agent::status)))
+        .service(resource("/approve").route(web::post().to(agent::approve)))
+        .service(resource("/deny").route(web::post().to(agent::deny)))
+        .service(resource("/grant/revoke").route(web::post().to(agent::revoke_grant)))
+        .service(resource("/revoke").route(web::post().to(agent::revoke)))
+        .service(resource("/introspect").route(web::post().to(agent::introspect)))
+        .service(resource("/capabilities").route(web::get().to(agent::capabilities)))
+        .service(resource("/capabilities/{name}").route(web::get().to(agent::describe)));
 }
