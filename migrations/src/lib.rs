@@ -12,6 +12,7 @@ mod m20261123_000003_commerce;
 mod m20261123_000004_device_authorization;
 mod m20261123_000005_agents;
 mod m20261123_000006_agent_approvals;
+mod m20261124_000007_agent_lifecycle;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_device_authorization::Migration),
             Box::new(m20261123_000005_agents::Migration),
             Box::new(m20261123_000006_agent_approvals::Migration),
+            Box::new(m20261124_000007_agent_lifecycle::Migration),
         ]
     }
 }

@@ -87,6 +87,9 @@ pub struct Settings {
     /// Whether `X-Forwarded-Host`/`-For` come from a proxy we trust.
     pub trust_proxy: bool,
     pub agent_device_auth_page: String,
+    /// Agent Auth: lifetime clocks (`AGENT_SESSION_TTL_SECONDS`, 3600; `AGENT_MAX_LIFETIME_SECONDS`,
+    /// 86400; `AGENT_ABSOLUTE_LIFETIME_SECONDS`, none) and `AGENT_DYNAMIC_HOSTS` (false).
+    pub agents: identity::agents::AgentSettings,
     pub log_format: LogFormat,
     /// The largest JSON body accepted by default, in bytes.
     pub json_body_limit: usize,
@@ -164,6 +167,7 @@ impl Settings {
             trust_proxy: parse(&var, "TRUST_PROXY", false)?,
             agent_device_auth_page: var("AGENT_DEVICE_AUTH_PAGE")
                 .unwrap_or_else(|| "/device/capabilities".to_owned()),
+            agents: agent_settings(&var)?,
             log_format: parse(&var, "LOG_FORMAT", LogFormat::Text)?,
             json_body_limit: parse(&var, "JSON_BODY_LIMIT", 64 * 1024)?,
             platform_admin_emails: list(var("PLATFORM_ADMIN_EMAILS")),
@@ -217,6 +221,29 @@ impl Settings {
             });
         self.cookie_cross_site || !local_http
     }
+}
+
+fn agent_settings(
+    var: &impl Fn(&str) -> Option<String>,
+) -> Result<identity::agents::AgentSettings, ConfigError> {
+    let seconds = |name: &str, default: i64| -> Result<chrono::Duration, ConfigError> {
+        match parse(var, name, default)? {
+            n if n > 0 => Ok(chrono::Duration::seconds(n)),
+            _ => Err(ConfigError(format!("{name} must be at least 1"))),
+        }
+    };
+    let absolute = match var("AGENT_ABSOLUTE_LIFETIME_SECONDS") {
+        None => None,
+        Some(_) => Some(seconds("AGENT_ABSOLUTE_LIFETIME_SECONDS", 1)?),
+    };
+    Ok(identity::agents::AgentSettings {
+        lifetimes: identity::agents::AgentLifetimes {
+            session_ttl: seconds("AGENT_SESSION_TTL_SECONDS", 3600)?,
+            max_lifetime: seconds("AGENT_MAX_LIFETIME_SECONDS", 86_400)?,
+            absolute_lifetime: absolute,
+        },
+        dynamic_hosts: parse(var, "AGENT_DYNAMIC_HOSTS", false)?,
+    })
 }
 
 fn list(value: Option<String>) -> Vec<String> {

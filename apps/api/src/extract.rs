@@ -142,3 +142,41 @@ impl FromRequest for ClientInfo {
         std::future::ready(Ok(Self::of(req)))
     }
 }
+
+fn caller_extractor(req: &HttpRequest) -> Result<&CallerExtractor, ApiError> {
+    req.app_data::<web::Data<CallerExtractor>>()
+        .map(|extractor| extractor.get_ref())
+        .ok_or_else(|| ApiError::internal("caller resolution is not configured"))
+}
+
+fn links(req: &HttpRequest) -> api_http::AuthLinks {
+    req.app_data::<web::Data<AppState>>().map_or_else(
+        || api_http::AuthLinks::under(""),
+        |state| state.links.clone(),
+    )
+}
+
+/// The caller of the request, resolved where a handler decides for itself whether to need one.
+pub async fn resolve_caller(req: &HttpRequest) -> Result<ApiCaller, ApiError> {
+    caller_extractor(req)?
+        .resolver()
+        .resolve(&raw_credentials(req))
+        .await
+        .map_err(|error| ApiError::from_resolve(error, &links(req)))
+}
+
+/// The store whose storefront domain the request was sent to (its `Host`), whatever credentials it
+/// also carries; `None` on any other host.
+pub async fn storefront_of(req: &HttpRequest) -> Result<Option<OrgId>, ApiError> {
+    let mut raw = raw_credentials(req);
+    raw.authorization = None;
+    raw.api_key = None;
+    raw.cookies.clear();
+    match caller_extractor(req)?.resolver().resolve(&raw).await {
+        Ok(caller) if caller.kind() == resolve_caller::CallerKind::Host => {
+            Ok(Some(caller.org_id()))
+        }
+        Ok(_) | Err(ResolveError::Unauthenticated(_)) => Ok(None),
+        Err(error) => Err(ApiError::from_resolve(error, &links(req))),
+    }
+}

@@ -82,6 +82,12 @@ impl RateLimits {
         check(&self.agent_status, &agent.to_owned())
     }
 
+    /// One call of a host (with its `host+jwt`) from `ip`: counted by address, as the token is not
+    /// verified yet.
+    pub fn host_call(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
+        ip.map_or(Ok(()), |ip| check(&self.agent_other, &format!("host@{ip}")))
+    }
+
     /// One other Agent Auth call by an agent.
     pub fn agent_call(&self, agent: &str) -> Result<(), ApiError> {
         check(&self.agent_other, &agent.to_owned())

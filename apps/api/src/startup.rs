@@ -106,6 +106,7 @@ pub async fn app_state(
         identity.clone(),
         settings.api_public_url.clone(),
         capabilities.policies(),
+        settings.agents,
     );
     Ok(AppState {
         agents,

@@ -27,6 +27,9 @@ pub enum ClientError {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Registration {
     pub agent_id: Uuid,
+    /// `active`, or `pending` until a user approves (a host that registered itself).
+    pub status: String,
+    #[serde(rename = "agent_capability_grants")]
     pub grants: Vec<Value>,
     /// `user_code` and `verification_uri` when capabilities await approval.
     pub approval: Option<Value>,
@@ -202,11 +205,13 @@ impl AgentClient {
         let deadline = std::time::Instant::now() + timeout;
         loop {
             let status = self.status().await?;
-            let active = status["grants"].as_array().is_some_and(|grants| {
-                grants
-                    .iter()
-                    .any(|g| g["capability"] == capability && g["status"] == "active")
-            });
+            let active = status["agent_capability_grants"]
+                .as_array()
+                .is_some_and(|grants| {
+                    grants
+                        .iter()
+                        .any(|g| g["capability"] == capability && g["status"] == "active")
+                });
             if active {
                 return Ok(());
             }

@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
-use db::repo::agents::{self, ACTIVE};
+use db::repo::agents::{self, ACTIVE, PENDING};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use resolve_caller::{
@@ -43,6 +43,74 @@ pub struct CapabilityPolicy {
     pub auto_granted: bool,
 }
 
+/// How long an agent lives (AGENT_AUTH.md: lifetime clocks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AgentLifetimes {
+    /// Unused this long since its last request, an agent expires (sliding).
+    pub session_ttl: Duration,
+    /// Active this long since its last activation, an agent expires however busy it is.
+    pub max_lifetime: Duration,
+    /// This long after its creation an agent is revoked for good; `None`: never.
+    pub absolute_lifetime: Option<Duration>,
+}
+
+impl Default for AgentLifetimes {
+    fn default() -> Self {
+        Self {
+            session_ttl: Duration::hours(1),
+            max_lifetime: Duration::hours(24),
+            absolute_lifetime: None,
+        }
+    }
+}
+
+/// Where an agent stands by its clocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    Live,
+    /// Session TTL or max lifetime elapsed: reactivation brings it back.
+    Expired,
+    /// Absolute lifetime elapsed: revoked for good.
+    Ended,
+}
+
+impl AgentLifetimes {
+    /// When the agent's session ends if it makes no other request: the earlier of its sliding TTL
+    /// and its max lifetime.
+    #[must_use]
+    pub fn session_ends(&self, agent: &agents::KeyHolder) -> DateTime<Utc> {
+        let activated = agent.activated_at.unwrap_or(agent.created_at);
+        let used = agent.last_used_at.unwrap_or(activated).max(activated);
+        (used + self.session_ttl).min(activated + self.max_lifetime)
+    }
+
+    #[must_use]
+    pub fn clock(&self, agent: &agents::KeyHolder, now: DateTime<Utc>) -> Clock {
+        if self
+            .absolute_lifetime
+            .is_some_and(|lifetime| now >= agent.created_at + lifetime)
+        {
+            Clock::Ended
+        } else if now >= self.session_ends(agent) {
+            Clock::Expired
+        } else {
+            Clock::Live
+        }
+    }
+}
+
+/// How this deployment runs Agent Auth.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AgentSettings {
+    pub lifetimes: AgentLifetimes,
+    /// Hosts may register themselves (`AGENT_DYNAMIC_HOSTS`), `pending` until a user approves.
+    pub dynamic_hosts: bool,
+}
+
+/// A token of an agent is accepted this long after the last recorded use before the use is
+/// recorded again: one write a minute at most, well within any session TTL.
+const TOUCH_EVERY: Duration = Duration::minutes(1);
+
 /// Agent Auth for one deployment: its issuer URL (the `aud` tokens must name) and every capability
 /// with its policy (from the OpenAPI document). Verifies agent tokens (rank 1) and runs the
 /// registration and approval of agents.
@@ -51,6 +119,7 @@ pub struct AgentAuth {
     identity: Identity,
     audience: String,
     capabilities: Arc<HashMap<String, CapabilityPolicy>>,
+    settings: AgentSettings,
 }
 
 impl AgentAuth {
@@ -59,12 +128,19 @@ impl AgentAuth {
         identity: Identity,
         audience: String,
         capabilities: HashMap<String, CapabilityPolicy>,
+        settings: AgentSettings,
     ) -> Self {
         Self {
             identity,
             audience,
             capabilities: Arc::new(capabilities),
+            settings,
         }
+    }
+
+    #[must_use]
+    pub const fn settings(&self) -> &AgentSettings {
+        &self.settings
     }
 
     pub(crate) fn identity(&self) -> &Identity {
@@ -110,6 +186,12 @@ struct AgentClaims {
     /// and a hash we do not yet know how to check, so a token carrying it is refused.
     #[serde(default)]
     ath: Option<String>,
+}
+
+/// The `typ` a JWT's header names, unverified: only to tell which verifier a bearer token is for.
+#[must_use]
+pub fn token_type(token: &str) -> Option<String> {
+    jsonwebtoken::decode_header(token).ok()?.typ
 }
 
 /// The RFC 7638 SHA-256 thumbprint of an Ed25519 public key (its JWK `x`): a host's identifier,
@@ -160,6 +242,43 @@ fn require_active(holder: &agents::KeyHolder, what: &'static str) -> Result<(), 
         _ => "agent_inactive",
     };
     Err(reject(failure, format!("the {what} is {}", holder.status)))
+}
+
+#[derive(Debug, Deserialize)]
+struct PublicJwk {
+    kty: String,
+    crv: String,
+    x: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct HostTokenClaims {
+    iss: String,
+    #[serde(default)]
+    host_public_key: Option<PublicJwk>,
+}
+
+/// A `host+jwt`'s type, header and issuer (and the key a new host sends), before any check of its
+/// signature: only to find whose key to check it with.
+fn host_token_claims(token: &str) -> Result<HostTokenClaims, VerifyError> {
+    let header = jsonwebtoken::decode_header(token)
+        .map_err(|_| reject("malformed", "unreadable JWT header"))?;
+    if !header
+        .typ
+        .as_deref()
+        .is_some_and(|typ| typ.eq_ignore_ascii_case("host+jwt"))
+    {
+        return Err(reject("invalid_token", "a host token's typ is host+jwt"));
+    }
+    check_header(token)?;
+    let payload = token
+        .split('.')
+        .nth(1)
+        .ok_or_else(|| reject("malformed", "not a JWT"))?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|_| reject("malformed", "the JWT's claims are not base64url"))?;
+    serde_json::from_slice(&bytes).map_err(|_| reject("missing_claim", "`iss` is required"))
 }
 
 /// The header of a host or agent token: EdDSA, whatever else it says.
@@ -213,6 +332,7 @@ impl AgentTokenVerifier for AgentAuth {
         if let Some(target) = target {
             self.check_binding(&claims, target)?;
         }
+        self.keep_clocks(&agent).await?;
 
         let granted = agents::active_capabilities(db, agent.org_id, agent.id, self.identity.now())
             .await
@@ -253,30 +373,103 @@ impl AgentTokenVerifier for AgentAuth {
 }
 
 impl AgentAuth {
-    /// The active host that signed a `host+jwt` (registration): verified like an agent's token,
-    /// with the host's own key.
-    pub async fn verify_host_token(&self, token: &str) -> Result<agents::KeyHolder, VerifyError> {
-        let header = jsonwebtoken::decode_header(token)
-            .map_err(|_| reject("malformed", "unreadable JWT header"))?;
-        if !header
-            .typ
-            .as_deref()
-            .is_some_and(|typ| typ.eq_ignore_ascii_case("host+jwt"))
-        {
-            return Err(reject("invalid_token", "a host token's typ is host+jwt"));
-        }
-        check_header(token)?;
-        let issuer = peek(token)?
-            .iss
-            .ok_or_else(|| reject("missing_claim", "`iss` is required"))?;
-        let host = agents::find_host_by_thumbprint(self.identity.db(), &issuer)
+    /// An agent that passed every check but its clocks: expired (or revoked at its absolute
+    /// lifetime) now, or its use recorded.
+    async fn keep_clocks(&self, agent: &agents::KeyHolder) -> Result<(), VerifyError> {
+        let db = self.identity.db();
+        let now = self.identity.now();
+        let (to, failure, message) = match self.settings.lifetimes.clock(agent, now) {
+            Clock::Live => {
+                if agent
+                    .last_used_at
+                    .is_none_or(|used| now - used >= TOUCH_EVERY)
+                {
+                    agents::touch_agent(db, agent.org_id, agent.id, now)
+                        .await
+                        .map_err(unavailable)?;
+                }
+                return Ok(());
+            }
+            Clock::Expired => (
+                agents::EXPIRED,
+                "agent_expired",
+                "the agent's session has expired: its host may reactivate it",
+            ),
+            Clock::Ended => (
+                agents::REVOKED,
+                "absolute_lifetime_exceeded",
+                "the agent has reached its absolute lifetime: register a new one",
+            ),
+        };
+        agents::move_agent_status(db, agent.org_id, agent.id, ACTIVE, to, now)
+            .await
+            .map_err(unavailable)?;
+        Err(reject(failure, message))
+    }
+
+    /// The host that signed a `host+jwt`, verified like an agent's token with the host's own key.
+    /// Only an active host passes, or a pending one where `allow_pending` (registration, which
+    /// a pending host may still do).
+    pub async fn verify_host_token(
+        &self,
+        token: &str,
+        allow_pending: bool,
+    ) -> Result<agents::KeyHolder, VerifyError> {
+        let claims = host_token_claims(token)?;
+        let host = agents::find_host_by_thumbprint(self.identity.db(), &claims.iss)
             .await
             .map_err(unavailable)?
             .ok_or_else(|| reject("unknown", "no host has this key"))?;
-        require_active(&host, "host")?;
+        if !(allow_pending && host.status == PENDING) {
+            require_active(&host, "host")?;
+        }
         self.verified_claims(token, &host, &host.thumbprint, None, &self.audience)
             .await?;
         Ok(host)
+    }
+
+    /// A `host+jwt` of a host we do not know yet, signed by the key it carries in
+    /// `host_public_key` (dynamic registration): verified with that key, whose thumbprint must be
+    /// the `iss`. Answers the key's `x`; `id` is the host to be, whose token ids are remembered.
+    pub(crate) async fn verify_new_host_token(
+        &self,
+        token: &str,
+        id: Uuid,
+    ) -> Result<String, VerifyError> {
+        let claims = host_token_claims(token)?;
+        let key = claims
+            .host_public_key
+            .filter(|key| key.kty == "OKP" && key.crv == "Ed25519")
+            .ok_or_else(|| {
+                reject(
+                    "unknown",
+                    "no host has this key; a new host sends its Ed25519 key in `host_public_key`",
+                )
+            })?;
+        if thumbprint(&key.x) != claims.iss {
+            return Err(reject(
+                "invalid_issuer",
+                "`iss` is not the thumbprint of `host_public_key`",
+            ));
+        }
+        let holder = agents::KeyHolder {
+            id,
+            org_id: domain::OrgId::from_uuid(Uuid::nil()),
+            thumbprint: claims.iss.clone(),
+            public_key_x: key.x.clone(),
+            name: String::new(),
+            status: PENDING.to_owned(),
+            user_id: None,
+            host_id: None,
+            mode: None,
+            created_at: self.identity.now(),
+            activated_at: None,
+            last_used_at: None,
+            default_capabilities: Vec::new(),
+        };
+        self.verified_claims(token, &holder, &claims.iss, None, &self.audience)
+            .await?;
+        Ok(key.x)
     }
 
     /// The `aud` a token must carry for `target`: the execute URL for an execution, else the

@@ -68,6 +68,10 @@ pub enum AuditAction {
     AgentRevoked,
     AgentHostRevoked,
     AgentCapabilityExecuted,
+    AgentReactivated,
+    AgentKeyRotated,
+    AgentEnrollmentCreated,
+    AgentHostKeyRotated,
 }
 
 impl AuditAction {
@@ -98,6 +102,10 @@ impl AuditAction {
             Self::AgentRevoked => "agent_revoked",
             Self::AgentHostRevoked => "agent_host_revoked",
             Self::AgentCapabilityExecuted => "agent_capability_executed",
+            Self::AgentReactivated => "agent_reactivated",
+            Self::AgentKeyRotated => "agent_key_rotated",
+            Self::AgentEnrollmentCreated => "agent_enrollment_created",
+            Self::AgentHostKeyRotated => "agent_host_key_rotated",
         }
     }
 }

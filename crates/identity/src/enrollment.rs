@@ -1,70 +1,63 @@
-//! Agent Auth, the user's and the agent's side: a signed-in user connects a host (an agent runtime,
-//! by its public key); the host registers agents, each with its own key; capabilities that need no
-//! approval are granted at once, the others wait for a user of the organization, who approves them
-//! (all or some) under a user code from a fresh session — never beyond what their own role allows.
+//! Agents, from their host's and their own side: a host (with its `host+jwt`) registers an agent
+//! with its own key; what needs no approval — and what the host's user made its default — is
+//! granted at once, the rest waits for a user of the organization. An active agent may ask for
+//! more; an expired one is reactivated by its host, back to the defaults; a host rotates its
+//! agents' keys and revokes them. Users revoke grants and agents from the dashboard.
 
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use db::DbError;
+use db::TransactionTrait as _;
 use db::repo::agents::{
-    self, ACTIVE, Approval, GrantDecision, KeyHolder, NewKeyHolder, PENDING, REVOKED,
+    self, ACTIVE, Approval, CAPABILITY_REQUEST, EXPIRED, GrantDecision, GrantRecord, KeyHolder,
+    NewKeyHolder, PENDING, REGISTRATION, REVOKED,
 };
-use db::repo::sessions;
-use domain::{OrgId, OrgRole, SessionId, UserId};
-use resolve_caller::{Scope, VerifyError};
-use serde_json::{Value, json};
+use domain::{OrgId, UserId};
+use resolve_caller::VerifyError;
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::IdentityError;
-use crate::agents::{AgentAuth, thumbprint};
+use crate::agents::{AgentAuth, Clock, thumbprint};
+use crate::approvals::{ApprovalAsk, Asked};
 use crate::audit::{Actor, AuditAction};
-use crate::device::normalise_user_code;
 use crate::permissions::Permission;
 
-/// How long an approval request can be approved.
-pub const APPROVAL_LIFETIME: Duration = Duration::minutes(15);
-/// How recent the approving user's sign-in must be.
-pub const FRESH_SESSION: Duration = Duration::minutes(5);
 const DENIED: &str = "denied";
-const REJECTED: &str = "rejected";
-const APPROVED: &str = "approved";
 
-/// What a user decides on an approval request.
-#[derive(Clone, Debug, Default)]
-pub struct ApprovalChoice {
-    /// Approve (some of) the request, or deny all of it.
-    pub approve: bool,
-    /// The capabilities approved: all that was asked when `None`, never more.
-    pub capabilities: Option<Vec<String>>,
-    /// Limits on the input of approved capabilities, by capability (see
-    /// [`resolve_caller::constraints`]).
-    pub constraints: BTreeMap<String, Value>,
-    /// When the approved grants lapse; `None` keeps them until revoked.
-    pub expires_at: Option<DateTime<Utc>>,
+/// An agent as its host, the agent itself and the dashboard see it.
+#[derive(Clone, Debug)]
+pub struct AgentState {
+    pub agent: KeyHolder,
+    /// Every grant, by capability name.
+    pub grants: Vec<GrantRecord>,
+    /// The request awaiting a user's decision, if any.
+    pub approval: Option<Approval>,
+    /// When an active agent's session ends unless it makes another request.
+    pub session_ends: Option<DateTime<Utc>>,
 }
 
-/// An agent just registered.
+/// What a host asks for when registering an agent.
+#[derive(Clone, Debug, Default)]
+pub struct Registration {
+    pub name: String,
+    /// The agent's Ed25519 public key (its JWK `x`).
+    pub public_key_x: String,
+    pub capabilities: Vec<String>,
+    /// A new host's name, when the host registers itself.
+    pub host_name: Option<String>,
+    pub ask: ApprovalAsk,
+}
+
+/// More capabilities, as an agent's request answers them.
 #[derive(Clone, Debug)]
-pub struct Registered {
-    pub agent_id: Uuid,
-    pub org_id: OrgId,
-    /// Every grant, by capability: `active` or `pending`.
-    pub grants: Vec<(String, String)>,
-    /// The code a user approves the pending grants under, when there are any.
+pub struct CapabilityRequest {
+    /// The grants of the capabilities asked for.
+    pub grants: Vec<GrantRecord>,
     pub approval: Option<Approval>,
 }
 
-/// An agent's state and grants.
-#[derive(Clone, Debug)]
-pub struct AgentStatus {
-    pub agent_id: Uuid,
-    pub status: String,
-    pub grants: Vec<(String, String)>,
-}
-
 /// A public key given as the `x` of an Ed25519 JWK: 32 bytes, base64url.
-fn check_key(x: &str) -> Result<(), IdentityError> {
+pub(crate) fn check_key(x: &str) -> Result<(), IdentityError> {
     use base64::Engine as _;
     match base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(x) {
         Ok(bytes) if bytes.len() == 32 => Ok(()),
@@ -75,7 +68,7 @@ fn check_key(x: &str) -> Result<(), IdentityError> {
     }
 }
 
-fn check_name(name: &str) -> Result<String, IdentityError> {
+pub(crate) fn check_name(name: &str) -> Result<String, IdentityError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
         return Err(IdentityError::invalid(
@@ -86,7 +79,7 @@ fn check_name(name: &str) -> Result<String, IdentityError> {
     Ok(name.to_owned())
 }
 
-fn host_token_refused(error: VerifyError) -> IdentityError {
+pub(crate) fn host_token_refused(error: VerifyError) -> IdentityError {
     match error {
         VerifyError::Rejected(rejection) => IdentityError::Unauthenticated {
             failure: rejection.failure,
@@ -96,66 +89,21 @@ fn host_token_refused(error: VerifyError) -> IdentityError {
     }
 }
 
-impl AgentAuth {
-    /// A signed-in user of `org` connects a host by its public key; it is active at once.
-    pub async fn create_host(
-        &self,
-        org: OrgId,
-        user: UserId,
-        name: &str,
-        public_key_x: &str,
-        actor: &Actor,
-    ) -> Result<KeyHolder, IdentityError> {
-        let identity = self.identity();
-        identity.require(org, user, Permission::AgentCreate).await?;
-        let name = check_name(name)?;
-        check_key(public_key_x)?;
-        let host = agents::create_host(
-            identity.db(),
-            org,
-            NewKeyHolder {
-                thumbprint: &thumbprint(public_key_x),
-                public_key_x,
-                name: &name,
-                status: ACTIVE,
-                user_id: Some(user),
-            },
-            identity.now(),
-        )
-        .await
-        .map_err(|error| match error {
-            DbError::Conflict(_) => {
-                IdentityError::conflict("HOST_EXISTS", "a host with this key is already connected")
-            }
-            other => other.into(),
-        })?;
-        identity
-            .record(
-                identity.db(),
-                Some(org),
-                actor,
-                AuditAction::AgentHostCreated,
-                Some(host.id.to_string()),
-                json!({ "thumbprint": host.thumbprint }),
-            )
-            .await?;
-        Ok(host)
+fn host_actor(host: &KeyHolder) -> Actor {
+    Actor {
+        user_id: None,
+        kind: "host",
+        principal_id: Some(host.id.to_string()),
+        ip_address: None,
     }
+}
 
-    /// A host (authenticated by its `host+jwt`) registers an agent asking for `capabilities`.
-    pub async fn register(
+impl AgentAuth {
+    /// Known capabilities, sorted and once each; unknown ones are a 400 naming them.
+    pub(crate) fn known_capabilities(
         &self,
-        host_token: &str,
-        name: &str,
-        public_key_x: &str,
         capabilities: &[String],
-    ) -> Result<Registered, IdentityError> {
-        let host = self
-            .verify_host_token(host_token)
-            .await
-            .map_err(host_token_refused)?;
-        let name = check_name(name)?;
-        check_key(public_key_x)?;
+    ) -> Result<Vec<String>, IdentityError> {
         let mut requested: Vec<String> = capabilities.to_vec();
         requested.sort();
         requested.dedup();
@@ -169,17 +117,69 @@ impl AgentAuth {
                 format!("unknown capabilities: {unknown:?}"),
             ));
         }
+        Ok(requested)
+    }
+
+    /// Those of `capabilities` an agent of `host` gets without asking a user: the ones no one
+    /// needs to approve, and — under a host a user stands behind — its default capabilities.
+    fn granted_at_once(&self, host: &KeyHolder, capability: &str) -> bool {
+        self.policy(capability)
+            .is_some_and(|policy| policy.auto_granted)
+            || (host.status == ACTIVE
+                && host.user_id.is_some()
+                && host.default_capabilities.iter().any(|c| c == capability))
+    }
+
+    /// A host registers an agent. A host we do not know registers itself along with it, when
+    /// this deployment allows it: `pending`, in the organization of the storefront it registered
+    /// on (`org`), until a user approves the registration.
+    pub async fn register(
+        &self,
+        host_token: &str,
+        org: Option<OrgId>,
+        registration: Registration,
+    ) -> Result<AgentState, IdentityError> {
+        let host = match self.verify_host_token(host_token, true).await {
+            Ok(host) => host,
+            Err(VerifyError::Rejected(rejection))
+                if rejection.failure == "unknown" && self.settings().dynamic_hosts =>
+            {
+                self.register_host_itself(host_token, org, &registration)
+                    .await?
+            }
+            Err(error) => return Err(host_token_refused(error)),
+        };
+        let name = check_name(&registration.name)?;
+        check_key(&registration.public_key_x)?;
+        let requested = self.known_capabilities(&registration.capabilities)?;
         let identity = self.identity();
         let (db, now) = (identity.db(), identity.now());
+        let agent_thumbprint = thumbprint(&registration.public_key_x);
+        if let Some(existing) = agents::find_agent_by_thumbprint(db, &agent_thumbprint).await? {
+            // The same registration again while it waits: the same agent, the same request.
+            if existing.status == PENDING && existing.host_id == Some(host.id) {
+                return self.state(existing.org_id, existing.id).await;
+            }
+            return Err(IdentityError::conflict(
+                "AGENT_EXISTS",
+                "an agent with this key is already registered",
+            ));
+        }
+        let txn = db.begin().await.map_err(DbError::from)?;
         let agent = agents::create_agent(
-            db,
+            &txn,
             host.org_id,
             host.id,
             NewKeyHolder {
-                thumbprint: &thumbprint(public_key_x),
-                public_key_x,
+                id: Uuid::now_v7(),
+                thumbprint: &agent_thumbprint,
+                public_key_x: &registration.public_key_x,
                 name: &name,
-                status: ACTIVE,
+                status: if host.status == PENDING {
+                    PENDING
+                } else {
+                    ACTIVE
+                },
                 user_id: host.user_id,
             },
             now,
@@ -192,213 +192,382 @@ impl AgentAuth {
             ),
             other => other.into(),
         })?;
-        let mut auto: Vec<&str> = self
+        let mut pending = Vec::new();
+        let auto = self
             .capabilities()
             .iter()
             .filter(|(_, policy)| policy.auto_granted)
-            .map(|(name, _)| name.as_str())
+            .map(|(name, _)| name.clone());
+        let mut at_once: Vec<String> = auto
+            .chain(
+                requested
+                    .iter()
+                    .filter(|c| self.granted_at_once(&host, c))
+                    .cloned(),
+            )
             .collect();
-        auto.sort_unstable();
-        for capability in &auto {
-            let decision = GrantDecision {
-                capability,
-                status: ACTIVE,
-                granted_by: None,
-                expires_at: None,
-                constraints: None,
-            };
-            agents::set_grant(db, host.org_id, agent.id, decision, now).await?;
+        at_once.sort();
+        at_once.dedup();
+        for capability in &requested {
+            if !at_once.contains(capability) {
+                pending.push(capability.clone());
+            }
         }
-        let pending: Vec<String> = requested
-            .into_iter()
-            .filter(|c| !auto.contains(&c.as_str()))
-            .collect();
-        for capability in &pending {
-            let decision = GrantDecision {
-                capability,
-                status: PENDING,
-                granted_by: None,
-                expires_at: None,
-                constraints: None,
+        self.set_grants(&txn, &agent, &at_once, ACTIVE, host.user_id, now)
+            .await?;
+        self.set_grants(&txn, &agent, &pending, PENDING, None, now)
+            .await?;
+        // A host that registered itself waits for a user however little its agent asks for.
+        if !pending.is_empty() || host.status == PENDING {
+            let asked = Asked {
+                org: host.org_id,
+                agent: agent.id,
+                host_user: host.user_id,
+                capabilities: &pending,
+                purpose: REGISTRATION,
             };
-            agents::set_grant(db, host.org_id, agent.id, decision, now).await?;
+            self.open_approval(&txn, asked, &registration.ask).await?;
         }
-        let approval = if pending.is_empty() {
-            None
-        } else {
-            Some(self.open_approval(host.org_id, agent.id, &pending).await?)
-        };
         identity
             .record(
-                db,
+                &txn,
                 Some(host.org_id),
-                &Actor {
-                    user_id: None,
-                    kind: "host",
-                    principal_id: Some(host.id.to_string()),
-                    ip_address: None,
-                },
+                &host_actor(&host),
                 AuditAction::AgentRegistered,
                 Some(agent.id.to_string()),
-                json!({ "requested": pending }),
+                json!({ "granted": at_once, "requested": pending }),
             )
             .await?;
-        Ok(Registered {
-            agent_id: agent.id,
-            org_id: host.org_id,
-            grants: agents::grants_of(db, host.org_id, agent.id).await?,
-            approval,
+        txn.commit().await.map_err(DbError::from)?;
+        self.state(host.org_id, agent.id).await
+    }
+
+    /// Dynamic registration: the new host, `pending` in the storefront's organization.
+    async fn register_host_itself(
+        &self,
+        host_token: &str,
+        org: Option<OrgId>,
+        registration: &Registration,
+    ) -> Result<KeyHolder, IdentityError> {
+        let Some(org) = org else {
+            return Err(IdentityError::invalid(
+                "host",
+                "a new host registers on the storefront domain of the store it is for",
+            ));
+        };
+        let name = check_name(registration.host_name.as_deref().unwrap_or("agent host"))?;
+        let id = Uuid::now_v7();
+        let public_key_x = self
+            .verify_new_host_token(host_token, id)
+            .await
+            .map_err(host_token_refused)?;
+        let identity = self.identity();
+        let host = agents::create_host(
+            identity.db(),
+            org,
+            NewKeyHolder {
+                id,
+                thumbprint: &thumbprint(&public_key_x),
+                public_key_x: &public_key_x,
+                name: &name,
+                status: PENDING,
+                user_id: None,
+            },
+            &[],
+            identity.now(),
+        )
+        .await
+        .map_err(|error| match error {
+            DbError::Conflict(_) => {
+                IdentityError::conflict("HOST_EXISTS", "a host with this key already exists")
+            }
+            other => other.into(),
+        })?;
+        identity
+            .record(
+                identity.db(),
+                Some(org),
+                &host_actor(&host),
+                AuditAction::AgentHostCreated,
+                Some(host.id.to_string()),
+                json!({ "thumbprint": host.thumbprint, "dynamic": true }),
+            )
+            .await?;
+        Ok(host)
+    }
+
+    async fn set_grants(
+        &self,
+        db: &impl db::ConnectionTrait,
+        agent: &KeyHolder,
+        capabilities: &[String],
+        status: &str,
+        granted_by: Option<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<(), IdentityError> {
+        for capability in capabilities {
+            let decision = GrantDecision {
+                capability,
+                status,
+                granted_by: granted_by.filter(|_| status == ACTIVE),
+                expires_at: None,
+                constraints: None,
+            };
+            agents::set_grant(db, agent.org_id, agent.id, decision, now).await?;
+        }
+        Ok(())
+    }
+
+    /// The agent, its grants, its open request and its session's end.
+    pub async fn state(&self, org: OrgId, agent: Uuid) -> Result<AgentState, IdentityError> {
+        let identity = self.identity();
+        let db = identity.db();
+        let holder = agents::find_agent_in(db, org, agent)
+            .await?
+            .ok_or(IdentityError::NotFound("agent"))?;
+        let session_ends =
+            (holder.status == ACTIVE).then(|| self.settings().lifetimes.session_ends(&holder));
+        Ok(AgentState {
+            grants: agents::grants_of(db, org, agent).await?,
+            approval: agents::pending_of_agent(db, org, agent, identity.now()).await?,
+            agent: holder,
+            session_ends,
         })
     }
 
-    async fn open_approval(
+    /// The agent of `host` with this id; another host's is not found.
+    async fn agent_of_host(
+        &self,
+        host: &KeyHolder,
+        agent: Uuid,
+    ) -> Result<KeyHolder, IdentityError> {
+        agents::find_agent_in(self.identity().db(), host.org_id, agent)
+            .await?
+            .filter(|holder| holder.host_id == Some(host.id))
+            .ok_or(IdentityError::NotFound("agent"))
+    }
+
+    /// A host reads one of its agents.
+    pub async fn state_for_host(
+        &self,
+        host_token: &str,
+        agent: Uuid,
+    ) -> Result<AgentState, IdentityError> {
+        let host = self
+            .verify_host_token(host_token, true)
+            .await
+            .map_err(host_token_refused)?;
+        let holder = self.agent_of_host(&host, agent).await?;
+        self.state(host.org_id, holder.id).await
+    }
+
+    /// An active agent asks for more capabilities: those it may have at once are granted, the
+    /// rest wait for a user's decision. Asking only for what it holds is a conflict.
+    pub async fn request_capabilities(
         &self,
         org: OrgId,
         agent: Uuid,
         capabilities: &[String],
-    ) -> Result<Approval, IdentityError> {
-        let identity = self.identity();
-        let now = identity.now();
-        for _ in 0..5 {
-            let code = crate::device::new_user_code();
-            match agents::create_approval(
-                identity.db(),
-                org,
-                agent,
-                &code,
-                capabilities,
-                now + APPROVAL_LIFETIME,
-                now,
-            )
-            .await
-            {
-                Ok(approval) => return Ok(approval),
-                Err(DbError::Conflict(_)) => {}
-                Err(other) => return Err(other.into()),
-            }
+        ask: &ApprovalAsk,
+    ) -> Result<CapabilityRequest, IdentityError> {
+        let requested = self.known_capabilities(capabilities)?;
+        if requested.is_empty() {
+            return Err(IdentityError::invalid(
+                "capabilities",
+                "name at least one capability",
+            ));
         }
-        Err(IdentityError::conflict(
-            "USER_CODE_EXHAUSTED",
-            "could not draw a free user code; retry",
-        ))
-    }
-
-    /// The agent's own view of itself.
-    pub async fn status(&self, org: OrgId, agent: Uuid) -> Result<AgentStatus, IdentityError> {
-        let db = self.identity().db();
+        let identity = self.identity();
+        let (db, now) = (identity.db(), identity.now());
         let holder = agents::find_agent_in(db, org, agent)
             .await?
             .ok_or(IdentityError::NotFound("agent"))?;
-        Ok(AgentStatus {
-            agent_id: holder.id,
-            status: holder.status,
-            grants: agents::grants_of(db, org, agent).await?,
-        })
+        let host = agents::find_host(db, org, holder.host_id.unwrap_or_default())
+            .await?
+            .ok_or(IdentityError::NotFound("host"))?;
+        let held = agents::active_capabilities(db, org, agent, now).await?;
+        let wanted: Vec<String> = requested
+            .into_iter()
+            .filter(|c| !held.iter().any(|(held, _)| held == c))
+            .collect();
+        if wanted.is_empty() {
+            return Err(IdentityError::conflict(
+                "ALREADY_GRANTED",
+                "the agent already holds every capability it asked for",
+            ));
+        }
+        let (at_once, pending): (Vec<String>, Vec<String>) = wanted
+            .iter()
+            .cloned()
+            .partition(|c| self.granted_at_once(&host, c));
+        let txn = db.begin().await.map_err(DbError::from)?;
+        self.set_grants(&txn, &holder, &at_once, ACTIVE, host.user_id, now)
+            .await?;
+        self.set_grants(&txn, &holder, &pending, PENDING, None, now)
+            .await?;
+        let approval = if pending.is_empty() {
+            None
+        } else {
+            let asked = Asked {
+                org,
+                agent,
+                host_user: holder.user_id.or(host.user_id),
+                capabilities: &pending,
+                purpose: CAPABILITY_REQUEST,
+            };
+            Some(self.open_approval(&txn, asked, ask).await?)
+        };
+        txn.commit().await.map_err(DbError::from)?;
+        let grants = agents::grants_of(db, org, agent)
+            .await?
+            .into_iter()
+            .filter(|grant| wanted.contains(&grant.capability))
+            .collect();
+        Ok(CapabilityRequest { grants, approval })
     }
 
-    /// A user decides an approval request by its code: approve what `choice` names (all that was
-    /// asked, or some of it, optionally constrained) or deny it. The user's session must be fresh,
-    /// the user a member of the agent's organization, and allowed to use each admin capability
-    /// they approve.
-    pub async fn decide(
+    /// A host brings back its expired agent: every grant it had is gone, it gets its host's
+    /// defaults again (escalations are asked for anew), and its session and max lifetime start
+    /// over. An active agent is answered as it is; a revoked, rejected or pending one cannot be
+    /// reactivated, nor one past its absolute lifetime (which revokes it).
+    pub async fn reactivate(
         &self,
-        user: UserId,
-        session: SessionId,
-        user_code: &str,
-        choice: ApprovalChoice,
-        actor: &Actor,
-    ) -> Result<Approval, IdentityError> {
-        let ApprovalChoice {
-            approve,
-            capabilities: chosen,
-            constraints,
-            expires_at,
-        } = choice;
+        host_token: &str,
+        agent: Uuid,
+    ) -> Result<AgentState, IdentityError> {
+        let host = self
+            .verify_host_token(host_token, false)
+            .await
+            .map_err(host_token_refused)?;
+        let holder = self.agent_of_host(&host, agent).await?;
         let identity = self.identity();
         let (db, now) = (identity.db(), identity.now());
-        let approval = agents::find_approval_by_code(db, &normalise_user_code(user_code))
-            .await?
-            .ok_or(IdentityError::NotFound("approval request"))?;
-        let signed_in = sessions::get(db, session)
-            .await
-            .map_err(IdentityError::not_found_as("session"))?;
-        if now - signed_in.created_at > FRESH_SESSION {
-            return Err(IdentityError::forbidden(
-                "fresh_session_required",
-                "sign in again (within 5 minutes) to approve an agent",
-            ));
-        }
-        let role = identity
-            .role_in(approval.org_id, user)
-            .await
-            .map_err(|_| IdentityError::NotFound("approval request"))?;
-        let granted: Vec<String> = match (&chosen, approve) {
-            (_, false) => Vec::new(),
-            (None, true) => approval.capabilities.clone(),
-            (Some(chosen), true) => {
-                if let Some(extra) = chosen.iter().find(|c| !approval.capabilities.contains(c)) {
-                    return Err(IdentityError::invalid(
-                        "capabilities",
-                        format!("`{extra}` was not asked for; an approval never widens a request"),
-                    ));
-                }
-                chosen.clone()
-            }
-        };
-        check_constraints(&constraints, &granted)?;
-        if expires_at.is_some_and(|at| at <= now) {
-            return Err(IdentityError::invalid("expiresAt", "must be in the future"));
-        }
-        for capability in &granted {
-            let admin = self
-                .policy(capability)
-                .is_some_and(|policy| policy.scope == Scope::Admin);
-            if admin && role == OrgRole::Member {
+        let lifetimes = self.settings().lifetimes;
+        // The clocks decide before the stored state does: an agent not used since it expired
+        // is still `active` in its row.
+        let status = match (holder.status.as_str(), lifetimes.clock(&holder, now)) {
+            (ACTIVE | EXPIRED, Clock::Ended) => {
+                agents::set_agent_status(db, host.org_id, holder.id, REVOKED, now).await?;
                 return Err(IdentityError::forbidden(
-                    "insufficient_role",
-                    format!("your role `member` may not grant `{capability}`"),
+                    "absolute_lifetime_exceeded",
+                    "the agent has reached its absolute lifetime: register a new one",
                 ));
             }
-        }
-        let status = if approve { APPROVED } else { DENIED };
-        if !agents::decide_approval(db, approval.org_id, approval.id, status, user, now).await? {
-            return Err(IdentityError::conflict(
-                "APPROVAL_CLOSED",
-                "this request was already decided or has expired",
+            (ACTIVE, Clock::Live) => return self.state(host.org_id, holder.id).await,
+            (ACTIVE | EXPIRED, _) => EXPIRED,
+            (other, _) => other,
+        };
+        if status != EXPIRED {
+            let reason = match status {
+                REVOKED => "agent_revoked",
+                PENDING => "agent_pending",
+                _ => "agent_rejected",
+            };
+            return Err(IdentityError::forbidden(
+                reason,
+                format!("a {status} agent cannot be reactivated"),
             ));
         }
-        for capability in &approval.capabilities {
-            let active = granted.contains(capability);
-            let limits = constraints.get(capability).map(Value::to_string);
-            let decision = GrantDecision {
-                capability,
-                status: if active { ACTIVE } else { DENIED },
-                granted_by: Some(user),
-                expires_at: expires_at.filter(|_| active),
-                constraints: limits.as_deref(),
-            };
-            agents::set_grant(db, approval.org_id, approval.agent_id, decision, now).await?;
-        }
-        if approve {
-            agents::set_agent_user(db, approval.org_id, approval.agent_id, user, now).await?;
-        } else {
-            agents::set_agent_status(db, approval.org_id, approval.agent_id, REJECTED, now).await?;
-        }
+        let defaults: Vec<String> = self
+            .capabilities()
+            .keys()
+            .filter(|c| self.granted_at_once(&host, c))
+            .cloned()
+            .collect();
+        let txn = db.begin().await.map_err(DbError::from)?;
+        agents::clear_grants(&txn, host.org_id, holder.id).await?;
+        self.set_grants(&txn, &holder, &defaults, ACTIVE, host.user_id, now)
+            .await?;
+        agents::activate_agent(&txn, host.org_id, holder.id, ACTIVE, now).await?;
         identity
             .record(
-                db,
-                Some(approval.org_id),
-                actor,
-                if approve {
-                    AuditAction::AgentApproved
-                } else {
-                    AuditAction::AgentDenied
-                },
-                Some(approval.agent_id.to_string()),
-                json!({ "granted": granted, "constraints": constraints, "expiresAt": expires_at }),
+                &txn,
+                Some(host.org_id),
+                &host_actor(&host),
+                AuditAction::AgentReactivated,
+                Some(holder.id.to_string()),
+                json!({ "granted": defaults }),
             )
             .await?;
-        Ok(approval)
+        txn.commit().await.map_err(DbError::from)?;
+        self.state(host.org_id, holder.id).await
+    }
+
+    /// A host replaces one of its agents' keys: the old key is refused from now on, the agent
+    /// keeps its id and grants.
+    pub async fn rotate_agent_key(
+        &self,
+        host_token: &str,
+        agent: Uuid,
+        public_key_x: &str,
+    ) -> Result<KeyHolder, IdentityError> {
+        let host = self
+            .verify_host_token(host_token, false)
+            .await
+            .map_err(host_token_refused)?;
+        let holder = self.agent_of_host(&host, agent).await?;
+        check_key(public_key_x)?;
+        let identity = self.identity();
+        let new_thumbprint = thumbprint(public_key_x);
+        agents::set_agent_key(
+            identity.db(),
+            host.org_id,
+            holder.id,
+            &new_thumbprint,
+            public_key_x,
+            identity.now(),
+        )
+        .await
+        .map_err(|error| match error {
+            DbError::Conflict(_) => {
+                IdentityError::conflict("KEY_IN_USE", "another agent already has this key")
+            }
+            other => other.into(),
+        })?;
+        identity
+            .record(
+                identity.db(),
+                Some(host.org_id),
+                &host_actor(&host),
+                AuditAction::AgentKeyRotated,
+                Some(holder.id.to_string()),
+                json!({ "thumbprint": new_thumbprint }),
+            )
+            .await?;
+        Ok(holder)
+    }
+
+    /// A host revokes one of its agents (its own decision, or the agent's through it).
+    pub async fn revoke_agent_by_host(
+        &self,
+        host_token: &str,
+        agent: Uuid,
+    ) -> Result<KeyHolder, IdentityError> {
+        let host = self
+            .verify_host_token(host_token, false)
+            .await
+            .map_err(host_token_refused)?;
+        let holder = self.agent_of_host(&host, agent).await?;
+        let identity = self.identity();
+        agents::set_agent_status(
+            identity.db(),
+            host.org_id,
+            holder.id,
+            REVOKED,
+            identity.now(),
+        )
+        .await?;
+        identity
+            .record(
+                identity.db(),
+                Some(host.org_id),
+                &host_actor(&host),
+                AuditAction::AgentRevoked,
+                Some(holder.id.to_string()),
+                json!({}),
+            )
+            .await?;
+        Ok(holder)
     }
 
     /// Revokes one grant of an agent of `org` (owners and admins, or the agent's approving user).
@@ -455,31 +624,19 @@ impl AgentAuth {
             .await
     }
 
-    /// Revokes a host of `org` and with it every agent under it: their tokens, and the host's,
-    /// are refused from the next request on.
-    pub async fn revoke_host(
+    /// Every agent of `org`, with its grants, for the dashboard (any member may look).
+    pub async fn agents_of(
         &self,
         org: OrgId,
         user: UserId,
-        host: Uuid,
-        actor: &Actor,
-    ) -> Result<(), IdentityError> {
+    ) -> Result<Vec<AgentState>, IdentityError> {
         let identity = self.identity();
-        let holder = agents::find_host(identity.db(), org, host)
-            .await?
-            .ok_or(IdentityError::NotFound("host"))?;
-        self.may_manage(org, user, &holder).await?;
-        agents::set_host_status(identity.db(), org, holder.id, REVOKED, identity.now()).await?;
-        identity
-            .record(
-                identity.db(),
-                Some(org),
-                actor,
-                AuditAction::AgentHostRevoked,
-                Some(holder.id.to_string()),
-                json!({ "thumbprint": holder.thumbprint }),
-            )
-            .await
+        identity.role_in(org, user).await?;
+        let mut states = Vec::new();
+        for agent in agents::agents_of(identity.db(), org).await? {
+            states.push(self.state(org, agent.id).await?);
+        }
+        Ok(states)
     }
 
     async fn manageable(
@@ -497,7 +654,7 @@ impl AgentAuth {
     }
 
     /// Owners and admins manage every host and agent of `org`; a member, those they stand behind.
-    async fn may_manage(
+    pub(crate) async fn may_manage(
         &self,
         org: OrgId,
         user: UserId,
@@ -511,23 +668,4 @@ impl AgentAuth {
         }
         Ok(())
     }
-}
-
-/// Constraints may limit only capabilities being granted, and each must be well formed.
-fn check_constraints(
-    constraints: &BTreeMap<String, Value>,
-    granted: &[String],
-) -> Result<(), IdentityError> {
-    for (capability, limits) in constraints {
-        if !granted.contains(capability) {
-            return Err(IdentityError::invalid(
-                "constraints",
-                format!("`{capability}` is not being granted, so it cannot be constrained"),
-            ));
-        }
-        resolve_caller::constraints::validate(limits).map_err(|problem| {
-            IdentityError::invalid("constraints", format!("`{capability}`: {problem}"))
-        })?;
-    }
-    Ok(())
 }

@@ -8,8 +8,10 @@
 //! session tokens and API keys.
 
 mod accounts;
+pub mod agent_hosts;
 pub mod agents;
 mod api_keys;
+pub mod approvals;
 mod audit;
 mod cache;
 pub mod device;

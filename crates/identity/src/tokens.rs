@@ -17,7 +17,7 @@ pub const API_KEY_PREFIX: &str = "ck_";
 const API_KEY_DISPLAY_LEN: usize = 11;
 
 /// 256 random bits, URL-safe.
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
@@ -109,13 +109,14 @@ pub(crate) fn issue_api_key() -> IssuedApiKey {
     let key = format!("{API_KEY_PREFIX}{}", random_token());
     IssuedApiKey {
         prefix: key.chars().take(API_KEY_DISPLAY_LEN).collect(),
-        hash: api_key_hash(&key),
+        hash: secret_hash(&key),
         key,
     }
 }
 
-/// SHA-256 of the key: keys have 256 bits of entropy, so a plain hash is enough to look them up by.
-pub(crate) fn api_key_hash(key: &str) -> String {
+/// SHA-256 of a random secret (an API key, an enrollment token): with 256 bits of entropy, a plain
+/// hash is enough to look it up by.
+pub(crate) fn secret_hash(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(key.as_bytes()))
 }
 
@@ -154,7 +155,7 @@ mod tests {
         let key = issue_api_key();
         assert!(key.key.starts_with("ck_") && key.key.len() == 46);
         assert_eq!(key.prefix, key.key[..11]);
-        assert_eq!(key.hash, api_key_hash(&key.key));
-        assert_ne!(key.hash, api_key_hash(&issue_api_key().key));
+        assert_eq!(key.hash, secret_hash(&key.key));
+        assert_ne!(key.hash, secret_hash(&issue_api_key().key));
     }
 }

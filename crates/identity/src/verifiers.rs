@@ -12,7 +12,7 @@ use resolve_caller::{
 
 use crate::Identity;
 use crate::cache::CachedSession;
-use crate::tokens::api_key_hash;
+use crate::tokens::secret_hash;
 
 /// `last_used_at` is written at most this often per key.
 const LAST_USED_GRANULARITY: Duration = Duration::minutes(1);
@@ -98,7 +98,7 @@ impl SessionVerifier for Identity {
 #[async_trait]
 impl ApiKeyVerifier for Identity {
     async fn verify_api_key(&self, key: &str) -> Result<VerifiedApiKey, VerifyError> {
-        let key_hash = api_key_hash(key);
+        let key_hash = secret_hash(key);
         let cached = self.caches().api_keys.get(&key_hash).await;
         let record = match cached {
             Some(record) => record,

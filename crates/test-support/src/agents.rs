@@ -66,12 +66,14 @@ impl TestApp {
             db,
             org,
             NewKeyHolder {
+                id: Uuid::now_v7(),
                 thumbprint: &host_thumbprint,
                 public_key_x: &host_key.x,
                 name: "test host",
                 status: ACTIVE,
                 user_id: user,
             },
+            &[],
             now,
         )
         .await
@@ -82,6 +84,7 @@ impl TestApp {
             org,
             host.id,
             NewKeyHolder {
+                id: Uuid::now_v7(),
                 thumbprint: &identity::agents::thumbprint(&key.x),
                 public_key_x: &key.x,
                 name: "test agent",

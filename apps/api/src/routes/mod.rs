@@ -23,7 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/docs").route(web::get().to(docs::docs_page)))
         .service(
             resource("/.well-known/agent-configuration")
-                .route(web::get().to(auth::agent::configuration)),
+                .route(web::get().to(auth::agent::discovery::configuration)),
         )
         // Before the `/api/auth` scope and its small body limit: arguments may be as large as any
         // `/v1` body.

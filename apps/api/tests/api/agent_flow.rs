@@ -112,7 +112,7 @@ async fn register_approve_use_and_revoke() {
     let variant = product["variants"][0]["id"].as_str().unwrap();
     let host = connect_host(&app, &store.owner).await;
     let (agent, registered) = register(&app, &store, &host, &["addCartItem", "placeOrder"]).await;
-    let pending: Vec<&str> = registered["grants"]
+    let pending: Vec<&str> = registered["agent_capability_grants"]
         .as_array()
         .unwrap()
         .iter()
@@ -175,7 +175,7 @@ async fn register_approve_use_and_revoke() {
         .await
         .json();
     assert!(
-        status["grants"]
+        status["agent_capability_grants"]
             .as_array()
             .unwrap()
             .iter()
@@ -624,12 +624,13 @@ async fn an_approval_can_expire() {
         refused["details"]["fields"][0]["field"], "expiresAt",
         "{refused}"
     );
-    let approved = approve(app.clock_now() + chrono::Duration::hours(1)).await;
+    let approved = approve(app.clock_now() + chrono::Duration::minutes(30)).await;
     assert_eq!(approved.status, 200, "{}", approved.json());
 
     let stats = || call(&app, &agent, Method::GET, "/v1/admin/stats", None);
     assert_eq!(stats().await.status, 200);
-    app.clock.advance(chrono::Duration::minutes(61));
+    // Within the agent's session (an hour), past the grant's expiry.
+    app.clock.advance(chrono::Duration::minutes(31));
     let lapsed = stats().await.assert_error(403, "FORBIDDEN");
     // Its only admin grant lapsed, and with it the admin scope.
     assert_eq!(lapsed["details"]["reason"], "insufficient_scope");

@@ -16,6 +16,12 @@ pub struct Model {
     pub user_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When it last became active (registration, approval or reactivation): its max lifetime runs
+    /// from here.
+    pub activated_at: Option<DateTimeUtc>,
+    /// When a token of it was last accepted (at most once a minute): its session TTL slides from
+    /// here.
+    pub last_used_at: Option<DateTimeUtc>,
 }
 
 #[derive(Clone, Copy, Debug, EnumIter, DeriveRelation)]

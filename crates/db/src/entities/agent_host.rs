@@ -14,6 +14,8 @@ pub struct Model {
     pub user_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Space-separated capabilities its agents get without asking a user again.
+    pub default_capabilities: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,12 @@ pub struct Model {
     pub decided_by: Option<Uuid>,
     pub expires_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+    /// `device_authorization` (decided under the user code) or `ciba` (by the named approver).
+    pub method: String,
+    pub approver_id: Option<Uuid>,
+    /// `registration`, `capability_request` or `reactivation`: what a denial ends.
+    pub purpose: String,
+    pub binding_message: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod agent_capability_grant;
 pub mod agent_host;
+pub mod agent_host_enrollment;
 pub mod agent_jti;
 pub mod api_key;
 pub mod approval_request;

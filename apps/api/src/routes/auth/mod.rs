@@ -55,21 +55,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/agent")
                 .wrap(from_fn(api_http::agent_protocol_errors))
-                .configure(agent_routes),
+                .configure(agent::configure),
         );
-}
-
-/// Agent Auth (`/api/auth/agent/*`), whose errors carry the protocol's `error` word.
-fn agent_routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/host/create").route(web::post().to(agent::create_host)))
-        .service(resource("/host/revoke").route(web::post().to(agent::revoke_host)))
-        .service(resource("/register").route(web::post().to(agent::register)))
-        .service(resource("/status").route(web::get().to(agent::status)))
-        .service(resource("/approve").route(web::post().to(agent::approve)))
-        .service(resource("/deny").route(web::post().to(agent::deny)))
-        .service(resource("/grant/revoke").route(web::post().to(agent::revoke_grant)))
-        .service(resource("/revoke").route(web::post().to(agent::revoke)))
-        .service(resource("/introspect").route(web::post().to(agent::introspect)))
-        .service(resource("/capabilities").route(web::get().to(agent::capabilities)))
-        .service(resource("/capabilities/{name}").route(web::get().to(agent::describe)));
 }

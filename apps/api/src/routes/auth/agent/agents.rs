@@ -1,0 +1,340 @@
+//! Agents: registered by a host, read by the agent or its host, given more capabilities,
+//! reactivated, re-keyed and revoked — and listed and revoked from the dashboard.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use api_http::ApiError;
+use api_types::ErrorBody;
+use api_types::agent::{
+    AgentChangedView, AgentIdRequest, AgentStatusView, CapabilityAsk, CapabilityRequestView,
+    RegisterAgentRequest, RequestCapabilityRequest, RevokeGrantRequest, RotateAgentKeyRequest,
+};
+use api_types::auth::Success;
+use identity::approvals::ApprovalAsk;
+use identity::enrollment::Registration;
+use resolve_caller::ApiCaller;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    approval_view, grant_view, host_token, key_x, require_agent, require_host_token, status_view,
+};
+use crate::extract::{ClientInfo, SignedInUser};
+use crate::state::AppState;
+
+/// The names asked for. Proposed constraints are refused rather than dropped: a user sets them
+/// when approving, and dropping them would grant more than was asked.
+fn capability_names(asks: &[CapabilityAsk]) -> Result<Vec<String>, ApiError> {
+    asks.iter()
+        .map(|ask| match ask {
+            CapabilityAsk::Object {
+                constraints: Some(_),
+                name,
+            } => Err(ApiError::validation(vec![api_http::FieldError::new(
+                "capabilities",
+                format!("`{name}`: constraints are set by the approving user, not proposed"),
+            )])),
+            ask => Ok(ask.name().to_owned()),
+        })
+        .collect()
+}
+
+fn approval_ask(preference: api_types::agent::ApprovalPreference) -> ApprovalAsk {
+    ApprovalAsk {
+        preferred_method: preference.preferred_method,
+        login_hint: preference.login_hint,
+        binding_message: preference.binding_message,
+    }
+}
+
+/// Register an agent under a host (authenticated by the host's `host+jwt`). Storefront reads,
+/// `createCart` and the host's default capabilities are granted at once; the rest wait for a
+/// user's approval (user code, or CIBA for a named member). Repeating a pending registration
+/// answers the same agent. With `AGENT_DYNAMIC_HOSTS`, an unknown host registering on a
+/// storefront's domain (its key in the token's `host_public_key`) is created `pending` with its
+/// agent until a user approves.
+#[utoipa::path(
+    post, path = "/api/auth/agent/register", operation_id = "registerAgent", tag = "agents",
+    request_body = RegisterAgentRequest,
+    responses(
+        (status = 201, description = "Registered", body = AgentStatusView),
+        (status = 400, description = "Bad key, unknown capabilities or unsupported mode", body = ErrorBody),
+        (status = 401, description = "INVALID_HOST_TOKEN", body = ErrorBody),
+        (status = 409, description = "AGENT_EXISTS", body = ErrorBody),
+        (status = 429, description = "More than 10 registrations a minute from this address", body = ErrorBody),
+    ),
+    security(("agentJwt" = [])),
+)]
+pub async fn register(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<RegisterAgentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .rate_limits
+        .agent_registration(ClientInfo::of(&req).ip)?;
+    let token = require_host_token(&req, &state)?;
+    let body = body.into_inner();
+    if body.mode.as_deref().is_some_and(|mode| mode != "delegated") {
+        return Err(ApiError::bad_request(
+            "UNSUPPORTED_MODE",
+            "this api registers delegated agents only",
+        ));
+    }
+    let registration = Registration {
+        name: body.name,
+        public_key_x: key_x(&body.public_key)?.to_owned(),
+        capabilities: capability_names(&body.capabilities)?,
+        host_name: body.host_name,
+        ask: approval_ask(body.approval),
+    };
+    let storefront = crate::extract::storefront_of(&req).await?;
+    let registered = state
+        .agents
+        .register(token, storefront, registration)
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(HttpResponse::Created().json(status_view(&state, registered)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct StatusQuery {
+    /// With a host's token: which of its agents.
+    agent_id: Option<Uuid>,
+}
+
+/// An agent's status and grants: the agent's own (its `agent+jwt`), or one of a host's agents
+/// (the host's `host+jwt` and `?agent_id=`). The polling target while approval is pending.
+#[utoipa::path(
+    get, path = "/api/auth/agent/status", operation_id = "agentStatus", tag = "agents",
+    params(StatusQuery),
+    responses(
+        (status = 200, description = "The agent", body = AgentStatusView),
+        (status = 400, description = "A host's token without `agent_id`", body = ErrorBody),
+        (status = 401, description = "Not a valid agent or host token", body = ErrorBody),
+        (status = 404, description = "No such agent of this host", body = ErrorBody),
+        (status = 429, description = "Polling faster than 300 a minute", body = ErrorBody),
+    ),
+    security(("agentJwt" = [])),
+)]
+pub async fn status(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<StatusQuery>,
+) -> Result<web::Json<AgentStatusView>, ApiError> {
+    let agent = if let Some(token) = host_token(&req) {
+        let agent = query.agent_id.ok_or_else(|| {
+            ApiError::bad_request("MISSING_AGENT_ID", "name the agent: ?agent_id=")
+        })?;
+        state.rate_limits.agent_status(&agent.to_string())?;
+        state.agents.state_for_host(token, agent).await
+    } else {
+        let caller = crate::extract::resolve_caller(&req).await?;
+        let agent = require_agent(&state, &caller)?;
+        state.rate_limits.agent_status(caller.principal_id())?;
+        state.agents.state(caller.org_id(), agent).await
+    }
+    .map_err(|e| state.identity_error(e))?;
+    Ok(web::Json(status_view(&state, agent)))
+}
+
+/// An active agent asks for more capabilities (its `agent+jwt`). Those it may have at once are
+/// granted; the rest wait for a user's approval, answered as for registration.
+#[utoipa::path(
+    post, path = "/api/auth/agent/request-capability", operation_id = "requestAgentCapability", tag = "agents",
+    request_body = RequestCapabilityRequest,
+    responses(
+        (status = 200, description = "The grants of what was asked", body = CapabilityRequestView),
+        (status = 400, description = "invalid_capabilities", body = ErrorBody),
+        (status = 401, description = "Not a valid agent token", body = ErrorBody),
+        (status = 409, description = "ALREADY_GRANTED", body = ErrorBody),
+    ),
+    security(("agentJwt" = [])),
+)]
+pub async fn request_capability(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    body: web::Json<RequestCapabilityRequest>,
+) -> Result<web::Json<CapabilityRequestView>, ApiError> {
+    let agent = require_agent(&state, &caller)?;
+    state.rate_limits.agent_call(caller.principal_id())?;
+    let body = body.into_inner();
+    let requested = state
+        .agents
+        .request_capabilities(
+            caller.org_id(),
+            agent,
+            &capability_names(&body.capabilities)?,
+            &approval_ask(body.approval),
+        )
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(web::Json(CapabilityRequestView {
+        agent_id: agent,
+        agent_capability_grants: requested.grants.into_iter().map(grant_view).collect(),
+        approval: requested
+            .approval
+            .as_ref()
+            .map(|approval| approval_view(&state, approval)),
+    }))
+}
+
+/// A host brings back its expired agent: grants go back to the host's defaults, the session and
+/// max lifetime start over. An active agent is answered as it is.
+#[utoipa::path(
+    post, path = "/api/auth/agent/reactivate", operation_id = "reactivateAgent", tag = "agents",
+    request_body = AgentIdRequest,
+    responses(
+        (status = 200, description = "The agent", body = AgentStatusView),
+        (status = 401, description = "No valid host token", body = ErrorBody),
+        (status = 403, description = "agent_revoked, agent_rejected, agent_pending or absolute_lifetime_exceeded", body = ErrorBody),
+        (status = 404, description = "No such agent of this host", body = ErrorBody),
+    ),
+    security(("agentJwt" = [])),
+)]
+pub async fn reactivate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<AgentIdRequest>,
+) -> Result<web::Json<AgentStatusView>, ApiError> {
+    let token = require_host_token(&req, &state)?;
+    state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
+    let agent = state
+        .agents
+        .reactivate(token, body.agent_id)
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(web::Json(status_view(&state, agent)))
+}
+
+/// A host gives one of its agents a new key (signed with the host's key, so it works when the
+/// agent's key is lost). The old key is refused from now on.
+#[utoipa::path(
+    post, path = "/api/auth/agent/rotate-key", operation_id = "rotateAgentKey", tag = "agents",
+    request_body = RotateAgentKeyRequest,
+    responses(
+        (status = 200, description = "Rotated", body = AgentChangedView),
+        (status = 400, description = "Not an Ed25519 key", body = ErrorBody),
+        (status = 401, description = "No valid host token", body = ErrorBody),
+        (status = 404, description = "No such agent of this host", body = ErrorBody),
+        (status = 409, description = "KEY_IN_USE", body = ErrorBody),
+    ),
+    security(("agentJwt" = [])),
+)]
+pub async fn rotate_key(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<RotateAgentKeyRequest>,
+) -> Result<web::Json<AgentChangedView>, ApiError> {
+    let token = require_host_token(&req, &state)?;
+    state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
+    let agent = state
+        .agents
+        .rotate_agent_key(token, body.agent_id, key_x(&body.public_key)?)
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(web::Json(AgentChangedView {
+        agent_id: agent.id,
+        status: agent.status,
+    }))
+}
+
+/// Revoke an agent for good: from the dashboard (owners and admins, or the agent's user), or by
+/// its host (`host+jwt`). Its tokens are refused from the next request on.
+#[utoipa::path(
+    post, path = "/api/auth/agent/revoke", operation_id = "revokeAgent", tag = "agents",
+    request_body = AgentIdRequest,
+    responses(
+        (status = 200, description = "Revoked", body = AgentChangedView),
+        (status = 401, description = "Not signed in, and no valid host token", body = ErrorBody),
+        (status = 403, description = "Neither an owner or admin nor the agent's user", body = ErrorBody),
+        (status = 404, description = "No such agent in your organization (or of this host)", body = ErrorBody),
+    ),
+    security(("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn revoke(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<AgentIdRequest>,
+) -> Result<web::Json<AgentChangedView>, ApiError> {
+    if let Some(token) = host_token(&req) {
+        state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
+        state
+            .agents
+            .revoke_agent_by_host(token, body.agent_id)
+            .await
+            .map(|_| ())
+    } else {
+        let user = SignedInUser::resolve(&req)
+            .await
+            .map_err(|error| ApiError::from_resolve(error, &state.links))?;
+        let org = user.organization(None)?;
+        state
+            .agents
+            .revoke_agent(org, user.user_id, body.agent_id, &user.actor())
+            .await
+    }
+    .map_err(|e| state.identity_error(e))?;
+    Ok(web::Json(AgentChangedView {
+        agent_id: body.agent_id,
+        status: "revoked".to_owned(),
+    }))
+}
+
+/// Revoke one capability of an agent of your active organization: refused from its next request.
+#[utoipa::path(
+    post, path = "/api/auth/agent/grant/revoke", operation_id = "revokeAgentGrant", tag = "agents",
+    request_body = RevokeGrantRequest,
+    responses(
+        (status = 200, description = "Revoked", body = Success),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Neither an owner or admin nor the agent's approver", body = ErrorBody),
+        (status = 404, description = "No such agent in your organization", body = ErrorBody),
+    ),
+    security(("sessionCookie" = []), ("sessionToken" = [])),
+)]
+pub async fn revoke_grant(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    body: web::Json<RevokeGrantRequest>,
+) -> Result<web::Json<Success>, ApiError> {
+    let org = user.organization(None)?;
+    state
+        .agents
+        .revoke_grant(
+            org,
+            user.user_id,
+            body.agent_id,
+            &body.capability,
+            &user.actor(),
+        )
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(web::Json(Success::yes()))
+}
+
+/// The agents of your active organization, with their grants.
+#[utoipa::path(
+    get, path = "/api/auth/agent/list", operation_id = "listAgents", tag = "agents",
+    responses(
+        (status = 200, description = "Newest first", body = [AgentStatusView]),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    ),
+    security(("sessionCookie" = []), ("sessionToken" = [])),
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+) -> Result<web::Json<Vec<AgentStatusView>>, ApiError> {
+    let org = user.organization(None)?;
+    let agents = state
+        .agents
+        .agents_of(org, user.user_id)
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(web::Json(
+        agents
+            .into_iter()
+            .map(|agent| status_view(&state, agent))
+            .collect(),
+    ))
+}
