@@ -234,6 +234,8 @@ fn require_active(holder: &agents::KeyHolder, what: &'static str) -> Result<(), 
         return Ok(());
     }
     let failure = match (what, holder.status.as_str()) {
+        ("host", "pending") => "host_pending",
+        ("host", "rejected") => "host_rejected",
         ("host", _) => "host_revoked",
         (_, "revoked") => "agent_revoked",
         (_, "pending") => "agent_pending",
@@ -601,6 +603,56 @@ impl AgentAuth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn agent(
+        created: DateTime<Utc>,
+        activated: DateTime<Utc>,
+        used: Option<DateTime<Utc>>,
+    ) -> agents::KeyHolder {
+        agents::KeyHolder {
+            id: Uuid::nil(),
+            org_id: domain::OrgId::from_uuid(Uuid::nil()),
+            thumbprint: String::new(),
+            public_key_x: String::new(),
+            name: String::new(),
+            status: ACTIVE.to_owned(),
+            user_id: None,
+            host_id: None,
+            mode: None,
+            created_at: created,
+            activated_at: Some(activated),
+            last_used_at: used,
+            default_capabilities: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn clocks_expire_idle_and_long_lived_agents_and_end_old_ones() {
+        let lifetimes = AgentLifetimes {
+            absolute_lifetime: Some(Duration::days(7)),
+            ..AgentLifetimes::default()
+        };
+        let start = Utc::now();
+        let hours = |n| start + Duration::hours(n);
+        // Idle: an hour after its last use.
+        let idle = agent(start, start, Some(hours(2)));
+        assert_eq!(
+            lifetimes.clock(&idle, hours(2) + Duration::minutes(59)),
+            Clock::Live
+        );
+        assert_eq!(lifetimes.clock(&idle, hours(3)), Clock::Expired);
+        // Busy: still 24 hours after its activation at most.
+        let busy = agent(start, start, Some(hours(24) - Duration::minutes(1)));
+        assert_eq!(lifetimes.session_ends(&busy), hours(24));
+        assert_eq!(lifetimes.clock(&busy, hours(24)), Clock::Expired);
+        // Reactivated clocks start over; the absolute one does not.
+        let reactivated = agent(start, hours(24 * 7 - 1), None);
+        assert_eq!(
+            lifetimes.clock(&reactivated, hours(24 * 7 - 1)),
+            Clock::Live
+        );
+        assert_eq!(lifetimes.clock(&reactivated, hours(24 * 7)), Clock::Ended);
+    }
 
     /// RFC 8037 appendix A.3's key and thumbprint.
     #[test]

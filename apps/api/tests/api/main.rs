@@ -8,6 +8,8 @@
 
 mod accounts;
 mod agent_flow;
+mod agent_lifecycle;
+mod agent_support;
 mod agents;
 mod api_keys;
 mod caller_resolution;

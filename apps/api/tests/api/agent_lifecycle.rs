@@ -1,0 +1,690 @@
+//! Agent Auth's lifecycle: hosts enrolled with one-time tokens or registering themselves, agents
+//! asking for more (by user code or CIBA), expiring and reactivated, re-keyed and revoked by
+//! their host.
+
+use actix_web::http::Method;
+use jsonwebtoken::{Algorithm, Header};
+use serde_json::{Value, json};
+use test_support::{
+    CallerRequest as _, TestAgent, TestApp, TestKey, TestResponse, TestStore, TestUser, sign_with,
+};
+
+use crate::agent_support::{Host, call, connect_host, host_token, member_of, register};
+
+fn jwk(key: &TestKey) -> Value {
+    json!({"kty": "OKP", "crv": "Ed25519", "x": key.x})
+}
+
+/// A `host+jwt` with `claims` added to the usual ones.
+fn host_token_with(app: &TestApp, key: &TestKey, iss: &str, extra: Value) -> String {
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.typ = Some("host+jwt".to_owned());
+    let now = app.clock_now().timestamp();
+    let mut claims = json!({"iss": iss, "aud": app.issuer, "iat": now, "exp": now + 60, "jti": uuid::Uuid::now_v7().to_string()});
+    if let (Some(claims), Some(extra)) = (claims.as_object_mut(), extra.as_object()) {
+        claims.extend(extra.clone());
+    }
+    sign_with(&header, &claims, &key.encoding)
+}
+
+async fn as_host(
+    app: &TestApp,
+    host: &Host,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> TestResponse {
+    let request = app
+        .request(method, path)
+        .with_bearer(&host_token(app, host));
+    match body {
+        Some(body) => TestResponse::send_json(request, body).await,
+        None => TestResponse::send(request, None).await,
+    }
+}
+
+async fn as_user(app: &TestApp, user: &TestUser, path: &str, body: Value) -> TestResponse {
+    TestResponse::send_json(app.as_user(Method::POST, path, user), body).await
+}
+
+fn grant<'a>(agent: &'a Value, capability: &str) -> &'a Value {
+    agent["agent_capability_grants"]
+        .as_array()
+        .and_then(|grants| grants.iter().find(|g| g["capability"] == capability))
+        .unwrap_or(&Value::Null)
+}
+
+#[actix_web::test]
+async fn an_enrollment_token_connects_a_host_once() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let enrollment = as_user(
+        &app,
+        &store.owner,
+        "/api/auth/agent/host/enrollment",
+        json!({"name": "assistant", "defaultCapabilities": ["placeOrder"]}),
+    )
+    .await;
+    assert_eq!(enrollment.status, 201, "{}", enrollment.json());
+    let token = enrollment.json()["enrollmentToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(token.starts_with("enr_"));
+
+    let key = TestKey::generate();
+    let enroll = |token: &str, key: &TestKey| {
+        TestResponse::send_json(
+            app.post("/api/auth/agent/host/enroll"),
+            json!({"enrollment_token": token, "public_key": jwk(key)}),
+        )
+    };
+    let enrolled = enroll(&token, &key).await;
+    assert_eq!(enrolled.status, 201, "{}", enrolled.json());
+    let host = enrolled.json();
+    assert_eq!(host["status"], "active");
+    assert_eq!(host["userId"], store.owner.user_id);
+    assert_eq!(host["defaultCapabilities"], json!(["placeOrder"]));
+
+    // Once only.
+    let again = enroll(&token, &TestKey::generate())
+        .await
+        .assert_error(401, "INVALID_HOST_TOKEN");
+    assert_eq!(again["error"], "invalid_enrollment_token");
+    enroll("enr_made-up", &TestKey::generate())
+        .await
+        .assert_error(401, "INVALID_HOST_TOKEN");
+
+    // Its default capability is granted at once, by the user behind it; the rest waits.
+    let host = Host {
+        id: host["id"].clone(),
+        thumbprint: host["thumbprint"].as_str().unwrap().to_owned(),
+        key,
+    };
+    let (_, registered) = register(&app, &store, &host, &["placeOrder", "adminGetStats"]).await;
+    assert_eq!(grant(&registered, "placeOrder")["status"], "active");
+    assert_eq!(
+        grant(&registered, "placeOrder")["granted_by"],
+        store.owner.user_id
+    );
+    assert_eq!(grant(&registered, "adminGetStats")["status"], "pending");
+    assert_eq!(registered["approval"]["method"], "device_authorization");
+
+    // An hour later an unused token is dead.
+    let late = as_user(
+        &app,
+        &store.owner,
+        "/api/auth/agent/host/enrollment",
+        json!({"name": "later"}),
+    )
+    .await
+    .json();
+    app.clock.advance(chrono::Duration::minutes(61));
+    enroll(
+        late["enrollmentToken"].as_str().unwrap(),
+        &TestKey::generate(),
+    )
+    .await
+    .assert_error(401, "INVALID_HOST_TOKEN");
+}
+
+#[actix_web::test]
+async fn hosts_get_no_default_beyond_their_users_role() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let member = member_of(&app, &store, "member@acme.test").await;
+    for path in [
+        "/api/auth/agent/host/enrollment",
+        "/api/auth/agent/host/create",
+    ] {
+        let body = json!({"name": "x", "defaultCapabilities": ["adminRefundOrder"], "publicKey": jwk(&TestKey::generate())});
+        let refused = as_user(&app, &member, path, body)
+            .await
+            .assert_error(403, "FORBIDDEN");
+        assert_eq!(refused["error"], "insufficient_role");
+    }
+    let body = json!({"name": "x", "defaultCapabilities": ["noSuchThing"]});
+    as_user(&app, &store.owner, "/api/auth/agent/host/enrollment", body)
+        .await
+        .assert_error(400, "VALIDATION_ERROR");
+}
+
+#[actix_web::test]
+async fn an_agent_asks_for_more_and_a_denial_leaves_it_active() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, _) = register(&app, &store, &host, &[]).await;
+    let ask = |capabilities: Value| {
+        TestResponse::send_json(
+            app.post("/api/auth/agent/request-capability")
+                .with_bearer(&agent.token(app.clock_now().timestamp())),
+            json!({"capabilities": capabilities, "reason": "weekly report"}),
+        )
+    };
+
+    let asked = ask(json!(["adminGetStats"])).await;
+    assert_eq!(asked.status, 200, "{}", asked.json());
+    let asked = asked.json();
+    assert_eq!(
+        asked["agent_capability_grants"],
+        json!([{"capability": "adminGetStats", "status": "pending"}])
+    );
+    let code = asked["approval"]["user_code"].as_str().unwrap().to_owned();
+    assert_eq!(ask(json!(["nothing"])).await.status, 400);
+    let approved = as_user(
+        &app,
+        &store.owner,
+        "/api/auth/agent/approve",
+        json!({"userCode": code}),
+    )
+    .await;
+    assert_eq!(approved.status, 200, "{}", approved.json());
+    assert_eq!(
+        call(&app, &agent, Method::GET, "/v1/admin/stats", None)
+            .await
+            .status,
+        200
+    );
+    let held = ask(json!(["adminGetStats", "listProducts"]))
+        .await
+        .assert_error(409, "ALREADY_GRANTED");
+    assert_eq!(held["error"], "already_granted");
+
+    // Denying more capabilities denies those only: the agent goes on.
+    let asked = ask(json!([{"name": "adminListOrders"}])).await.json();
+    let code = asked["approval"]["user_code"].as_str().unwrap();
+    let denied = as_user(
+        &app,
+        &store.owner,
+        "/api/auth/agent/deny",
+        json!({"userCode": code}),
+    )
+    .await;
+    assert_eq!(denied.status, 200, "{}", denied.json());
+    let status = call(&app, &agent, Method::GET, "/api/auth/agent/status", None)
+        .await
+        .json();
+    assert_eq!(status["status"], "active");
+    assert_eq!(grant(&status, "adminListOrders")["status"], "denied");
+    assert_eq!(grant(&status, "adminGetStats")["status"], "active");
+
+    // Constraints are the approving user's to set, never proposed.
+    let proposed = json!([{"name": "adminRefundOrder", "constraints": {"amount": {"max": 1}}}]);
+    ask(proposed).await.assert_error(400, "VALIDATION_ERROR");
+}
+
+#[actix_web::test]
+async fn ciba_requests_go_to_the_named_member_only() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let admin = member_of(&app, &store, "admin@acme.test").await;
+    let promoted = as_user(
+        &app,
+        &store.owner,
+        "/api/auth/organization/update-member-role",
+        json!({"userId": admin.user_id, "role": "admin"}),
+    )
+    .await;
+    assert_eq!(promoted.status, 200, "{}", promoted.json());
+    let outsider = app.store("globex").await.owner;
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, _) = register(&app, &store, &host, &[]).await;
+    let ask = |hint: &str| {
+        TestResponse::send_json(
+            app.post("/api/auth/agent/request-capability")
+                .with_bearer(&agent.token(app.clock_now().timestamp())),
+            json!({"capabilities": ["adminGetStats"], "preferred_method": "ciba", "login_hint": hint, "binding_message": "Stats <for> the weekly report"}),
+        )
+    };
+
+    // Someone outside the store is never asked: the user code instead.
+    let asked = ask(&outsider.email).await.json();
+    assert_eq!(asked["approval"]["method"], "device_authorization");
+    let asked = ask(&admin.email).await.json();
+    assert_eq!(asked["approval"]["method"], "ciba", "{asked}");
+    assert!(asked["approval"]["user_code"].is_null());
+    assert_eq!(
+        asked["approval"]["binding_message"],
+        "Stats for the weekly report"
+    );
+
+    let pending = |user: &TestUser| {
+        TestResponse::send(
+            app.as_user(Method::GET, "/api/auth/agent/ciba/pending", user),
+            None,
+        )
+    };
+    let listed = pending(&admin).await.json();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["capabilities"], json!(["adminGetStats"]));
+    assert_eq!(listed[0]["agentId"], agent.id.to_string());
+    let request = listed[0]["requestId"].clone();
+    assert_eq!(pending(&store.owner).await.json(), json!([]));
+
+    // Only the named member decides it, and not by a code.
+    as_user(
+        &app,
+        &store.owner,
+        "/api/auth/agent/approve",
+        json!({"requestId": request}),
+    )
+    .await
+    .assert_error(404, "NOT_FOUND");
+    as_user(
+        &app,
+        &admin,
+        "/api/auth/agent/approve",
+        json!({"requestId": request, "userCode": "ABCD-EFGH"}),
+    )
+    .await
+    .assert_error(400, "VALIDATION_ERROR");
+    let approved = as_user(
+        &app,
+        &admin,
+        "/api/auth/agent/approve",
+        json!({"requestId": request}),
+    )
+    .await;
+    assert_eq!(approved.status, 200, "{}", approved.json());
+    assert_eq!(
+        call(&app, &agent, Method::GET, "/v1/admin/stats", None)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(pending(&admin).await.json(), json!([]));
+}
+
+#[actix_web::test]
+async fn an_idle_agent_expires_and_its_host_reactivates_it_to_the_defaults() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, registered) = register(&app, &store, &host, &["adminGetStats"]).await;
+    let code = registered["approval"]["user_code"].as_str().unwrap();
+    as_user(
+        &app,
+        &store.owner,
+        "/api/auth/agent/approve",
+        json!({"userCode": code}),
+    )
+    .await;
+    let stats = || call(&app, &agent, Method::GET, "/v1/admin/stats", None);
+    assert_eq!(stats().await.status, 200);
+    let status_path = format!("/api/auth/agent/status?agent_id={}", agent.id);
+    let status = as_host(&app, &host, Method::GET, &status_path, None)
+        .await
+        .json();
+    assert_eq!(status["status"], "active", "{status}");
+    assert!(status["expires_at"].is_string());
+
+    // Used within the hour it lives on; idle for an hour it expires.
+    app.clock.advance(chrono::Duration::minutes(50));
+    assert_eq!(stats().await.status, 200);
+    app.clock.advance(chrono::Duration::minutes(50));
+    assert_eq!(stats().await.status, 200);
+    app.clock.advance(chrono::Duration::minutes(61));
+    let expired = stats().await.assert_error(401, "INVALID_AGENT_TOKEN");
+    assert_eq!(expired["details"]["failure"], "agent_expired");
+    let status = as_host(&app, &host, Method::GET, &status_path, None)
+        .await
+        .json();
+    assert_eq!(status["status"], "expired");
+
+    // Its host brings it back: the escalation is gone, the defaults are there.
+    let reactivated = as_host(
+        &app,
+        &host,
+        Method::POST,
+        "/api/auth/agent/reactivate",
+        Some(json!({"agent_id": agent.id})),
+    )
+    .await;
+    assert_eq!(reactivated.status, 200, "{}", reactivated.json());
+    let reactivated = reactivated.json();
+    assert_eq!(reactivated["status"], "active");
+    assert!(
+        grant(&reactivated, "adminGetStats").is_null(),
+        "{reactivated}"
+    );
+    assert_eq!(grant(&reactivated, "listProducts")["status"], "active");
+    assert_eq!(
+        call(&app, &agent, Method::GET, "/v1/products", None)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(stats().await.status, 403);
+
+    // Another host's agent is not this host's to touch.
+    let other = connect_host(&app, &store.owner).await;
+    as_host(
+        &app,
+        &other,
+        Method::POST,
+        "/api/auth/agent/reactivate",
+        Some(json!({"agent_id": agent.id})),
+    )
+    .await
+    .assert_error(404, "NOT_FOUND");
+    as_host(&app, &other, Method::GET, &status_path, None)
+        .await
+        .assert_error(404, "NOT_FOUND");
+}
+
+#[actix_web::test]
+async fn an_agent_lives_no_longer_than_its_absolute_lifetime() {
+    let app = TestApp::spawn_with(|settings| {
+        settings.agents.lifetimes.absolute_lifetime = Some(chrono::Duration::hours(2));
+    })
+    .await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, _) = register(&app, &store, &host, &[]).await;
+    for _ in 0..3 {
+        app.clock.advance(chrono::Duration::minutes(35));
+        assert_eq!(
+            call(&app, &agent, Method::GET, "/v1/products", None)
+                .await
+                .status,
+            200
+        );
+    }
+    app.clock.advance(chrono::Duration::minutes(16));
+    let ended = call(&app, &agent, Method::GET, "/v1/products", None)
+        .await
+        .assert_error(401, "INVALID_AGENT_TOKEN");
+    assert_eq!(ended["details"]["failure"], "absolute_lifetime_exceeded");
+    let refused = as_host(
+        &app,
+        &host,
+        Method::POST,
+        "/api/auth/agent/reactivate",
+        Some(json!({"agent_id": agent.id})),
+    )
+    .await
+    .assert_error(403, "FORBIDDEN");
+    assert_eq!(refused["error"], "agent_revoked");
+}
+
+#[actix_web::test]
+async fn hosts_rotate_keys_and_revoke_their_agents() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, _) = register(&app, &store, &host, &[]).await;
+    let (second, _) = register(&app, &store, &host, &[]).await;
+
+    // The agent's new key works, the old one no longer.
+    let new_key = TestKey::generate();
+    let rotated = as_host(
+        &app,
+        &host,
+        Method::POST,
+        "/api/auth/agent/rotate-key",
+        Some(json!({"agent_id": agent.id, "public_key": jwk(&new_key)})),
+    )
+    .await;
+    assert_eq!(rotated.status, 200, "{}", rotated.json());
+    let old = call(&app, &agent, Method::GET, "/v1/products", None).await;
+    assert_eq!(old.status, 401, "{}", old.json());
+    let rekeyed = TestAgent {
+        key: new_key,
+        ..agent_like(&agent, &host.thumbprint)
+    };
+    assert_eq!(
+        call(&app, &rekeyed, Method::GET, "/v1/products", None)
+            .await
+            .status,
+        200
+    );
+
+    // The host's new key signs from now on; its agents' tokens name it.
+    let host_key = TestKey::generate();
+    let rotated = as_host(
+        &app,
+        &host,
+        Method::POST,
+        "/api/auth/agent/host/rotate-key",
+        Some(json!({"public_key": jwk(&host_key)})),
+    )
+    .await;
+    assert_eq!(rotated.status, 200, "{}", rotated.json());
+    let new_thumbprint = rotated.json()["thumbprint"].as_str().unwrap().to_owned();
+    let old_host = as_host(
+        &app,
+        &host,
+        Method::GET,
+        &format!("/api/auth/agent/status?agent_id={}", agent.id),
+        None,
+    )
+    .await;
+    assert_eq!(old_host.status, 401, "{}", old_host.json());
+    assert_eq!(
+        call(&app, &rekeyed, Method::GET, "/v1/products", None)
+            .await
+            .status,
+        401
+    );
+    let rekeyed = TestAgent {
+        host_thumbprint: new_thumbprint.clone(),
+        ..rekeyed
+    };
+    assert_eq!(
+        call(&app, &rekeyed, Method::GET, "/v1/products", None)
+            .await
+            .status,
+        200
+    );
+    let host = Host {
+        id: host.id,
+        key: host_key,
+        thumbprint: new_thumbprint,
+    };
+
+    // The host revokes one agent, then itself with the rest.
+    let revoked = as_host(
+        &app,
+        &host,
+        Method::POST,
+        "/api/auth/agent/revoke",
+        Some(json!({"agent_id": agent.id})),
+    )
+    .await;
+    assert_eq!(
+        revoked.json(),
+        json!({"agent_id": agent.id, "status": "revoked"})
+    );
+    assert_eq!(
+        call(&app, &rekeyed, Method::GET, "/v1/products", None)
+            .await
+            .status,
+        401
+    );
+    let second = TestAgent {
+        host_thumbprint: host.thumbprint.clone(),
+        ..second
+    };
+    assert_eq!(
+        call(&app, &second, Method::GET, "/v1/products", None)
+            .await
+            .status,
+        200
+    );
+    let gone = as_host(
+        &app,
+        &host,
+        Method::POST,
+        "/api/auth/agent/host/revoke",
+        None,
+    )
+    .await;
+    assert_eq!(gone.status, 200, "{}", gone.json());
+    assert_eq!(gone.json()["agents_revoked"], 1);
+    assert_eq!(
+        call(&app, &second, Method::GET, "/v1/products", None)
+            .await
+            .status,
+        401
+    );
+    let agents = TestResponse::send(
+        app.as_user(Method::GET, "/api/auth/agent/list", &store.owner),
+        None,
+    )
+    .await
+    .json();
+    assert!(
+        agents
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["status"] == "revoked"),
+        "{agents}"
+    );
+}
+
+/// `agent` as a value to update (test agents own their key).
+fn agent_like(agent: &TestAgent, host_thumbprint: &str) -> TestAgent {
+    TestAgent {
+        id: agent.id,
+        org: agent.org,
+        host_id: agent.host_id,
+        host_thumbprint: host_thumbprint.to_owned(),
+        key: TestKey::generate(),
+        audience: agent.audience.clone(),
+    }
+}
+
+async fn register_new_host(
+    app: &TestApp,
+    store: &TestStore,
+    host_key: &TestKey,
+    agent_key: &TestKey,
+) -> TestResponse {
+    let iss = identity::agents::thumbprint(&host_key.x);
+    let token = host_token_with(
+        app,
+        host_key,
+        &iss,
+        json!({"host_public_key": jwk(host_key)}),
+    );
+    TestResponse::send_json(
+        app.post("/api/auth/agent/register").on_host(&store.host).with_bearer(&token),
+        json!({"name": "wanderer", "public_key": jwk(agent_key), "host_name": "a shopping assistant", "capabilities": ["placeOrder"]}),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn hosts_register_themselves_only_when_allowed_and_wait_for_a_user() {
+    let closed = TestApp::spawn().await;
+    let store = closed.store("acme").await;
+    let refused = register_new_host(&closed, &store, &TestKey::generate(), &TestKey::generate())
+        .await
+        .assert_error(401, "INVALID_HOST_TOKEN");
+    assert_eq!(refused["error"], "unknown");
+
+    let app = TestApp::spawn_with(|settings| settings.agents.dynamic_hosts = true).await;
+    let store = app.store("acme").await;
+    let (host_key, agent_key) = (TestKey::generate(), TestKey::generate());
+    let registered = register_new_host(&app, &store, &host_key, &agent_key).await;
+    assert_eq!(registered.status, 201, "{}", registered.json());
+    let registered = registered.json();
+    assert_eq!(registered["status"], "pending");
+    // Registering again while pending is the same agent.
+    let again = register_new_host(&app, &store, &host_key, &agent_key)
+        .await
+        .json();
+    assert_eq!(again["agent_id"], registered["agent_id"]);
+    assert_eq!(
+        again["approval"]["user_code"],
+        registered["approval"]["user_code"]
+    );
+
+    let agent = TestAgent {
+        id: registered["agent_id"].as_str().unwrap().parse().unwrap(),
+        org: store.org,
+        host_id: registered["host_id"].as_str().unwrap().parse().unwrap(),
+        host_thumbprint: identity::agents::thumbprint(&host_key.x),
+        key: agent_key,
+        audience: app.issuer.clone(),
+    };
+    let pending = call(&app, &agent, Method::GET, "/v1/products", None)
+        .await
+        .assert_error(401, "INVALID_AGENT_TOKEN");
+    assert_eq!(pending["details"]["failure"], "host_pending");
+
+    let code = registered["approval"]["user_code"].as_str().unwrap();
+    let approved = as_user(
+        &app,
+        &store.owner,
+        "/api/auth/agent/approve",
+        json!({"userCode": code}),
+    )
+    .await;
+    assert_eq!(approved.status, 200, "{}", approved.json());
+    assert_eq!(
+        call(&app, &agent, Method::GET, "/v1/products", None)
+            .await
+            .status,
+        200
+    );
+    let hosts = TestResponse::send(
+        app.as_user(Method::GET, "/api/auth/agent/hosts", &store.owner),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(hosts[0]["status"], "active");
+    assert_eq!(hosts[0]["userId"], store.owner.user_id);
+
+    // Denied, a host that registered itself is rejected with its agents.
+    let (host_key, agent_key) = (TestKey::generate(), TestKey::generate());
+    let registered = register_new_host(&app, &store, &host_key, &agent_key)
+        .await
+        .json();
+    let code = registered["approval"]["user_code"].as_str().unwrap();
+    as_user(
+        &app,
+        &store.owner,
+        "/api/auth/agent/deny",
+        json!({"userCode": code}),
+    )
+    .await;
+    let hosts = TestResponse::send(
+        app.as_user(Method::GET, "/api/auth/agent/hosts", &store.owner),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(hosts[0]["status"], "rejected", "{hosts}");
+
+    // A new host proves the key it brings, and registers on a store's domain.
+    let (claimed, signer) = (TestKey::generate(), TestKey::generate());
+    let iss = identity::agents::thumbprint(&claimed.x);
+    let token = host_token_with(
+        &app,
+        &signer,
+        &iss,
+        json!({"host_public_key": jwk(&signer)}),
+    );
+    let forged = TestResponse::send_json(
+        app.post("/api/auth/agent/register")
+            .on_host(&store.host)
+            .with_bearer(&token),
+        json!({"name": "x", "public_key": jwk(&TestKey::generate())}),
+    )
+    .await
+    .assert_error(401, "INVALID_HOST_TOKEN");
+    assert_eq!(forged["error"], "invalid_issuer");
+    let key = TestKey::generate();
+    let iss = identity::agents::thumbprint(&key.x);
+    let token = host_token_with(&app, &key, &iss, json!({"host_public_key": jwk(&key)}));
+    TestResponse::send_json(
+        app.post("/api/auth/agent/register").with_bearer(&token),
+        json!({"name": "x", "public_key": jwk(&TestKey::generate())}),
+    )
+    .await
+    .assert_error(400, "VALIDATION_ERROR");
+}
