@@ -121,6 +121,26 @@ impl Catalog {
         Self { by_name }
     }
 
+    /// The capabilities granted without a user are exactly `names` (`AGENT_AUTO_GRANT`) instead
+    /// of the default (storefront reads and `createCart`). Admin capabilities always need a user.
+    pub fn auto_granting(mut self, names: &[String]) -> Result<Self, String> {
+        for name in names {
+            match self.by_name.get(name) {
+                None => return Err(format!("`{name}` is not a capability")),
+                Some(capability) if capability.policy.scope == Scope::Admin => {
+                    return Err(format!(
+                        "`{name}` is an admin capability: a user must grant it"
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        for capability in self.by_name.values_mut() {
+            capability.policy.auto_granted = names.contains(&capability.name);
+        }
+        Ok(self)
+    }
+
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&Capability> {
         self.by_name.get(name)
@@ -169,6 +189,24 @@ mod tests {
         assert!(!list.takes_body);
         assert!(catalog.get("createCart").unwrap().policy.auto_granted);
         assert!(!catalog.get("placeOrder").unwrap().policy.auto_granted);
+    }
+
+    #[test]
+    fn what_is_granted_without_a_user_is_configuration_within_the_storefront() {
+        let catalog = Catalog::of_this_api().unwrap();
+        let narrowed = catalog
+            .clone()
+            .auto_granting(&["getProduct".to_owned()])
+            .unwrap();
+        assert!(narrowed.get("getProduct").unwrap().policy.auto_granted);
+        assert!(!narrowed.get("listProducts").unwrap().policy.auto_granted);
+        assert!(
+            catalog
+                .clone()
+                .auto_granting(&["adminGetStats".to_owned()])
+                .is_err()
+        );
+        assert!(catalog.auto_granting(&["nothing".to_owned()]).is_err());
     }
 
     #[test]

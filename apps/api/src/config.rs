@@ -90,6 +90,9 @@ pub struct Settings {
     /// Agent Auth: lifetime clocks (`AGENT_SESSION_TTL_SECONDS`, 3600; `AGENT_MAX_LIFETIME_SECONDS`,
     /// 86400; `AGENT_ABSOLUTE_LIFETIME_SECONDS`, none) and `AGENT_DYNAMIC_HOSTS` (false).
     pub agents: identity::agents::AgentSettings,
+    /// The capabilities agents get without a user's approval (`AGENT_AUTO_GRANT`, a comma list;
+    /// unset: storefront reads and `createCart`).
+    pub agent_auto_grant: Option<Vec<String>>,
     pub log_format: LogFormat,
     /// The largest JSON body accepted by default, in bytes.
     pub json_body_limit: usize,
@@ -168,6 +171,7 @@ impl Settings {
             agent_device_auth_page: var("AGENT_DEVICE_AUTH_PAGE")
                 .unwrap_or_else(|| "/device/capabilities".to_owned()),
             agents: agent_settings(&var)?,
+            agent_auto_grant: var("AGENT_AUTO_GRANT").map(|names| list(Some(names))),
             log_format: parse(&var, "LOG_FORMAT", LogFormat::Text)?,
             json_body_limit: parse(&var, "JSON_BODY_LIMIT", 64 * 1024)?,
             platform_admin_emails: list(var("PLATFORM_ADMIN_EMAILS")),

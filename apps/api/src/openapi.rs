@@ -54,6 +54,8 @@ use crate::routes;
         routes::auth::agent::agents::register,
         routes::auth::agent::agents::status,
         routes::auth::agent::agents::request_capability,
+        routes::auth::agent::agents::authorize,
+        routes::auth::agent::agents::token,
         routes::auth::agent::agents::reactivate,
         routes::auth::agent::agents::rotate_key,
         routes::auth::agent::agents::revoke,

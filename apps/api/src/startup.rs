@@ -101,7 +101,12 @@ pub async fn app_state(
     let identity = Identity::new(db.conn.clone(), keys, Arc::clone(&clock), config).await?;
     let per_minute = NonZeroU32::new(settings.auth_rate_limit_per_minute)
         .context("AUTH_RATE_LIMIT_PER_MINUTE must be at least 1")?;
-    let capabilities = Catalog::of_this_api().context("the OpenAPI document")?;
+    let mut capabilities = Catalog::of_this_api().context("the OpenAPI document")?;
+    if let Some(names) = &settings.agent_auto_grant {
+        capabilities = capabilities
+            .auto_granting(names)
+            .map_err(|problem| anyhow::anyhow!("AGENT_AUTO_GRANT: {problem}"))?;
+    }
     let agents = AgentAuth::new(
         identity.clone(),
         settings.api_public_url.clone(),

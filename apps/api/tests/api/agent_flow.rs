@@ -260,6 +260,47 @@ async fn discovery_and_capabilities_come_from_the_openapi_document() {
         discovery["registration_endpoint"],
         format!("{}/api/auth/agent/register", app.issuer)
     );
+    assert_eq!(
+        discovery["approval_methods"],
+        json!(["device_authorization", "ciba"])
+    );
+    // Every endpoint it names is served (a GET of a POST endpoint is 405, never 404).
+    let mut named: Vec<String> = [
+        "authorization_endpoint",
+        "token_endpoint",
+        "capabilities_endpoint",
+        "jwks_uri",
+    ]
+    .iter()
+    .map(|key| discovery[*key].as_str().unwrap().to_owned())
+    .collect();
+    let endpoints = discovery["endpoints"].as_object().unwrap();
+    for key in [
+        "register",
+        "capabilities",
+        "describe_capability",
+        "execute",
+        "request_capability",
+        "status",
+        "reactivate",
+        "revoke",
+        "revoke_host",
+        "rotate_key",
+        "rotate_host_key",
+        "introspect",
+    ] {
+        named.push(
+            endpoints[key]
+                .as_str()
+                .unwrap()
+                .replace("{name}", "listProducts"),
+        );
+    }
+    for url in named {
+        let path = url.strip_prefix(&app.issuer).unwrap();
+        let served = TestResponse::send(app.get(path), None).await;
+        assert_ne!(served.status, 404, "{path}: {}", served.json());
+    }
 
     let listed = TestResponse::send(app.get("/api/auth/agent/capabilities"), None)
         .await

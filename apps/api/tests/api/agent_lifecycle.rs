@@ -163,9 +163,25 @@ async fn an_agent_asks_for_more_and_a_denial_leaves_it_active() {
         )
     };
 
-    let asked = ask(json!(["adminGetStats"])).await;
+    // The seed's authorize endpoint is the same request; its token endpoint polls it.
+    let asked = TestResponse::send_json(
+        app.post("/api/auth/agent/authorize")
+            .with_bearer(&agent.token(app.clock_now().timestamp())),
+        json!({"capabilities": ["adminGetStats"]}),
+    )
+    .await;
     assert_eq!(asked.status, 200, "{}", asked.json());
     let asked = asked.json();
+    let poll = || {
+        TestResponse::send(
+            app.post("/api/auth/agent/token")
+                .with_bearer(&agent.token(app.clock_now().timestamp())),
+            None,
+        )
+    };
+    let waiting = poll().await.assert_error(400, "AUTHORIZATION_PENDING");
+    assert_eq!(waiting["error"], "authorization_pending");
+    assert_eq!(waiting["details"]["interval"], 5);
     assert_eq!(
         asked["agent_capability_grants"],
         json!([{"capability": "adminGetStats", "status": "pending"}])
@@ -687,4 +703,22 @@ async fn hosts_register_themselves_only_when_allowed_and_wait_for_a_user() {
     )
     .await
     .assert_error(400, "VALIDATION_ERROR");
+}
+
+#[actix_web::test]
+async fn what_needs_no_approval_is_configuration() {
+    let app = TestApp::spawn_with(|settings| {
+        settings.agent_auto_grant = Some(vec!["getProduct".to_owned()]);
+    })
+    .await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let (_, registered) = register(&app, &store, &host, &["listProducts"]).await;
+    assert_eq!(grant(&registered, "getProduct")["status"], "active");
+    assert_eq!(grant(&registered, "listProducts")["status"], "pending");
+    assert!(grant(&registered, "createCart").is_null(), "{registered}");
+    let listed = TestResponse::send(app.get("/api/auth/agent/capabilities/listProducts"), None)
+        .await
+        .json();
+    assert_eq!(listed["approval"], "user");
 }

@@ -155,9 +155,71 @@ pub async fn request_capability(
     caller: ApiCaller,
     body: web::Json<RequestCapabilityRequest>,
 ) -> Result<web::Json<CapabilityRequestView>, ApiError> {
+    ask_for_more(&state, &caller, body.into_inner()).await
+}
+
+/// The seed's `authorization_endpoint`: starts an approval of more capabilities for the calling
+/// agent, exactly as `request-capability` does.
+#[utoipa::path(
+    post, path = "/api/auth/agent/authorize", operation_id = "authorizeAgent", tag = "agents",
+    request_body = RequestCapabilityRequest,
+    responses(
+        (status = 200, description = "The grants of what was asked", body = CapabilityRequestView),
+        (status = 400, description = "invalid_capabilities", body = ErrorBody),
+        (status = 401, description = "Not a valid agent token", body = ErrorBody),
+        (status = 409, description = "ALREADY_GRANTED", body = ErrorBody),
+    ),
+    security(("agentJwt" = [])),
+)]
+pub async fn authorize(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    body: web::Json<RequestCapabilityRequest>,
+) -> Result<web::Json<CapabilityRequestView>, ApiError> {
+    ask_for_more(&state, &caller, body.into_inner()).await
+}
+
+/// The seed's `token_endpoint`: polls the calling agent's approval. While a user has not decided,
+/// 400 `authorization_pending` (poll again after `details.interval` seconds); then the agent's
+/// status and grants.
+#[utoipa::path(
+    post, path = "/api/auth/agent/token", operation_id = "pollAgentApproval", tag = "agents",
+    responses(
+        (status = 200, description = "Decided: the agent", body = AgentStatusView),
+        (status = 400, description = "authorization_pending", body = ErrorBody),
+        (status = 401, description = "Not a valid agent token (a rejected agent's is not)", body = ErrorBody),
+        (status = 429, description = "Polling faster than 300 a minute", body = ErrorBody),
+    ),
+    security(("agentJwt" = [])),
+)]
+pub async fn token(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+) -> Result<web::Json<AgentStatusView>, ApiError> {
     let agent = require_agent(&state, &caller)?;
+    state.rate_limits.agent_status(caller.principal_id())?;
+    let agent = state
+        .agents
+        .state(caller.org_id(), agent)
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    if agent.approval.is_some() {
+        return Err(ApiError::bad_request(
+            "AUTHORIZATION_PENDING",
+            "a user has not decided yet; poll again",
+        )
+        .with_detail("interval", identity::approvals::POLL_INTERVAL_SECONDS));
+    }
+    Ok(web::Json(status_view(&state, agent)))
+}
+
+async fn ask_for_more(
+    state: &AppState,
+    caller: &ApiCaller,
+    body: RequestCapabilityRequest,
+) -> Result<web::Json<CapabilityRequestView>, ApiError> {
+    let agent = require_agent(state, caller)?;
     state.rate_limits.agent_call(caller.principal_id())?;
-    let body = body.into_inner();
     let requested = state
         .agents
         .request_capabilities(
@@ -174,7 +236,7 @@ pub async fn request_capability(
         approval: requested
             .approval
             .as_ref()
-            .map(|approval| approval_view(&state, approval)),
+            .map(|approval| approval_view(state, approval)),
     }))
 }
 

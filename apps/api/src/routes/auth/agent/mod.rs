@@ -32,6 +32,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/register").route(web::post().to(agents::register)))
         .service(resource("/status").route(web::get().to(agents::status)))
         .service(resource("/request-capability").route(web::post().to(agents::request_capability)))
+        .service(resource("/authorize").route(web::post().to(agents::authorize)))
+        .service(resource("/token").route(web::post().to(agents::token)))
         .service(resource("/reactivate").route(web::post().to(agents::reactivate)))
         .service(resource("/rotate-key").route(web::post().to(agents::rotate_key)))
         .service(resource("/revoke").route(web::post().to(agents::revoke)))
