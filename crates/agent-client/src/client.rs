@@ -257,4 +257,42 @@ impl AgentClient {
         let body = json!({"capability": capability, "arguments": arguments});
         read(request.send_json(&body).await).await
     }
+
+    /// Connects the host with a one-time enrollment token a user created in the dashboard.
+    pub async fn enroll(&self, enrollment_token: &str) -> Result<Value, ClientError> {
+        let body = json!({"enrollment_token": enrollment_token, "public_key": self.host.jwk()});
+        let request = http().post(format!("{}/api/auth/agent/host/enroll", self.api));
+        success(read(request.send_json(&body).await).await?)
+    }
+
+    /// Asks for more capabilities: the answer names what is pending and how it is approved.
+    pub async fn request_capabilities(&self, capabilities: &[&str]) -> Result<Value, ClientError> {
+        let body = json!({ "capabilities": capabilities });
+        self.call("POST", "/api/auth/agent/request-capability", Some(&body))
+            .await
+            .and_then(success)
+    }
+
+    /// A host call (its `host+jwt`) about this agent.
+    async fn as_host(&self, path: &str, body: &Value) -> Result<Value, ClientError> {
+        let request = http()
+            .post(format!("{}{path}", self.api))
+            .insert_header(("authorization", format!("Bearer {}", self.host_token()?)));
+        success(read(request.send_json(body).await).await?)
+    }
+
+    /// Brings the agent back after it expired (by its host): its grants are its host's defaults
+    /// again.
+    pub async fn reactivate(&self) -> Result<Value, ClientError> {
+        let agent = self.agent_id.ok_or(ClientError::NotRegistered)?;
+        self.as_host("/api/auth/agent/reactivate", &json!({ "agent_id": agent }))
+            .await
+    }
+
+    /// Revokes the agent for good (by its host).
+    pub async fn revoke(&self) -> Result<Value, ClientError> {
+        let agent = self.agent_id.ok_or(ClientError::NotRegistered)?;
+        self.as_host("/api/auth/agent/revoke", &json!({ "agent_id": agent }))
+            .await
+    }
 }

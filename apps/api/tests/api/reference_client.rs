@@ -145,3 +145,79 @@ async fn discover_register_approve_use_revoke() {
         (403, Some("capability_not_granted"))
     );
 }
+
+#[actix_web::test]
+async fn enroll_ask_for_more_expire_reactivate_revoke() {
+    // A short session, so the api's clock can pass it while the client's tokens (signed by the
+    // real clock) stay within their minute.
+    let app = TestApp::spawn_with(|settings| {
+        settings.agents.lifetimes.session_ttl = chrono::Duration::seconds(20);
+    })
+    .await;
+    let store = app.store("acme").await;
+    let mut agent = AgentClient::new(&app.address).unwrap();
+    agent.discover().await.unwrap();
+
+    // The user hands the runtime a one-time token; the runtime connects its host with it.
+    let enrollment = TestResponse::send_json(
+        app.as_user(
+            Method::POST,
+            "/api/auth/agent/host/enrollment",
+            &store.owner,
+        ),
+        json!({"name": "assistant", "defaultCapabilities": ["addCartItem"]}),
+    )
+    .await
+    .json();
+    let host = agent
+        .enroll(enrollment["enrollmentToken"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(host["thumbprint"], agent.host.thumbprint());
+    let registration = agent.register("shopper", &["addCartItem"]).await.unwrap();
+    assert_eq!(registration.status, "active");
+    assert!(
+        registration.approval.is_none(),
+        "a default needs no approval"
+    );
+
+    let asked = agent.request_capabilities(&["placeOrder"]).await.unwrap();
+    let code = asked["approval"]["user_code"].as_str().unwrap();
+    TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/agent/approve", &store.owner),
+        json!({"userCode": code}),
+    )
+    .await;
+    agent
+        .wait_for(
+            "placeOrder",
+            Duration::from_millis(50),
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
+
+    // Idle past its session, it expires; its host brings it back to the defaults.
+    app.clock.advance(chrono::Duration::seconds(21));
+    let (status, _) = agent.call("GET", "/v1/products", None).await.unwrap();
+    assert_eq!(status, 401);
+    let reactivated = agent.reactivate().await.unwrap();
+    assert_eq!(reactivated["status"], "active");
+    let (status, _) = agent.call("GET", "/v1/products", None).await.unwrap();
+    assert_eq!(status, 200);
+    let still: Vec<&str> = reactivated["agent_capability_grants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|grant| grant["capability"].as_str())
+        .collect();
+    assert!(
+        still.contains(&"addCartItem") && !still.contains(&"placeOrder"),
+        "{still:?}"
+    );
+
+    let revoked = agent.revoke().await.unwrap();
+    assert_eq!(revoked["status"], "revoked");
+    let (status, _) = agent.call("GET", "/v1/products", None).await.unwrap();
+    assert_eq!(status, 401);
+}

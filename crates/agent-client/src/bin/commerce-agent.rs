@@ -35,6 +35,11 @@ enum Command {
     },
     /// Print the api's discovery document.
     Discover,
+    /// Connect the host with a one-time enrollment token from the dashboard.
+    Enroll {
+        #[arg(long)]
+        token: String,
+    },
     /// Register the agent under the host, asking for capabilities (operationIds).
     Register {
         #[arg(long, default_value = "commerce-agent")]
@@ -44,6 +49,15 @@ enum Command {
     },
     /// Print the agent's status and grants.
     Status,
+    /// Ask for more capabilities (operationIds).
+    Request {
+        #[arg(long = "capability", required = true)]
+        capabilities: Vec<String>,
+    },
+    /// Bring the agent back after it expired.
+    Reactivate,
+    /// Revoke the agent for good.
+    Revoke,
     /// Wait (polling every 5 s, at most 15 minutes) until a capability is approved.
     Wait { capability: String },
     /// Call the api as the agent.
@@ -104,6 +118,13 @@ async fn main() -> anyhow::Result<()> {
             print(&serde_json::to_value(registration)?)
         }
         Command::Status => print(&load(&cli.state)?.status().await?),
+        Command::Enroll { token } => print(&load(&cli.state)?.enroll(&token).await?),
+        Command::Request { capabilities } => {
+            let names: Vec<&str> = capabilities.iter().map(String::as_str).collect();
+            print(&load(&cli.state)?.request_capabilities(&names).await?)
+        }
+        Command::Reactivate => print(&load(&cli.state)?.reactivate().await?),
+        Command::Revoke => print(&load(&cli.state)?.revoke().await?),
         Command::Wait { capability } => {
             load(&cli.state)?
                 .wait_for(
