@@ -64,6 +64,7 @@ use crate::routes;
         routes::auth::agent::approvals::approve,
         routes::auth::agent::approvals::deny,
         routes::auth::agent::approvals::pending,
+        routes::auth::agent::approvals::lookup,
         routes::auth::agent::discovery::capabilities,
         routes::auth::agent::discovery::describe,
         routes::auth::agent::discovery::configuration,

@@ -240,6 +240,28 @@ pub struct ApproveAgentRequest {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// An approval request as the approval page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalRequestView {
+    pub request_id: Uuid,
+    pub organization_id: Uuid,
+    pub agent_id: Uuid,
+    pub agent_name: String,
+    pub host_id: Uuid,
+    pub host_name: String,
+    /// `pending`, `approved` or `denied`.
+    pub status: String,
+    /// `registration` or `capability_request`.
+    pub purpose: String,
+    /// What is asked, described (name, description, scope, approval).
+    #[schema(value_type = Vec<Object>)]
+    pub capabilities: Vec<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding_message: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// A CIBA request waiting for your decision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -10,7 +10,7 @@ use db::DbError;
 use db::TransactionTrait as _;
 use db::repo::agents::{
     self, ACTIVE, Approval, CAPABILITY_REQUEST, CIBA, DEVICE_AUTHORIZATION, GrantDecision,
-    NewApproval, PENDING, REGISTRATION, REJECTED,
+    KeyHolder, NewApproval, PENDING, REGISTRATION, REJECTED,
 };
 use db::repo::{sessions, users};
 use domain::{OrgId, OrgRole, SessionId, UserId};
@@ -162,6 +162,33 @@ impl AgentAuth {
             return Ok(None);
         };
         Ok(identity.role_in(org, user).await.ok().map(|_| user))
+    }
+
+    /// The device-authorization request under `user_code`, for the approval page: what the
+    /// agent asks, and who it is. Only a member of the agent's organization finds it; for anyone
+    /// else, as for a CIBA request or an unknown code, there is none.
+    pub async fn approval_by_code(
+        &self,
+        user: UserId,
+        user_code: &str,
+    ) -> Result<(Approval, KeyHolder, KeyHolder), IdentityError> {
+        let identity = self.identity();
+        let db = identity.db();
+        let approval = agents::find_approval_by_code(db, &normalise_user_code(user_code))
+            .await?
+            .filter(|approval| approval.method == DEVICE_AUTHORIZATION)
+            .ok_or(IdentityError::NotFound("approval request"))?;
+        identity
+            .role_in(approval.org_id, user)
+            .await
+            .map_err(|_| IdentityError::NotFound("approval request"))?;
+        let agent = agents::find_agent_in(db, approval.org_id, approval.agent_id)
+            .await?
+            .ok_or(IdentityError::NotFound("approval request"))?;
+        let host = agents::find_host(db, approval.org_id, agent.host_id.unwrap_or_default())
+            .await?
+            .ok_or(IdentityError::NotFound("approval request"))?;
+        Ok((approval, agent, host))
     }
 
     /// The CIBA requests waiting for `user`'s decision, each with its agent's name — in the

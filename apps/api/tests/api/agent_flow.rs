@@ -399,6 +399,15 @@ async fn introspection_needs_an_admin_key_of_the_agents_organization() {
             .unwrap()
             .contains(&json!("listProducts"))
     );
+    assert_eq!(answer["host_id"], host.id);
+    assert_eq!(answer["mode"], "delegated");
+    assert!(answer["expires_at"].is_string(), "{answer}");
+    assert!(
+        answer["agent_capability_grants"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"capability": "listProducts", "status": "active"}))
+    );
     assert_eq!(
         introspect(&store.key, "not.a.token".to_owned())
             .await

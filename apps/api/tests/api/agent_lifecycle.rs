@@ -722,3 +722,40 @@ async fn what_needs_no_approval_is_configuration() {
         .json();
     assert_eq!(listed["approval"], "user");
 }
+
+#[actix_web::test]
+async fn the_approval_page_shows_what_is_asked_to_members_only() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let outsider = app.store("globex").await.owner;
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, registered) = register(&app, &store, &host, &["placeOrder", "adminGetStats"]).await;
+    let code = registered["approval"]["user_code"].as_str().unwrap();
+    let lookup = |user: &TestUser, code: &str| {
+        let path = format!("/api/auth/agent/approval?user_code={code}");
+        TestResponse::send(app.as_user(Method::GET, &path, user), None)
+    };
+
+    let shown = lookup(&store.owner, &code.to_lowercase().replace('-', "")).await;
+    assert_eq!(shown.status, 200, "{}", shown.json());
+    let shown = shown.json();
+    assert_eq!(shown["agentId"], agent.id.to_string());
+    assert_eq!(shown["hostName"], "shopping assistant");
+    assert_eq!(shown["status"], "pending");
+    assert_eq!(shown["purpose"], "registration");
+    let asked: Vec<(&str, &str)> = shown["capabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), c["scope"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        asked,
+        [("adminGetStats", "admin"), ("placeOrder", "storefront")]
+    );
+
+    lookup(&outsider, code).await.assert_error(404, "NOT_FOUND");
+    lookup(&store.owner, "BCDF-GHJK")
+        .await
+        .assert_error(404, "NOT_FOUND");
+}

@@ -4,7 +4,7 @@
 use actix_web::web;
 use api_http::{ApiError, FieldError};
 use api_types::ErrorBody;
-use api_types::agent::{ApproveAgentRequest, PendingApprovalView};
+use api_types::agent::{ApprovalRequestView, ApproveAgentRequest, PendingApprovalView};
 use api_types::auth::Success;
 use identity::approvals::{ApprovalChoice, ApprovalTarget};
 
@@ -94,6 +94,57 @@ pub async fn deny(
     body: web::Json<ApproveAgentRequest>,
 ) -> Result<web::Json<Success>, ApiError> {
     decide(&state, &user, body.into_inner(), false).await
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct ApprovalQuery {
+    /// The code the agent showed (`WDJB-MJHT`; case and dashes do not matter).
+    user_code: String,
+}
+
+/// What an agent asks under a user code, for the approval page (`AGENT_DEVICE_AUTH_PAGE`): the
+/// agent, its host and the capabilities described. Members of the agent's organization only.
+#[utoipa::path(
+    get, path = "/api/auth/agent/approval", operation_id = "getAgentApprovalRequest", tag = "agents",
+    params(ApprovalQuery),
+    responses(
+        (status = 200, description = "The request", body = ApprovalRequestView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such code in your organizations", body = ErrorBody),
+        (status = 429, description = "Too many lookups", body = ErrorBody),
+    ),
+    security(("sessionCookie" = []), ("sessionToken" = [])),
+)]
+pub async fn lookup(
+    state: web::Data<AppState>,
+    user: SignedInUser,
+    query: web::Query<ApprovalQuery>,
+) -> Result<web::Json<ApprovalRequestView>, ApiError> {
+    // A code is guessed only by trying: lookups count like decisions.
+    state.rate_limits.approval(user.user_id)?;
+    let (approval, agent, host) = state
+        .agents
+        .approval_by_code(user.user_id, &query.user_code)
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    Ok(web::Json(ApprovalRequestView {
+        request_id: approval.id,
+        organization_id: approval.org_id.as_uuid(),
+        agent_id: agent.id,
+        agent_name: agent.name,
+        host_id: host.id,
+        host_name: host.name,
+        status: approval.status,
+        purpose: approval.purpose,
+        capabilities: approval
+            .capabilities
+            .iter()
+            .filter_map(|name| state.capabilities.get(name))
+            .map(crate::capabilities::Capability::described)
+            .collect(),
+        binding_message: approval.binding_message,
+        expires_at: approval.expires_at,
+    }))
 }
 
 /// The CIBA requests waiting for your decision, newest first.

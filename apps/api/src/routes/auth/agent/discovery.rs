@@ -180,21 +180,40 @@ pub async fn introspect(
     caller.require(resolve_caller::Scope::Admin)?;
     use resolve_caller::AgentTokenVerifier as _;
     let verified = state.agents.verify_agent_token(&body.token, None).await;
-    let answer = match verified {
-        Ok(agent) if agent.org_id == caller.org_id() => serde_json::json!({
-            "active": true,
-            "agent_id": agent.agent_id,
-            "organization_id": agent.org_id,
-            "user_id": agent.user_id,
-            "scopes": agent.scopes,
-            "capabilities": agent.capabilities,
-        }),
+    let agent = match verified {
+        Ok(agent) if agent.org_id == caller.org_id() => agent,
         Ok(_) | Err(resolve_caller::VerifyError::Rejected(_)) => {
-            serde_json::json!({ "active": false })
+            return Ok(HttpResponse::Ok().json(serde_json::json!({ "active": false })));
         }
         Err(resolve_caller::VerifyError::Unavailable(source)) => {
             return Err(ApiError::unavailable(source));
         }
     };
+    let id = agent
+        .agent_id
+        .parse()
+        .map_err(|_| ApiError::internal("an agent id that is not a UUID"))?;
+    let known = state
+        .agents
+        .state(agent.org_id, id)
+        .await
+        .map_err(|e| state.identity_error(e))?;
+    let grants: Vec<serde_json::Value> = agent
+        .capabilities
+        .iter()
+        .map(|capability| serde_json::json!({"capability": capability, "status": "active"}))
+        .collect();
+    let answer = serde_json::json!({
+        "active": true,
+        "agent_id": agent.agent_id,
+        "host_id": known.agent.host_id,
+        "organization_id": agent.org_id,
+        "user_id": agent.user_id,
+        "mode": known.agent.mode,
+        "expires_at": known.session_ends,
+        "scopes": agent.scopes,
+        "capabilities": agent.capabilities,
+        "agent_capability_grants": grants,
+    });
     Ok(HttpResponse::Ok().json(answer))
 }

@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/approve").route(web::post().to(approvals::approve)))
         .service(resource("/deny").route(web::post().to(approvals::deny)))
         .service(resource("/ciba/pending").route(web::get().to(approvals::pending)))
+        .service(resource("/approval").route(web::get().to(approvals::lookup)))
         .service(resource("/introspect").route(web::post().to(discovery::introspect)))
         .service(resource("/capabilities").route(web::get().to(discovery::capabilities)))
         .service(resource("/capabilities/{name}").route(web::get().to(discovery::describe)));
