@@ -23,6 +23,8 @@ pub struct Capability {
     pub query_parameters: Vec<String>,
     /// Whether the operation reads a JSON body.
     pub takes_body: bool,
+    /// The top-level fields of its JSON body: what an approval may constrain.
+    pub body_fields: Vec<String>,
     summary: Value,
     parameters: Value,
     body_schema: Value,
@@ -100,8 +102,10 @@ impl Catalog {
                 };
                 let body_schema =
                     operation["requestBody"]["content"]["application/json"]["schema"].clone();
+                let body_fields = top_level_fields(document, &body_schema);
                 let capability = Capability {
                     name: name.to_owned(),
+                    body_fields,
                     path_parameters: template_segments(path),
                     query_parameters: names_in("query"),
                     takes_body: !body_schema.is_null(),
@@ -160,6 +164,44 @@ impl Catalog {
     }
 }
 
+/// The properties of a body schema, following one `$ref` into the document's components.
+fn top_level_fields(document: &Value, schema: &Value) -> Vec<String> {
+    let resolved = schema["$ref"]
+        .as_str()
+        .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
+        .map_or(schema, |name| &document["components"]["schemas"][name]);
+    resolved["properties"]
+        .as_object()
+        .map(|properties| properties.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+impl Capability {
+    /// Constraints an approval sets on this capability may name only fields of its JSON body:
+    /// path and query parameters are not checked against constraints, and a misspelt field would
+    /// refuse every call.
+    pub fn check_constraints(&self, constraints: &Value) -> Result<(), String> {
+        let Some(fields) = constraints.as_object() else {
+            return Ok(());
+        };
+        match fields
+            .keys()
+            .find(|field| !self.body_fields.contains(field))
+        {
+            None => Ok(()),
+            Some(field) if self.body_fields.is_empty() => Err(format!(
+                "`{}` takes no JSON body, so `{field}` cannot be constrained",
+                self.name
+            )),
+            Some(field) => Err(format!(
+                "`{field}` is not a field of `{}`'s input ({})",
+                self.name,
+                self.body_fields.join(", ")
+            )),
+        }
+    }
+}
+
 /// The names of a path template's `{…}` segments.
 fn template_segments(path: &str) -> Vec<String> {
     path.split('/')
@@ -207,6 +249,29 @@ mod tests {
                 .is_err()
         );
         assert!(catalog.auto_granting(&["nothing".to_owned()]).is_err());
+    }
+
+    #[test]
+    fn constraints_name_fields_of_the_body() {
+        let catalog = Catalog::of_this_api().unwrap();
+        let refund = catalog.get("adminRefundOrder").unwrap();
+        assert!(refund.body_fields.iter().any(|field| field == "amount"));
+        assert!(
+            refund
+                .check_constraints(&serde_json::json!({"amount": {"max": 5}}))
+                .is_ok()
+        );
+        assert!(
+            refund
+                .check_constraints(&serde_json::json!({"ammount": {"max": 5}}))
+                .is_err()
+        );
+        let cancel = catalog.get("adminCancelOrder").unwrap();
+        assert!(
+            cancel
+                .check_constraints(&serde_json::json!({"id": "x"}))
+                .is_err()
+        );
     }
 
     #[test]

@@ -477,6 +477,17 @@ async fn an_approval_can_constrain_what_the_agent_sends() {
     approve(json!({"placeOrder": {"email": "a@b.test"}}))
         .await
         .assert_error(400, "VALIDATION_ERROR");
+    // Only fields of the operation's JSON body can be constrained, spelt as it spells them.
+    let misspelt = approve(json!({"adminRefundOrder": {"ammount": {"max": 500}}}))
+        .await
+        .assert_error(400, "VALIDATION_ERROR");
+    assert!(
+        misspelt["details"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("amount"),
+        "{misspelt}"
+    );
     approve(json!({"adminRefundOrder": ["amount"]}))
         .await
         .assert_error(400, "VALIDATION_ERROR");

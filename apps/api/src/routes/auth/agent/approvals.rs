@@ -18,6 +18,15 @@ async fn decide(
     approve: bool,
 ) -> Result<web::Json<Success>, ApiError> {
     state.rate_limits.approval(user.user_id)?;
+    for (name, constraints) in &request.constraints {
+        if let Some(capability) = state.capabilities.get(name) {
+            capability
+                .check_constraints(constraints)
+                .map_err(|problem| {
+                    ApiError::validation(vec![FieldError::new("constraints", problem)])
+                })?;
+        }
+    }
     let target = match (request.user_code, request.request_id) {
         (Some(code), None) => ApprovalTarget::UserCode(code),
         (None, Some(id)) => ApprovalTarget::Request(id),
