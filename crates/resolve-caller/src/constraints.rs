@@ -2,6 +2,8 @@
 //! `{"amount": {"max": 5000}}` on `adminRefundOrder`. Each field takes `max`, `min`, `in`, `not_in`,
 //! or an exact value.
 
+use std::cmp::Ordering;
+
 use serde_json::{Map, Value};
 
 const OPERATORS: [&str; 4] = ["max", "min", "in", "not_in"];
@@ -31,6 +33,15 @@ pub fn validate(constraints: &Value) -> Result<(), String> {
     Ok(())
 }
 
+/// How two JSON numbers compare: exactly when both are integers (amounts in minor units lose
+/// nothing), as floating point otherwise; `None` when either is not a number.
+fn compare(value: &Value, bound: &Value) -> Option<Ordering> {
+    match (value.as_i64(), bound.as_i64()) {
+        (Some(value), Some(bound)) => Some(value.cmp(&bound)),
+        _ => value.as_f64()?.partial_cmp(&bound.as_f64()?),
+    }
+}
+
 /// Every way `input` breaks `constraints`, as sentences (empty when it keeps them).
 #[must_use]
 pub fn violations(constraints: &Value, input: &Value) -> Vec<String> {
@@ -46,14 +57,8 @@ pub fn violations(constraints: &Value, input: &Value) -> Vec<String> {
             Some(rule) => {
                 for (operator, operand) in rule {
                     let kept = match operator.as_str() {
-                        "max" => value
-                            .as_f64()
-                            .zip(operand.as_f64())
-                            .is_some_and(|(v, max)| v <= max),
-                        "min" => value
-                            .as_f64()
-                            .zip(operand.as_f64())
-                            .is_some_and(|(v, min)| v >= min),
+                        "max" => compare(value, operand).is_some_and(Ordering::is_le),
+                        "min" => compare(value, operand).is_some_and(Ordering::is_ge),
                         "in" => operand
                             .as_array()
                             .is_some_and(|allowed| allowed.contains(value)),
@@ -105,6 +110,24 @@ mod tests {
             violations(&json!({"amount": {"max": 10}}), &json!({"amount": "9"})).len(),
             1
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn integer_bounds_hold_exactly(value in proptest::num::i64::ANY, bound in proptest::num::i64::ANY) {
+            let at_most = violations(&json!({"amount": {"max": bound}}), &json!({"amount": value}));
+            proptest::prop_assert_eq!(at_most.is_empty(), value <= bound);
+            let at_least = violations(&json!({"amount": {"min": bound}}), &json!({"amount": value}));
+            proptest::prop_assert_eq!(at_least.is_empty(), value >= bound);
+        }
+
+        #[test]
+        fn in_and_not_in_are_opposites(list in proptest::collection::vec("[a-c]{1,2}", 0..5), value in "[a-c]{1,2}") {
+            let kept_in = violations(&json!({"f": {"in": list}}), &json!({"f": value})).is_empty();
+            let kept_out = violations(&json!({"f": {"not_in": list}}), &json!({"f": value})).is_empty();
+            proptest::prop_assert_ne!(kept_in, kept_out);
+            proptest::prop_assert_eq!(kept_in, list.contains(&value));
+        }
     }
 
     #[test]
