@@ -188,11 +188,17 @@ impl AgentClient {
         Ok(registration)
     }
 
-    /// The agent's status and grants.
+    /// The agent's status and grants, asked by its host (so it answers while the agent is still
+    /// pending, as the protocol polls it).
     pub async fn status(&self) -> Result<Value, ClientError> {
-        self.call("GET", "/api/auth/agent/status", None)
-            .await
-            .and_then(success)
+        let agent = self.agent_id.ok_or(ClientError::NotRegistered)?;
+        let request = http()
+            .get(format!(
+                "{}/api/auth/agent/status?agent_id={agent}",
+                self.api
+            ))
+            .insert_header(("authorization", format!("Bearer {}", self.host_token()?)));
+        success(read(request.send().await).await?)
     }
 
     /// Polls the status every `interval` until `capability` is active, for at most `timeout`.

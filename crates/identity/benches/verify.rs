@@ -1,5 +1,6 @@
 //! What resolving a session or an API key costs once it is cached (the common case), against the
-//! same lookup from the database (a cold cache), on a SQLite file.
+//! same lookup from the database (a cold cache), on a SQLite file; and what an agent's JWT costs,
+//! which is never cached (key lookups, Ed25519, the replay store, the grants).
 //! `cargo bench -p identity`; figures in docs/PERFORMANCE.md.
 
 #![expect(
@@ -12,11 +13,15 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use domain::SystemClock;
+use std::collections::HashMap;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use db::repo::agents::{self, NewKeyHolder};
+use domain::{OrgId, SystemClock, UserId};
+use identity::agents::{AgentAuth, AgentSettings, CapabilityPolicy};
 use identity::{Actor, Identity, IdentityConfig, NewApiKeyRequest, SessionKeys, SignUp};
-use resolve_caller::{ApiKeyVerifier as _, Scope, SessionVerifier as _};
-use test_support::TestDb;
+use resolve_caller::{AgentTokenVerifier as _, ApiKeyVerifier as _, Scope, SessionVerifier as _};
+use test_support::{TestAgent, TestDb, TestKey};
 
 struct Fixture {
     _database: TestDb,
@@ -24,7 +29,61 @@ struct Fixture {
     cold: Identity,
     session_token: String,
     api_key: String,
+    agents: AgentAuth,
+    agent: TestAgent,
 }
+
+/// An active host and agent of `org` acting for `user`, holding `listProducts`.
+async fn agent(database: &TestDb, org: OrgId, user: UserId) -> TestAgent {
+    let db = &database.db.conn;
+    let now = chrono::Utc::now();
+    let host_key = TestKey::generate();
+    let host_thumbprint = identity::agents::thumbprint(&host_key.x);
+    let new_host = NewKeyHolder {
+        id: uuid::Uuid::now_v7(),
+        thumbprint: &host_thumbprint,
+        public_key_x: &host_key.x,
+        name: "bench host",
+        status: agents::ACTIVE,
+        user_id: Some(user),
+    };
+    let host = agents::create_host(db, org, new_host, &[], now)
+        .await
+        .expect("host");
+    let key = TestKey::generate();
+    let agent_thumbprint = identity::agents::thumbprint(&key.x);
+    let new_agent = NewKeyHolder {
+        id: uuid::Uuid::now_v7(),
+        thumbprint: &agent_thumbprint,
+        public_key_x: &key.x,
+        name: "bench agent",
+        status: agents::ACTIVE,
+        user_id: Some(user),
+    };
+    let agent = agents::create_agent(db, org, host.id, new_agent, now)
+        .await
+        .expect("agent");
+    let grant = agents::GrantDecision {
+        capability: "listProducts",
+        status: agents::ACTIVE,
+        granted_by: Some(user),
+        expires_at: None,
+        constraints: None,
+    };
+    agents::set_grant(db, org, agent.id, grant, now)
+        .await
+        .expect("grant");
+    TestAgent {
+        id: agent.id,
+        org,
+        host_id: host.id,
+        host_thumbprint: host.thumbprint,
+        key,
+        audience: AUDIENCE.to_owned(),
+    }
+}
+
+const AUDIENCE: &str = "http://bench.test";
 
 async fn identity(database: &TestDb, cache_ttl: Duration) -> Identity {
     let keys = SessionKeys::new("bench-secret-0123456789-0123456789").expect("keys");
@@ -82,12 +141,25 @@ async fn fixture() -> Fixture {
         )
         .await
         .expect("api key");
+    let agent = agent(&database, org.id, signed_in.user.id).await;
+    let policy = CapabilityPolicy {
+        scope: Scope::Storefront,
+        auto_granted: true,
+    };
+    let agents = AgentAuth::new(
+        warm.clone(),
+        AUDIENCE.to_owned(),
+        HashMap::from([("listProducts".to_owned(), policy)]),
+        AgentSettings::default(),
+    );
     Fixture {
         _database: database,
         warm,
         cold,
         session_token: signed_in.token,
         api_key: key.key,
+        agents,
+        agent,
     }
 }
 
@@ -115,6 +187,15 @@ fn bench(c: &mut Criterion) {
                 .iter(|| async { black_box(identity.verify_api_key(&f.api_key).await.is_ok()) });
         });
     }
+    // A fresh token each time (its `jti` is spent), signed outside the measurement.
+    let agents = &f.agents;
+    group.bench_function("agent_jwt_database", |b| {
+        b.to_async(&runtime).iter_batched(
+            || f.agent.token(chrono::Utc::now().timestamp()),
+            |token| async move { black_box(agents.verify_agent_token(&token, None).await.is_ok()) },
+            BatchSize::SmallInput,
+        );
+    });
     group.finish();
 }
 

@@ -139,6 +139,10 @@ impl AgentAuth {
         org: Option<OrgId>,
         registration: Registration,
     ) -> Result<AgentState, IdentityError> {
+        // The input first: a host that registers itself is stored only for a valid request.
+        let name = check_name(&registration.name)?;
+        check_key(&registration.public_key_x)?;
+        let requested = self.known_capabilities(&registration.capabilities)?;
         let host = match self.verify_host_token(host_token, true).await {
             Ok(host) => host,
             Err(VerifyError::Rejected(rejection))
@@ -149,9 +153,6 @@ impl AgentAuth {
             }
             Err(error) => return Err(host_token_refused(error)),
         };
-        let name = check_name(&registration.name)?;
-        check_key(&registration.public_key_x)?;
-        let requested = self.known_capabilities(&registration.capabilities)?;
         let identity = self.identity();
         let (db, now) = (identity.db(), identity.now());
         let agent_thumbprint = thumbprint(&registration.public_key_x);
@@ -322,11 +323,19 @@ impl AgentAuth {
     pub async fn state(&self, org: OrgId, agent: Uuid) -> Result<AgentState, IdentityError> {
         let identity = self.identity();
         let db = identity.db();
-        let holder = agents::find_agent_in(db, org, agent)
+        let mut holder = agents::find_agent_in(db, org, agent)
             .await?
             .ok_or(IdentityError::NotFound("agent"))?;
-        let session_ends =
-            (holder.status == ACTIVE).then(|| self.settings().lifetimes.session_ends(&holder));
+        // Its clocks are only written down when a token of it arrives: read them now.
+        let lifetimes = self.settings().lifetimes;
+        let mut session_ends = None;
+        if holder.status == ACTIVE {
+            match lifetimes.clock(&holder, identity.now()) {
+                Clock::Live => session_ends = Some(lifetimes.session_ends(&holder)),
+                Clock::Expired => EXPIRED.clone_into(&mut holder.status),
+                Clock::Ended => REVOKED.clone_into(&mut holder.status),
+            }
+        }
         Ok(AgentState {
             grants: agents::grants_of(db, org, agent).await?,
             approval: agents::pending_of_agent(db, org, agent, identity.now()).await?,

@@ -341,6 +341,12 @@ async fn an_idle_agent_expires_and_its_host_reactivates_it_to_the_defaults() {
     app.clock.advance(chrono::Duration::minutes(50));
     assert_eq!(stats().await.status, 200);
     app.clock.advance(chrono::Duration::minutes(61));
+    // Its host sees it expired before the agent tries again.
+    let status = as_host(&app, &host, Method::GET, &status_path, None)
+        .await
+        .json();
+    assert_eq!(status["status"], "expired", "{status}");
+    assert!(status["expires_at"].is_null());
     let expired = stats().await.assert_error(401, "INVALID_AGENT_TOKEN");
     assert_eq!(expired["details"]["failure"], "agent_expired");
     let status = as_host(&app, &host, Method::GET, &status_path, None)
