@@ -2,21 +2,24 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _};
+use sea_orm::{ActiveValue, ColumnTrait as _, EntityTrait as _, QueryFilter as _, TransactionTrait};
 use uuid::Uuid;
 
 use crate::DbError;
 use crate::entities::agent_jti;
 
 /// Remembers a token id of an agent until `expires_at`; answers `false` when it was already used.
-/// Ids whose tokens can no longer be valid are forgotten on the way.
+/// Ids whose tokens can no longer be valid are forgotten on the way, in the same transaction: one
+/// commit (one fsync on SQLite) per token.
 pub async fn remember_jti(
-    db: &impl ConnectionTrait,
+    db: &impl TransactionTrait,
     agent: Uuid,
     jti: &str,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
+    let txn = db.begin().await?;
+    let db = &txn;
     agent_jti::Entity::delete_many()
         .filter(agent_jti::Column::AgentId.eq(agent))
         .filter(agent_jti::Column::ExpiresAt.lt(now))
@@ -34,5 +37,6 @@ pub async fn remember_jti(
     )
     .exec_without_returning(db)
     .await?;
+    txn.commit().await?;
     Ok(inserted == 1)
 }
