@@ -765,3 +765,62 @@ async fn the_approval_page_shows_what_is_asked_to_members_only() {
         .await
         .assert_error(404, "NOT_FOUND");
 }
+
+#[actix_web::test]
+async fn another_store_never_sees_nor_touches_this_stores_hosts_and_agents() {
+    let app = TestApp::spawn().await;
+    let acme = app.store("acme").await;
+    let globex = app.store("globex").await;
+    let host = connect_host(&app, &acme.owner).await;
+    let (agent, registered) = register(&app, &acme, &host, &["placeOrder"]).await;
+    let code = registered["approval"]["user_code"].as_str().unwrap();
+    let theirs = &globex.owner;
+
+    for path in ["/api/auth/agent/list", "/api/auth/agent/hosts"] {
+        let listed = TestResponse::send(app.as_user(Method::GET, path, theirs), None).await;
+        assert_eq!(listed.json(), json!([]), "{path}");
+    }
+    for (path, body) in [
+        ("/api/auth/agent/revoke", json!({"agentId": agent.id})),
+        (
+            "/api/auth/agent/grant/revoke",
+            json!({"agentId": agent.id, "capability": "listProducts"}),
+        ),
+        ("/api/auth/agent/host/revoke", json!({"hostId": host.id})),
+        ("/api/auth/agent/approve", json!({"userCode": code})),
+        ("/api/auth/agent/deny", json!({"userCode": code})),
+    ] {
+        as_user(&app, theirs, path, body)
+            .await
+            .assert_error(404, "NOT_FOUND");
+    }
+    // A host of the other store cannot reach this store's agent either.
+    let their_host = connect_host(&app, theirs).await;
+    let path = format!("/api/auth/agent/status?agent_id={}", agent.id);
+    as_host(&app, &their_host, Method::GET, &path, None)
+        .await
+        .assert_error(404, "NOT_FOUND");
+    for (path, body) in [
+        ("/api/auth/agent/revoke", json!({"agent_id": agent.id})),
+        ("/api/auth/agent/reactivate", json!({"agent_id": agent.id})),
+        (
+            "/api/auth/agent/rotate-key",
+            json!({"agent_id": agent.id, "public_key": jwk(&TestKey::generate())}),
+        ),
+    ] {
+        as_host(&app, &their_host, Method::POST, path, Some(body))
+            .await
+            .assert_error(404, "NOT_FOUND");
+    }
+    // Untouched.
+    assert_eq!(
+        call(&app, &agent, Method::GET, "/v1/products", None)
+            .await
+            .status,
+        200
+    );
+    let status = call(&app, &agent, Method::GET, "/api/auth/agent/status", None)
+        .await
+        .json();
+    assert_eq!(grant(&status, "placeOrder")["status"], "pending");
+}

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue, ColumnTrait as _, EntityTrait as _, QueryFilter as _, TransactionTrait};
+use sea_orm::{
+    ActiveValue, ColumnTrait as _, EntityTrait as _, QueryFilter as _, TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::DbError;
