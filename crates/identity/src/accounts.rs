@@ -124,12 +124,10 @@ impl Identity {
             self.now(),
         )
         .await
-        .map_err(|error| match error {
-            db::DbError::Conflict(_) => {
-                IdentityError::conflict("EMAIL_TAKEN", "an account with this email already exists")
-            }
-            other => other.into(),
-        })?;
+        .map_err(IdentityError::conflict_as(
+            "EMAIL_TAKEN",
+            "an account with this email already exists",
+        ))?;
         let actor = Actor {
             user_id: Some(user.id),
             ..actor.clone()

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::IdentityError;
 use crate::agents::{AgentAuth, thumbprint};
 use crate::audit::{Actor, AuditAction};
-use crate::enrollment::{check_key, check_name, host_token_refused};
+use crate::enrollment::{check_key, check_name, host_actor};
 use crate::permissions::Permission;
 
 /// How long an enrollment token can be redeemed.
@@ -116,12 +116,10 @@ impl AgentAuth {
             self.identity().now(),
         )
         .await
-        .map_err(|error| match error {
-            DbError::Conflict(_) => {
-                IdentityError::conflict("HOST_EXISTS", "a host with this key is already connected")
-            }
-            other => other.into(),
-        })
+        .map_err(IdentityError::conflict_as(
+            "HOST_EXISTS",
+            "a host with this key is already connected",
+        ))
     }
 
     /// A signed-in user of `org` names a host to come: a one-time token, valid for an hour, that
@@ -247,16 +245,8 @@ impl AgentAuth {
 
     /// A host revokes itself (its key is lost, or it is being retired).
     pub async fn revoke_host_itself(&self, host_token: &str) -> Result<RevokedHost, IdentityError> {
-        let host = self
-            .verify_host_token(host_token, true)
-            .await
-            .map_err(host_token_refused)?;
-        let actor = Actor {
-            user_id: None,
-            kind: "host",
-            principal_id: Some(host.id.to_string()),
-            ip_address: None,
-        };
+        let host = self.host_of(host_token, true).await?;
+        let actor = host_actor(&host);
         self.end_host(host, &actor).await
     }
 
@@ -291,10 +281,7 @@ impl AgentAuth {
         host_token: &str,
         public_key_x: &str,
     ) -> Result<KeyHolder, IdentityError> {
-        let host = self
-            .verify_host_token(host_token, false)
-            .await
-            .map_err(host_token_refused)?;
+        let host = self.host_of(host_token, false).await?;
         check_key(public_key_x)?;
         let identity = self.identity();
         let new_thumbprint = thumbprint(public_key_x);
@@ -307,22 +294,15 @@ impl AgentAuth {
             identity.now(),
         )
         .await
-        .map_err(|error| match error {
-            DbError::Conflict(_) => {
-                IdentityError::conflict("KEY_IN_USE", "another host already has this key")
-            }
-            other => other.into(),
-        })?;
+        .map_err(IdentityError::conflict_as(
+            "KEY_IN_USE",
+            "another host already has this key",
+        ))?;
         identity
             .record(
                 identity.db(),
                 Some(host.org_id),
-                &Actor {
-                    user_id: None,
-                    kind: "host",
-                    principal_id: Some(host.id.to_string()),
-                    ip_address: None,
-                },
+                &host_actor(&host),
                 AuditAction::AgentHostKeyRotated,
                 Some(host.id.to_string()),
                 json!({ "from": host.thumbprint, "to": new_thumbprint }),

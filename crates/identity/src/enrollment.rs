@@ -89,7 +89,8 @@ pub(crate) fn host_token_refused(error: VerifyError) -> IdentityError {
     }
 }
 
-fn host_actor(host: &KeyHolder) -> Actor {
+/// A host acting with its own token, as the audit log records it.
+pub(crate) fn host_actor(host: &KeyHolder) -> Actor {
     Actor {
         user_id: None,
         kind: "host",
@@ -186,13 +187,10 @@ impl AgentAuth {
             now,
         )
         .await
-        .map_err(|error| match error {
-            DbError::Conflict(_) => IdentityError::conflict(
-                "AGENT_EXISTS",
-                "an agent with this key is already registered",
-            ),
-            other => other.into(),
-        })?;
+        .map_err(IdentityError::conflict_as(
+            "AGENT_EXISTS",
+            "an agent with this key is already registered",
+        ))?;
         let mut pending = Vec::new();
         let auto = self
             .capabilities()
@@ -278,12 +276,10 @@ impl AgentAuth {
             identity.now(),
         )
         .await
-        .map_err(|error| match error {
-            DbError::Conflict(_) => {
-                IdentityError::conflict("HOST_EXISTS", "a host with this key already exists")
-            }
-            other => other.into(),
-        })?;
+        .map_err(IdentityError::conflict_as(
+            "HOST_EXISTS",
+            "a host with this key already exists",
+        ))?;
         identity
             .record(
                 identity.db(),
@@ -344,6 +340,30 @@ impl AgentAuth {
         })
     }
 
+    /// The host that signed a `host+jwt` (pending ones too where `allow_pending`).
+    pub(crate) async fn host_of(
+        &self,
+        host_token: &str,
+        allow_pending: bool,
+    ) -> Result<KeyHolder, IdentityError> {
+        self.verify_host_token(host_token, allow_pending)
+            .await
+            .map_err(host_token_refused)
+    }
+
+    /// The host that signed a `host+jwt`, and its agent with this id (another host's is not
+    /// found).
+    async fn host_and_agent(
+        &self,
+        host_token: &str,
+        agent: Uuid,
+        allow_pending: bool,
+    ) -> Result<(KeyHolder, KeyHolder), IdentityError> {
+        let host = self.host_of(host_token, allow_pending).await?;
+        let agent = self.agent_of_host(&host, agent).await?;
+        Ok((host, agent))
+    }
+
     /// The agent of `host` with this id; another host's is not found.
     async fn agent_of_host(
         &self,
@@ -362,11 +382,7 @@ impl AgentAuth {
         host_token: &str,
         agent: Uuid,
     ) -> Result<AgentState, IdentityError> {
-        let host = self
-            .verify_host_token(host_token, true)
-            .await
-            .map_err(host_token_refused)?;
-        let holder = self.agent_of_host(&host, agent).await?;
+        let (host, holder) = self.host_and_agent(host_token, agent, true).await?;
         self.state(host.org_id, holder.id).await
     }
 
@@ -444,11 +460,7 @@ impl AgentAuth {
         host_token: &str,
         agent: Uuid,
     ) -> Result<AgentState, IdentityError> {
-        let host = self
-            .verify_host_token(host_token, false)
-            .await
-            .map_err(host_token_refused)?;
-        let holder = self.agent_of_host(&host, agent).await?;
+        let (host, holder) = self.host_and_agent(host_token, agent, false).await?;
         let identity = self.identity();
         let (db, now) = (identity.db(), identity.now());
         let lifetimes = self.settings().lifetimes;
@@ -510,11 +522,7 @@ impl AgentAuth {
         agent: Uuid,
         public_key_x: &str,
     ) -> Result<KeyHolder, IdentityError> {
-        let host = self
-            .verify_host_token(host_token, false)
-            .await
-            .map_err(host_token_refused)?;
-        let holder = self.agent_of_host(&host, agent).await?;
+        let (host, holder) = self.host_and_agent(host_token, agent, false).await?;
         check_key(public_key_x)?;
         let identity = self.identity();
         let new_thumbprint = thumbprint(public_key_x);
@@ -527,12 +535,10 @@ impl AgentAuth {
             identity.now(),
         )
         .await
-        .map_err(|error| match error {
-            DbError::Conflict(_) => {
-                IdentityError::conflict("KEY_IN_USE", "another agent already has this key")
-            }
-            other => other.into(),
-        })?;
+        .map_err(IdentityError::conflict_as(
+            "KEY_IN_USE",
+            "another agent already has this key",
+        ))?;
         identity
             .record(
                 identity.db(),
@@ -552,11 +558,7 @@ impl AgentAuth {
         host_token: &str,
         agent: Uuid,
     ) -> Result<KeyHolder, IdentityError> {
-        let host = self
-            .verify_host_token(host_token, false)
-            .await
-            .map_err(host_token_refused)?;
-        let holder = self.agent_of_host(&host, agent).await?;
+        let (host, holder) = self.host_and_agent(host_token, agent, false).await?;
         let identity = self.identity();
         agents::set_agent_status(
             identity.db(),

@@ -55,6 +55,18 @@ impl IdentityError {
         }
     }
 
+    /// A repository's `Conflict` as this `code` and `message`; every other error stays a store
+    /// error.
+    pub(crate) fn conflict_as(
+        code: &'static str,
+        message: &'static str,
+    ) -> impl FnOnce(DbError) -> Self {
+        move |error| match error {
+            DbError::Conflict(_) => Self::conflict(code, message),
+            other => Self::Store(other),
+        }
+    }
+
     /// A repository's `NotFound` named for what was looked up; every other error stays a store error.
     pub(crate) fn not_found_as(what: &'static str) -> impl FnOnce(DbError) -> Self {
         move |error| match error {

@@ -61,13 +61,10 @@ impl Identity {
         let txn = self.db().begin().await.map_err(db::DbError::from)?;
         let org = organizations::create(&txn, &name, &slug, now)
             .await
-            .map_err(|error| match error {
-                db::DbError::Conflict(_) => IdentityError::conflict(
-                    "SLUG_TAKEN",
-                    "an organization with this slug already exists",
-                ),
-                other => other.into(),
-            })?;
+            .map_err(IdentityError::conflict_as(
+                "SLUG_TAKEN",
+                "an organization with this slug already exists",
+            ))?;
         members::add(&txn, org.id, user, OrgRole::Owner, now).await?;
         sessions::set_active_org(&txn, session, Some(org.id)).await?;
         self.record(
@@ -144,12 +141,10 @@ impl Identity {
             .ok_or(IdentityError::NotFound("user"))?;
         members::add(self.db(), org, user.id, role, self.now())
             .await
-            .map_err(|error| match error {
-                db::DbError::Conflict(_) => {
-                    IdentityError::conflict("ALREADY_MEMBER", "this user is already a member")
-                }
-                other => other.into(),
-            })?;
+            .map_err(IdentityError::conflict_as(
+                "ALREADY_MEMBER",
+                "this user is already a member",
+            ))?;
         self.record(
             self.db(),
             Some(org),
