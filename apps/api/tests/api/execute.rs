@@ -227,3 +227,47 @@ async fn execute_tokens_are_good_for_execute_only() {
     .await
     .assert_error(401, "INVALID_AGENT_TOKEN");
 }
+
+#[actix_web::test]
+async fn racing_executions_never_sell_more_than_the_stock() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let product = app.product(&store, "LAST", 900, 5).await;
+    let variant = product["variants"][0]["id"].clone();
+    let agent = shopper(&app, &store, &["createCart", "addCartItem", "placeOrder"]).await;
+    let mut carts = Vec::new();
+    for _ in 0..20 {
+        let cart =
+            execute(&app, &agent, "createCart", json!({})).await.json()["data"]["id"].clone();
+        let added = execute(
+            &app,
+            &agent,
+            "addCartItem",
+            json!({"id": cart, "variantId": variant, "quantity": 1}),
+        )
+        .await;
+        assert_eq!(added.status, 200, "{}", added.json());
+        carts.push(cart);
+    }
+    let attempts = carts.iter().map(|cart| {
+        execute(
+            &app,
+            &agent,
+            "placeOrder",
+            json!({"cartId": cart, "email": "race@example.com"}),
+        )
+    });
+    let outcomes = futures_util::future::join_all(attempts).await;
+    let placed = outcomes.iter().filter(|o| o.status == 201).count();
+    let sold_out = outcomes
+        .iter()
+        .filter(|o| o.status == 409 && o.json()["error"] == "insufficient_stock")
+        .count();
+    assert_eq!((placed, sold_out), (5, 15));
+    let key = app.api_key(&store.owner, &["admin"]).await;
+    let path = format!("/v1/admin/products/{}", product["id"].as_str().unwrap());
+    let left = TestResponse::send(app.get(&path).with_api_key(&key), None)
+        .await
+        .json();
+    assert_eq!(left["variants"][0]["inventory"]["available"], 0, "{left}");
+}
