@@ -93,6 +93,8 @@ pub struct Settings {
     /// The capabilities agents get without a user's approval (`AGENT_AUTO_GRANT`, a comma list;
     /// unset: storefront reads and `createCart`).
     pub agent_auto_grant: Option<Vec<String>>,
+    /// Agent Auth's limits a minute (`AGENT_RATE_LIMITS`, e.g. `register=10,approve=5,status=300,other=60`).
+    pub agent_rate_limits: crate::rate_limit::AgentRateLimits,
     pub log_format: LogFormat,
     /// The largest JSON body accepted by default, in bytes.
     pub json_body_limit: usize,
@@ -172,6 +174,12 @@ impl Settings {
                 .unwrap_or_else(|| "/device/capabilities".to_owned()),
             agents: agent_settings(&var)?,
             agent_auto_grant: var("AGENT_AUTO_GRANT").map(|names| list(Some(names))),
+            agent_rate_limits: match var("AGENT_RATE_LIMITS") {
+                None => crate::rate_limit::AgentRateLimits::default(),
+                Some(text) => text
+                    .parse()
+                    .map_err(|problem| ConfigError(format!("AGENT_RATE_LIMITS: {problem}")))?,
+            },
             log_format: parse(&var, "LOG_FORMAT", LogFormat::Text)?,
             json_body_limit: parse(&var, "JSON_BODY_LIMIT", 64 * 1024)?,
             platform_admin_emails: list(var("PLATFORM_ADMIN_EMAILS")),

@@ -23,5 +23,6 @@ pub mod state;
 mod verifiers;
 
 pub use config::{Environment, LogFormat, Secret, Settings};
+pub use rate_limit::AgentRateLimits;
 pub use startup::{Application, app_state, init_tracing};
 pub use state::AppState;

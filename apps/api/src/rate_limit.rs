@@ -30,30 +30,75 @@ const fn per_minute(n: u32) -> NonZeroU32 {
     }
 }
 
-/// Agent registrations per client address, status polls and other Agent Auth calls per agent
-/// (AGENT_AUTH.md's defaults).
-const AGENT_REGISTRATIONS_PER_MINUTE: NonZeroU32 = per_minute(10);
-const AGENT_STATUS_PER_MINUTE: NonZeroU32 = per_minute(300);
-const AGENT_OTHER_PER_MINUTE: NonZeroU32 = per_minute(60);
+/// Agent Auth's limits a minute (AGENT_AUTH.md's defaults; `AGENT_RATE_LIMITS` changes them):
+/// registrations per client address, approvals per user (a typed code is guessable only by brute
+/// force, which this stops), status polls per agent, every other call per agent (or host address).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AgentRateLimits {
+    pub register: NonZeroU32,
+    pub approve: NonZeroU32,
+    pub status: NonZeroU32,
+    pub other: NonZeroU32,
+}
 
-/// Approvals (device codes, later agents) a user may decide per minute: a typed code is guessable
-/// only by brute force, which this stops.
-const APPROVALS_PER_MINUTE: NonZeroU32 = per_minute(5);
+impl Default for AgentRateLimits {
+    fn default() -> Self {
+        Self {
+            register: per_minute(10),
+            approve: per_minute(5),
+            status: per_minute(300),
+            other: per_minute(60),
+        }
+    }
+}
+
+impl std::str::FromStr for AgentRateLimits {
+    type Err = String;
+
+    /// `register=10,approve=5,status=300,other=60`, any of them (the rest keep their defaults).
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let mut limits = Self::default();
+        for pair in text
+            .split(',')
+            .map(str::trim)
+            .filter(|pair| !pair.is_empty())
+        {
+            let (name, value) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("`{pair}` is not name=number"))?;
+            let value: NonZeroU32 = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("`{pair}`: a limit is a whole number of at least 1"))?;
+            match name.trim() {
+                "register" => limits.register = value,
+                "approve" => limits.approve = value,
+                "status" => limits.status = value,
+                "other" => limits.other = value,
+                other => {
+                    return Err(format!(
+                        "`{other}` is not register, approve, status or other"
+                    ));
+                }
+            }
+        }
+        Ok(limits)
+    }
+}
 
 impl RateLimits {
-    /// `per_minute` attempts per address, half as many (at least one) per account.
+    /// `per_minute` sign-in attempts per address, half as many (at least one) per account, and
+    /// Agent Auth's `agents` limits.
     #[must_use]
-    pub fn new(per_minute: NonZeroU32) -> Self {
+    pub fn new(per_minute: NonZeroU32, agents: AgentRateLimits) -> Self {
         let per_account = NonZeroU32::new(per_minute.get() / 2).unwrap_or(NonZeroU32::MIN);
         Self {
             by_ip: RateLimiter::keyed(Quota::per_minute(per_minute)),
             by_account: RateLimiter::keyed(Quota::per_minute(per_account)),
-            approvals: RateLimiter::keyed(Quota::per_minute(APPROVALS_PER_MINUTE)),
-            agent_registrations: RateLimiter::keyed(Quota::per_minute(
-                AGENT_REGISTRATIONS_PER_MINUTE,
-            )),
-            agent_status: RateLimiter::keyed(Quota::per_minute(AGENT_STATUS_PER_MINUTE)),
-            agent_other: RateLimiter::keyed(Quota::per_minute(AGENT_OTHER_PER_MINUTE)),
+            approvals: RateLimiter::keyed(Quota::per_minute(agents.approve)),
+            agent_registrations: RateLimiter::keyed(Quota::per_minute(agents.register)),
+            agent_status: RateLimiter::keyed(Quota::per_minute(agents.status)),
+            agent_other: RateLimiter::keyed(Quota::per_minute(agents.other)),
         }
     }
 
@@ -112,8 +157,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn agent_limits_are_read_from_one_variable() {
+        let limits: AgentRateLimits = "status=600, other=120".parse().unwrap();
+        assert_eq!((limits.status.get(), limits.other.get()), (600, 120));
+        assert_eq!((limits.register.get(), limits.approve.get()), (10, 5));
+        for bad in ["status=0", "status", "polls=3", "other=x"] {
+            assert!(bad.parse::<AgentRateLimits>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn attempts_are_limited_per_address_and_per_account() {
-        let limits = RateLimits::new(NonZeroU32::new(4).unwrap());
+        let limits = RateLimits::new(NonZeroU32::new(4).unwrap(), AgentRateLimits::default());
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         assert!(limits.attempt(Some(ip), "a@x.test").is_ok());
         assert!(limits.attempt(Some(ip), "A@x.test ").is_ok());

@@ -117,7 +117,7 @@ pub async fn app_state(
         agents,
         capabilities: Arc::new(capabilities),
         links: AuthLinks::under(&settings.frontend_url),
-        rate_limits: Arc::new(RateLimits::new(per_minute)),
+        rate_limits: Arc::new(RateLimits::new(per_minute, settings.agent_rate_limits)),
         settings: Arc::new(settings),
         db,
         identity,
