@@ -13,9 +13,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::IdentityError;
+use crate::agent_lifecycle::{check_key, check_name, host_actor};
 use crate::agents::{AgentAuth, thumbprint};
 use crate::audit::{Actor, AuditAction};
-use crate::enrollment::{check_key, check_name, host_actor};
 use crate::permissions::Permission;
 
 /// How long an enrollment token can be redeemed.

@@ -9,13 +9,13 @@
 
 mod accounts;
 pub mod agent_hosts;
+pub mod agent_lifecycle;
 pub mod agents;
 mod api_keys;
 pub mod approvals;
 mod audit;
 mod cache;
 pub mod device;
-pub mod enrollment;
 mod error;
 mod organizations;
 mod password;

@@ -9,8 +9,8 @@ use api_types::agent::{
     RegisterAgentRequest, RequestCapabilityRequest, RevokeGrantRequest, RotateAgentKeyRequest,
 };
 use api_types::auth::Success;
+use identity::agent_lifecycle::Registration;
 use identity::approvals::ApprovalAsk;
-use identity::enrollment::Registration;
 use resolve_caller::ApiCaller;
 use serde::Deserialize;
 use uuid::Uuid;

@@ -14,8 +14,8 @@ use api_http::{ApiError, FieldError};
 use api_types::agent::{AgentStatusView, ApprovalView, GrantView, HostView, PublicJwk};
 use chrono::Utc;
 use db::repo::agents::{Approval, CIBA, GrantRecord, KeyHolder};
+use identity::agent_lifecycle::AgentState;
 use identity::device::display;
-use identity::enrollment::AgentState;
 use resolve_caller::{ApiCaller, CallerKind};
 use uuid::Uuid;
 
