@@ -1,11 +1,12 @@
 //! Identity for the Commerce API: users and their passwords, sessions, organizations and members,
-//! API keys, the permission statement, and the audit log — and the session and API-key verifiers
-//! that `resolve-caller` asks (with caches that a change on this instance invalidates at once, and
-//! that other instances see within [`CACHE_TTL`]).
+//! API keys, the permission statement, the audit log, the device flow and Agent Auth (hosts, agents,
+//! approvals, grants) — and the session, API-key and agent-token verifiers that `resolve-caller`
+//! asks (sessions and keys with caches that a change on this instance invalidates at once, and that
+//! other instances see within [`CACHE_TTL`]; agent tokens never cached).
 //!
 //! This crate must never know about HTTP: it takes plain values and answers [`IdentityError`]s,
 //! which the api maps to responses. Secrets never leave it: it stores only hashes of passwords,
-//! session tokens and API keys.
+//! session tokens, API keys and enrollment tokens, and only the public keys of hosts and agents.
 
 mod accounts;
 pub mod agent_hosts;
