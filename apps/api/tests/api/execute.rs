@@ -271,3 +271,42 @@ async fn racing_executions_never_sell_more_than_the_stock() {
         .json();
     assert_eq!(left["variants"][0]["inventory"]["available"], 0, "{left}");
 }
+
+#[actix_web::test]
+async fn an_operation_that_answers_nothing_executes_as_data_null() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let owner = store.owner.user_id.parse().unwrap();
+    let agent = app
+        .agent(
+            store.org,
+            Some(owner),
+            &["adminAddStoreDomain", "adminRemoveStoreDomain"],
+        )
+        .await;
+    let added = execute(
+        &app,
+        &agent,
+        "adminAddStoreDomain",
+        json!({"hostname": "shop.acme.test"}),
+    )
+    .await;
+    assert_eq!(added.status, 201, "{}", added.json());
+    let removed = execute(
+        &app,
+        &agent,
+        "adminRemoveStoreDomain",
+        json!({"hostname": "shop.acme.test"}),
+    )
+    .await;
+    assert_eq!(removed.status, 200, "{}", removed.json());
+    assert_eq!(removed.json(), json!({"data": null}));
+    execute(
+        &app,
+        &agent,
+        "adminRemoveStoreDomain",
+        json!({"hostname": "shop.acme.test"}),
+    )
+    .await
+    .assert_error(404, "NOT_FOUND");
+}

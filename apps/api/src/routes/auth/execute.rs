@@ -1,7 +1,7 @@
 //! `POST /api/auth/agent/capability/execute`: an agent runs one of its capabilities by name.
 
-use actix_web::http::Method;
 use actix_web::http::header::HeaderName;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpMessage as _, HttpRequest, HttpResponse, web};
 use api_http::{ApiError, RequestId};
 use api_types::ErrorBody;
@@ -71,7 +71,14 @@ pub async fn execute(
     if capability.method != Method::GET {
         record_execution(&req, &state, &caller, capability, ids).await;
     }
-    Ok(HttpResponse::build(answer.status).json(json!({ "data": answer.body })))
+    // `{data}` is a body, which a 204 cannot carry: an operation that answers nothing is a 200
+    // with `data: null` here.
+    let status = if answer.status == StatusCode::NO_CONTENT {
+        StatusCode::OK
+    } else {
+        answer.status
+    };
+    Ok(HttpResponse::build(status).json(json!({ "data": answer.body })))
 }
 
 /// The ids among the arguments (path parameters and `…Id` fields), for the audit log: what was
