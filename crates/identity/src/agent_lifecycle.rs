@@ -317,24 +317,28 @@ impl AgentAuth {
 
     /// The agent, its grants, its open request and its session's end.
     pub async fn state(&self, org: OrgId, agent: Uuid) -> Result<AgentState, IdentityError> {
-        let identity = self.identity();
-        let db = identity.db();
-        let mut holder = agents::find_agent_in(db, org, agent)
+        let holder = agents::find_agent_in(self.identity().db(), org, agent)
             .await?
             .ok_or(IdentityError::NotFound("agent"))?;
+        self.state_of(holder).await
+    }
+
+    async fn state_of(&self, mut holder: KeyHolder) -> Result<AgentState, IdentityError> {
+        let identity = self.identity();
+        let (db, now) = (identity.db(), identity.now());
         // Its clocks are only written down when a token of it arrives: read them now.
         let lifetimes = self.settings().lifetimes;
         let mut session_ends = None;
         if holder.status == ACTIVE {
-            match lifetimes.clock(&holder, identity.now()) {
+            match lifetimes.clock(&holder, now) {
                 Clock::Live => session_ends = Some(lifetimes.session_ends(&holder)),
                 Clock::Expired => EXPIRED.clone_into(&mut holder.status),
                 Clock::Ended => REVOKED.clone_into(&mut holder.status),
             }
         }
         Ok(AgentState {
-            grants: agents::grants_of(db, org, agent).await?,
-            approval: agents::pending_of_agent(db, org, agent, identity.now()).await?,
+            grants: agents::grants_of(db, holder.org_id, holder.id).await?,
+            approval: agents::pending_of_agent(db, holder.org_id, holder.id, now).await?,
             agent: holder,
             session_ends,
         })
@@ -382,8 +386,8 @@ impl AgentAuth {
         host_token: &str,
         agent: Uuid,
     ) -> Result<AgentState, IdentityError> {
-        let (host, holder) = self.host_and_agent(host_token, agent, true).await?;
-        self.state(host.org_id, holder.id).await
+        let (_, holder) = self.host_and_agent(host_token, agent, true).await?;
+        self.state_of(holder).await
     }
 
     /// An active agent asks for more capabilities: those it may have at once are granted, the
@@ -645,7 +649,7 @@ impl AgentAuth {
         identity.role_in(org, user).await?;
         let mut states = Vec::new();
         for agent in agents::agents_of(identity.db(), org).await? {
-            states.push(self.state(org, agent.id).await?);
+            states.push(self.state_of(agent).await?);
         }
         Ok(states)
     }

@@ -87,7 +87,12 @@ pub async fn register(
         host_name: body.host_name,
         ask: approval_ask(body.approval),
     };
-    let storefront = crate::extract::storefront_of(&req).await?;
+    // Only a host registering itself needs the store it registers on.
+    let storefront = if state.settings.agents.dynamic_hosts {
+        crate::extract::storefront_of(&req).await?
+    } else {
+        None
+    };
     let registered = state
         .agents
         .register(token, storefront, registration)
