@@ -160,7 +160,7 @@ impl AgentAuth {
         if let Some(existing) = agents::find_agent_by_thumbprint(db, &agent_thumbprint).await? {
             // The same registration again while it waits: the same agent, the same request.
             if existing.status == PENDING && existing.host_id == Some(host.id) {
-                return self.state(existing.org_id, existing.id).await;
+                return self.state_of(existing).await;
             }
             return Err(IdentityError::conflict(
                 "AGENT_EXISTS",
