@@ -25,6 +25,7 @@ pub fn identity(error: IdentityError, links: &api_http::AuthLinks) -> ApiError {
         IdentityError::NotFound(what) => ApiError::not_found(what),
         IdentityError::Conflict { code, message } => ApiError::conflict(code, message),
         IdentityError::Store(error) => database(error),
+        IdentityError::Unavailable(source) => ApiError::unavailable(source),
         error @ IdentityError::Hashing(_) => ApiError::internal(error),
     }
 }

@@ -85,7 +85,7 @@ pub(crate) fn host_token_refused(error: VerifyError) -> IdentityError {
             failure: rejection.failure,
             message: rejection.message,
         },
-        VerifyError::Unavailable(source) => IdentityError::Hashing(source.to_string()),
+        VerifyError::Unavailable(source) => IdentityError::Unavailable(source),
     }
 }
 

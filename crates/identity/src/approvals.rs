@@ -161,7 +161,7 @@ impl AgentAuth {
         let Some(user) = named else {
             return Ok(None);
         };
-        Ok(identity.role_in(org, user).await.ok().map(|_| user))
+        Ok(identity.is_member(org, user).await?.then_some(user))
     }
 
     /// The device-authorization request under `user_code`, for the approval page: what the
@@ -178,10 +178,9 @@ impl AgentAuth {
             .await?
             .filter(|approval| approval.method == DEVICE_AUTHORIZATION)
             .ok_or(IdentityError::NotFound("approval request"))?;
-        identity
-            .role_in(approval.org_id, user)
-            .await
-            .map_err(|_| IdentityError::NotFound("approval request"))?;
+        if !identity.is_member(approval.org_id, user).await? {
+            return Err(IdentityError::NotFound("approval request"));
+        }
         let agent = agents::find_agent_in(db, approval.org_id, approval.agent_id)
             .await?
             .ok_or(IdentityError::NotFound("approval request"))?;
@@ -201,7 +200,7 @@ impl AgentAuth {
         let db = identity.db();
         let mut pending = Vec::new();
         for approval in agents::pending_for(db, user, identity.now()).await? {
-            if identity.role_in(approval.org_id, user).await.is_err() {
+            if !identity.is_member(approval.org_id, user).await? {
                 continue;
             }
             if let Some(agent) =
@@ -253,10 +252,14 @@ impl AgentAuth {
                 "sign in again (within 5 minutes) to approve an agent",
             ));
         }
+        // Not a member: the request does not exist for this user.
         let role = identity
             .role_in(approval.org_id, user)
             .await
-            .map_err(|_| IdentityError::NotFound("approval request"))?;
+            .map_err(|error| match error {
+                IdentityError::NotFound(_) => IdentityError::NotFound("approval request"),
+                other => other,
+            })?;
         let granted: Vec<String> = match (&chosen, approve) {
             (_, false) => Vec::new(),
             (None, true) => approval.capabilities.clone(),

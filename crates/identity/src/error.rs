@@ -31,6 +31,9 @@ pub enum IdentityError {
     /// The store failed (→ 500/503).
     #[error("identity store failed")]
     Store(#[from] DbError),
+    /// A verifier could not answer (its store is down) (→ 503).
+    #[error("a credential could not be checked")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// Password hashing could not run.
     #[error("password hashing failed: {0}")]
     Hashing(String),

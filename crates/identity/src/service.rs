@@ -113,6 +113,11 @@ impl Identity {
             .ok_or(IdentityError::NotFound("organization"))
     }
 
+    /// Whether the user belongs to `org`; a store failure is an error, not a "no".
+    pub async fn is_member(&self, org: OrgId, user: UserId) -> Result<bool, IdentityError> {
+        Ok(members::role_of(self.db(), org, user).await?.is_some())
+    }
+
     /// The user must hold `permission` in `org`; answers their role.
     pub async fn require(
         &self,
