@@ -89,6 +89,16 @@ pub(crate) fn host_token_refused(error: VerifyError) -> IdentityError {
     }
 }
 
+/// An agent acting with its own token, as the audit log records it.
+fn agent_actor(agent: &KeyHolder) -> Actor {
+    Actor {
+        user_id: agent.user_id,
+        kind: "agent",
+        principal_id: Some(agent.id.to_string()),
+        ip_address: None,
+    }
+}
+
 /// A host acting with its own token, as the audit log records it.
 pub(crate) fn host_actor(host: &KeyHolder) -> Actor {
     Actor {
@@ -129,6 +139,18 @@ impl AgentAuth {
             || (host.status == ACTIVE
                 && host.user_id.is_some()
                 && host.default_capabilities.iter().any(|c| c == capability))
+    }
+
+    /// The capabilities every agent gets without a user. Sorted.
+    fn auto_granted(&self) -> Vec<String> {
+        let mut granted: Vec<String> = self
+            .capabilities()
+            .iter()
+            .filter(|(_, policy)| policy.auto_granted)
+            .map(|(name, _)| name.clone())
+            .collect();
+        granted.sort();
+        granted
     }
 
     /// A host registers an agent. A host we do not know registers itself along with it, when
@@ -191,27 +213,15 @@ impl AgentAuth {
             "AGENT_EXISTS",
             "an agent with this key is already registered",
         ))?;
-        let mut pending = Vec::new();
-        let auto = self
-            .capabilities()
-            .iter()
-            .filter(|(_, policy)| policy.auto_granted)
-            .map(|(name, _)| name.clone());
-        let mut at_once: Vec<String> = auto
-            .chain(
-                requested
-                    .iter()
-                    .filter(|c| self.granted_at_once(&host, c))
-                    .cloned(),
-            )
-            .collect();
+        // What needs no user, asked for or not, and what was asked that the host's user made a
+        // default; the rest of what was asked waits.
+        let (asked_at_once, pending): (Vec<String>, Vec<String>) = requested
+            .into_iter()
+            .partition(|c| self.granted_at_once(&host, c));
+        let mut at_once = self.auto_granted();
+        at_once.extend(asked_at_once);
         at_once.sort();
         at_once.dedup();
-        for capability in &requested {
-            if !at_once.contains(capability) {
-                pending.push(capability.clone());
-            }
-        }
         self.set_grants(&txn, &agent, &at_once, ACTIVE, host.user_id, now)
             .await?;
         self.set_grants(&txn, &agent, &pending, PENDING, None, now)
@@ -234,7 +244,7 @@ impl AgentAuth {
                 &host_actor(&host),
                 AuditAction::AgentRegistered,
                 Some(agent.id.to_string()),
-                json!({ "granted": at_once, "requested": pending }),
+                json!({ "granted": at_once, "requested": pending, "reason": registration.ask.reason }),
             )
             .await?;
         txn.commit().await.map_err(DbError::from)?;
@@ -446,6 +456,16 @@ impl AgentAuth {
             };
             Some(self.open_approval(&txn, asked, ask).await?)
         };
+        identity
+            .record(
+                &txn,
+                Some(org),
+                &agent_actor(&holder),
+                AuditAction::AgentCapabilitiesRequested,
+                Some(agent.to_string()),
+                json!({ "granted": at_once, "requested": pending, "reason": ask.reason }),
+            )
+            .await?;
         txn.commit().await.map_err(DbError::from)?;
         let grants = agents::grants_of(db, org, agent)
             .await?
@@ -470,7 +490,8 @@ impl AgentAuth {
         let lifetimes = self.settings().lifetimes;
         // The clocks decide before the stored state does: an agent not used since it expired
         // is still `active` in its row.
-        let status = match (holder.status.as_str(), lifetimes.clock(&holder, now)) {
+        let stored = holder.status.clone();
+        let status = match (stored.as_str(), lifetimes.clock(&holder, now)) {
             (ACTIVE | EXPIRED, Clock::Ended) => {
                 agents::set_agent_status(db, host.org_id, holder.id, REVOKED, now).await?;
                 return Err(IdentityError::forbidden(
@@ -478,7 +499,7 @@ impl AgentAuth {
                     "the agent has reached its absolute lifetime: register a new one",
                 ));
             }
-            (ACTIVE, Clock::Live) => return self.state(host.org_id, holder.id).await,
+            (ACTIVE, Clock::Live) => return self.state_of(holder).await,
             (ACTIVE | EXPIRED, _) => EXPIRED,
             (other, _) => other,
         };
@@ -493,12 +514,17 @@ impl AgentAuth {
                 format!("a {status} agent cannot be reactivated"),
             ));
         }
-        let defaults: Vec<String> = self
-            .capabilities()
-            .keys()
-            .filter(|c| self.granted_at_once(&host, c))
-            .cloned()
-            .collect();
+        // Back to what needs no user and all its host's defaults; escalations are asked anew.
+        let mut defaults = self.auto_granted();
+        if host.user_id.is_some() {
+            let known = host
+                .default_capabilities
+                .iter()
+                .filter(|c| self.policy(c).is_some());
+            defaults.extend(known.cloned());
+        }
+        defaults.sort();
+        defaults.dedup();
         let txn = db.begin().await.map_err(DbError::from)?;
         agents::clear_grants(&txn, host.org_id, holder.id).await?;
         self.set_grants(&txn, &holder, &defaults, ACTIVE, host.user_id, now)
@@ -563,11 +589,17 @@ impl AgentAuth {
         agent: Uuid,
     ) -> Result<KeyHolder, IdentityError> {
         let (host, holder) = self.host_and_agent(host_token, agent, false).await?;
+        self.end_agent(&holder, &host_actor(&host)).await?;
+        Ok(holder)
+    }
+
+    /// The agent is revoked for good, and the audit log says by whom.
+    async fn end_agent(&self, agent: &KeyHolder, actor: &Actor) -> Result<(), IdentityError> {
         let identity = self.identity();
         agents::set_agent_status(
             identity.db(),
-            host.org_id,
-            holder.id,
+            agent.org_id,
+            agent.id,
             REVOKED,
             identity.now(),
         )
@@ -575,14 +607,13 @@ impl AgentAuth {
         identity
             .record(
                 identity.db(),
-                Some(host.org_id),
-                &host_actor(&host),
+                Some(agent.org_id),
+                actor,
                 AuditAction::AgentRevoked,
-                Some(holder.id.to_string()),
+                Some(agent.id.to_string()),
                 json!({}),
             )
-            .await?;
-        Ok(holder)
+            .await
     }
 
     /// Revokes one grant of an agent of `org` (owners and admins, or the agent's approving user).
@@ -625,18 +656,7 @@ impl AgentAuth {
         actor: &Actor,
     ) -> Result<(), IdentityError> {
         let holder = self.manageable(org, user, agent).await?;
-        let identity = self.identity();
-        agents::set_agent_status(identity.db(), org, holder.id, REVOKED, identity.now()).await?;
-        identity
-            .record(
-                identity.db(),
-                Some(org),
-                actor,
-                AuditAction::AgentRevoked,
-                Some(holder.id.to_string()),
-                json!({}),
-            )
-            .await
+        self.end_agent(&holder, actor).await
     }
 
     /// Every agent of `org`, with its grants, for the dashboard (any member may look).

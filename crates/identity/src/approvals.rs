@@ -39,6 +39,8 @@ const MAX_BINDING_MESSAGE: usize = 200;
 /// email, or the host's own user — belongs to the organization; the user code otherwise.
 #[derive(Clone, Debug, Default)]
 pub struct ApprovalAsk {
+    /// Why the agent asks: kept in the audit log with the request.
+    pub reason: Option<String>,
     pub preferred_method: Option<String>,
     pub login_hint: Option<String>,
     pub binding_message: Option<String>,

@@ -72,6 +72,7 @@ pub enum AuditAction {
     AgentKeyRotated,
     AgentEnrollmentCreated,
     AgentHostKeyRotated,
+    AgentCapabilitiesRequested,
 }
 
 impl AuditAction {
@@ -106,6 +107,7 @@ impl AuditAction {
             Self::AgentKeyRotated => "agent_key_rotated",
             Self::AgentEnrollmentCreated => "agent_enrollment_created",
             Self::AgentHostKeyRotated => "agent_host_key_rotated",
+            Self::AgentCapabilitiesRequested => "agent_capabilities_requested",
         }
     }
 }

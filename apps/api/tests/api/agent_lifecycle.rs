@@ -225,6 +225,25 @@ async fn an_agent_asks_for_more_and_a_denial_leaves_it_active() {
     assert_eq!(grant(&status, "adminListOrders")["status"], "denied");
     assert_eq!(grant(&status, "adminGetStats")["status"], "active");
 
+    // Each request is audited with the agent's reason.
+    let key = app.api_key(&store.owner, &["admin"]).await;
+    let events = TestResponse::send(app.get("/v1/admin/audit-events").with_api_key(&key), None)
+        .await
+        .json();
+    let requested: Vec<&Value> = events["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "agent_capabilities_requested")
+        .collect();
+    assert_eq!(requested.len(), 2, "{events}");
+    assert_eq!(
+        requested[0]["details"]["requested"],
+        json!(["adminListOrders"])
+    );
+    assert_eq!(requested[0]["details"]["reason"], "weekly report");
+    assert_eq!(requested[0]["principalId"], agent.id.to_string());
+
     // Constraints are the approving user's to set, never proposed.
     let proposed = json!([{"name": "adminRefundOrder", "constraints": {"amount": {"max": 1}}}]);
     ask(proposed).await.assert_error(400, "VALIDATION_ERROR");

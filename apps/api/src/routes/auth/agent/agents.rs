@@ -40,6 +40,7 @@ fn capability_names(asks: &[CapabilityAsk]) -> Result<Vec<String>, ApiError> {
 
 fn approval_ask(preference: api_types::agent::ApprovalPreference) -> ApprovalAsk {
     ApprovalAsk {
+        reason: preference.reason,
         preferred_method: preference.preferred_method,
         login_hint: preference.login_hint,
         binding_message: preference.binding_message,
