@@ -133,6 +133,14 @@ impl RateLimits {
         ip.map_or(Ok(()), |ip| check(&self.agent_other, &format!("host@{ip}")))
     }
 
+    /// One status poll of a host (with its `host+jwt`) from `ip`: counted by address, never under
+    /// the agent id it names, which anyone could send.
+    pub fn host_status(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
+        ip.map_or(Ok(()), |ip| {
+            check(&self.agent_status, &format!("host@{ip}"))
+        })
+    }
+
     /// One other Agent Auth call by an agent.
     pub fn agent_call(&self, agent: &str) -> Result<(), ApiError> {
         check(&self.agent_other, &agent.to_owned())

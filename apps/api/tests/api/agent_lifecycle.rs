@@ -843,3 +843,68 @@ async fn another_store_never_sees_nor_touches_this_stores_hosts_and_agents() {
         .json();
     assert_eq!(grant(&status, "placeOrder")["status"], "pending");
 }
+
+#[actix_web::test]
+async fn agent_endpoints_refuse_what_they_cannot_take() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, _) = register(&app, &store, &host, &[]).await;
+    let (other, _) = register(&app, &store, &host, &[]).await;
+
+    // A host polls a named agent.
+    as_host(&app, &host, Method::GET, "/api/auth/agent/status", None)
+        .await
+        .assert_error(400, "MISSING_AGENT_ID");
+    // Only delegated agents.
+    let autonomous =
+        json!({"name": "x", "public_key": jwk(&TestKey::generate()), "mode": "autonomous"});
+    let refused = as_host(
+        &app,
+        &host,
+        Method::POST,
+        "/api/auth/agent/register",
+        Some(autonomous),
+    )
+    .await
+    .assert_error(400, "UNSUPPORTED_MODE");
+    assert_eq!(refused["error"], "unsupported_mode");
+    // A key is one agent's.
+    let taken = json!({"agent_id": agent.id, "public_key": jwk(&other.key)});
+    as_host(
+        &app,
+        &host,
+        Method::POST,
+        "/api/auth/agent/rotate-key",
+        Some(taken),
+    )
+    .await
+    .assert_error(409, "KEY_IN_USE");
+    // The dashboard names the host it revokes.
+    TestResponse::send(
+        app.as_user(Method::POST, "/api/auth/agent/host/revoke", &store.owner),
+        None,
+    )
+    .await
+    .assert_error(400, "MISSING_BODY");
+    // A revoked agent cannot be brought back.
+    let revoked = as_host(
+        &app,
+        &host,
+        Method::POST,
+        "/api/auth/agent/revoke",
+        Some(json!({"agent_id": other.id})),
+    )
+    .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.json());
+    let refused = as_host(
+        &app,
+        &host,
+        Method::POST,
+        "/api/auth/agent/reactivate",
+        Some(json!({"agent_id": other.id})),
+    )
+    .await
+    .assert_error(403, "FORBIDDEN");
+    assert_eq!(refused["error"], "agent_revoked");
+}

@@ -131,7 +131,7 @@ pub async fn status(
         let agent = query.agent_id.ok_or_else(|| {
             ApiError::bad_request("MISSING_AGENT_ID", "name the agent: ?agent_id=")
         })?;
-        state.rate_limits.agent_status(&agent.to_string())?;
+        state.rate_limits.host_status(ClientInfo::of(&req).ip)?;
         state.agents.state_for_host(token, agent).await
     } else {
         let caller = crate::extract::resolve_caller(&req).await?;
