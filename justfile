@@ -53,3 +53,14 @@ migrate *args:
 # Everything CI runs.
 ci:
     bash .ci/run
+
+# Refresh the README's screenshots from the last browser-test run (target/ui).
+screenshots:
+    cargo test -p dashboard-proxy --test dashboard_proxy
+    mkdir -p docs/images
+    cp target/ui/products-02-home.png docs/images/dashboard-home.png
+    cp target/ui/products-08-products.png docs/images/dashboard-products.png
+    cp target/ui/products-06-product-new.png docs/images/dashboard-product-new.png
+    cp target/ui/api-keys-03-api-key-created.png docs/images/dashboard-api-key.png
+    cp target/ui/device-02-device-review.png docs/images/dashboard-device.png
+    cp target/ui/api-down-01-api-down.png docs/images/dashboard-api-down.png

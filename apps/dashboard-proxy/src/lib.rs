@@ -1,8 +1,14 @@
-//! The merchant dashboard's edge: the dashboard's origin, which forwards `/api/*` and `/v1/*` to the api
-//! with the browser's session cookie, so the cookie stays first-party (no cross-origin cookie trouble).
-//! Pages of the dashboard come with the identity issue.
+//! The merchant dashboard's edge: it serves the dashboard's pages (accounts, stores, products, API
+//! keys, the CLI's device approval …) and forwards `/api/*` and `/v1/*` to the api with the
+//! browser's session cookie, so the cookie stays first-party.
 //!
-//! It must never decide who the caller is or what they may do: the api is the only authority.
+//! It must never decide who the caller is or what they may do, and never open the database: every
+//! page is drawn from the api's answer to the browser's own credentials.
+
+mod pages;
+mod shell;
+
+use std::sync::Arc;
 
 use edge_proxy::{EdgeServer, EdgeSettings, HostPolicy};
 
@@ -14,5 +20,11 @@ pub const FORWARDED_PREFIXES: &[&str] = &["/api", "/v1"];
 
 /// Binds the edge (port 0 picks a free one).
 pub fn bind(settings: &EdgeSettings) -> std::io::Result<EdgeServer> {
-    EdgeServer::bind(settings, HostPolicy::Upstream, FORWARDED_PREFIXES)
+    let pages_settings = settings.clone();
+    EdgeServer::bind(
+        settings,
+        HostPolicy::Upstream,
+        FORWARDED_PREFIXES,
+        Some(Arc::new(move |cfg| pages::configure(cfg, &pages_settings))),
+    )
 }

@@ -14,5 +14,5 @@ pub const FORWARDED_PREFIXES: &[&str] = &["/api", "/v1"];
 
 /// Binds the edge (port 0 picks a free one).
 pub fn bind(settings: &EdgeSettings) -> std::io::Result<EdgeServer> {
-    EdgeServer::bind(settings, HostPolicy::Preserve, FORWARDED_PREFIXES)
+    EdgeServer::bind(settings, HostPolicy::Preserve, FORWARDED_PREFIXES, None)
 }

@@ -14,6 +14,9 @@ pub struct EdgeSettings {
     pub upstream_timeout: Duration,
     /// HTTP workers; `None` is one per core.
     pub workers: Option<usize>,
+    /// The dashboard's public origin (`FRONTEND_URL`, the one the api trusts): the `Origin` of the
+    /// changes the dashboard's pages make for a browser whose own origin the edge has checked.
+    pub frontend_url: String,
 }
 
 /// Why the configuration cannot be used; the message names the variable.
@@ -23,7 +26,8 @@ pub struct ConfigError(String);
 
 impl EdgeSettings {
     /// Reads `HOST`, `PORT` (default `default_port`), `API_UPSTREAM_URL` (default
-    /// `http://127.0.0.1:3005`), `UPSTREAM_TIMEOUT_SECS` (default 30) and `WORKERS` through `lookup`.
+    /// `http://127.0.0.1:3005`), `UPSTREAM_TIMEOUT_SECS` (default 30), `WORKERS` and `FRONTEND_URL`
+    /// (default `http://localhost:3000`) through `lookup`.
     pub fn from_env(
         lookup: impl Fn(&str) -> Option<String>,
         default_port: u16,
@@ -46,6 +50,10 @@ impl EdgeSettings {
             workers: var("WORKERS")
                 .map(|raw| parse(&|_: &str| Some(raw.clone()), "WORKERS", 1))
                 .transpose()?,
+            frontend_url: var("FRONTEND_URL")
+                .unwrap_or_else(|| "http://localhost:3000".to_owned())
+                .trim_end_matches('/')
+                .to_owned(),
         })
     }
 }

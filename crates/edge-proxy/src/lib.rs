@@ -13,4 +13,4 @@ mod server;
 
 pub use config::{ConfigError, EdgeSettings};
 pub use forward::{Forwarder, HostPolicy, forward};
-pub use server::{EdgeServer, init_tracing};
+pub use server::{EdgeServer, Pages, init_tracing};

@@ -1,6 +1,7 @@
 //! Building and binding an edge server.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -23,13 +24,18 @@ impl std::fmt::Debug for EdgeServer {
     }
 }
 
+/// The pages an edge serves itself, registered after its forwarded prefixes (which win).
+pub type Pages = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
+
 impl EdgeServer {
-    /// Binds an edge that forwards every path under `prefixes` (e.g. `/api`, `/v1`) to the api and
-    /// answers a 404 envelope for anything else. `/healthz` is the edge's own.
+    /// Binds an edge that forwards every path under `prefixes` (e.g. `/api`, `/v1`) to the api,
+    /// serves `pages` for anything else (or a 404 envelope without pages). `/healthz` is the edge's
+    /// own.
     pub fn bind(
         settings: &EdgeSettings,
         host_policy: HostPolicy,
         prefixes: &'static [&'static str],
+        pages: Option<Pages>,
     ) -> std::io::Result<Self> {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))?;
         let port = listener.local_addr()?.port();
@@ -45,13 +51,19 @@ impl EdgeServer {
                 .app_data(web::PayloadConfig::new(usize::MAX))
                 .route("/healthz", web::get().to(healthz));
             for prefix in prefixes {
-                app = app
-                    .route(prefix, web::to(forward))
-                    .route(&format!("{prefix}/{{tail:.*}}"), web::to(forward));
+                for path in [(*prefix).to_owned(), format!("{prefix}/{{tail:.*}}")] {
+                    app = app.service(
+                        web::resource(path)
+                            .wrap(from_fn(api_http::envelope_for_bare_errors))
+                            .to(forward),
+                    );
+                }
             }
-            app.default_service(web::to(not_found))
-                .wrap(from_fn(api_http::envelope_for_bare_errors))
-                .wrap(from_fn(api_http::catch_panics))
+            let app = match &pages {
+                Some(pages) => app.configure(|cfg| pages(cfg)),
+                None => app.default_service(web::to(not_found)),
+            };
+            app.wrap(from_fn(api_http::catch_panics))
                 .wrap(from_fn(api_http::request_id))
         })
         .listen(listener)?;

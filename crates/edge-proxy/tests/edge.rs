@@ -6,7 +6,7 @@ use edge_proxy::{EdgeServer, EdgeSettings, HostPolicy};
 use test_support::{EchoUpstream, TestResponse};
 
 fn spawn_edge(upstream_url: &str, policy: HostPolicy, timeout: Duration) -> String {
-    let bind = |settings: &EdgeSettings| EdgeServer::bind(settings, policy, &["/api", "/v1"]);
+    let bind = |settings: &EdgeSettings| EdgeServer::bind(settings, policy, &["/api", "/v1"], None);
     test_support::spawn_edge(bind, upstream_url, timeout)
 }
 

@@ -13,6 +13,7 @@
 
 mod agents;
 mod app;
+mod browser;
 mod callers;
 mod database;
 mod edge;
@@ -21,6 +22,7 @@ mod upstream;
 
 pub use agents::{TestAgent, TestKey, agent_header, sign_with};
 pub use app::{DASHBOARD_ORIGIN, TestApp, TestResponse, TestUser};
+pub use browser::{Browser, screenshot_dir};
 pub use callers::CallerRequest;
 pub use database::TestDb;
 pub use edge::{spawn_edge, unreachable_url};

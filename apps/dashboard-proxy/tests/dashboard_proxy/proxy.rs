@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use test_support::{CallerRequest as _, TestApp, TestResponse};
 
-fn spawn_edge(upstream_url: &str) -> String {
+pub fn spawn_edge(upstream_url: &str) -> String {
     test_support::spawn_edge(dashboard_proxy::bind, upstream_url, Duration::from_secs(10))
 }
 

@@ -1,0 +1,262 @@
+//! Sign-up, sign-in and sign-out: the api sets (or clears) the session cookie, and the edge hands
+//! it to the browser as it came.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::SET_COOKIE;
+use actix_web::{HttpRequest, HttpResponse, web};
+use api_types::auth::{
+    OrganizationView, SessionResponse, SetActiveOrganizationRequest, SignInRequest, SignUpRequest,
+    Success,
+};
+use api_types::store::List;
+use maud::{Markup, html};
+use serde::Deserialize;
+use web_ui::api::{Answer, Change};
+use web_ui::components::{Field, Head, centered, form_errors, html_response};
+use web_ui::errors::see_other;
+use web_ui::forms::{FormErrors, same_names};
+use web_ui::safety::safe_next;
+use web_ui::{ApiClient, ApiFailure, Credentials, PageResult};
+
+use crate::shell::{Api, SITE};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AccountForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+pub async fn sign_in_page(query: web::Query<NextQuery>) -> HttpResponse {
+    let form = AccountForm {
+        next: query.into_inner().next,
+        ..AccountForm::default()
+    };
+    html_response(StatusCode::OK, &sign_in_form(&form, &FormErrors::default()))
+}
+
+pub async fn sign_in(req: HttpRequest, api: Api, form: web::Form<AccountForm>) -> PageResult {
+    let form = form.into_inner();
+    let body = SignInRequest {
+        email: form.email.clone(),
+        password: form.password.clone(),
+    };
+    let answer = api
+        .send::<_, SessionResponse>(
+            &Credentials::of(&req).with_session(None),
+            Change::post("/api/auth/sign-in/email", &body),
+        )
+        .await;
+    match answer {
+        Ok(answer) => {
+            enter_the_only_store(
+                &api,
+                &Credentials::of(&req).with_session(answer.session_cookie()),
+            )
+            .await?;
+            Ok(signed_in(&answer, &safe_next(form.next.as_deref())))
+        }
+        Err(failure) => {
+            let status = StatusCode::from_u16(failure.status().unwrap_or(502))
+                .unwrap_or(StatusCode::BAD_GATEWAY);
+            let errors = match failure.refusal(&[401]) {
+                Some(_) => FormErrors::form("The email or the password is not right."),
+                None => FormErrors::from_failure(failure, same_names)?,
+            };
+            Ok(html_response(status, &sign_in_form(&form, &errors)))
+        }
+    }
+}
+
+pub async fn sign_up_page(query: web::Query<NextQuery>) -> HttpResponse {
+    let form = AccountForm {
+        next: query.into_inner().next,
+        ..AccountForm::default()
+    };
+    html_response(StatusCode::OK, &sign_up_form(&form, &FormErrors::default()))
+}
+
+pub async fn sign_up(req: HttpRequest, api: Api, form: web::Form<AccountForm>) -> PageResult {
+    let form = form.into_inner();
+    let body = SignUpRequest {
+        email: form.email.clone(),
+        password: form.password.clone(),
+        name: form.name.clone(),
+    };
+    let answer = api
+        .send::<_, SessionResponse>(
+            &Credentials::of(&req).with_session(None),
+            Change::post("/api/auth/sign-up/email", &body),
+        )
+        .await;
+    match answer {
+        // A new account has no store yet: onboarding, unless it came to do something else.
+        Ok(answer) => Ok(signed_in(
+            &answer,
+            &form
+                .next
+                .as_deref()
+                .map_or_else(|| "/onboarding".to_owned(), |next| safe_next(Some(next))),
+        )),
+        Err(failure) => {
+            let status = StatusCode::from_u16(failure.status().unwrap_or(502))
+                .unwrap_or(StatusCode::BAD_GATEWAY);
+            let errors = FormErrors::from_failure(failure, same_names)?;
+            Ok(html_response(status, &sign_up_form(&form, &errors)))
+        }
+    }
+}
+
+pub async fn sign_out(req: HttpRequest, api: Api) -> PageResult {
+    let answer = api
+        .send::<(), Success>(
+            &Credentials::of(&req),
+            Change {
+                method: actix_web::http::Method::POST,
+                path: "/api/auth/sign-out",
+                body: None,
+                idempotency_key: None,
+            },
+        )
+        .await?;
+    let mut response = see_other("/sign-in");
+    pass_cookies(&mut response, &answer);
+    Ok(response)
+}
+
+/// A new session acts in no store: with exactly one, it is the one (with several, `/stores` asks).
+async fn enter_the_only_store(api: &ApiClient, session: &Credentials) -> Result<(), ApiFailure> {
+    let stores: List<OrganizationView> = api.get(session, "/api/auth/organization/list").await?;
+    if let [store] = stores.data.as_slice() {
+        let body = SetActiveOrganizationRequest {
+            organization_id: Some(store.id),
+        };
+        api.send::<_, Option<OrganizationView>>(
+            session,
+            Change::post("/api/auth/organization/set-active", &body),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// `303 next`, with the cookie the api set.
+fn signed_in<T>(answer: &Answer<T>, next: &str) -> HttpResponse {
+    let mut response = see_other(next);
+    pass_cookies(&mut response, answer);
+    response
+}
+
+fn pass_cookies<T>(response: &mut HttpResponse, answer: &Answer<T>) {
+    for cookie in &answer.set_cookies {
+        response.headers_mut().append(SET_COOKIE, cookie.clone());
+    }
+}
+
+fn next_input(form: &AccountForm) -> Markup {
+    html! {
+        @if let Some(next) = &form.next {
+            input type="hidden" name="next" value=(safe_next(Some(next)));
+        }
+    }
+}
+
+fn with_next(path: &str, form: &AccountForm) -> String {
+    form.next.as_deref().map_or_else(
+        || path.to_owned(),
+        |next| {
+            format!(
+                "{path}?next={}",
+                percent_encoding::utf8_percent_encode(
+                    &safe_next(Some(next)),
+                    percent_encoding::NON_ALPHANUMERIC
+                )
+            )
+        },
+    )
+}
+
+#[must_use]
+pub fn sign_in_form(form: &AccountForm, errors: &FormErrors) -> Markup {
+    centered(
+        &Head::new("Sign in", SITE),
+        "Sign in",
+        html! {
+            (form_errors(errors))
+            form.stack method="post" action="/sign-in" {
+                (next_input(form))
+                (Field::text("Email", "email", &form.email).kind("email").required().autocomplete("email").render(errors))
+                (Field::text("Password", "password", "").kind("password").required().autocomplete("current-password").render(errors))
+                button.primary type="submit" { "Sign in" }
+            }
+            p.muted { "New here? " a href=(with_next("/sign-up", form)) { "Create an account" } }
+        },
+    )
+}
+
+#[must_use]
+pub fn sign_up_form(form: &AccountForm, errors: &FormErrors) -> Markup {
+    centered(
+        &Head::new("Create your account", SITE),
+        "Create your account",
+        html! {
+            (form_errors(errors))
+            form.stack method="post" action="/sign-up" {
+                (next_input(form))
+                (Field::text("Your name", "name", &form.name).required().autocomplete("name").render(errors))
+                (Field::text("Email", "email", &form.email).kind("email").required().autocomplete("email").render(errors))
+                (Field::text("Password", "password", "").kind("password").required().autocomplete("new-password")
+                    .hint("At least 8 characters.").render(errors))
+                button.primary type="submit" { "Create account" }
+            }
+            p.muted { "Already have an account? " a href=(with_next("/sign-in", form)) { "Sign in" } }
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sign_in_form_keeps_email_and_next_but_never_the_password() {
+        let form = AccountForm {
+            email: "ada@example.com".to_owned(),
+            password: "secret-password".to_owned(),
+            next: Some("/device?user_code=ABCD-EFGH".to_owned()),
+            ..AccountForm::default()
+        };
+        let html = sign_in_form(
+            &form,
+            &FormErrors::form("The email or the password is not right."),
+        )
+        .into_string();
+        assert!(html.contains(r#"value="ada@example.com""#));
+        assert!(!html.contains("secret-password"));
+        assert!(
+            html.contains(r#"name="next" value="/device?user_code=ABCD-EFGH""#),
+            "{html}"
+        );
+        assert!(html.contains("not right"));
+    }
+
+    #[test]
+    fn an_off_site_next_is_never_rendered() {
+        let form = AccountForm {
+            next: Some("https://evil.test".to_owned()),
+            ..AccountForm::default()
+        };
+        let html = sign_up_form(&form, &FormErrors::default()).into_string();
+        assert!(!html.contains("evil.test"), "{html}");
+    }
+}

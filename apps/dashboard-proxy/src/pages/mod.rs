@@ -1,0 +1,70 @@
+//! Every page of the dashboard, registered in one place behind the pages' middleware: errors
+//! rendered as pages, changes only from this site, security headers.
+
+mod accounts;
+mod api_keys;
+mod device;
+mod home;
+mod products;
+mod stores;
+mod whoami;
+
+use actix_web::middleware::from_fn;
+use actix_web::web;
+use edge_proxy::EdgeSettings;
+use web_ui::errors::SiteName;
+use web_ui::safety::{PublicOrigins, require_same_origin, security_headers};
+use web_ui::{ApiClient, PageError, assets, render_page_errors};
+
+use crate::shell::{PermissionStatement, SITE};
+
+/// Registers the pages (called once per worker).
+pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
+    cfg.service(
+        web::scope("")
+            .app_data(web::Data::new(ApiClient::new(
+                &settings.upstream_url,
+                settings.upstream_timeout,
+                Some(settings.frontend_url.clone()),
+            )))
+            .app_data(web::Data::new(PermissionStatement::default()))
+            .app_data(PublicOrigins(vec![settings.frontend_url.clone()]))
+            .app_data(SiteName(SITE))
+            .configure(assets::configure)
+            .route("/sign-in", web::get().to(accounts::sign_in_page))
+            .route("/sign-in", web::post().to(accounts::sign_in))
+            .route("/sign-up", web::get().to(accounts::sign_up_page))
+            .route("/sign-up", web::post().to(accounts::sign_up))
+            .route("/sign-out", web::post().to(accounts::sign_out))
+            .route("/onboarding", web::get().to(stores::onboarding_page))
+            .route("/onboarding", web::post().to(stores::create))
+            .route("/stores", web::get().to(stores::choose_page))
+            .route("/stores/switch", web::post().to(stores::switch))
+            .route("/", web::get().to(home::home))
+            .route("/products", web::get().to(products::list))
+            .route("/products/new", web::get().to(products::new_page))
+            .route("/products/new", web::post().to(products::create))
+            .route("/products/{id}", web::get().to(products::edit_page))
+            .route("/products/{id}", web::post().to(products::update))
+            .route("/products/{id}/archive", web::post().to(products::archive))
+            .route("/settings/api-keys", web::get().to(api_keys::list))
+            .route("/settings/api-keys", web::post().to(api_keys::create))
+            .route(
+                "/settings/api-keys/revoke",
+                web::post().to(api_keys::revoke),
+            )
+            .route("/device", web::get().to(device::page))
+            .route("/device", web::post().to(device::decide))
+            .route("/whoami", web::get().to(whoami::page))
+            .default_service(web::to(not_found))
+            // Innermost first: a cross-site post never reaches a handler, every error becomes a
+            // page, and every page (error pages too) carries the security headers.
+            .wrap(from_fn(require_same_origin))
+            .wrap(from_fn(render_page_errors))
+            .wrap(from_fn(security_headers)),
+    );
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, PageError> {
+    Err(PageError::NotFound)
+}

@@ -1,0 +1,215 @@
+//! What every signed-in page stands on: the browser's session (checked early), who the user is,
+//! their stores and role, and the frame drawn around each page.
+
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use api_types::auth::{OrganizationView, SessionResponse};
+use api_types::store::List;
+use domain::OrgRole;
+use futures_util::future::join;
+use maud::{Markup, html};
+use serde_json::Value;
+use web_ui::components::{Head, document, icon};
+use web_ui::{ApiClient, ApiFailure, Credentials, PageError};
+
+/// The dashboard's name in titles.
+pub const SITE: &str = "Commerce";
+
+/// A request that carries a session cookie, with the browser's credentials for the api. A request
+/// without one is sent to sign in before the api is asked anything.
+#[derive(Debug)]
+pub struct Browser {
+    pub credentials: Credentials,
+}
+
+impl FromRequest for Browser {
+    type Error = PageError;
+    type Future = std::future::Ready<Result<Self, PageError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let credentials = Credentials::of(req);
+        std::future::ready(if credentials.session_cookie.is_some() {
+            Ok(Self { credentials })
+        } else {
+            Err(PageError::SignInRequired)
+        })
+    }
+}
+
+/// The signed-in user, their stores and the active one: the frame of every store page.
+#[derive(Clone, Debug)]
+pub struct Shell {
+    pub session: SessionResponse,
+    pub stores: Vec<OrganizationView>,
+    pub active: OrganizationView,
+    pub role: OrgRole,
+    /// `resource:action` pairs the role holds, from the api's permission statement.
+    pub permitted: Vec<String>,
+}
+
+impl Shell {
+    /// Loads the frame: the session and the stores together, then the permission statement (cached).
+    /// No session → sign in; no store → onboarding.
+    pub async fn load(
+        api: &ApiClient,
+        statement: &PermissionStatement,
+        credentials: &Credentials,
+    ) -> Result<Self, PageError> {
+        let (session, stores) = join(
+            api.get::<Option<SessionResponse>>(credentials, "/api/auth/get-session"),
+            api.get::<List<OrganizationView>>(credentials, "/api/auth/organization/list"),
+        )
+        .await;
+        let session = session?.ok_or(PageError::SignInRequired)?;
+        let stores = stores?.data;
+        let active = session
+            .session
+            .active_organization_id
+            .and_then(|id| stores.iter().find(|store| store.id == id))
+            .or_else(|| stores.first())
+            .cloned()
+            .ok_or_else(|| PageError::Redirect("/onboarding".to_owned()))?;
+        if session.session.active_organization_id != Some(active.id) {
+            // The session has no (or a stale) active store: pick it there, or the api would refuse.
+            return Err(PageError::Redirect("/stores".to_owned()));
+        }
+        let role = active.role.unwrap_or(OrgRole::Member);
+        let permitted = statement.permitted(api, credentials, role).await?;
+        Ok(Self {
+            session,
+            stores,
+            active,
+            role,
+            permitted,
+        })
+    }
+
+    /// Whether the role holds `resource:action` (to hide controls the api would refuse anyway).
+    #[must_use]
+    pub fn may(&self, permission: &str) -> bool {
+        self.permitted.iter().any(|held| held == permission)
+    }
+}
+
+/// The api's permission statement, read once per worker and again every ten minutes.
+#[derive(Debug, Default)]
+pub struct PermissionStatement {
+    cached: RefCell<Option<(Instant, Value)>>,
+}
+
+const STATEMENT_TTL: Duration = Duration::from_secs(600);
+
+impl PermissionStatement {
+    async fn permitted(
+        &self,
+        api: &ApiClient,
+        credentials: &Credentials,
+        role: OrgRole,
+    ) -> Result<Vec<String>, ApiFailure> {
+        let fresh = self
+            .cached
+            .borrow()
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < STATEMENT_TTL)
+            .map(|(_, statement)| statement.clone());
+        let statement = match fresh {
+            Some(statement) => statement,
+            None => {
+                let statement: Value = api.get(credentials, "/api/auth/permissions").await?;
+                *self.cached.borrow_mut() = Some((Instant::now(), statement.clone()));
+                statement
+            }
+        };
+        Ok(statement["roles"][role.as_str()]
+            .as_object()
+            .map(|grants| {
+                grants
+                    .iter()
+                    .flat_map(|(resource, actions)| {
+                        actions
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|action| action.as_str())
+                            .map(move |action| format!("{resource}:{action}"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+}
+
+/// The parts of the dashboard, for the navigation's current page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Products,
+    ApiKeys,
+    WhoAmI,
+}
+
+const HOME_ICON: &str = "M10 2 2 9h2v9h5v-5h2v5h5V9h2z";
+const PRODUCTS_ICON: &str = "M3 5l7-3 7 3v10l-7 3-7-3zm7 1L5 4.2v.1L10 6.4l5-2.1z";
+const KEY_ICON: &str = "M12.5 2a5.5 5.5 0 0 0-5.2 7.3L2 14.6V18h3.4l.6-.6V16h1.5v-1.5H9l1.2-1.2A5.5 5.5 0 1 0 12.5 2zm1.5 5a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3z";
+const PERSON_ICON: &str = "M10 10a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0z";
+
+/// A store page: the sidebar (store switcher, navigation, who is signed in) around `body`.
+#[must_use]
+pub fn page(shell: &Shell, section: Section, title: &str, body: Markup) -> Markup {
+    let link = |href: &str, label: &str, here: Section, icon_path: &str| {
+        html! {
+            a href=(href) aria-current=[(section == here).then_some("page")] {
+                (icon(icon_path)) (label)
+            }
+        }
+    };
+    let user = &shell.session.user;
+    document(
+        &Head::new(title, SITE),
+        "",
+        html! {
+            div.app {
+                header.sidebar {
+                    a.brand href="/" { span.brand-mark aria-hidden="true" {} (SITE) }
+                    form.switcher method="post" action="/stores/switch" {
+                        label for="store-switcher" { "Store" }
+                        div.inline {
+                            select #store-switcher name="organizationId" {
+                                @for store in &shell.stores {
+                                    option value=(store.id) selected[store.id == shell.active.id] { (store.name) }
+                                }
+                            }
+                            button.button type="submit" { "Switch" }
+                        }
+                        a href="/onboarding" { "+ New store" }
+                    }
+                    nav.nav aria-label="Dashboard" {
+                        (link("/", "Home", Section::Home, HOME_ICON))
+                        (link("/products", "Products", Section::Products, PRODUCTS_ICON))
+                        span.section { "Settings" }
+                        @if shell.may("apiKey:list") {
+                            (link("/settings/api-keys", "API keys", Section::ApiKeys, KEY_ICON))
+                        }
+                        (link("/whoami", "Who am I here", Section::WhoAmI, PERSON_ICON))
+                    }
+                    div.me {
+                        div { strong { (user.name) } }
+                        div { (user.email) " · " (shell.role.as_str()) }
+                        form method="post" action="/sign-out" {
+                            button type="submit" { "Sign out" }
+                        }
+                    }
+                }
+                main #main.content { (body) }
+            }
+        },
+    )
+}
+
+/// The per-worker state of the pages, registered by `pages::configure`.
+pub type Api = web::Data<ApiClient>;
+/// The statement cache, per worker.
+pub type Statement = web::Data<PermissionStatement>;

@@ -1,0 +1,86 @@
+//! The dashboard, tested as people and attackers use it: a real headless Chromium on the pages of
+//! a real edge in front of a real api and database (SQLite, or PostgreSQL with
+//! `TEST_DATABASE_URL`), and hand-made requests for what a browser would never send.
+
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+
+mod api_keys;
+mod device;
+mod products;
+mod proxy;
+mod safety;
+
+use std::time::Duration;
+
+use test_support::{Browser, TestApp};
+
+/// An api, the dashboard in front of it, and a browser.
+#[derive(Debug)]
+pub struct Dashboard {
+    pub api: TestApp,
+    pub edge: String,
+    pub browser: Browser,
+}
+
+impl Dashboard {
+    pub async fn start(test: &str) -> Self {
+        let api = TestApp::spawn().await;
+        let edge = proxy::spawn_edge(&api.address);
+        let browser = Browser::start(test, 1280).await;
+        Self { api, edge, browser }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.edge)
+    }
+
+    pub async fn visit(&self, path: &str, label: &str) {
+        self.browser.visit(&self.url(path), label).await;
+    }
+
+    /// Signs a new user up in the browser.
+    pub async fn sign_up(&self, email: &str) {
+        self.visit("/sign-up", "sign-up").await;
+        self.browser.fill("#field-name", "Ada Lovelace").await;
+        self.browser.fill("#field-email", email).await;
+        self.browser
+            .fill("#field-password", "correct horse battery")
+            .await;
+        self.browser.click("button[type=submit]").await;
+    }
+
+    /// Signs up and creates a store named `store`: the browser is on the store's home page.
+    pub async fn merchant(&self, email: &str, store: &str) {
+        self.sign_up(email).await;
+        self.browser.wait_for_text("Create your store").await;
+        self.browser.screenshot("onboarding").await;
+        self.browser.fill("#field-name", store).await;
+        self.browser.click("button[type=submit]").await;
+        self.browser.wait_for_text("Top products").await;
+    }
+
+    /// Signs in the browser with the test password.
+    pub async fn sign_in(&self, email: &str) {
+        self.browser.fill("#field-email", email).await;
+        self.browser
+            .fill("#field-password", "correct horse battery")
+            .await;
+        self.browser.screenshot("sign-in").await;
+        self.browser.click("button[type=submit]").await;
+    }
+
+    pub async fn close(self) {
+        self.browser.close().await;
+    }
+}
+
+/// Polls `check` for up to 5 s.
+pub async fn eventually(mut check: impl AsyncFnMut() -> bool) -> bool {
+    for _ in 0..50 {
+        if check().await {
+            return true;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}

@@ -1,0 +1,154 @@
+//! A form shown again after the api refused it: the message for the whole form, and one per field
+//! from the envelope's `details.fields`, mapped onto the form's own input names.
+
+use api_types::ErrorBody;
+
+use crate::ApiFailure;
+
+/// What to tell the person next to the form and its fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FormErrors {
+    /// For the whole form (a conflict, a refusal, a rate limit…).
+    pub form: Option<String>,
+    /// `(input name, message)`.
+    pub fields: Vec<(String, String)>,
+}
+
+impl FormErrors {
+    /// One message for the whole form.
+    #[must_use]
+    pub fn form(message: impl Into<String>) -> Self {
+        Self {
+            form: Some(message.into()),
+            fields: Vec::new(),
+        }
+    }
+
+    /// One message for one input.
+    #[must_use]
+    pub fn field(name: &str, message: impl Into<String>) -> Self {
+        Self {
+            form: None,
+            fields: vec![(name.to_owned(), message.into())],
+        }
+    }
+
+    /// Adds a message for an input.
+    pub fn add(&mut self, name: &str, message: impl Into<String>) {
+        self.fields.push((name.to_owned(), message.into()));
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.form.is_none() && self.fields.is_empty()
+    }
+
+    /// The message for the input `name`, if any.
+    #[must_use]
+    pub fn of(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, message)| message.as_str())
+    }
+
+    /// The api's refusal as form errors. `input_name` maps an api field (`variants[0].price`) to
+    /// the form's input; fields without an input join the form's message, so nothing the api said
+    /// is lost.
+    #[must_use]
+    pub fn from_envelope(body: &ErrorBody, input_name: impl Fn(&str) -> Option<String>) -> Self {
+        let mut errors = Self::default();
+        let mut unplaced = Vec::new();
+        let fields = body
+            .details
+            .as_ref()
+            .and_then(|details| details.get("fields"))
+            .and_then(|fields| fields.as_array())
+            .cloned()
+            .unwrap_or_default();
+        for field in &fields {
+            let name = field["field"].as_str().unwrap_or_default();
+            let message = field["message"].as_str().unwrap_or("is not valid");
+            match input_name(name) {
+                Some(input) => errors.add(&input, message),
+                None => unplaced.push(format!("{name}: {message}")),
+            }
+        }
+        let reason = body
+            .details
+            .as_ref()
+            .and_then(|details| details.get("reason"))
+            .and_then(|reason| reason.as_str());
+        if fields.is_empty() || !unplaced.is_empty() {
+            let mut message = reason.map_or_else(|| body.error.clone(), str::to_owned);
+            if !unplaced.is_empty() {
+                message = format!("{message} ({})", unplaced.join("; "));
+            }
+            errors.form = Some(message);
+        }
+        errors
+    }
+
+    /// Form errors for a refusal the form can show (400, 409, 422, 429), else the failure back.
+    pub fn from_failure(
+        failure: ApiFailure,
+        input_name: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ApiFailure> {
+        match failure.refusal(&[400, 409, 422, 429]) {
+            Some(body) => Ok(Self::from_envelope(body, input_name)),
+            None => Err(failure),
+        }
+    }
+}
+
+/// The api's field names are the form's input names.
+#[must_use]
+pub fn same_names(field: &str) -> Option<String> {
+    Some(field.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn envelope(details: serde_json::Value) -> ErrorBody {
+        serde_json::from_value(json!({
+            "error": "Validation failed", "code": "VALIDATION_ERROR", "status": 400,
+            "details": details,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn fields_land_on_their_inputs_and_the_rest_on_the_form() {
+        let body = envelope(json!({"fields": [
+            {"field": "title", "message": "must not be empty"},
+            {"field": "weird", "message": "is odd"},
+        ]}));
+        let errors = FormErrors::from_envelope(&body, |field| {
+            (field == "title").then(|| "title".to_owned())
+        });
+        assert_eq!(errors.of("title"), Some("must not be empty"));
+        assert_eq!(
+            errors.form.as_deref(),
+            Some("Validation failed (weird: is odd)")
+        );
+    }
+
+    #[test]
+    fn a_conflict_is_a_message_for_the_form() {
+        let body: ErrorBody = serde_json::from_value(json!({
+            "error": "Conflict", "code": "EMAIL_TAKEN", "status": 409,
+            "details": {"reason": "an account with this email exists"},
+        }))
+        .unwrap();
+        let errors = FormErrors::from_failure(ApiFailure::Refused(body), same_names).unwrap();
+        assert_eq!(
+            errors.form.as_deref(),
+            Some("an account with this email exists")
+        );
+        assert!(FormErrors::from_failure(ApiFailure::Unreachable, same_names).is_err());
+    }
+}
