@@ -84,6 +84,14 @@ impl ApiFailure {
         }
     }
 
+    /// The status to answer the browser with: the api's, or 502 when it gave none.
+    #[must_use]
+    pub fn status_code(&self) -> StatusCode {
+        self.status()
+            .and_then(|status| StatusCode::from_u16(status).ok())
+            .unwrap_or(StatusCode::BAD_GATEWAY)
+    }
+
     /// The envelope, when the api refused with one of `statuses`.
     #[must_use]
     pub fn refusal(&self, statuses: &[u16]) -> Option<&ErrorBody> {

@@ -67,8 +67,7 @@ pub async fn sign_in(req: HttpRequest, api: Api, form: web::Form<AccountForm>) -
             Ok(signed_in(&answer, &safe_next(form.next.as_deref())))
         }
         Err(failure) => {
-            let status = StatusCode::from_u16(failure.status().unwrap_or(502))
-                .unwrap_or(StatusCode::BAD_GATEWAY);
+            let status = failure.status_code();
             let errors = match failure.refusal(&[401]) {
                 Some(_) => FormErrors::form("The email or the password is not right."),
                 None => FormErrors::from_failure(failure, same_names)?,
@@ -109,8 +108,7 @@ pub async fn sign_up(req: HttpRequest, api: Api, form: web::Form<AccountForm>) -
                 .map_or_else(|| "/onboarding".to_owned(), |next| safe_next(Some(next))),
         )),
         Err(failure) => {
-            let status = StatusCode::from_u16(failure.status().unwrap_or(502))
-                .unwrap_or(StatusCode::BAD_GATEWAY);
+            let status = failure.status_code();
             let errors = FormErrors::from_failure(failure, same_names)?;
             Ok(html_response(status, &sign_up_form(&form, &errors)))
         }

@@ -50,8 +50,7 @@ pub async fn create(browser: Browser, api: Api, form: web::Form<StoreForm>) -> P
     {
         Ok(_) => Ok(see_other("/")),
         Err(failure) => {
-            let status = StatusCode::from_u16(failure.status().unwrap_or(502))
-                .unwrap_or(StatusCode::BAD_GATEWAY);
+            let status = failure.status_code();
             let errors = FormErrors::from_failure(failure, same_names)?;
             Ok(html_response(status, &onboarding_form(&form, &errors)))
         }
