@@ -17,13 +17,11 @@ use serde::de::DeserializeOwned;
 /// Answers larger than this are not read (a page never needs more).
 const ANSWER_LIMIT: usize = 8 * 1024 * 1024;
 
-/// What the api was asked with on the browser's behalf: its session cookie and nothing it did not
-/// send. For a storefront, also the `Host` the shopper asked for.
+/// What the api is asked with on the browser's behalf: its session cookie and nothing it did not
+/// send.
 #[derive(Clone, Debug, Default)]
 pub struct Credentials {
     pub session_cookie: Option<String>,
-    /// The storefront's host; `None` on the dashboard (the api is addressed by its own name).
-    pub storefront_host: Option<String>,
     pub user_agent: Option<String>,
     pub client_ip: Option<String>,
     pub request_id: Option<String>,
@@ -35,7 +33,6 @@ impl Credentials {
     pub fn of(req: &HttpRequest) -> Self {
         Self {
             session_cookie: raw_credentials(req).session_cookie(),
-            storefront_host: None,
             user_agent: req
                 .headers()
                 .get(header::USER_AGENT)
@@ -153,6 +150,17 @@ impl<'a, B> Change<'a, B> {
         }
     }
 
+    /// A change without a body (sign-out, archive).
+    #[must_use]
+    pub const fn bare(method: Method, path: &'a str) -> Self {
+        Self {
+            method,
+            path,
+            body: None,
+            idempotency_key: None,
+        }
+    }
+
     /// Makes a repeated submission of the same form the same change.
     #[must_use]
     pub const fn once(mut self, key: &'a str) -> Self {
@@ -247,9 +255,6 @@ impl ApiClient {
         if let Some(cookie) = &credentials.session_cookie {
             request =
                 request.insert_header((header::COOKIE, format!("{SESSION_COOKIE_NAME}={cookie}")));
-        }
-        if let Some(host) = &credentials.storefront_host {
-            request = request.insert_header((header::HOST, host.as_str()));
         }
         if let Some(agent) = &credentials.user_agent {
             request = request.insert_header((header::USER_AGENT, agent.as_str()));

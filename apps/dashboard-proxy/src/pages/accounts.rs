@@ -119,12 +119,7 @@ pub async fn sign_out(req: HttpRequest, api: Api) -> PageResult {
     let answer = api
         .send::<(), Success>(
             &Credentials::of(&req),
-            Change {
-                method: actix_web::http::Method::POST,
-                path: "/api/auth/sign-out",
-                body: None,
-                idempotency_key: None,
-            },
+            Change::bare(actix_web::http::Method::POST, "/api/auth/sign-out"),
         )
         .await?;
     let mut response = see_other("/sign-in");

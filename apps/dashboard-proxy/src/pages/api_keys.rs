@@ -103,6 +103,7 @@ pub async fn create(
         .iter()
         .find(|(id, _, _)| *id == new_key.lifetime)
         .and_then(|(_, _, seconds)| *seconds);
+    let mut created = None;
     if errors.is_empty() {
         let body = CreateApiKeyRequest {
             name: new_key.name.trim().to_owned(),
@@ -116,31 +117,21 @@ pub async fn create(
             )
             .await
         {
-            Ok(created) => {
-                let keys: List<ApiKeyView> = api
-                    .get(&browser.credentials, "/api/auth/api-key/list")
-                    .await?;
-                return Ok(html_response(
-                    StatusCode::OK,
-                    &keys_page(
-                        &shell,
-                        &keys.data,
-                        Some(&created.value),
-                        &NewKey::default(),
-                        None,
-                        &FormErrors::default(),
-                    ),
-                ));
-            }
+            Ok(answer) => created = Some(answer.value),
             Err(failure) => errors = FormErrors::from_failure(failure, same_names)?,
         }
     }
+    // Listed after the change, so a new key is in the list it is shown above.
     let keys: List<ApiKeyView> = api
         .get(&browser.credentials, "/api/auth/api-key/list")
         .await?;
+    let (status, form) = match created {
+        Some(_) => (StatusCode::OK, NewKey::default()),
+        None => (StatusCode::UNPROCESSABLE_ENTITY, new_key),
+    };
     Ok(html_response(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &keys_page(&shell, &keys.data, None, &new_key, None, &errors),
+        status,
+        &keys_page(&shell, &keys.data, created.as_ref(), &form, None, &errors),
     ))
 }
 

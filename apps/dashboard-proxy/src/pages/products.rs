@@ -526,16 +526,8 @@ fn product_update(form: &Submitted, product: &Product) -> (UpdateProductRequest,
 pub async fn archive(browser: Browser, api: Api, id: web::Path<String>) -> PageResult {
     let id = product_id(&id)?;
     let path = format!("/v1/admin/products/{id}");
-    api.send::<(), Product>(
-        &browser.credentials,
-        Change {
-            method: Method::DELETE,
-            path: &path,
-            body: None,
-            idempotency_key: None,
-        },
-    )
-    .await?;
+    api.send::<(), Product>(&browser.credentials, Change::bare(Method::DELETE, &path))
+        .await?;
     Ok(see_other(&format!("/products/{id}?saved=1")))
 }
 

@@ -9,6 +9,7 @@ mod device;
 mod products;
 mod proxy;
 mod safety;
+mod stores;
 
 use std::time::Duration;
 
