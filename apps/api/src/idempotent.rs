@@ -65,9 +65,41 @@ where
     T: Serialize,
     F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<T, CommerceError>>,
 {
-    let outcome =
-        commerce::idempotency::run(&state.db.conn, key.as_ref(), 201, state.now(), operation)
-            .await
-            .map_err(|e| state.commerce_error(e))?;
-    Ok(respond(StatusCode::CREATED, outcome))
+    once(state, key, StatusCode::CREATED, operation).await
+}
+
+/// Runs an operation that changes something existing once per key, answering 200 (or the first
+/// answer, replayed).
+pub async fn changed<T, F>(
+    state: &AppState,
+    key: Option<IdempotencyKey>,
+    operation: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<T, CommerceError>>,
+{
+    once(state, key, StatusCode::OK, operation).await
+}
+
+async fn once<T, F>(
+    state: &AppState,
+    key: Option<IdempotencyKey>,
+    status: StatusCode,
+    operation: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<T, CommerceError>>,
+{
+    let outcome = commerce::idempotency::run(
+        &state.db.conn,
+        key.as_ref(),
+        status.as_u16(),
+        state.now(),
+        operation,
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(respond(status, outcome))
 }

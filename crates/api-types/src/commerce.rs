@@ -264,6 +264,40 @@ pub struct RefundRequest {
     pub reason: Option<String>,
 }
 
+/// How a payment recorded by hand was received.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    BankTransfer,
+    Cash,
+    Other,
+}
+
+impl PaymentMethod {
+    /// The name on the wire and in the audit log.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::BankTransfer => "bank_transfer",
+            Self::Cash => "cash",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// `POST /v1/admin/orders/{id}/payments`, with an optional `Idempotency-Key`: money received
+/// outside the checkout (a bank transfer, cash) for the whole order.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordPaymentRequest {
+    /// Minor units of the order's currency: exactly the order's total (no partial payments).
+    pub amount: i64,
+    pub method: PaymentMethod,
+    /// The transfer's reference, the receipt number…: 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
+    pub reference: String,
+}
+
 /// A refund.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

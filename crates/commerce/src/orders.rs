@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use api_types::commerce::{Order, OrderLine, OrderQuery, Refund};
+use api_types::commerce::{Order, OrderLine, OrderQuery, RecordPaymentRequest, Refund};
 use chrono::{DateTime, Utc};
 use db::entities::{order_line, product, refund, sales_order};
 use domain::{
@@ -384,16 +384,18 @@ pub async fn cancel(
     get(db, org, id).await
 }
 
-/// A payment for the whole order arrived: `pending_payment → paid`. Any other amount or currency
-/// is refused (the event stays failed and visible).
-pub(crate) async fn record_payment(
+/// `pending_payment → paid` with the whole total paid, if the order awaits payment and its total
+/// is `amount` (in `currency`, when given): one conditional update, so that of two payments racing
+/// for one order exactly one applies. Whether it applied.
+async fn mark_paid(
     txn: &DatabaseTransaction,
     org: OrgId,
     id: OrderId,
-    amount: Money,
+    amount: i64,
+    currency: Option<Currency>,
     now: DateTime<Utc>,
-) -> Result<(), CommerceError> {
-    let paid = sales_order::Entity::update_many()
+) -> Result<bool, CommerceError> {
+    let mut update = sales_order::Entity::update_many()
         .col_expr(
             sales_order::Column::Status,
             Expr::value(OrderStatus::Paid.as_str()),
@@ -406,11 +408,23 @@ pub(crate) async fn record_payment(
         .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
         .filter(sales_order::Column::Id.eq(id.as_uuid()))
         .filter(sales_order::Column::Status.eq(OrderStatus::PendingPayment.as_str()))
-        .filter(sales_order::Column::Total.eq(amount.amount))
-        .filter(sales_order::Column::Currency.eq(amount.currency.as_str()))
-        .exec(txn)
-        .await?;
-    if paid.rows_affected == 1 {
+        .filter(sales_order::Column::Total.eq(amount));
+    if let Some(currency) = currency {
+        update = update.filter(sales_order::Column::Currency.eq(currency.as_str()));
+    }
+    Ok(update.exec(txn).await?.rows_affected == 1)
+}
+
+/// A payment for the whole order arrived: `pending_payment → paid`. Any other amount or currency
+/// is refused (the event stays failed and visible).
+pub(crate) async fn record_payment(
+    txn: &DatabaseTransaction,
+    org: OrgId,
+    id: OrderId,
+    amount: Money,
+    now: DateTime<Utc>,
+) -> Result<(), CommerceError> {
+    if mark_paid(txn, org, id, amount.amount, Some(amount.currency), now).await? {
         return Ok(());
     }
     let order = find(txn, org, id).await?;
@@ -427,6 +441,46 @@ pub(crate) async fn record_payment(
             amount.amount, amount.currency, order.total, order.currency
         ),
     ))
+}
+
+/// A payment a merchant received outside the checkout (a bank transfer, cash), recorded by hand:
+/// `pending_payment → paid` with the same bookkeeping as a payment event, in `txn`. The amount must
+/// be the order's whole total (400 on `amount` naming it); an order not awaiting payment is 409
+/// `ILLEGAL_TRANSITION`. Answers the paid order.
+pub async fn record_manual_payment(
+    txn: &DatabaseTransaction,
+    org: OrgId,
+    id: OrderId,
+    payment: &RecordPaymentRequest,
+    now: DateTime<Utc>,
+) -> Result<Order, CommerceError> {
+    let mut problems = Problems::default();
+    problems.text("reference", &payment.reference, 1, 200);
+    problems.finish()?;
+
+    // The first statement writes, so SQLite queues this transaction behind other writers.
+    if !mark_paid(txn, org, id, payment.amount, None, now).await? {
+        let order = find(txn, org, id).await?;
+        if order.status != OrderStatus::PendingPayment.as_str() {
+            return Err(CommerceError::Conflict {
+                code: "ILLEGAL_TRANSITION",
+                message: format!(
+                    "an order that is `{}` cannot become `{}`",
+                    order.status,
+                    OrderStatus::Paid
+                ),
+                details: Some(serde_json::json!({"status": order.status, "to": OrderStatus::Paid})),
+            });
+        }
+        return Err(CommerceError::invalid(
+            "amount",
+            format!(
+                "must be the order's total, {} ({} minor units): partial payments are not recorded",
+                order.total, order.currency
+            ),
+        ));
+    }
+    get(txn, org, id).await
 }
 
 /// A payment failed: `pending_payment → cancelled`, giving the stock back.

@@ -73,6 +73,7 @@ pub enum AuditAction {
     AgentEnrollmentCreated,
     AgentHostKeyRotated,
     AgentCapabilitiesRequested,
+    OrderPaymentRecorded,
 }
 
 impl AuditAction {
@@ -108,11 +109,34 @@ impl AuditAction {
             Self::AgentEnrollmentCreated => "agent_enrollment_created",
             Self::AgentHostKeyRotated => "agent_host_key_rotated",
             Self::AgentCapabilitiesRequested => "agent_capabilities_requested",
+            Self::OrderPaymentRecorded => "order_payment_recorded",
         }
     }
 }
 
 impl Identity {
+    fn event(
+        &self,
+        org: Option<OrgId>,
+        actor: &Actor,
+        action: AuditAction,
+        subject: Option<String>,
+        details: &Value,
+    ) -> AuditEvent {
+        AuditEvent {
+            id: uuid::Uuid::now_v7(),
+            org_id: org,
+            actor_user_id: actor.user_id,
+            actor_kind: actor.kind.to_owned(),
+            principal_id: actor.principal_id.clone(),
+            action: action.as_str().to_owned(),
+            subject,
+            details: details.to_string(),
+            ip_address: actor.ip_address.clone(),
+            created_at: self.now(),
+        }
+    }
+
     /// Appends one event on `db` (the pool, or the transaction of the change it records).
     pub(crate) async fn record(
         &self,
@@ -123,22 +147,7 @@ impl Identity {
         subject: Option<String>,
         details: Value,
     ) -> Result<(), IdentityError> {
-        audit::append(
-            db,
-            AuditEvent {
-                id: uuid::Uuid::now_v7(),
-                org_id: org,
-                actor_user_id: actor.user_id,
-                actor_kind: actor.kind.to_owned(),
-                principal_id: actor.principal_id.clone(),
-                action: action.as_str().to_owned(),
-                subject,
-                details: details.to_string(),
-                ip_address: actor.ip_address.clone(),
-                created_at: self.now(),
-            },
-        )
-        .await?;
+        audit::append(db, self.event(org, actor, action, subject, &details)).await?;
         Ok(())
     }
 
@@ -154,6 +163,21 @@ impl Identity {
     ) -> Result<(), IdentityError> {
         self.record(self.db(), Some(org), actor, action, subject, details)
             .await
+    }
+
+    /// Records an event of an organization on `db`: the transaction of the change the api made
+    /// (a payment recorded by hand…), so that the change and its record commit together or not at
+    /// all.
+    pub async fn audit_in(
+        &self,
+        db: &impl db::ConnectionTrait,
+        org: OrgId,
+        actor: &Actor,
+        action: AuditAction,
+        subject: Option<String>,
+        details: &Value,
+    ) -> Result<(), db::DbError> {
+        audit::append(db, self.event(Some(org), actor, action, subject, details)).await
     }
 
     /// The organization's events, newest first, older than `before`. The caller has been

@@ -65,6 +65,7 @@ permissions! {
     OrderFulfil => "order": "fulfil" => [Owner, Admin, Member],
     OrderCancel => "order": "cancel" => [Owner, Admin, Member],
     OrderRefund => "order": "refund" => [Owner, Admin],
+    OrderRecordPayment => "order": "recordPayment" => [Owner, Admin],
     CustomerRead => "customer": "read" => [Owner, Admin, Member],
     CustomerCreate => "customer": "create" => [Owner, Admin, Member],
     CustomerUpdate => "customer": "update" => [Owner, Admin, Member],
@@ -145,6 +146,7 @@ mod tests {
             Permission::ApiKeyCreate,
             Permission::ApiKeyRevoke,
             Permission::OrderRefund,
+            Permission::OrderRecordPayment,
             Permission::StoreDomainCreate,
         ] {
             assert!(!permission.allows(Member), "{permission:?}");

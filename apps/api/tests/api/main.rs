@@ -19,6 +19,7 @@ mod domains;
 mod envelopes;
 mod execute;
 mod health;
+mod manual_payments;
 mod openapi;
 mod orders;
 mod organizations;

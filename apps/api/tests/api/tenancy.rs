@@ -70,6 +70,7 @@ async fn another_organizations_ids_are_not_found_on_any_route() {
         (("/v1/admin/orders/{id}/fulfil", "id"), order_id.clone()),
         (("/v1/admin/orders/{id}/cancel", "id"), order_id.clone()),
         (("/v1/admin/orders/{id}/refunds", "id"), order_id.clone()),
+        (("/v1/admin/orders/{id}/payments", "id"), order_id.clone()),
         (("/v1/admin/customers/{id}", "id"), customer.clone()),
         (
             ("/v1/admin/payment-events/{id}/retry", "id"),
@@ -86,7 +87,7 @@ async fn another_organizations_ids_are_not_found_on_any_route() {
         "/v1/webhooks/payments/{provider}",
         "/api/auth/agent/capabilities/{name}",
     ];
-    let body = json!({"title": "hacked", "name": "hacked", "quantity": 1, "variantId": variant, "amount": 1, "delta": 1, "reason": "cross-tenant"});
+    let body = json!({"title": "hacked", "name": "hacked", "quantity": 1, "variantId": variant, "amount": 2000, "delta": 1, "reason": "cross-tenant", "method": "cash", "reference": "cross-tenant"});
 
     let document: Value = serde_json::from_str(&api::openapi::document_json().unwrap()).unwrap();
     let mut checked = 0;

@@ -38,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(resource("/orders").route(web::get().to(orders::list)))
     .service(resource("/orders/{id}").route(web::get().to(orders::get)))
+    .service(resource("/orders/{id}/payments").route(web::post().to(orders::record_payment)))
     .service(resource("/orders/{id}/fulfil").route(web::post().to(orders::fulfil)))
     .service(resource("/orders/{id}/cancel").route(web::post().to(orders::cancel)))
     .service(resource("/orders/{id}/refunds").route(web::post().to(orders::refund)))

@@ -1,17 +1,20 @@
-//! Orders, as the merchant manages them: list, look at, fulfil, cancel, refund.
+//! Orders, as the merchant manages them: list, look at, record a payment, fulfil, cancel, refund.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use api_http::ApiError;
 use api_types::ErrorBody;
-use api_types::commerce::{Order, OrderQuery, Refund, RefundRequest};
+use api_types::commerce::{Order, OrderQuery, RecordPaymentRequest, Refund, RefundRequest};
 use api_types::store::Page;
 use commerce::orders;
 use domain::OrderId;
+use identity::AuditAction;
 use identity::permissions::Permission;
 use resolve_caller::ApiCaller;
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::authorize;
+use crate::extract::ClientInfo;
 use crate::idempotent;
 use crate::state::AppState;
 
@@ -171,6 +174,79 @@ pub async fn refund(
     idempotent::created(&state, key, move |txn| {
         Box::pin(async move {
             orders::refund(txn, org, order, request.amount, request.reason, now).await
+        })
+    })
+    .await
+}
+
+/// Record money received outside the checkout (a bank transfer, cash) for the whole total of an
+/// order awaiting payment: `pending_payment → paid`, audited. An `Idempotency-Key` makes retries
+/// safe. Scope `admin`; owners and admins.
+#[utoipa::path(
+    post, path = "/v1/admin/orders/{id}/payments", operation_id = "adminRecordPayment", tag = "orders",
+    params(
+        ("id" = Uuid, Path, description = "Order id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+    ),
+    request_body = RecordPaymentRequest,
+    responses(
+        (status = 200, description = "The order, paid", body = Order),
+        (status = 400, description = "An amount other than the order's total, a bad method or reference", body = ErrorBody),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not an admin caller, or a member", body = ErrorBody),
+        (status = 404, description = "No such order in this store", body = ErrorBody),
+        (status = 409, description = "ILLEGAL_TRANSITION (not awaiting payment) or IDEMPOTENCY_IN_PROGRESS", body = ErrorBody),
+        (status = 422, description = "IDEMPOTENCY_KEY_REUSED", body = ErrorBody),
+    ),
+    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+)]
+pub async fn record_payment(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    client: ClientInfo,
+    id: web::Path<Uuid>,
+    body: web::Json<RecordPaymentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authorize::admin_with(
+        &state,
+        &caller,
+        "adminRecordPayment",
+        Permission::OrderRecordPayment,
+        &*body,
+    )
+    .await?;
+    let request = body.into_inner();
+    let order = OrderId::from_uuid(*id);
+    let key = idempotent::key(
+        &req,
+        &state,
+        &caller,
+        "adminRecordPayment",
+        &(order, &request),
+    )?;
+    let (org, now, actor) = (caller.org_id(), state.now(), client.actor_for(&caller));
+    let identity = state.identity.clone();
+    idempotent::changed(&state, key, move |txn| {
+        Box::pin(async move {
+            let paid = orders::record_manual_payment(txn, org, order, &request, now).await?;
+            let details = json!({
+                "orderId": order,
+                "amount": paid.paid,
+                "method": request.method,
+                "reference": request.reference.trim(),
+            });
+            identity
+                .audit_in(
+                    txn,
+                    org,
+                    &actor,
+                    AuditAction::OrderPaymentRecorded,
+                    Some(order.to_string()),
+                    &details,
+                )
+                .await?;
+            Ok(paid)
         })
     })
     .await
