@@ -100,9 +100,12 @@ impl Catalog {
                         .filter_map(|parameter| parameter["name"].as_str().map(str::to_owned))
                         .collect()
                 };
-                let body_schema =
-                    operation["requestBody"]["content"]["application/json"]["schema"].clone();
-                let body_fields = top_level_fields(document, &body_schema);
+                let body_schema = resolved(
+                    document,
+                    &operation["requestBody"]["content"]["application/json"]["schema"],
+                )
+                .clone();
+                let body_fields = top_level_fields(&body_schema);
                 let capability = Capability {
                     name: name.to_owned(),
                     body_fields,
@@ -164,13 +167,18 @@ impl Catalog {
     }
 }
 
-/// The properties of a body schema, following one `$ref` into the document's components.
-fn top_level_fields(document: &Value, schema: &Value) -> Vec<String> {
-    let resolved = schema["$ref"]
+/// A body schema with its one `$ref` followed into the document's components, so that a
+/// capability's description stands on its own (an approval page reads its fields).
+fn resolved<'a>(document: &'a Value, schema: &'a Value) -> &'a Value {
+    schema["$ref"]
         .as_str()
         .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
-        .map_or(schema, |name| &document["components"]["schemas"][name]);
-    resolved["properties"]
+        .map_or(schema, |name| &document["components"]["schemas"][name])
+}
+
+/// The properties of a (resolved) body schema.
+fn top_level_fields(schema: &Value) -> Vec<String> {
+    schema["properties"]
         .as_object()
         .map(|properties| properties.keys().cloned().collect())
         .unwrap_or_default()

@@ -220,7 +220,7 @@ pub struct CapabilityRequestView {
 
 /// `POST /api/auth/agent/approve` and `/deny`: a request by its user code (device authorization)
 /// or its id (CIBA, from your pending list), all that was asked or some of it.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ApproveAgentRequest {
     #[serde(default)]
@@ -259,7 +259,12 @@ pub struct ApprovalRequestView {
     pub capabilities: Vec<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binding_message: Option<String>,
+    /// When the agent asked.
+    pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The viewer signed in more than 5 minutes ago: a decision would be refused with
+    /// `fresh_session_required` until they sign in again.
+    pub sign_in_again: bool,
 }
 
 /// A CIBA request waiting for your decision.

@@ -35,3 +35,12 @@ pub struct ErrorBody {
     #[schema(value_type = Option<Object>)]
     pub details: Option<Map<String, Value>>,
 }
+
+impl ErrorBody {
+    /// `details.reason`: why, in a word a client can branch on (`fresh_session_required`) or a
+    /// sentence for people.
+    #[must_use]
+    pub fn reason(&self) -> Option<&str> {
+        self.details.as_ref()?.get("reason")?.as_str()
+    }
+}

@@ -17,6 +17,9 @@ pub struct EdgeSettings {
     /// The dashboard's public origin (`FRONTEND_URL`, the one the api trusts): the `Origin` of the
     /// changes the dashboard's pages make for a browser whose own origin the edge has checked.
     pub frontend_url: String,
+    /// Where the dashboard serves the agent approval page (`AGENT_DEVICE_AUTH_PAGE`, the path the
+    /// api puts in an agent's `verification_uri`; default `/device/capabilities`).
+    pub agent_approval_page: String,
 }
 
 /// Why the configuration cannot be used; the message names the variable.
@@ -42,6 +45,13 @@ impl EdgeSettings {
                 "API_UPSTREAM_URL=`{upstream_url}` must start with http:// or https://"
             )));
         }
+        let agent_approval_page =
+            var("AGENT_DEVICE_AUTH_PAGE").unwrap_or_else(|| "/device/capabilities".to_owned());
+        if !agent_approval_page.starts_with('/') || agent_approval_page.starts_with("//") {
+            return Err(ConfigError(format!(
+                "AGENT_DEVICE_AUTH_PAGE=`{agent_approval_page}` must be a path of this site, like /device/capabilities"
+            )));
+        }
         Ok(Self {
             host: var("HOST").unwrap_or_else(|| "127.0.0.1".to_owned()),
             port: parse(&var, "PORT", default_port)?,
@@ -54,6 +64,7 @@ impl EdgeSettings {
                 .unwrap_or_else(|| "http://localhost:3000".to_owned())
                 .trim_end_matches('/')
                 .to_owned(),
+            agent_approval_page,
         })
     }
 }
@@ -89,6 +100,7 @@ mod tests {
             ("UPSTREAM_TIMEOUT_SECS", "-1"),
             ("API_UPSTREAM_URL", "ftp://api"),
             ("WORKERS", "many"),
+            ("AGENT_DEVICE_AUTH_PAGE", "https://evil.test/approve"),
         ] {
             let err = EdgeSettings::from_env(|n| (n == name).then(|| value.to_owned()), 3000)
                 .unwrap_err();

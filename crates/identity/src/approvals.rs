@@ -192,6 +192,15 @@ impl AgentAuth {
         Ok((approval, agent, host))
     }
 
+    /// Whether `session` began recently enough to decide an approval ([`FRESH_SESSION`]).
+    pub async fn is_fresh(&self, session: SessionId) -> Result<bool, IdentityError> {
+        let identity = self.identity();
+        let signed_in = sessions::get(identity.db(), session)
+            .await
+            .map_err(IdentityError::not_found_as("session"))?;
+        Ok(identity.now() - signed_in.created_at <= FRESH_SESSION)
+    }
+
     /// The CIBA requests waiting for `user`'s decision, each with its agent's name — in the
     /// organizations the user still belongs to.
     pub async fn pending_approvals(
@@ -245,10 +254,7 @@ impl AgentAuth {
                 .filter(|approval| approval.approver_id == Some(user)),
         }
         .ok_or(IdentityError::NotFound("approval request"))?;
-        let signed_in = sessions::get(db, session)
-            .await
-            .map_err(IdentityError::not_found_as("session"))?;
-        if now - signed_in.created_at > FRESH_SESSION {
+        if !self.is_fresh(session).await? {
             return Err(IdentityError::forbidden(
                 "fresh_session_required",
                 "sign in again (within 5 minutes) to approve an agent",

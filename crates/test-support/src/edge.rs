@@ -18,6 +18,7 @@ pub fn spawn_edge(
         upstream_timeout,
         workers: Some(1),
         frontend_url: crate::DASHBOARD_ORIGIN.to_owned(),
+        agent_approval_page: "/device/capabilities".to_owned(),
     };
     let edge = bind(&settings).expect("the edge binds a loopback port");
     let address = format!("http://127.0.0.1:{}", edge.port());

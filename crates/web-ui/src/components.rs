@@ -72,11 +72,21 @@ pub fn document(head: &Head<'_>, body_class: &str, body: Markup) -> Markup {
 /// A page of its own in the middle of the screen: sign-in, sign-up, device approval, errors.
 #[must_use]
 pub fn centered(head: &Head<'_>, heading: &str, body: Markup) -> Markup {
+    centered_in("card-page", head, heading, body)
+}
+
+/// [`centered`], wider: for a page that lists what it asks to decide (an agent's approval).
+#[must_use]
+pub fn centered_wide(head: &Head<'_>, heading: &str, body: Markup) -> Markup {
+    centered_in("card-page wide", head, heading, body)
+}
+
+fn centered_in(class: &str, head: &Head<'_>, heading: &str, body: Markup) -> Markup {
     document(
         head,
         "centered",
         html! {
-            main #main.card-page {
+            main #main class=(class) {
                 a.brand href="/" { span.brand-mark aria-hidden="true" {} (head.site) }
                 section.card {
                     h1 { (heading) }

@@ -5,6 +5,47 @@ use api_types::ErrorBody;
 
 use crate::ApiFailure;
 
+/// A submitted form read as its pairs, in order: for forms whose inputs repeat (checkboxes of one
+/// name, rows of inputs by index) which a struct cannot take.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Submitted(pub Vec<(String, String)>);
+
+impl Submitted {
+    /// The first value of `name`; empty when the form has none.
+    #[must_use]
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map_or("", |(_, value)| value.as_str())
+    }
+
+    /// Every value of `name` (checked checkboxes of one name).
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// How many rows of `prefix[i].…` inputs the form has: the highest index seen, plus one.
+    #[must_use]
+    pub fn rows(&self, prefix: &str) -> usize {
+        self.0
+            .iter()
+            .filter_map(|(key, _)| {
+                key.strip_prefix(prefix)?
+                    .strip_prefix('[')?
+                    .split_once(']')?
+                    .0
+                    .parse::<usize>()
+                    .ok()
+            })
+            .max()
+            .map_or(0, |max| max + 1)
+    }
+}
+
 /// What to tell the person next to the form and its fields.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FormErrors {
@@ -80,7 +121,12 @@ impl FormErrors {
             .and_then(|details| details.get("reason"))
             .and_then(|reason| reason.as_str());
         if fields.is_empty() || !unplaced.is_empty() {
-            let mut message = reason.map_or_else(|| body.error.clone(), str::to_owned);
+            // Agent Auth's envelopes carry their text in `message` (`error` is a protocol word).
+            let mut message = body
+                .message
+                .as_deref()
+                .or(reason)
+                .map_or_else(|| body.error.clone(), str::to_owned);
             if !unplaced.is_empty() {
                 message = format!("{message} ({})", unplaced.join("; "));
             }
@@ -112,6 +158,30 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_submitted_form_reads_repeated_names_and_rows() {
+        let pairs = [
+            ("grant", "addCartItem"),
+            ("grant", "placeOrder"),
+            ("variants[0].sku", "A"),
+            ("variants[2].sku", "C"),
+        ];
+        let form = Submitted(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        );
+        assert_eq!(
+            form.all("grant").collect::<Vec<_>>(),
+            ["addCartItem", "placeOrder"]
+        );
+        assert_eq!(form.get("grant"), "addCartItem");
+        assert_eq!(form.get("missing"), "");
+        assert_eq!(form.rows("variants"), 3);
+        assert_eq!(form.rows("options"), 0);
+    }
 
     fn envelope(details: serde_json::Value) -> ErrorBody {
         serde_json::from_value(json!({

@@ -154,7 +154,20 @@ async fn approvals_need_a_fresh_session_the_right_role_and_never_widen() {
         .await
         .assert_error(404, "NOT_FOUND");
 
+    let lookup = |user: &TestUser| {
+        TestResponse::send(
+            app.as_user(
+                Method::GET,
+                &format!("/api/auth/agent/approval?user_code={code}"),
+                user,
+            ),
+            None,
+        )
+    };
+    assert_eq!(lookup(&store.owner).await.json()["signInAgain"], false);
     app.clock.advance(chrono::Duration::minutes(6));
+    // The approval page is told before the user chooses, and the decision is refused.
+    assert_eq!(lookup(&store.owner).await.json()["signInAgain"], true);
     let stale = approve(&store.owner, json!({"userCode": code}))
         .await
         .assert_error(403, "FORBIDDEN");

@@ -21,7 +21,7 @@ pub struct CodeQuery {
 }
 
 /// `WDJB-MJHT` however it was typed: upper case, the dash where it belongs, spaces ignored.
-fn normalise(code: &str) -> String {
+pub(super) fn normalise(code: &str) -> String {
     let letters: String = code
         .chars()
         .filter(char::is_ascii_alphanumeric)
@@ -62,7 +62,7 @@ pub async fn page(
     }
 }
 
-fn urlencode(text: &str) -> String {
+pub(super) fn urlencode(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 

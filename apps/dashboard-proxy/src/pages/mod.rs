@@ -2,6 +2,7 @@
 //! rendered as pages, changes only from this site, security headers.
 
 mod accounts;
+mod agent_approval;
 mod api_keys;
 mod device;
 mod home;
@@ -55,6 +56,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
             )
             .route("/device", web::get().to(device::page))
             .route("/device", web::post().to(device::decide))
+            .route(
+                &settings.agent_approval_page,
+                web::get().to(agent_approval::page),
+            )
+            .route(
+                &settings.agent_approval_page,
+                web::post().to(agent_approval::decide),
+            )
             .route("/whoami", web::get().to(whoami::page))
             .default_service(web::to(not_found))
             // Innermost first: a cross-site post never reaches a handler, every error becomes a

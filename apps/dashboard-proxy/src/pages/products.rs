@@ -19,7 +19,7 @@ use web_ui::components::{
     pager,
 };
 use web_ui::errors::see_other;
-use web_ui::forms::FormErrors;
+use web_ui::forms::{FormErrors, Submitted};
 use web_ui::safety::form_token;
 use web_ui::{PageError, PageResult, format};
 
@@ -165,34 +165,6 @@ fn price_range(product: &Product) -> String {
     }
 }
 
-/// A submitted form, read as its pairs: variant rows repeat their inputs by index.
-#[derive(Debug, Default)]
-struct Submitted(Vec<(String, String)>);
-
-impl Submitted {
-    fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(key, _)| key == name)
-            .map_or("", |(_, value)| value.as_str())
-    }
-
-    /// How many variant rows the form has (the highest index seen, plus one).
-    fn rows(&self) -> usize {
-        self.0
-            .iter()
-            .filter_map(|(key, _)| {
-                key.strip_prefix("variants[")?
-                    .split_once(']')?
-                    .0
-                    .parse::<usize>()
-                    .ok()
-            })
-            .max()
-            .map_or(0, |max| max + 1)
-    }
-}
-
 fn variant_input(row: usize, name: &str) -> String {
     format!("variants[{row}].{name}")
 }
@@ -225,7 +197,7 @@ pub async fn create(
     let form = Submitted(form.into_inner());
     let shell = Shell::load(&api, &statement, &browser.credentials).await?;
     let store: StoreSettings = api.get(&browser.credentials, "/v1/admin/store").await?;
-    let rows = form.rows().max(1);
+    let rows = form.rows("variants").max(1);
     if form.get("action") == "add_variant" {
         return Ok(html_response(
             StatusCode::OK,
@@ -619,7 +591,7 @@ mod tests {
             ("variants[2].sku", "TEE-L"),
             ("variants[2].price", "abc"),
         ]);
-        let (request, row_of, errors) = new_product(&submitted, submitted.rows(), eur());
+        let (request, row_of, errors) = new_product(&submitted, submitted.rows("variants"), eur());
         assert_eq!(request.variants.len(), 2);
         assert_eq!(request.variants[0].price, Money::new(1999, eur()));
         assert_eq!(row_of, vec![1, 2]);

@@ -27,7 +27,7 @@ async fn poll(dashboard: &Dashboard, device_code: &str) -> TestResponse {
 }
 
 /// The path and query of the api's `verification_uri_complete` (the dashboard it names is ours).
-fn page_of(code: &serde_json::Value) -> String {
+pub fn page_of(code: &serde_json::Value) -> String {
     let complete = code["verification_uri_complete"].as_str().unwrap();
     let path = complete.split_once("://").unwrap().1;
     path[path.find('/').unwrap()..].to_owned()

@@ -4,6 +4,7 @@
 
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod agent_approval;
 mod api_keys;
 mod device;
 mod products;

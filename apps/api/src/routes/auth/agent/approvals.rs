@@ -136,6 +136,11 @@ pub async fn lookup(
         .approval_by_code(user.user_id, &query.user_code)
         .await
         .map_err(|e| state.identity_error(e))?;
+    let sign_in_again = !state
+        .agents
+        .is_fresh(user.session_id)
+        .await
+        .map_err(|e| state.identity_error(e))?;
     Ok(web::Json(ApprovalRequestView {
         request_id: approval.id,
         organization_id: approval.org_id.as_uuid(),
@@ -152,7 +157,9 @@ pub async fn lookup(
             .map(crate::capabilities::Capability::described)
             .collect(),
         binding_message: approval.binding_message,
+        created_at: approval.created_at,
         expires_at: approval.expires_at,
+        sign_in_again,
     }))
 }
 
