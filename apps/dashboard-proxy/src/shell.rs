@@ -147,12 +147,14 @@ impl PermissionStatement {
 pub enum Section {
     Home,
     Products,
+    Orders,
     ApiKeys,
     WhoAmI,
 }
 
 const HOME_ICON: &str = "M10 2 2 9h2v9h5v-5h2v5h5V9h2z";
 const PRODUCTS_ICON: &str = "M3 5l7-3 7 3v10l-7 3-7-3zm7 1L5 4.2v.1L10 6.4l5-2.1z";
+const ORDERS_ICON: &str = "M3 3h2l.4 2H17l-1.5 7H6.6l.3 1.5H16V15H6L4.3 5H3zm4 13.5a1.5 1.5 0 1 0 3 0 1.5 1.5 0 0 0-3 0zm6 0a1.5 1.5 0 1 0 3 0 1.5 1.5 0 0 0-3 0z";
 const KEY_ICON: &str = "M12.5 2a5.5 5.5 0 0 0-5.2 7.3L2 14.6V18h3.4l.6-.6V16h1.5v-1.5H9l1.2-1.2A5.5 5.5 0 1 0 12.5 2zm1.5 5a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3z";
 const PERSON_ICON: &str = "M10 10a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0z";
 
@@ -189,6 +191,9 @@ pub fn page(shell: &Shell, section: Section, title: &str, body: Markup) -> Marku
                     nav.nav aria-label="Dashboard" {
                         (link("/", "Home", Section::Home, HOME_ICON))
                         (link("/products", "Products", Section::Products, PRODUCTS_ICON))
+                        @if shell.may("order:read") {
+                            (link("/orders", "Orders", Section::Orders, ORDERS_ICON))
+                        }
                         span.section { "Settings" }
                         @if shell.may("apiKey:list") {
                             (link("/settings/api-keys", "API keys", Section::ApiKeys, KEY_ICON))

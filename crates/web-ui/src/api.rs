@@ -16,6 +16,9 @@ use serde::de::DeserializeOwned;
 
 /// Answers larger than this are not read (a page never needs more).
 const ANSWER_LIMIT: usize = 8 * 1024 * 1024;
+/// How often, and how long apart, a change still running under its key is asked again.
+const IN_PROGRESS_WAITS: u32 = 10;
+const IN_PROGRESS_PAUSE: Duration = Duration::from_millis(200);
 
 /// What the api is asked with on the browser's behalf: its session cookie and nothing it did not
 /// send.
@@ -161,10 +164,11 @@ impl<'a, B> Change<'a, B> {
         }
     }
 
-    /// Makes a repeated submission of the same form the same change.
+    /// Makes a repeated submission of the same form the same change. A form posted without its
+    /// token (made by hand) is sent as a change of its own.
     #[must_use]
     pub const fn once(mut self, key: &'a str) -> Self {
-        self.idempotency_key = Some(key);
+        self.idempotency_key = if key.is_empty() { None } else { Some(key) };
         self
     }
 }
@@ -227,13 +231,34 @@ impl ApiClient {
         self.get(credentials, &path).await
     }
 
-    /// Sends a change and answers the api's answer with the cookies it set.
+    /// Sends a change and answers the api's answer with the cookies it set. A change made once
+    /// (`Change::once`) whose first sending is still running (a double click) is asked again
+    /// shortly: the api then replays the first answer, so both clicks see the same outcome.
     pub async fn send<B: Serialize, T: DeserializeOwned>(
         &self,
         credentials: &Credentials,
         change: Change<'_, B>,
     ) -> Result<Answer<T>, ApiFailure> {
-        let mut request = self.request(credentials, change.method, change.path);
+        let mut waits = IN_PROGRESS_WAITS;
+        loop {
+            match self.send_once(credentials, &change).await {
+                Err(ApiFailure::Refused(body))
+                    if body.code == "IDEMPOTENCY_IN_PROGRESS" && waits > 0 =>
+                {
+                    waits -= 1;
+                    actix_web::rt::time::sleep(IN_PROGRESS_PAUSE).await;
+                }
+                answer => return answer,
+            }
+        }
+    }
+
+    async fn send_once<B: Serialize, T: DeserializeOwned>(
+        &self,
+        credentials: &Credentials,
+        change: &Change<'_, B>,
+    ) -> Result<Answer<T>, ApiFailure> {
+        let mut request = self.request(credentials, change.method.clone(), change.path);
         if let Some(origin) = &self.origin {
             request = request.insert_header((header::ORIGIN, origin.as_str()));
         }

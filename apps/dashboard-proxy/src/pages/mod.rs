@@ -6,6 +6,7 @@ mod agent_approval;
 mod api_keys;
 mod device;
 mod home;
+mod orders;
 mod products;
 mod stores;
 mod whoami;
@@ -48,6 +49,15 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
             .route("/products/{id}", web::get().to(products::edit_page))
             .route("/products/{id}", web::post().to(products::update))
             .route("/products/{id}/archive", web::post().to(products::archive))
+            .route("/orders", web::get().to(orders::list))
+            .route("/orders/{id}", web::get().to(orders::detail))
+            .route(
+                "/orders/{id}/payment",
+                web::post().to(orders::record_payment),
+            )
+            .route("/orders/{id}/fulfil", web::post().to(orders::fulfil))
+            .route("/orders/{id}/cancel", web::post().to(orders::cancel))
+            .route("/orders/{id}/refund", web::post().to(orders::refund))
             .route("/settings/api-keys", web::get().to(api_keys::list))
             .route("/settings/api-keys", web::post().to(api_keys::create))
             .route(

@@ -7,6 +7,7 @@
 mod agent_approval;
 mod api_keys;
 mod device;
+mod orders;
 mod products;
 mod proxy;
 mod safety;
