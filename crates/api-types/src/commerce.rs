@@ -1,7 +1,7 @@
 //! `/v1/*` commerce: the catalog, carts, orders, customers, refunds, store settings, stats and
 //! payment events. The core shapes of SPEC §7; fields may be added, never renamed.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::{Currency, Money, OrderStatus, ProductStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -374,7 +374,7 @@ pub struct UpdateStoreRequest {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
-    /// Start (inclusive, RFC 3339); default 30 days before `to`.
+    /// Start (inclusive, RFC 3339); default 30 days before `to`; at most 366 days before it.
     #[serde(default)]
     pub from: Option<DateTime<Utc>>,
     /// End (exclusive, RFC 3339); default now.
@@ -399,6 +399,16 @@ pub struct TopProduct {
     pub revenue: Money,
 }
 
+/// The revenue of one UTC day of a period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DayRevenue {
+    /// The UTC date, `YYYY-MM-DD`.
+    #[schema(example = "2026-01-31")]
+    pub day: NaiveDate,
+    /// Paid minus refunded, over the orders created that day; zero on a day without sales.
+    pub revenue: Money,
+}
+
 /// Numbers of a period: revenue is what was paid minus what was refunded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -406,6 +416,9 @@ pub struct Stats {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
     pub revenue: Money,
+    /// `revenue` per UTC day: every day that `[from, to)` touches, in order, days without sales
+    /// included (zero); the days sum to `revenue`.
+    pub revenue_by_day: Vec<DayRevenue>,
     pub paid_orders: i64,
     pub average_order_value: Money,
     pub orders_by_status: Vec<StatusCount>,

@@ -1,21 +1,26 @@
-//! The numbers of a period, computed in SQL: revenue (paid minus refunded), orders by status,
-//! average order value and top products.
+//! The numbers of a period, computed in SQL: revenue (paid minus refunded) in all and per UTC
+//! day, orders by status, average order value and top products.
 
-use api_types::commerce::{Stats, StatusCount, TopProduct};
-use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+
+use api_types::commerce::{DayRevenue, Stats, StatusCount, TopProduct};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use db::entities::{order_line, sales_order};
 use domain::{Money, OrderStatus, OrgId};
 use sea_orm::sea_query::{Alias, Expr, Func, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    QuerySelect as _,
+    ColumnTrait as _, ConnectionTrait, DbBackend, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _,
 };
 use uuid::Uuid;
 
 use crate::{CommerceError, store};
 
 const TOP_PRODUCTS: u64 = 5;
-const MAX_PERIOD_DAYS: i64 = 3660;
+/// The longest period, so that `revenueByDay` stays a bounded list (at most 367 days).
+const MAX_PERIOD_DAYS: i64 = 366;
+/// How the day of `utc_day` is spelt.
+const DAY_FORMAT: &str = "%Y-%m-%d";
 
 /// States in which money was received (and possibly refunded).
 const MONEY_RECEIVED: [OrderStatus; 4] = [
@@ -34,6 +39,39 @@ fn total(expr: SimpleExpr) -> SimpleExpr {
     .into()
 }
 
+/// The UTC date of an order's `created_at` as `YYYY-MM-DD` text, on either engine. The format
+/// and zone are literals, not bound values, so that the select and its `GROUP BY` are one
+/// expression to PostgreSQL.
+fn utc_day(backend: DbBackend) -> SimpleExpr {
+    let created_at = Expr::col(sales_order::Column::CreatedAt);
+    match backend {
+        // A `timestamptz`, shifted to UTC whatever the session's time zone.
+        DbBackend::Postgres => Func::cust(Alias::new("to_char"))
+            .arg(
+                Func::cust(Alias::new("timezone"))
+                    .arg(Expr::cust("'UTC'"))
+                    .arg(created_at),
+            )
+            .arg(Expr::cust("'YYYY-MM-DD'"))
+            .into(),
+        // RFC 3339 text with its offset; `date` normalises it to UTC.
+        DbBackend::Sqlite => Func::cust(Alias::new("date")).arg(created_at).into(),
+        // Not an engine the api runs on; MySQL keeps no zone with a timestamp.
+        DbBackend::MySql => Func::cust(Alias::new("DATE_FORMAT"))
+            .arg(created_at)
+            .arg(Expr::cust("'%Y-%m-%d'"))
+            .into(),
+    }
+}
+
+/// Every UTC day that `[from, to)` touches, in order (`from < to`).
+fn days_of(from: DateTime<Utc>, to: DateTime<Utc>) -> impl Iterator<Item = NaiveDate> {
+    let last = (to - Duration::nanoseconds(1)).date_naive();
+    from.date_naive()
+        .iter_days()
+        .take_while(move |day| *day <= last)
+}
+
 pub async fn period(
     db: &impl ConnectionTrait,
     org: OrgId,
@@ -46,7 +84,7 @@ pub async fn period(
     if from >= to || to - from > Duration::days(MAX_PERIOD_DAYS) {
         return Err(CommerceError::invalid(
             "from",
-            "must be before `to`, at most ten years apart",
+            format!("must be before `to`, at most {MAX_PERIOD_DAYS} days apart"),
         ));
     }
     let currency = store::currency(db, org).await?;
@@ -81,6 +119,36 @@ pub async fn period(
         .one(db)
         .await?
         .unwrap_or((0, 0));
+
+    let day = utc_day(db.get_database_backend());
+    let daily: HashMap<String, i64> = received()
+        .select_only()
+        .expr_as(day.clone(), "day")
+        .expr_as(
+            total(
+                Expr::col(sales_order::Column::PaidAmount)
+                    .sub(Expr::col(sales_order::Column::RefundedAmount)),
+            ),
+            "revenue",
+        )
+        .group_by(day)
+        .into_tuple::<(String, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let revenue_by_day = days_of(from, to)
+        .map(|day| DayRevenue {
+            revenue: Money::new(
+                daily
+                    .get(&day.format(DAY_FORMAT).to_string())
+                    .copied()
+                    .unwrap_or(0),
+                currency,
+            ),
+            day,
+        })
+        .collect();
 
     let by_status: Vec<(String, i64)> = in_period()
         .select_only()
@@ -141,6 +209,7 @@ pub async fn period(
         from,
         to,
         revenue: Money::new(revenue, currency),
+        revenue_by_day,
         paid_orders,
         average_order_value: Money::new(
             if paid_orders > 0 {

@@ -74,6 +74,7 @@ pub enum AuditAction {
     AgentHostKeyRotated,
     AgentCapabilitiesRequested,
     OrderPaymentRecorded,
+    OrderRefunded,
 }
 
 impl AuditAction {
@@ -110,6 +111,7 @@ impl AuditAction {
             Self::AgentHostKeyRotated => "agent_host_key_rotated",
             Self::AgentCapabilitiesRequested => "agent_capabilities_requested",
             Self::OrderPaymentRecorded => "order_payment_recorded",
+            Self::OrderRefunded => "order_refunded",
         }
     }
 }

@@ -198,6 +198,100 @@ async fn a_refund_retried_with_its_key_is_made_once() {
     );
 }
 
+/// The store's `order_refunded` audit events, newest first.
+async fn refund_events(app: &TestApp, store: &TestStore) -> Vec<Value> {
+    let page = TestResponse::send(
+        store.admin(app, Method::GET, "/v1/admin/audit-events?limit=100"),
+        None,
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.json());
+    page.json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| event["action"] == "order_refunded")
+        .cloned()
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_refund_is_audited_once_even_when_replayed() {
+    let app = app().await;
+    let store = app.store("acme").await;
+    let placed = pending_order(&app, &store, 1000, 1).await;
+    TestResponse::send_json(
+        generic(&app, &store, Some(SECRET)),
+        event("evt_p", "payment.succeeded", &placed, 1000),
+    )
+    .await;
+    let path = format!(
+        "/v1/admin/orders/{}/refunds",
+        placed["id"].as_str().unwrap()
+    );
+    let send = || {
+        TestResponse::send_json(
+            store
+                .admin(&app, Method::POST, &path)
+                .insert_header(("idempotency-key", "refund-audited")),
+            json!({"amount": 400, "reason": "  damaged in transit  "}),
+        )
+    };
+    let first = send().await;
+    assert_eq!(first.status, 201, "{}", first.json());
+    let again = send().await;
+    assert_eq!(again.status, 201);
+    assert_eq!(
+        again
+            .headers
+            .get("idempotent-replayed")
+            .map(|v| v.as_bytes()),
+        Some(&b"true"[..])
+    );
+    assert_eq!(first.json(), again.json());
+
+    let events = refund_events(&app, &store).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    let event = &events[0];
+    assert_eq!(event["subject"], placed["id"]);
+    assert_eq!(event["actorKind"], "api_key");
+    assert!(event["principalId"].is_string(), "{event}");
+    assert_eq!(
+        event["details"],
+        json!({
+            "orderId": placed["id"],
+            "amount": {"amount": 400, "currency": "EUR"},
+            "reason": "damaged in transit",
+        })
+    );
+
+    // A refund refused records nothing; one without a reason says so.
+    refund(&app, &store, &placed, 601)
+        .await
+        .assert_error(409, "REFUND_EXCEEDS_PAID");
+    assert_eq!(refund_events(&app, &store).await.len(), 1);
+    let rest = TestResponse::send_json(
+        store.admin(&app, Method::POST, &path),
+        json!({"amount": 600}),
+    )
+    .await;
+    assert_eq!(rest.status, 201, "{}", rest.json());
+    let events = refund_events(&app, &store).await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(
+        events[0]["details"],
+        json!({
+            "orderId": placed["id"],
+            "amount": {"amount": 600, "currency": "EUR"},
+            "reason": null,
+        })
+    );
+
+    // Another store's log never shows them.
+    let other = app.store("other").await;
+    assert!(refund_events(&app, &other).await.is_empty());
+}
+
 #[actix_web::test]
 async fn failed_events_are_kept_and_retried_out_of_order_delivery_included() {
     let app = app().await;
@@ -383,6 +477,7 @@ async fn stats_count_revenue_as_paid_minus_refunded() {
         .await
         .json();
     assert_eq!(stats["revenue"], json!({"amount": 2200, "currency": "EUR"}));
+    assert_eq!(revenue_of_days(&stats), 2200);
     assert_eq!(stats["paidOrders"], 2);
     assert_eq!(stats["averageOrderValue"]["amount"], 1100);
     let by_status: Vec<(String, i64)> = stats["ordersByStatus"]
@@ -416,4 +511,160 @@ async fn stats_count_revenue_as_paid_minus_refunded() {
     )
     .await
     .assert_error(400, "VALIDATION_ERROR");
+}
+
+/// The sum of a period's `revenueByDay`.
+fn revenue_of_days(stats: &Value) -> i64 {
+    stats["revenueByDay"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|day| day["revenue"]["amount"].as_i64().unwrap())
+        .sum()
+}
+
+/// An order of one unit at `price`, paid now (by the api's clock).
+async fn paid_order(app: &TestApp, store: &TestStore, price: i64) -> Value {
+    let placed = pending_order(app, store, price, 1).await;
+    let id = format!("evt_{}", uuid::Uuid::now_v7().simple());
+    let paid = TestResponse::send_json(
+        generic(app, store, Some(SECRET)),
+        event(&id, "payment.succeeded", &placed, price),
+    )
+    .await;
+    assert_eq!(paid.json()["event"]["status"], "processed");
+    placed
+}
+
+async fn stats_of(
+    app: &TestApp,
+    store: &TestStore,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> TestResponse {
+    let stamp =
+        |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let path = format!("/v1/admin/stats?from={}&to={}", stamp(from), stamp(to));
+    TestResponse::send(store.admin(app, Method::GET, &path), None).await
+}
+
+#[actix_web::test]
+async fn stats_give_revenue_per_utc_day_without_gaps() {
+    use chrono::Duration;
+
+    let app = app().await;
+    let store = app.store("acme").await;
+    let other = app.store("other").await;
+    // Midnight (UTC) of the clock's day: day 0.
+    let day0 = app
+        .clock_now()
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    let at = |at: chrono::DateTime<chrono::Utc>| app.clock.advance(at - app.clock_now());
+
+    at(day0 + Duration::days(1) + Duration::hours(9));
+    let damaged = paid_order(&app, &store, 1000).await;
+    paid_order(&app, &other, 9999).await;
+    let _unpaid = pending_order(&app, &store, 800, 1).await;
+    at(day0 + Duration::days(1) + Duration::hours(14));
+    paid_order(&app, &store, 500).await;
+    // Day 2: no sales here, one in the other store.
+    at(day0 + Duration::days(2) + Duration::hours(12));
+    paid_order(&app, &other, 9999).await;
+    // The last instant of day 3, then the first of day 4.
+    at(day0 + Duration::days(4) - Duration::milliseconds(1));
+    paid_order(&app, &store, 700).await;
+    at(day0 + Duration::days(4));
+    paid_order(&app, &store, 300).await;
+    // A refund counts against the day its order was made, as it does against `revenue`.
+    at(day0 + Duration::days(4) + Duration::hours(1));
+    assert_eq!(refund(&app, &store, &damaged, 250).await.status, 201);
+
+    // From noon of day 0 to midnight starting day 5 (exclusive): days 0 to 4.
+    let stats = stats_of(
+        &app,
+        &store,
+        day0 + Duration::hours(12),
+        day0 + Duration::days(5),
+    )
+    .await;
+    assert_eq!(stats.status, 200, "{}", stats.json());
+    let stats = stats.json();
+    let date = |days: i64| (day0 + Duration::days(days)).format("%Y-%m-%d").to_string();
+    let eur = |amount: i64| json!({"amount": amount, "currency": "EUR"});
+    assert_eq!(
+        stats["revenueByDay"],
+        json!([
+            {"day": date(0), "revenue": eur(0)},
+            {"day": date(1), "revenue": eur(1250)},
+            {"day": date(2), "revenue": eur(0)},
+            {"day": date(3), "revenue": eur(700)},
+            {"day": date(4), "revenue": eur(300)},
+        ])
+    );
+    assert_eq!(stats["revenue"], eur(2250));
+    assert_eq!(revenue_of_days(&stats), 2250);
+    assert_eq!(stats["paidOrders"], 4);
+
+    // Within one day; and the other store sees only its own.
+    let day3 = stats_of(
+        &app,
+        &store,
+        day0 + Duration::days(3),
+        day0 + Duration::days(4),
+    )
+    .await;
+    assert_eq!(
+        day3.json()["revenueByDay"],
+        json!([{"day": date(3), "revenue": eur(700)}])
+    );
+    let theirs = stats_of(
+        &app,
+        &other,
+        day0 + Duration::hours(12),
+        day0 + Duration::days(5),
+    )
+    .await
+    .json();
+    let days: Vec<i64> = theirs["revenueByDay"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|day| day["revenue"]["amount"].as_i64().unwrap())
+        .collect();
+    assert_eq!(days, [0, 9999, 9999, 0, 0]);
+    assert_eq!(theirs["revenue"]["amount"], 19998);
+}
+
+#[actix_web::test]
+async fn stats_periods_are_at_most_366_days() {
+    let app = app().await;
+    let store = app.store("acme").await;
+    let get = |query: &str| {
+        TestResponse::send(
+            store.admin(&app, Method::GET, &format!("/v1/admin/stats?{query}")),
+            None,
+        )
+    };
+    // 2024 is a leap year: 366 days, each of them listed.
+    let year = get("from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z").await;
+    assert_eq!(year.status, 200, "{}", year.json());
+    let days = year.json()["revenueByDay"].as_array().unwrap().clone();
+    assert_eq!(days.len(), 366);
+    assert_eq!(days[0]["day"], "2024-01-01");
+    assert_eq!(days[365]["day"], "2024-12-31");
+    assert!(days.iter().all(|day| day["revenue"]["amount"] == 0));
+
+    for query in [
+        "from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:01Z",
+        "from=2000-01-01T00:00:00Z&to=2030-01-01T00:00:00Z",
+    ] {
+        let refused = get(query).await.assert_error(400, "VALIDATION_ERROR");
+        assert_eq!(
+            refused["details"]["fields"][0]["field"], "from",
+            "{refused}"
+        );
+    }
 }

@@ -126,8 +126,8 @@ pub async fn cancel(
     Ok(web::Json(order))
 }
 
-/// Refund part or all of a paid order, never more than remains paid. An `Idempotency-Key` makes
-/// retries safe. Scope `admin`; owners and admins.
+/// Refund part or all of a paid order, never more than remains paid; audited. An
+/// `Idempotency-Key` makes retries safe. Scope `admin`; owners and admins.
 #[utoipa::path(
     post, path = "/v1/admin/orders/{id}/refunds", operation_id = "adminRefundOrder", tag = "orders",
     params(
@@ -150,6 +150,7 @@ pub async fn refund(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: ApiCaller,
+    client: ClientInfo,
     id: web::Path<Uuid>,
     body: web::Json<RefundRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -170,10 +171,28 @@ pub async fn refund(
         "adminRefundOrder",
         &(order, &request),
     )?;
-    let (org, now) = (caller.org_id(), state.now());
+    let (org, now, actor) = (caller.org_id(), state.now(), client.actor_for(&caller));
+    let identity = state.identity.clone();
     idempotent::created(&state, key, move |txn| {
         Box::pin(async move {
-            orders::refund(txn, org, order, request.amount, request.reason, now).await
+            let refund =
+                orders::refund(txn, org, order, request.amount, request.reason, now).await?;
+            let details = json!({
+                "orderId": order,
+                "amount": refund.amount,
+                "reason": refund.reason,
+            });
+            identity
+                .audit_in(
+                    txn,
+                    org,
+                    &actor,
+                    AuditAction::OrderRefunded,
+                    Some(order.to_string()),
+                    &details,
+                )
+                .await?;
+            Ok(refund)
         })
     })
     .await

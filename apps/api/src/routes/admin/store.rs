@@ -70,14 +70,14 @@ pub async fn update(
     Ok(web::Json(settings))
 }
 
-/// Revenue (paid minus refunded), orders by status, average order value and top products of a
-/// period (default: the last 30 days). Scope `admin`.
+/// Revenue (paid minus refunded), in all and per UTC day, orders by status, average order value
+/// and top products of a period of at most 366 days (default: the last 30 days). Scope `admin`.
 #[utoipa::path(
     get, path = "/v1/admin/stats", operation_id = "adminGetStats", tag = "store",
     params(StatsQuery),
     responses(
         (status = 200, description = "The numbers", body = Stats),
-        (status = 400, description = "Bad period", body = ErrorBody),
+        (status = 400, description = "VALIDATION_ERROR on `from`: not before `to`, or more than 366 days before it", body = ErrorBody),
         (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
     ),
