@@ -166,20 +166,39 @@ impl AgentAuth {
         Ok(identity.is_member(org, user).await?.then_some(user))
     }
 
-    /// The device-authorization request under `user_code`, for the approval page: what the
-    /// agent asks, and who it is. Only a member of the agent's organization finds it; for anyone
-    /// else, as for a CIBA request or an unknown code, there is none.
-    pub async fn approval_by_code(
+    /// The request `target` names, as `user` may see it: a device-authorization request by its
+    /// code, or a CIBA request addressed to `user` by its id. Anything else — another method,
+    /// another approver, an unknown code — is none.
+    async fn find_target(
+        &self,
+        db: &impl db::ConnectionTrait,
+        user: UserId,
+        target: ApprovalTarget,
+    ) -> Result<Approval, IdentityError> {
+        match target {
+            ApprovalTarget::UserCode(code) => {
+                agents::find_approval_by_code(db, &normalise_user_code(&code))
+                    .await?
+                    .filter(|approval| approval.method == DEVICE_AUTHORIZATION)
+            }
+            ApprovalTarget::Request(id) => agents::find_approval(db, id)
+                .await?
+                .filter(|approval| approval.approver_id == Some(user)),
+        }
+        .ok_or(IdentityError::NotFound("approval request"))
+    }
+
+    /// The request `target` names, for the approval page: what the agent asks, and who it is.
+    /// Only a member of the agent's organization finds it (for CIBA, the one it is addressed to);
+    /// for anyone else, as for an unknown code, there is none.
+    pub async fn approval_for(
         &self,
         user: UserId,
-        user_code: &str,
+        target: ApprovalTarget,
     ) -> Result<(Approval, KeyHolder, KeyHolder), IdentityError> {
         let identity = self.identity();
         let db = identity.db();
-        let approval = agents::find_approval_by_code(db, &normalise_user_code(user_code))
-            .await?
-            .filter(|approval| approval.method == DEVICE_AUTHORIZATION)
-            .ok_or(IdentityError::NotFound("approval request"))?;
+        let approval = self.find_target(db, user, target).await?;
         if !identity.is_member(approval.org_id, user).await? {
             return Err(IdentityError::NotFound("approval request"));
         }
@@ -243,17 +262,7 @@ impl AgentAuth {
         } = choice;
         let identity = self.identity();
         let (db, now) = (identity.db(), identity.now());
-        let approval = match target {
-            ApprovalTarget::UserCode(code) => {
-                agents::find_approval_by_code(db, &normalise_user_code(&code))
-                    .await?
-                    .filter(|approval| approval.method == DEVICE_AUTHORIZATION)
-            }
-            ApprovalTarget::Request(id) => agents::find_approval(db, id)
-                .await?
-                .filter(|approval| approval.approver_id == Some(user)),
-        }
-        .ok_or(IdentityError::NotFound("approval request"))?;
+        let approval = self.find_target(db, user, target).await?;
         if !self.is_fresh(session).await? {
             return Err(IdentityError::forbidden(
                 "fresh_session_required",

@@ -297,7 +297,38 @@ async fn ciba_requests_go_to_the_named_member_only() {
     let request = listed[0]["requestId"].clone();
     assert_eq!(pending(&store.owner).await.json(), json!([]));
 
-    // Only the named member decides it, and not by a code.
+    // Only the named member looks it up by its id (for the approval page), and decides it.
+    let lookup = |user: &TestUser, query: String| {
+        TestResponse::send(
+            app.as_user(
+                Method::GET,
+                &format!("/api/auth/agent/approval?{query}"),
+                user,
+            ),
+            None,
+        )
+    };
+    let by_id = format!("request_id={}", request.as_str().unwrap());
+    let looked_up = lookup(&admin, by_id.clone()).await.json();
+    assert_eq!(
+        (
+            looked_up["agentId"].clone(),
+            looked_up["binding_message"].clone(),
+            looked_up["bindingMessage"].clone()
+        ),
+        (
+            json!(agent.id.to_string()),
+            Value::Null,
+            json!("Stats for the weekly report")
+        ),
+        "{looked_up}"
+    );
+    lookup(&store.owner, by_id.clone())
+        .await
+        .assert_error(404, "NOT_FOUND");
+    lookup(&admin, format!("{by_id}&user_code=ABCD-EFGH"))
+        .await
+        .assert_error(400, "VALIDATION_ERROR");
     as_user(
         &app,
         &store.owner,

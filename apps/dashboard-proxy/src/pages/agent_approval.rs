@@ -16,6 +16,7 @@ use futures_util::future::join;
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+use uuid::Uuid;
 use web_ui::api::Change;
 use web_ui::components::{
     Field, Head, badge, centered, centered_wide, datetime, form_errors, html_response,
@@ -36,9 +37,68 @@ const LIFETIMES: &[(&str, &str, i64)] = &[
 ];
 
 #[derive(Debug, Default, Deserialize)]
-pub struct CodeQuery {
+pub struct TargetQuery {
     #[serde(default)]
     user_code: Option<String>,
+    #[serde(default)]
+    request_id: Option<String>,
+}
+
+/// Which request the page is about: the code an agent showed (device authorization), or a CIBA
+/// request addressed to this user, from the Agents page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Target {
+    Code(String),
+    Request(Uuid),
+}
+
+impl Target {
+    /// From a query or a form: a request id when one is given, else a code.
+    fn of(user_code: &str, request_id: &str) -> Option<Self> {
+        if let Ok(id) = request_id.trim().parse() {
+            return Some(Self::Request(id));
+        }
+        Some(Self::Code(normalise(user_code))).filter(|code| *code != Self::Code(String::new()))
+    }
+
+    /// The page's query for it (a normalised code is letters, digits and a dash: nothing to
+    /// escape).
+    fn query(&self) -> String {
+        match self {
+            Self::Code(code) => format!("user_code={code}"),
+            Self::Request(id) => format!("request_id={id}"),
+        }
+    }
+
+    /// The hidden input that carries it through the decision form.
+    fn input(&self) -> (&'static str, String) {
+        match self {
+            Self::Code(code) => ("user_code", code.clone()),
+            Self::Request(id) => ("request_id", id.to_string()),
+        }
+    }
+
+    /// A decision about it.
+    fn decision(&self, choice: ApproveAgentRequest) -> ApproveAgentRequest {
+        match self {
+            Self::Code(code) => ApproveAgentRequest {
+                user_code: Some(code.clone()),
+                ..choice
+            },
+            Self::Request(id) => ApproveAgentRequest {
+                request_id: Some(*id),
+                ..choice
+            },
+        }
+    }
+
+    /// What the entry form shows again when the request cannot be found.
+    fn typed(&self) -> &str {
+        match self {
+            Self::Code(code) => code,
+            Self::Request(_) => "",
+        }
+    }
 }
 
 /// One capability the agent asks for, as the api describes it.
@@ -84,8 +144,7 @@ fn limit_input(capability: &str, field: &str) -> String {
 /// A request under its code, with the store it is for and what it asks.
 #[derive(Clone, Debug)]
 struct Request {
-    /// The code, as the agent shows it.
-    code: String,
+    target: Target,
     view: ApprovalRequestView,
     store: String,
     asked: Vec<Asked>,
@@ -95,9 +154,9 @@ impl Request {
     async fn load(
         api: &ApiClient,
         credentials: &Credentials,
-        code: &str,
+        target: &Target,
     ) -> Result<Self, ApiFailure> {
-        let path = format!("/api/auth/agent/approval?user_code={}", urlencode(code));
+        let path = format!("/api/auth/agent/approval?{}", target.query());
         let (view, stores) = join(
             api.get::<ApprovalRequestView>(credentials, &path),
             api.get::<List<OrganizationView>>(credentials, "/api/auth/organization/list"),
@@ -115,7 +174,7 @@ impl Request {
             .filter_map(Asked::from_description)
             .collect();
         Ok(Self {
-            code: code.to_owned(),
+            target: target.clone(),
             view,
             store,
             asked,
@@ -131,21 +190,19 @@ pub async fn page(
     req: HttpRequest,
     browser: Browser,
     api: Api,
-    query: web::Query<CodeQuery>,
+    query: web::Query<TargetQuery>,
 ) -> PageResult {
     let here = req.path();
-    let Some(code) = query
-        .user_code
-        .as_deref()
-        .map(normalise)
-        .filter(|code| !code.is_empty())
-    else {
+    let Some(target) = Target::of(
+        query.user_code.as_deref().unwrap_or_default(),
+        query.request_id.as_deref().unwrap_or_default(),
+    ) else {
         return Ok(html_response(
             StatusCode::OK,
             &enter_code(here, "", &FormErrors::default()),
         ));
     };
-    match Request::load(&api, &browser.credentials, &code).await {
+    match Request::load(&api, &browser.credentials, &target).await {
         Ok(request) => {
             let chosen = everything_asked(&request);
             Ok(html_response(
@@ -153,7 +210,7 @@ pub async fn page(
                 &review(here, &request, &chosen, &FormErrors::default()),
             ))
         }
-        Err(failure) => not_a_code(here, &code, failure),
+        Err(failure) => not_a_code(here, &target, failure),
     }
 }
 
@@ -176,10 +233,16 @@ pub async fn decide(
 ) -> PageResult {
     let here = req.path();
     let form = Submitted(form.into_inner());
-    let code = normalise(form.get("user_code"));
-    let request = match Request::load(&api, &browser.credentials, &code).await {
+    let Some(target) = Target::of(form.get("user_code"), form.get("request_id")) else {
+        let errors = FormErrors::field("user_code", "Enter the code your agent shows.");
+        return Ok(html_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &enter_code(here, "", &errors),
+        ));
+    };
+    let request = match Request::load(&api, &browser.credentials, &target).await {
         Ok(request) => request,
-        Err(failure) => return not_a_code(here, &code, failure),
+        Err(failure) => return not_a_code(here, &target, failure),
     };
     let approve = match form.get("decision") {
         "approve" => true,
@@ -194,10 +257,7 @@ pub async fn decide(
     };
     let body = if approve {
         match chosen(&form, &request.asked, Utc::now()) {
-            Ok(choice) => ApproveAgentRequest {
-                user_code: Some(code.clone()),
-                ..choice
-            },
+            Ok(choice) => target.decision(choice),
             Err(errors) => {
                 return Ok(html_response(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -206,10 +266,7 @@ pub async fn decide(
             }
         }
     } else {
-        ApproveAgentRequest {
-            user_code: Some(code.clone()),
-            ..ApproveAgentRequest::default()
-        }
+        target.decision(ApproveAgentRequest::default())
     };
     let path = if approve {
         "/api/auth/agent/approve"
@@ -224,18 +281,12 @@ pub async fn decide(
             StatusCode::OK,
             &decided(&request, approve.then_some(&body)),
         )),
-        Err(failure) => refused(here, request, &form, &code, failure),
+        Err(failure) => refused(here, request, &form, failure),
     }
 }
 
 /// What the api refused, shown where the user can act on it.
-fn refused(
-    here: &str,
-    mut request: Request,
-    form: &Submitted,
-    code: &str,
-    failure: ApiFailure,
-) -> PageResult {
+fn refused(here: &str, mut request: Request, form: &Submitted, failure: ApiFailure) -> PageResult {
     let status = failure.status_code();
     if let Some(body) = failure.refusal(&[403]) {
         if body.reason() == Some("fresh_session_required") {
@@ -256,10 +307,13 @@ fn refused(
             "user_code",
             "This request was decided already, or it expired. Ask the agent to start again.",
         );
-        return Ok(html_response(status, &enter_code(here, code, &errors)));
+        return Ok(html_response(
+            status,
+            &enter_code(here, request.target.typed(), &errors),
+        ));
     }
     if failure.refusal(&[404]).is_some() {
-        return not_a_code(here, code, failure);
+        return not_a_code(here, &request.target, failure);
     }
     let errors = FormErrors::from_failure(failure, |_| None)?;
     Ok(html_response(
@@ -329,13 +383,13 @@ fn chosen(
 }
 
 /// An unknown or malformed code is the entry form again, with the reason.
-fn not_a_code(here: &str, code: &str, failure: ApiFailure) -> PageResult {
+fn not_a_code(here: &str, target: &Target, failure: ApiFailure) -> PageResult {
     match failure.refusal(&[400, 404]) {
         Some(_) => Ok(html_response(
             StatusCode::NOT_FOUND,
             &enter_code(
                 here,
-                code,
+                target.typed(),
                 &FormErrors::field(
                     "user_code",
                     "No request waits for this code in your stores. Check it against what the agent shows; codes expire after 15 minutes.",
@@ -384,7 +438,7 @@ fn review(here: &str, request: &Request, form: &Submitted, errors: &FormErrors) 
             @if !request.open() {
                 p.notice.info { "This request is no longer waiting for a decision." }
             } @else if view.sign_in_again {
-                (sign_in_again(here, &request.code))
+                (sign_in_again(here, &request.target))
             } @else {
                 (decision_form(here, request, form, errors))
             }
@@ -393,9 +447,8 @@ fn review(here: &str, request: &Request, form: &Submitted, errors: &FormErrors) 
 }
 
 /// The api takes a decision only from a recent sign-in: sign in again, and come back here.
-fn sign_in_again(here: &str, code: &str) -> Markup {
-    // A normalised code is letters, digits and a dash: nothing to escape in a query.
-    let back = format!("{here}?user_code={code}");
+fn sign_in_again(here: &str, target: &Target) -> Markup {
+    let back = format!("{here}?{}", target.query());
     let sign_in = format!("/sign-in?next={}", urlencode(&back));
     html! {
         div.notice.warning role="alert" {
@@ -410,7 +463,8 @@ fn decision_form(here: &str, request: &Request, form: &Submitted, errors: &FormE
     html! {
         (form_errors(errors))
         form.stack method="post" action=(here) {
-            input type="hidden" name="user_code" value=(request.code);
+            @let (name, value) = request.target.input();
+            input type="hidden" name=(name) value=(value);
             fieldset {
                 legend { "What it may do" }
                 div.stack {
@@ -500,8 +554,6 @@ fn decided(request: &Request, approved: Option<&ApproveAgentRequest>) -> Markup 
 
 #[cfg(test)]
 mod tests {
-    use uuid::Uuid;
-
     use super::*;
 
     fn described(name: &str, body: Value) -> Value {
@@ -540,7 +592,7 @@ mod tests {
             sign_in_again: false,
         };
         Request {
-            code: "WDJB-MJHT".into(),
+            target: Target::Code("WDJB-MJHT".into()),
             asked: [add, place]
                 .iter()
                 .filter_map(Asked::from_description)

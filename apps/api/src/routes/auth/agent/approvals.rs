@@ -7,6 +7,7 @@ use api_types::ErrorBody;
 use api_types::agent::{ApprovalRequestView, ApproveAgentRequest, PendingApprovalView};
 use api_types::auth::Success;
 use identity::approvals::{ApprovalChoice, ApprovalTarget};
+use uuid::Uuid;
 
 use crate::extract::SignedInUser;
 use crate::state::AppState;
@@ -27,16 +28,7 @@ async fn decide(
                 })?;
         }
     }
-    let target = match (request.user_code, request.request_id) {
-        (Some(code), None) => ApprovalTarget::UserCode(code),
-        (None, Some(id)) => ApprovalTarget::Request(id),
-        _ => {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "userCode",
-                "name the request by its userCode or its requestId, one of the two",
-            )]));
-        }
-    };
+    let target = target_of(request.user_code, request.request_id)?;
     state
         .agents
         .decide(
@@ -108,16 +100,37 @@ pub async fn deny(
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub struct ApprovalQuery {
     /// The code the agent showed (`WDJB-MJHT`; case and dashes do not matter).
-    user_code: String,
+    #[serde(default)]
+    user_code: Option<String>,
+    /// Or the id of a CIBA request addressed to you (from your pending list).
+    #[serde(default)]
+    request_id: Option<Uuid>,
 }
 
-/// What an agent asks under a user code, for the approval page (`AGENT_DEVICE_AUTH_PAGE`): the
-/// agent, its host and the capabilities described. Members of the agent's organization only.
+/// The one request a lookup or a decision names.
+fn target_of(
+    user_code: Option<String>,
+    request_id: Option<Uuid>,
+) -> Result<ApprovalTarget, ApiError> {
+    match (user_code, request_id) {
+        (Some(code), None) => Ok(ApprovalTarget::UserCode(code)),
+        (None, Some(id)) => Ok(ApprovalTarget::Request(id)),
+        _ => Err(ApiError::validation(vec![FieldError::new(
+            "userCode",
+            "name the request by its userCode or its requestId, one of the two",
+        )])),
+    }
+}
+
+/// What an agent asks, for the approval page (`AGENT_DEVICE_AUTH_PAGE`): the agent, its host and
+/// the capabilities described — by the user code it showed (members of the agent's organization),
+/// or by the id of a CIBA request addressed to you.
 #[utoipa::path(
     get, path = "/api/auth/agent/approval", operation_id = "getAgentApprovalRequest", tag = "agents",
     params(ApprovalQuery),
     responses(
         (status = 200, description = "The request", body = ApprovalRequestView),
+        (status = 400, description = "Neither or both of user_code and request_id", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such code in your organizations", body = ErrorBody),
         (status = 429, description = "Too many lookups", body = ErrorBody),
@@ -131,9 +144,11 @@ pub async fn lookup(
 ) -> Result<web::Json<ApprovalRequestView>, ApiError> {
     // A code is guessed only by trying: lookups count like decisions.
     state.rate_limits.approval(user.user_id)?;
+    let query = query.into_inner();
+    let target = target_of(query.user_code, query.request_id)?;
     let (approval, agent, host) = state
         .agents
-        .approval_by_code(user.user_id, &query.user_code)
+        .approval_for(user.user_id, target)
         .await
         .map_err(|e| state.identity_error(e))?;
     let sign_in_again = !state
