@@ -148,6 +148,7 @@ pub enum Section {
     Home,
     Products,
     Orders,
+    Agents,
     ApiKeys,
     WhoAmI,
 }
@@ -155,6 +156,7 @@ pub enum Section {
 const HOME_ICON: &str = "M10 2 2 9h2v9h5v-5h2v5h5V9h2z";
 const PRODUCTS_ICON: &str = "M3 5l7-3 7 3v10l-7 3-7-3zm7 1L5 4.2v.1L10 6.4l5-2.1z";
 const ORDERS_ICON: &str = "M3 3h2l.4 2H17l-1.5 7H6.6l.3 1.5H16V15H6L4.3 5H3zm4 13.5a1.5 1.5 0 1 0 3 0 1.5 1.5 0 0 0-3 0zm6 0a1.5 1.5 0 1 0 3 0 1.5 1.5 0 0 0-3 0z";
+const AGENT_ICON: &str = "M9 2h2v2h3a3 3 0 0 1 3 3v6a3 3 0 0 1-3 3H6a3 3 0 0 1-3-3V7a3 3 0 0 1 3-3h3zM7.5 8a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zM7 18h6v1H7z";
 const KEY_ICON: &str = "M12.5 2a5.5 5.5 0 0 0-5.2 7.3L2 14.6V18h3.4l.6-.6V16h1.5v-1.5H9l1.2-1.2A5.5 5.5 0 1 0 12.5 2zm1.5 5a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3z";
 const PERSON_ICON: &str = "M10 10a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0z";
 
@@ -194,6 +196,7 @@ pub fn page(shell: &Shell, section: Section, title: &str, body: Markup) -> Marku
                         @if shell.may("order:read") {
                             (link("/orders", "Orders", Section::Orders, ORDERS_ICON))
                         }
+                        (link("/agents", "Agents", Section::Agents, AGENT_ICON))
                         span.section { "Settings" }
                         @if shell.may("apiKey:list") {
                             (link("/settings/api-keys", "API keys", Section::ApiKeys, KEY_ICON))

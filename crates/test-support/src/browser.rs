@@ -222,6 +222,15 @@ impl Browser {
             .map_or_else(|_| "?".to_owned(), |url| url.to_string())
     }
 
+    /// Makes this page's `confirm()` questions answer yes, as a person clicking OK would (until
+    /// the next page loads).
+    pub async fn accept_confirmations(&self) {
+        self.client
+            .execute("window.confirm = () => true;", vec![])
+            .await
+            .expect("the page runs a script");
+    }
+
     /// Resizes the window (375 for a phone) and saves a screenshot labelled `label`.
     pub async fn screenshot_at(&self, width: u32, label: &str) {
         self.client

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod agent_approval;
+mod agents;
 mod api_keys;
 mod device;
 mod home;
@@ -32,6 +33,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
             .app_data(web::Data::new(PermissionStatement::default()))
             .app_data(PublicOrigins(vec![settings.frontend_url.clone()]))
             .app_data(SiteName(SITE))
+            .app_data(web::Data::new(agents::ApprovalPage(
+                settings.agent_approval_page.clone(),
+            )))
             .configure(assets::configure)
             .route("/sign-in", web::get().to(accounts::sign_in_page))
             .route("/sign-in", web::post().to(accounts::sign_in))
@@ -74,6 +78,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
                 &settings.agent_approval_page,
                 web::post().to(agent_approval::decide),
             )
+            .route("/agents", web::get().to(agents::list))
+            .route(
+                "/agents/enrollments",
+                web::post().to(agents::create_enrollment),
+            )
+            .route(
+                "/agents/grants/revoke",
+                web::post().to(agents::revoke_grant),
+            )
+            .route("/agents/revoke", web::post().to(agents::revoke_agent))
+            .route("/agents/hosts/revoke", web::post().to(agents::revoke_host))
             .route("/whoami", web::get().to(whoami::page))
             .default_service(web::to(not_found))
             // Innermost first: a cross-site post never reaches a handler, every error becomes a

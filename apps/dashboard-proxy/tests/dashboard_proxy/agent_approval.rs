@@ -14,7 +14,7 @@ use crate::device::page_of;
 
 /// An agent of `store` registered under a host its owner connected, waiting for approval of
 /// `addCartItem` and `placeOrder`; answers it and its approval (`user_code`, the page's URL).
-async fn waiting_agent(app: &TestApp, store: &TestStore) -> (AgentClient, Value) {
+pub async fn waiting_agent(app: &TestApp, store: &TestStore) -> (AgentClient, Value) {
     let mut agent = AgentClient::new(&app.address).unwrap();
     agent.discover().await.unwrap();
     let host = json!({"name": "Ada's assistant", "publicKey": agent.host.jwk()});

@@ -5,6 +5,7 @@
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 mod agent_approval;
+mod agents;
 mod api_keys;
 mod device;
 mod orders;

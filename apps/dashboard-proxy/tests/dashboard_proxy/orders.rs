@@ -176,11 +176,7 @@ async fn a_double_submitted_refund_refunds_once_and_an_unpaid_order_is_cancelled
         .visit(&format!("/orders/{unpaid}"), "order-unpaid")
         .await;
     browser.wait_for_text("Cancel order").await;
-    browser
-        .client
-        .execute("window.confirm = () => true;", vec![])
-        .await
-        .unwrap();
+    browser.accept_confirmations().await;
     browser
         .click("form[action$='/cancel'] button[type=submit]")
         .await;
