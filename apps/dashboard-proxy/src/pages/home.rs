@@ -4,8 +4,10 @@ use actix_web::http::StatusCode;
 use actix_web::web;
 use api_types::commerce::{Stats, StatsQuery};
 use chrono::{Duration, Utc};
+use domain::Money;
 use maud::{Markup, html};
 use serde::Deserialize;
+use web_ui::chart::{self, Bar};
 use web_ui::components::{badge, empty_state, html_response};
 use web_ui::{PageResult, format};
 
@@ -63,6 +65,10 @@ fn render(shell: &Shell, days: i64, stats: &Stats) -> Markup {
                 (metric("Paid orders", &stats.paid_orders.to_string()))
                 (metric("Average order value", &format::money(stats.average_order_value)))
             }
+            section.card {
+                h2 { "Revenue per day" }
+                (revenue_chart(stats))
+            }
             div.columns {
                 section.card {
                     h2 { "Top products" }
@@ -102,6 +108,40 @@ fn render(shell: &Shell, days: i64, stats: &Stats) -> Markup {
             }
         },
     )
+}
+
+/// The period's revenue, one bar a day, drawn on the server.
+fn revenue_chart(stats: &Stats) -> Markup {
+    let currency = stats.revenue.currency;
+    let bars: Vec<Bar> = stats
+        .revenue_by_day
+        .iter()
+        .map(|day| Bar {
+            label: day.day.format("%b %-d").to_string(),
+            value: day.revenue.amount,
+            tooltip: format!(
+                "{}: {}",
+                day.day.format("%a %b %-d"),
+                format::money(day.revenue)
+            ),
+        })
+        .collect();
+    let best = stats
+        .revenue_by_day
+        .iter()
+        .max_by_key(|day| day.revenue.amount);
+    let summary = match best {
+        Some(best) if best.revenue.amount > 0 => format!(
+            "Revenue per day, {} in all; the best day was {} with {}.",
+            format::money(stats.revenue),
+            best.day.format("%b %-d"),
+            format::money(best.revenue)
+        ),
+        _ => "Revenue per day: no sales in this period.".to_owned(),
+    };
+    chart::bars(&bars, &summary, |minor| {
+        format::money(Money::new(minor, currency))
+    })
 }
 
 fn metric(label: &str, value: &str) -> Markup {

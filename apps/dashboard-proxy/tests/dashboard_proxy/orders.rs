@@ -111,6 +111,14 @@ async fn pay_by_hand_fulfil_and_refund_in_part() {
         .await;
     browser.wait_for_text("at most").await;
     assert_eq!(order_now(app, &store, id).await["refunded"]["amount"], 1250);
+
+    // Home counts what was paid and not refunded, today's bar in the chart too.
+    dashboard.visit("/", "home-with-sales").await;
+    browser.wait_for_text("Revenue per day").await;
+    let chart = browser.find("figure.chart svg").await;
+    let summary = chart.attr("aria-label").await.unwrap().unwrap();
+    assert!(summary.contains("€17.50 in all"), "{summary}");
+    assert!(browser.has("figure.chart rect.bar[height]").await);
     dashboard.close().await;
 }
 
