@@ -6,8 +6,8 @@ use db::entities::{inventory_adjustment, product_variant};
 use domain::{OrgId, VariantId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
-    EntityTrait as _, QueryFilter as _, TransactionTrait as _,
+    ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, DatabaseTransaction,
+    EntityTrait as _, QueryFilter as _,
 };
 
 use crate::validate::Problems;
@@ -45,10 +45,12 @@ pub struct Adjuster {
     pub principal_id: Option<String>,
 }
 
-/// Adds `delta` units (negative to remove) with a reason. Stock never goes below zero: a removal of
-/// more than is available is a 409 and changes nothing.
+/// Adds `delta` units (negative to remove) with a reason, on the caller's transaction (so an
+/// idempotent retry can commit its answer with the change). Stock never goes below zero: one
+/// conditional update applies the change only if enough is available, so concurrent removals can
+/// never overdraw; a removal of more than is available is a 409 and changes nothing.
 pub async fn adjust(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     org: OrgId,
     variant: VariantId,
     delta: i64,
@@ -64,7 +66,7 @@ pub async fn adjust(
     let reason = problems.text("reason", reason, 1, 200);
     problems.finish()?;
 
-    let txn = db.begin().await?;
+    // The first statement writes, so SQLite queues this transaction behind other writers.
     let changed = product_variant::Entity::update_many()
         .col_expr(
             product_variant::Column::Available,
@@ -74,10 +76,10 @@ pub async fn adjust(
         .filter(product_variant::Column::OrganizationId.eq(org.as_uuid()))
         .filter(product_variant::Column::Id.eq(variant.as_uuid()))
         .filter(Expr::expr(Expr::col(product_variant::Column::Available).add(delta)).gte(0))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let row = product_variant::Entity::find_by_id((org.as_uuid(), variant.as_uuid()))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(CommerceError::NotFound("variant"))?;
     if changed.rows_affected == 0 {
@@ -98,8 +100,7 @@ pub async fn adjust(
         principal_id: ActiveValue::Set(adjuster.principal_id.clone()),
         created_at: ActiveValue::Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    txn.commit().await?;
     Ok(level(row))
 }

@@ -2,7 +2,7 @@
 
 use actix_web::http::Method;
 use serde_json::json;
-use test_support::{TestApp, TestResponse};
+use test_support::{TestApp, TestResponse, TestStore};
 
 #[actix_web::test]
 async fn storefronts_see_published_products_only() {
@@ -216,4 +216,156 @@ async fn products_are_updated_and_stock_is_adjusted_with_a_reason() {
         .await
         .json();
     assert_eq!(levels["data"][0]["available"], 0);
+}
+
+/// `POST …/adjustments` of `delta` with the store's admin key, and an `Idempotency-Key` when given.
+async fn adjust(
+    app: &TestApp,
+    store: &TestStore,
+    variant: &str,
+    key: Option<&str>,
+    delta: i64,
+) -> TestResponse {
+    let path = format!("/v1/admin/inventory/{variant}/adjustments");
+    let mut request = store.admin(app, Method::POST, &path);
+    if let Some(key) = key {
+        request = request.insert_header(("idempotency-key", key.to_owned()));
+    }
+    TestResponse::send_json(request, json!({"delta": delta, "reason": "cycle count"})).await
+}
+
+/// The variant's stock, as the inventory list shows it.
+async fn available(app: &TestApp, store: &TestStore, variant: &str) -> i64 {
+    let levels = TestResponse::send(
+        store.admin(app, Method::GET, "/v1/admin/inventory?limit=100"),
+        None,
+    )
+    .await
+    .json();
+    levels["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|level| level["variantId"] == variant)
+        .unwrap()["available"]
+        .as_i64()
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn a_stock_adjustment_retried_with_its_key_is_applied_once() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let product = app.product(&store, "TEE", 1000, 10).await;
+    let variant = product["variants"][0]["id"].as_str().unwrap();
+
+    let first = adjust(&app, &store, variant, Some("recount-1"), -4).await;
+    let again = adjust(&app, &store, variant, Some("recount-1"), -4).await;
+    assert_eq!((first.status.as_u16(), again.status.as_u16()), (200, 200));
+    assert_eq!(first.json()["available"], 6);
+    assert_eq!(first.json(), again.json());
+    assert_eq!(first.header("idempotent-replayed"), None);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(available(&app, &store, variant).await, 6, "applied once");
+
+    // The same key with another delta is refused and changes nothing; a new key applies.
+    adjust(&app, &store, variant, Some("recount-1"), -3)
+        .await
+        .assert_error(422, "IDEMPOTENCY_KEY_REUSED");
+    assert_eq!(available(&app, &store, variant).await, 6);
+    let next = adjust(&app, &store, variant, Some("recount-2"), -4).await;
+    assert_eq!(next.json()["available"], 2);
+
+    // A refused attempt is not kept as the answer: the key is free again for the same request.
+    adjust(&app, &store, variant, Some("recount-3"), -5)
+        .await
+        .assert_error(409, "INSUFFICIENT_STOCK");
+    assert_eq!(
+        adjust(&app, &store, variant, Some("recount-4"), 5)
+            .await
+            .json()["available"],
+        7
+    );
+    let retried = adjust(&app, &store, variant, Some("recount-3"), -5).await;
+    assert_eq!(retried.status, 200, "{}", retried.json());
+    assert_eq!(retried.header("idempotent-replayed"), None);
+    assert_eq!(available(&app, &store, variant).await, 2);
+}
+
+/// A double-click: the same adjustment with the same key, twice at once, changes stock once; the
+/// other answer is the first one replayed, or 409 while it is still in progress.
+#[actix_web::test]
+async fn concurrent_adjustments_with_one_key_apply_once() {
+    let app = TestApp::spawn_with(|settings| settings.workers = Some(2)).await;
+    let store = app.store("acme").await;
+    let product = app.product(&store, "TEE", 1000, 100).await;
+    let variant = product["variants"][0]["id"].as_str().unwrap();
+
+    for round in 0..5_i64 {
+        let key = format!("double-click-{round}");
+        let (a, b) = futures_util::future::join(
+            adjust(&app, &store, variant, Some(&key), -3),
+            adjust(&app, &store, variant, Some(&key), -3),
+        )
+        .await;
+        let expected = 100 - 3 * (round + 1);
+        assert_eq!(
+            available(&app, &store, variant).await,
+            expected,
+            "applied once"
+        );
+        let (applied, other) = if a.header("idempotent-replayed").is_none() && a.status == 200 {
+            (&a, &b)
+        } else {
+            (&b, &a)
+        };
+        assert_eq!(applied.status, 200, "{} / {}", a.json(), b.json());
+        assert_eq!(applied.header("idempotent-replayed"), None);
+        assert_eq!(applied.json()["available"], expected);
+        match other.status.as_u16() {
+            200 => {
+                assert_eq!(other.header("idempotent-replayed"), Some("true"));
+                assert_eq!(other.json(), applied.json());
+            }
+            _ => {
+                other.assert_error(409, "IDEMPOTENCY_IN_PROGRESS");
+            }
+        }
+    }
+}
+
+/// Two removals with different keys that together would overdraw: exactly one applies, the other
+/// is 409 `INSUFFICIENT_STOCK`, and stock never goes below zero.
+#[actix_web::test]
+async fn concurrent_removals_never_take_stock_below_zero() {
+    let app = TestApp::spawn_with(|settings| settings.workers = Some(2)).await;
+    let store = app.store("acme").await;
+    for round in 0..5 {
+        let product = app.product(&store, &format!("LAST-{round}"), 500, 5).await;
+        let variant = product["variants"][0]["id"].as_str().unwrap();
+        let (a, b) = futures_util::future::join(
+            adjust(
+                &app,
+                &store,
+                variant,
+                Some(&format!("shrink-{round}-a")),
+                -3,
+            ),
+            adjust(
+                &app,
+                &store,
+                variant,
+                Some(&format!("shrink-{round}-b")),
+                -3,
+            ),
+        )
+        .await;
+        let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409], "{} / {}", a.json(), b.json());
+        let (applied, refused) = if a.status == 200 { (&a, &b) } else { (&b, &a) };
+        assert_eq!(applied.json()["available"], 2);
+        refused.assert_error(409, "INSUFFICIENT_STOCK");
+        assert_eq!(available(&app, &store, variant).await, 2);
+    }
 }

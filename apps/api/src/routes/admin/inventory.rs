@@ -1,6 +1,6 @@
 //! Stock levels and adjustments.
 
-use actix_web::web;
+use actix_web::{HttpRequest, HttpResponse, web};
 use api_http::ApiError;
 use api_types::ErrorBody;
 use api_types::commerce::{AdjustInventoryRequest, InventoryLevel};
@@ -13,6 +13,7 @@ use resolve_caller::ApiCaller;
 use uuid::Uuid;
 
 use crate::authorize;
+use crate::idempotent;
 use crate::state::AppState;
 
 /// Every variant's stock, newest first. Scope `admin`.
@@ -47,27 +48,34 @@ pub async fn list(
     Ok(web::Json(Page { data, next_cursor }))
 }
 
-/// Add or remove stock of a variant, with a reason (kept). Stock never goes below zero. Scope `admin`.
+/// Add or remove stock of a variant, with a reason (kept). Stock never goes below zero. An
+/// `Idempotency-Key` makes retries safe: a replay answers the first level and never applies twice.
+/// Scope `admin`.
 #[utoipa::path(
     post, path = "/v1/admin/inventory/{variantId}/adjustments", operation_id = "adminAdjustInventory", tag = "catalog",
-    params(("variantId" = Uuid, Path, description = "Variant id")),
+    params(
+        ("variantId" = Uuid, Path, description = "Variant id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+    ),
     request_body = AdjustInventoryRequest,
     responses(
         (status = 200, description = "The new level", body = InventoryLevel),
-        (status = 400, description = "Bad delta or reason", body = ErrorBody),
+        (status = 400, description = "Bad delta, reason or idempotency key", body = ErrorBody),
         (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 404, description = "No such variant in this store", body = ErrorBody),
-        (status = 409, description = "INSUFFICIENT_STOCK", body = ErrorBody),
+        (status = 409, description = "INSUFFICIENT_STOCK or IDEMPOTENCY_IN_PROGRESS", body = ErrorBody),
+        (status = 422, description = "IDEMPOTENCY_KEY_REUSED", body = ErrorBody),
     ),
     security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn adjust(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: ApiCaller,
     variant: web::Path<Uuid>,
     body: web::Json<AdjustInventoryRequest>,
-) -> Result<web::Json<InventoryLevel>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     authorize::admin_with(
         &state,
         &caller,
@@ -76,20 +84,33 @@ pub async fn adjust(
         &*body,
     )
     .await?;
+    let request = body.into_inner();
+    let variant = VariantId::from_uuid(*variant);
+    let key = idempotent::key(
+        &req,
+        &state,
+        &caller,
+        "adminAdjustInventory",
+        &(variant, &request),
+    )?;
     let adjuster = Adjuster {
         kind: caller.kind().as_str().to_owned(),
         principal_id: Some(caller.principal_id().to_owned()),
     };
-    let level = inventory::adjust(
-        &state.db.conn,
-        caller.org_id(),
-        VariantId::from_uuid(*variant),
-        body.delta,
-        &body.reason,
-        &adjuster,
-        state.now(),
-    )
+    let (org, now) = (caller.org_id(), state.now());
+    idempotent::changed(&state, key, move |txn| {
+        Box::pin(async move {
+            inventory::adjust(
+                txn,
+                org,
+                variant,
+                request.delta,
+                &request.reason,
+                &adjuster,
+                now,
+            )
+            .await
+        })
+    })
     .await
-    .map_err(|e| state.commerce_error(e))?;
-    Ok(web::Json(level))
 }
