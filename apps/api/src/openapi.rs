@@ -35,6 +35,7 @@ use crate::routes;
         routes::auth::organizations::add_member,
         routes::auth::organizations::remove_member,
         routes::auth::organizations::update_member_role,
+        routes::auth::admin::list_users,
         routes::auth::admin::set_role,
         routes::auth::admin::revoke_sessions,
         routes::auth::api_keys::create,

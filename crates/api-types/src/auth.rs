@@ -174,6 +174,36 @@ pub struct RevokeSessionsResponse {
     pub revoked: u64,
 }
 
+/// `GET /api/auth/admin/list-users?q&limit&cursor` (platform administrators only).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ListUsersQuery {
+    /// Part of the email or name, case-insensitive (trimmed; empty means everyone).
+    #[serde(default)]
+    pub q: Option<String>,
+    /// 1 to 100 (default 20).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// The `nextCursor` of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// A user, as platform administrators list them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSummary {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    /// `platform_admin` or `org_member`.
+    pub platform_role: PlatformRole,
+    pub created_at: DateTime<Utc>,
+    /// Sessions not yet expired (signed in on that many browsers or devices).
+    pub active_sessions: u64,
+}
+
 /// `POST /api/auth/api-key/create`: for the session's active organization.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

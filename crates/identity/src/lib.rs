@@ -30,6 +30,7 @@ pub use api_keys::{CreatedApiKey, NewApiKeyRequest};
 pub use audit::{Actor, AuditAction};
 pub use cache::CACHE_TTL;
 pub use error::IdentityError;
+pub use organizations::PlatformAdmin;
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 pub use service::{Identity, IdentityConfig};
 pub use tokens::SessionKeys;

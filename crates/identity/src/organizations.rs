@@ -3,7 +3,8 @@
 use db::TransactionTrait as _;
 use db::repo::members::{self, Member};
 use db::repo::organizations::{self, Organization};
-use db::repo::{sessions, users};
+use db::repo::sessions;
+use db::repo::users::{self, UserSummary};
 use domain::{OrgId, OrgRole, PlatformRole, SessionId, UserId};
 use serde_json::json;
 
@@ -13,6 +14,7 @@ use crate::{Identity, IdentityError};
 
 const MAX_ORG_NAME_CHARS: usize = 200;
 const MAX_SLUG_LEN: usize = 64;
+const MAX_USER_SEARCH_CHARS: usize = 200;
 
 fn check_org(name: &str, slug: &str) -> Result<(String, String), IdentityError> {
     let name = name.trim();
@@ -42,6 +44,18 @@ fn check_org(name: &str, slug: &str) -> Result<(String, String), IdentityError> 
         Ok((name.to_owned(), slug.to_owned()))
     } else {
         Err(IdentityError::Invalid(errors))
+    }
+}
+
+/// A user found to be a platform administrator by [`Identity::require_platform_admin`], the only
+/// way to make one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlatformAdmin(UserId);
+
+impl PlatformAdmin {
+    #[must_use]
+    pub const fn user_id(&self) -> UserId {
+        self.0
     }
 }
 
@@ -257,13 +271,17 @@ impl Identity {
         Ok(())
     }
 
-    /// Fails unless `user` is a platform administrator (read fresh).
-    async fn require_platform_admin(&self, user: UserId) -> Result<(), IdentityError> {
+    /// Fails unless `user` is a platform administrator (read fresh); the proof it answers is what
+    /// the operations of platform administrators that take no `acting` user ask for.
+    pub async fn require_platform_admin(
+        &self,
+        user: UserId,
+    ) -> Result<PlatformAdmin, IdentityError> {
         let user = users::get(self.db(), user)
             .await
             .map_err(IdentityError::not_found_as("user"))?;
         if user.role == PlatformRole::PlatformAdmin {
-            Ok(())
+            Ok(PlatformAdmin(user.id))
         } else {
             Err(IdentityError::forbidden(
                 "platform_admin_required",
@@ -319,6 +337,26 @@ impl Identity {
         )
         .await?;
         Ok(ended)
+    }
+
+    /// `GET /api/auth/admin/list-users`: users newest first, `limit` at most, older than `before`,
+    /// whose email or name contains `search` (trimmed, case-insensitive; empty means everyone), each
+    /// with their count of unexpired sessions.
+    pub async fn list_users(
+        &self,
+        _admin: &PlatformAdmin,
+        search: Option<&str>,
+        before: Option<UserId>,
+        limit: u64,
+    ) -> Result<Vec<UserSummary>, IdentityError> {
+        let search = search.map(str::trim).filter(|search| !search.is_empty());
+        if search.is_some_and(|search| search.chars().count() > MAX_USER_SEARCH_CHARS) {
+            return Err(IdentityError::invalid(
+                "q",
+                format!("must be at most {MAX_USER_SEARCH_CHARS} characters"),
+            ));
+        }
+        Ok(users::list(self.db(), search, before, limit, self.now()).await?)
     }
 
     /// Makes the user with `email` a platform administrator: the operator's way to name the first

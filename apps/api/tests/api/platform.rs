@@ -2,7 +2,7 @@
 
 use actix_web::http::Method;
 use serde_json::json;
-use test_support::{CallerRequest as _, TestApp, TestResponse};
+use test_support::{CallerRequest as _, TestApp, TestResponse, TestUser};
 
 async fn role_of(app: &TestApp, cookie: &str) -> serde_json::Value {
     let session = TestResponse::send(
@@ -82,6 +82,273 @@ async fn revoke_sessions_signs_a_user_out_everywhere() {
     )
     .await
     .assert_error(401, "INVALID_SESSION");
+}
+
+/// Signs up a user with this name through the api.
+async fn sign_up_named(app: &TestApp, email: &str, name: &str) -> TestUser {
+    let body = json!({"email": email, "password": "correct horse battery", "name": name});
+    let response = TestResponse::send_json(app.post("/api/auth/sign-up/email"), &body).await;
+    assert_eq!(
+        response.status,
+        200,
+        "sign-up of {email}: {}",
+        response.json()
+    );
+    TestUser {
+        email: email.to_owned(),
+        password: "correct horse battery".to_owned(),
+        user_id: response.json()["user"]["id"].as_str().unwrap().to_owned(),
+        cookie: response.session_cookie().unwrap(),
+    }
+}
+
+async fn list_users(app: &TestApp, admin: &TestUser, query: &str) -> TestResponse {
+    let path = format!("/api/auth/admin/list-users{query}");
+    TestResponse::send(app.as_user(Method::GET, &path, admin), None).await
+}
+
+/// The emails of a page, in its order.
+fn emails(page: &serde_json::Value) -> Vec<&str> {
+    page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|user| user["email"].as_str().unwrap())
+        .collect()
+}
+
+#[actix_web::test]
+async fn platform_admins_list_and_search_users_newest_first_with_their_active_sessions() {
+    let app = TestApp::spawn_with(|settings| {
+        settings.platform_admin_emails = vec!["root@x.test".to_owned()]
+    })
+    .await;
+    let root = sign_up_named(&app, "root@x.test", "Root").await;
+    let ada = sign_up_named(&app, "ada@x.test", "Ada Lovelace").await;
+    sign_up_named(&app, "grace@x.test", "Grace Hopper").await;
+    sign_up_named(&app, "alan@lovelace.test", "Alan").await;
+    // Ada signs in on a second device.
+    let second = TestResponse::send_json(
+        app.post("/api/auth/sign-in/email"),
+        &json!({"email": ada.email, "password": ada.password}),
+    )
+    .await;
+    assert_eq!(second.status, 200);
+
+    let all = list_users(&app, &root, "").await;
+    assert_eq!(all.status, 200, "{}", all.json());
+    let all = all.json();
+    assert_eq!(
+        emails(&all),
+        [
+            "alan@lovelace.test",
+            "grace@x.test",
+            "ada@x.test",
+            "root@x.test"
+        ],
+        "newest first"
+    );
+    assert_eq!(all["nextCursor"], serde_json::Value::Null);
+    let ada_row = &all["data"][2];
+    assert_eq!(ada_row["id"], ada.user_id.as_str());
+    assert_eq!(ada_row["name"], "Ada Lovelace");
+    assert_eq!(ada_row["platformRole"], "org_member");
+    assert_eq!(ada_row["activeSessions"], 2);
+    assert!(ada_row["createdAt"].is_string(), "{ada_row}");
+    assert!(ada_row.get("passwordHash").is_none(), "{ada_row}");
+    assert_eq!(all["data"][3]["platformRole"], "platform_admin");
+    assert_eq!(all["data"][3]["activeSessions"], 1);
+
+    // A case-insensitive part of the email or the name, trimmed; empty is everyone.
+    for (q, expected) in [
+        ("LOVELACE", vec!["alan@lovelace.test", "ada@x.test"]),
+        ("%20hop%20", vec!["grace@x.test"]),
+        ("ada@", vec!["ada@x.test"]),
+        ("nobody", vec![]),
+        (
+            "%20%20",
+            vec![
+                "alan@lovelace.test",
+                "grace@x.test",
+                "ada@x.test",
+                "root@x.test",
+            ],
+        ),
+    ] {
+        let found = list_users(&app, &root, &format!("?q={q}")).await;
+        assert_eq!(found.status, 200, "{q}: {}", found.json());
+        assert_eq!(emails(&found.json()), expected, "q={q}");
+    }
+
+    // Expired sessions are not active: a month later only the fresh sign-in counts.
+    app.clock.advance(chrono::Duration::days(31));
+    list_users(&app, &root, "")
+        .await
+        .assert_error(401, "INVALID_SESSION");
+    sign_up_named(&app, "later@x.test", "Later").await;
+    let fresh = TestResponse::send_json(
+        app.post("/api/auth/sign-in/email"),
+        &json!({"email": "root@x.test", "password": "correct horse battery"}),
+    )
+    .await;
+    let root = TestUser {
+        cookie: fresh.session_cookie().unwrap(),
+        ..root
+    };
+    let later = list_users(&app, &root, "").await.json();
+    let sessions: Vec<_> = later["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|user| {
+            (
+                user["email"].as_str().unwrap(),
+                user["activeSessions"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sessions,
+        [
+            ("later@x.test", 1),
+            ("alan@lovelace.test", 0),
+            ("grace@x.test", 0),
+            ("ada@x.test", 0),
+            ("root@x.test", 1),
+        ]
+    );
+}
+
+#[actix_web::test]
+async fn list_users_pages_with_a_cursor_that_inserts_do_not_shift() {
+    let app = TestApp::spawn_with(|settings| {
+        settings.platform_admin_emails = vec!["root@x.test".to_owned()]
+    })
+    .await;
+    let root = sign_up_named(&app, "root@x.test", "Root").await;
+    for n in 1..=4 {
+        sign_up_named(&app, &format!("user{n}@x.test"), &format!("User {n}")).await;
+    }
+
+    let first = list_users(&app, &root, "?limit=2").await.json();
+    assert_eq!(emails(&first), ["user4@x.test", "user3@x.test"]);
+    let cursor = first["nextCursor"].as_str().unwrap().to_owned();
+    sign_up_named(&app, "newcomer@x.test", "Newcomer").await;
+    let second = list_users(&app, &root, &format!("?limit=2&cursor={cursor}"))
+        .await
+        .json();
+    assert_eq!(emails(&second), ["user2@x.test", "user1@x.test"]);
+    let cursor = second["nextCursor"].as_str().unwrap().to_owned();
+    let last = list_users(&app, &root, &format!("?limit=2&cursor={cursor}"))
+        .await
+        .json();
+    assert_eq!(emails(&last), ["root@x.test"]);
+    assert_eq!(last["nextCursor"], serde_json::Value::Null);
+
+    // The cursor pages a search too.
+    let users = list_users(&app, &root, "?q=user&limit=3").await.json();
+    assert_eq!(
+        emails(&users),
+        ["user4@x.test", "user3@x.test", "user2@x.test"]
+    );
+    let cursor = users["nextCursor"].as_str().unwrap().to_owned();
+    let rest = list_users(&app, &root, &format!("?q=user&limit=3&cursor={cursor}"))
+        .await
+        .json();
+    assert_eq!(emails(&rest), ["user1@x.test"]);
+    assert_eq!(rest["nextCursor"], serde_json::Value::Null);
+
+    // The default page is 20.
+    let default = list_users(&app, &root, "").await.json();
+    assert_eq!(default["data"].as_array().unwrap().len(), 6);
+}
+
+#[actix_web::test]
+async fn list_users_matches_percent_and_underscore_literally() {
+    let app = TestApp::spawn_with(|settings| {
+        settings.platform_admin_emails = vec!["root@x.test".to_owned()]
+    })
+    .await;
+    let root = sign_up_named(&app, "root@x.test", "Root").await;
+    sign_up_named(&app, "cotton@x.test", "100% Cotton").await;
+    sign_up_named(&app, "wool@x.test", "1000 Wool").await;
+    sign_up_named(&app, "a_b@x.test", "Underscore").await;
+    sign_up_named(&app, "axb@x.test", "Letter").await;
+    sign_up_named(&app, "back@x.test", "Back\\slash").await;
+
+    for (q, expected) in [
+        // `0%` would match "1000 Wool" too, were `%` a wildcard.
+        ("0%25", vec!["cotton@x.test"]),
+        ("%25", vec!["cotton@x.test"]),
+        // `a_b` would match "axb" too, were `_` a wildcard.
+        ("a_b", vec!["a_b@x.test"]),
+        ("k%5Cs", vec!["back@x.test"]),
+    ] {
+        let found = list_users(&app, &root, &format!("?q={q}")).await;
+        assert_eq!(found.status, 200, "{q}: {}", found.json());
+        assert_eq!(emails(&found.json()), expected, "q={q}");
+    }
+}
+
+#[actix_web::test]
+async fn list_users_is_for_signed_in_platform_admins_with_valid_paging() {
+    let app = TestApp::spawn_with(|settings| {
+        settings.platform_admin_emails = vec!["root@x.test".to_owned()]
+    })
+    .await;
+    let root = app.sign_up("root@x.test").await;
+    let (merchant, _) = app.merchant("owner@x.test", "acme").await;
+
+    let refused = list_users(&app, &merchant, "")
+        .await
+        .assert_error(403, "FORBIDDEN");
+    assert_eq!(refused["details"]["reason"], "platform_admin_required");
+    // Even with paging it could not use, a non-administrator is told no, not how to page.
+    list_users(&app, &merchant, "?limit=0")
+        .await
+        .assert_error(403, "FORBIDDEN");
+    // The role is read fresh: demoted, the administrator is refused at once.
+    let promoted = TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/admin/set-role", &root),
+        &json!({"userId": merchant.user_id, "role": "platform_admin"}),
+    )
+    .await;
+    assert_eq!(promoted.status, 200);
+    assert_eq!(list_users(&app, &merchant, "").await.status, 200);
+    TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/admin/set-role", &root),
+        &json!({"userId": merchant.user_id, "role": "org_member"}),
+    )
+    .await;
+    list_users(&app, &merchant, "")
+        .await
+        .assert_error(403, "FORBIDDEN");
+
+    TestResponse::send(app.get("/api/auth/admin/list-users"), None)
+        .await
+        .assert_error(401, "UNAUTHORIZED");
+    TestResponse::send(
+        app.get("/api/auth/admin/list-users")
+            .with_session_cookie("forged"),
+        None,
+    )
+    .await
+    .assert_error(401, "INVALID_SESSION");
+
+    let long = "x".repeat(201);
+    for bad in [
+        "?limit=0".to_owned(),
+        "?limit=101".to_owned(),
+        "?limit=-1".to_owned(),
+        "?limit=x".to_owned(),
+        "?cursor=nope".to_owned(),
+        format!("?q={long}"),
+    ] {
+        list_users(&app, &root, &bad)
+            .await
+            .assert_error(400, "VALIDATION_ERROR");
+    }
+    assert_eq!(list_users(&app, &root, "?limit=100").await.status, 200);
 }
 
 #[actix_web::test]

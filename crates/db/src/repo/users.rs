@@ -1,13 +1,18 @@
 //! User accounts. Not tenant data: a user may belong to many organizations, or none (a shopper).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use domain::{PlatformRole, UserId};
+use sea_orm::sea_query::{Alias, Expr, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _,
-    Set,
+    ActiveModelTrait as _, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
 };
+use uuid::Uuid;
 
 use crate::DbError;
+use crate::entities::session;
 use crate::entities::user_account::{self, Column, Entity};
 
 /// A user, with the hash of their password (never leaves the identity crate).
@@ -102,4 +107,100 @@ pub async fn set_role(
         return Err(DbError::NotFound);
     }
     Ok(())
+}
+
+/// A user as platform administrators list them: no password hash, and how many sessions they have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserSummary {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub role: PlatformRole,
+    pub created_at: DateTime<Utc>,
+    /// Sessions not yet expired at the `now` of the listing.
+    pub active_sessions: u64,
+}
+
+/// Users, newest first (by their UUIDv7 id), at most `limit`, older than the user `before`, whose
+/// email or name contains `search` case-insensitively (`%`, `_` and `\` in it match themselves),
+/// each with how many of their sessions are unexpired at `now`. Two queries, whatever the page size:
+/// the users, then their sessions counted in one grouped query.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    search: Option<&str>,
+    before: Option<UserId>,
+    limit: u64,
+    now: DateTime<Utc>,
+) -> Result<Vec<UserSummary>, DbError> {
+    let mut query = Entity::find();
+    if let Some(search) = search {
+        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+        let contains = |column: Column| {
+            Expr::expr(Func::lower(Expr::col((Entity, column))))
+                .like(LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        query = query.filter(
+            Condition::any()
+                .add(contains(Column::Email))
+                .add(contains(Column::Name)),
+        );
+    }
+    if let Some(before) = before {
+        query = query.filter(Column::Id.lt(before.as_uuid()));
+    }
+    let rows = query.order_by_desc(Column::Id).limit(limit).all(db).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let counts: HashMap<Uuid, i64> = session::Entity::find()
+        .select_only()
+        .column(session::Column::UserId)
+        .expr_as(
+            Func::cast_as(Expr::col(session::Column::Id).count(), Alias::new("BIGINT")),
+            "sessions",
+        )
+        .filter(session::Column::UserId.is_in(ids))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .group_by(session::Column::UserId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+
+    rows.into_iter()
+        .map(|row| {
+            let active_sessions = counts
+                .get(&row.id)
+                .map_or(0, |&count| u64::try_from(count).unwrap_or(0));
+            Ok(UserSummary {
+                id: UserId::from_uuid(row.id),
+                role: row.role.parse().map_err(DbError::corrupt)?,
+                email: row.email,
+                name: row.name,
+                created_at: row.created_at,
+                active_sessions,
+            })
+        })
+        .collect()
+}
+
+/// `text` for a `LIKE … ESCAPE '\'` pattern: its wildcards and the escape itself match literally.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+        assert_eq!(escape_like("ada"), "ada");
+    }
 }

@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             resource("/organization/update-member-role")
                 .route(web::post().to(organizations::update_member_role)),
         )
+        .service(resource("/admin/list-users").route(web::get().to(admin::list_users)))
         .service(resource("/admin/set-role").route(web::post().to(admin::set_role)))
         .service(resource("/admin/revoke-sessions").route(web::post().to(admin::revoke_sessions)))
         .service(resource("/api-key/create").route(web::post().to(api_keys::create)))
