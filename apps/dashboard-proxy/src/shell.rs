@@ -147,9 +147,15 @@ impl PermissionStatement {
 pub enum Section {
     Home,
     Products,
+    Inventory,
     Orders,
+    Customers,
     Agents,
+    StoreSettings,
+    Domains,
+    Team,
     ApiKeys,
+    Audit,
     WhoAmI,
 }
 
@@ -157,6 +163,12 @@ const HOME_ICON: &str = "M10 2 2 9h2v9h5v-5h2v5h5V9h2z";
 const PRODUCTS_ICON: &str = "M3 5l7-3 7 3v10l-7 3-7-3zm7 1L5 4.2v.1L10 6.4l5-2.1z";
 const ORDERS_ICON: &str = "M3 3h2l.4 2H17l-1.5 7H6.6l.3 1.5H16V15H6L4.3 5H3zm4 13.5a1.5 1.5 0 1 0 3 0 1.5 1.5 0 0 0-3 0zm6 0a1.5 1.5 0 1 0 3 0 1.5 1.5 0 0 0-3 0z";
 const AGENT_ICON: &str = "M9 2h2v2h3a3 3 0 0 1 3 3v6a3 3 0 0 1-3 3H6a3 3 0 0 1-3-3V7a3 3 0 0 1 3-3h3zM7.5 8a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm5 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zM7 18h6v1H7z";
+const INVENTORY_ICON: &str = "M2 4h16v3H2zm1 4h14v9H3zm4 2v2h6v-2z";
+const CUSTOMERS_ICON: &str = "M7 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm7 0a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5zM1 17a6 6 0 0 1 12 0zm12.5 0a7 7 0 0 0-2-4.9A5 5 0 0 1 19 17z";
+const STORE_ICON: &str = "M3 3h14l1 5a3 3 0 0 1-5 2 3 3 0 0 1-6 0 3 3 0 0 1-5-2zm1 9h12v5H4z";
+const GLOBE_ICON: &str = "M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16zm5.9 7h-3a12 12 0 0 0-1.2-4.8A6 6 0 0 1 15.9 9zM10 4.1c.9 1.2 1.6 3 1.9 4.9H8.1c.3-1.9 1-3.7 1.9-4.9zM4.1 11h3a12 12 0 0 0 1.2 4.8A6 6 0 0 1 4.1 11zm3-2h-3a6 6 0 0 1 4.2-4.8A12 12 0 0 0 7.1 9zm2.9 6.9c-.9-1.2-1.6-3-1.9-4.9h3.8c-.3 1.9-1 3.7-1.9 4.9zm1.7-.1a12 12 0 0 0 1.2-4.8h3a6 6 0 0 1-4.2 4.8z";
+const TEAM_ICON: &str = "M10 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm-6 8a6 6 0 0 1 12 0z";
+const AUDIT_ICON: &str = "M5 2h8l4 4v12H5zm2 6h8v1.5H7zm0 3h8v1.5H7zm0 3h5v1.5H7z";
 const KEY_ICON: &str = "M12.5 2a5.5 5.5 0 0 0-5.2 7.3L2 14.6V18h3.4l.6-.6V16h1.5v-1.5H9l1.2-1.2A5.5 5.5 0 1 0 12.5 2zm1.5 5a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3z";
 const PERSON_ICON: &str = "M10 10a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0z";
 
@@ -193,13 +205,29 @@ pub fn page(shell: &Shell, section: Section, title: &str, body: Markup) -> Marku
                     nav.nav aria-label="Dashboard" {
                         (link("/", "Home", Section::Home, HOME_ICON))
                         (link("/products", "Products", Section::Products, PRODUCTS_ICON))
+                        @if shell.may("inventory:read") {
+                            (link("/inventory", "Inventory", Section::Inventory, INVENTORY_ICON))
+                        }
                         @if shell.may("order:read") {
                             (link("/orders", "Orders", Section::Orders, ORDERS_ICON))
                         }
+                        @if shell.may("customer:read") {
+                            (link("/customers", "Customers", Section::Customers, CUSTOMERS_ICON))
+                        }
                         (link("/agents", "Agents", Section::Agents, AGENT_ICON))
                         span.section { "Settings" }
+                        (link("/settings/store", "Store", Section::StoreSettings, STORE_ICON))
+                        @if shell.may("storeDomain:list") {
+                            (link("/settings/domains", "Domains", Section::Domains, GLOBE_ICON))
+                        }
+                        @if shell.may("member:read") {
+                            (link("/settings/team", "Team", Section::Team, TEAM_ICON))
+                        }
                         @if shell.may("apiKey:list") {
                             (link("/settings/api-keys", "API keys", Section::ApiKeys, KEY_ICON))
+                        }
+                        @if shell.may("auditLog:read") {
+                            (link("/audit", "Audit log", Section::Audit, AUDIT_ICON))
                         }
                         (link("/whoami", "Who am I here", Section::WhoAmI, PERSON_ICON))
                     }

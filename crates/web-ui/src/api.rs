@@ -341,3 +341,9 @@ impl ApiClient {
         Ok(Answer { value, set_cookies })
     }
 }
+
+/// `text` escaped for a path segment or a query value of an api or page URL.
+#[must_use]
+pub fn escaped(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}

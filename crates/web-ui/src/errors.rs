@@ -11,9 +11,9 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpRequest, HttpResponse, ResponseError};
 use maud::html;
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::ApiFailure;
+use crate::api::escaped;
 use crate::components::{Head, centered, html_response};
 
 /// What a page handler answers.
@@ -175,10 +175,7 @@ pub fn sign_in_redirect(req: &HttpRequest) -> HttpResponse {
     } else {
         "/".to_owned()
     };
-    let location = format!(
-        "/sign-in?next={}",
-        utf8_percent_encode(&next, NON_ALPHANUMERIC)
-    );
+    let location = format!("/sign-in?next={}", escaped(&next));
     see_other(&location)
 }
 

@@ -11,7 +11,7 @@ use api_types::auth::{
 use api_types::store::List;
 use maud::{Markup, html};
 use serde::Deserialize;
-use web_ui::api::{Answer, Change};
+use web_ui::api::{Answer, Change, escaped};
 use web_ui::components::{Field, Head, centered, form_errors, html_response};
 use web_ui::errors::see_other;
 use web_ui::forms::{FormErrors, same_names};
@@ -167,15 +167,7 @@ fn next_input(form: &AccountForm) -> Markup {
 fn with_next(path: &str, form: &AccountForm) -> String {
     form.next.as_deref().map_or_else(
         || path.to_owned(),
-        |next| {
-            format!(
-                "{path}?next={}",
-                percent_encoding::utf8_percent_encode(
-                    &safe_next(Some(next)),
-                    percent_encoding::NON_ALPHANUMERIC
-                )
-            )
-        },
+        |next| format!("{path}?next={}", escaped(&safe_next(Some(next)))),
     )
 }
 

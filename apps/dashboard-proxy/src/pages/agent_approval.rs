@@ -17,14 +17,14 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
-use web_ui::api::Change;
+use web_ui::api::{Change, escaped};
 use web_ui::components::{
     Field, Head, badge, centered, centered_wide, datetime, form_errors, html_response,
 };
 use web_ui::forms::{FormErrors, Submitted};
 use web_ui::{ApiClient, ApiFailure, Credentials, PageResult};
 
-use super::device::{normalise, urlencode};
+use super::device::normalise;
 use crate::shell::{Api, Browser, SITE};
 
 /// How long approved grants may last, as the form offers it.
@@ -449,7 +449,7 @@ fn review(here: &str, request: &Request, form: &Submitted, errors: &FormErrors) 
 /// The api takes a decision only from a recent sign-in: sign in again, and come back here.
 fn sign_in_again(here: &str, target: &Target) -> Markup {
     let back = format!("{here}?{}", target.query());
-    let sign_in = format!("/sign-in?next={}", urlencode(&back));
+    let sign_in = format!("/sign-in?next={}", escaped(&back));
     html! {
         div.notice.warning role="alert" {
             "For your safety, approving an agent needs a sign-in from the last 5 minutes. Sign in again and you will come back here."

@@ -7,7 +7,7 @@ use api_types::auth::{DeviceDecisionRequest, DeviceRequestView, Success};
 use chrono::Utc;
 use maud::{Markup, html};
 use serde::Deserialize;
-use web_ui::api::Change;
+use web_ui::api::{Change, escaped};
 use web_ui::components::{Field, Head, badge, centered, datetime, form_errors, html_response};
 use web_ui::forms::FormErrors;
 use web_ui::{ApiFailure, PageResult};
@@ -52,7 +52,7 @@ pub async fn page(
             &enter_code("", &FormErrors::default()),
         ));
     };
-    let path = format!("/api/auth/device?user_code={}", urlencode(&code));
+    let path = format!("/api/auth/device?user_code={}", escaped(&code));
     match api
         .get::<DeviceRequestView>(&browser.credentials, &path)
         .await
@@ -60,10 +60,6 @@ pub async fn page(
         Ok(request) => Ok(html_response(StatusCode::OK, &review(&shell, &request))),
         Err(failure) => not_a_code(&code, failure),
     }
-}
-
-pub(super) fn urlencode(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// An unknown or malformed code is the entry form again, with the reason.

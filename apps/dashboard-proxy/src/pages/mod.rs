@@ -5,11 +5,16 @@ mod accounts;
 mod agent_approval;
 mod agents;
 mod api_keys;
+mod audit;
+mod customers;
 mod device;
 mod home;
+mod inventory;
 mod orders;
 mod products;
+mod settings;
 mod stores;
+mod team;
 mod whoami;
 
 use actix_web::middleware::from_fn;
@@ -53,6 +58,15 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
             .route("/products/{id}", web::get().to(products::edit_page))
             .route("/products/{id}", web::post().to(products::update))
             .route("/products/{id}/archive", web::post().to(products::archive))
+            .route("/inventory", web::get().to(inventory::list))
+            .route(
+                "/inventory/{variant}/adjust",
+                web::post().to(inventory::adjust),
+            )
+            .route("/customers", web::get().to(customers::list))
+            .route("/customers", web::post().to(customers::create))
+            .route("/customers/{id}", web::get().to(customers::detail))
+            .route("/customers/{id}", web::post().to(customers::update))
             .route("/orders", web::get().to(orders::list))
             .route("/orders/{id}", web::get().to(orders::detail))
             .route(
@@ -62,6 +76,19 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
             .route("/orders/{id}/fulfil", web::post().to(orders::fulfil))
             .route("/orders/{id}/cancel", web::post().to(orders::cancel))
             .route("/orders/{id}/refund", web::post().to(orders::refund))
+            .route("/settings/store", web::get().to(settings::store_page))
+            .route("/settings/store", web::post().to(settings::update_store))
+            .route("/settings/domains", web::get().to(settings::domains_page))
+            .route("/settings/domains", web::post().to(settings::add_domain))
+            .route(
+                "/settings/domains/remove",
+                web::post().to(settings::remove_domain),
+            )
+            .route("/settings/team", web::get().to(team::list))
+            .route("/settings/team", web::post().to(team::add))
+            .route("/settings/team/role", web::post().to(team::change_role))
+            .route("/settings/team/remove", web::post().to(team::remove))
+            .route("/audit", web::get().to(audit::list))
             .route("/settings/api-keys", web::get().to(api_keys::list))
             .route("/settings/api-keys", web::post().to(api_keys::create))
             .route(

@@ -12,6 +12,7 @@ mod orders;
 mod products;
 mod proxy;
 mod safety;
+mod settings;
 mod stores;
 
 use std::time::Duration;

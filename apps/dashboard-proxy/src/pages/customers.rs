@@ -1,0 +1,276 @@
+//! Customers: the store's list (shoppers who ordered or signed up, and those added by hand), one
+//! customer's details to correct, and their orders.
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use api_types::commerce::{CreateCustomerRequest, Customer, UpdateCustomerRequest};
+use api_types::store::{Page, PageQuery};
+use chrono::Utc;
+use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+use web_ui::api::Change;
+use web_ui::components::{
+    Field, datetime, empty_state, form_errors, form_token_input, html_response, notice, pager,
+};
+use web_ui::errors::see_other;
+use web_ui::forms::{FormErrors, Submitted, same_names};
+use web_ui::safety::form_token;
+use web_ui::{PageError, PageResult};
+
+use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+
+const PAGE_SIZE: u32 = 50;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+async fn customers(
+    api: &Api,
+    browser: &Browser,
+    cursor: Option<String>,
+) -> Result<Page<Customer>, PageError> {
+    let query = PageQuery {
+        limit: Some(PAGE_SIZE),
+        cursor,
+    };
+    Ok(api
+        .get_with(&browser.credentials, "/v1/admin/customers", &query)
+        .await?)
+}
+
+pub async fn list(
+    browser: Browser,
+    api: Api,
+    statement: Statement,
+    query: web::Query<ListQuery>,
+) -> PageResult {
+    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let cursor = query.into_inner().cursor;
+    let page = customers(&api, &browser, cursor.clone()).await?;
+    let form = Submitted(vec![("formToken".to_owned(), form_token())]);
+    Ok(html_response(
+        StatusCode::OK,
+        &list_page(
+            &shell,
+            &page,
+            cursor.as_deref(),
+            &form,
+            &FormErrors::default(),
+        ),
+    ))
+}
+
+pub async fn create(
+    browser: Browser,
+    api: Api,
+    statement: Statement,
+    form: web::Form<Vec<(String, String)>>,
+) -> PageResult {
+    let form = Submitted(form.into_inner());
+    let name = form.get("name").trim();
+    let body = CreateCustomerRequest {
+        email: form.get("email").trim().to_owned(),
+        name: (!name.is_empty()).then(|| name.to_owned()),
+    };
+    let sent = api
+        .send::<_, Customer>(
+            &browser.credentials,
+            Change::post("/v1/admin/customers", &body).once(form.get("formToken")),
+        )
+        .await;
+    let failure = match sent {
+        Ok(answer) => {
+            return Ok(see_other(&format!(
+                "/customers/{}?created=1",
+                answer.value.id
+            )));
+        }
+        Err(failure) => failure,
+    };
+    let status = failure.status_code();
+    let errors = FormErrors::from_failure(failure, same_names)?;
+    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let page = customers(&api, &browser, None).await?;
+    Ok(html_response(
+        status,
+        &list_page(&shell, &page, None, &form, &errors),
+    ))
+}
+
+fn list_page(
+    shell: &Shell,
+    customers: &Page<Customer>,
+    cursor: Option<&str>,
+    form: &Submitted,
+    errors: &FormErrors,
+) -> Markup {
+    let now = Utc::now();
+    let next = customers.next_cursor.as_deref().map(|next| {
+        format!(
+            "/customers?{}",
+            serde_urlencoded::to_string([("cursor", next)]).unwrap_or_default()
+        )
+    });
+    page(
+        shell,
+        Section::Customers,
+        "Customers",
+        html! {
+            div.page-header { h1 { "Customers" } }
+            @if customers.data.is_empty() {
+                (empty_state("No customers yet", "Shoppers who order or sign up on your storefront appear here; you can add one by hand below.", None))
+            } @else {
+                div.table-wrap {
+                    table {
+                        thead { tr { th { "Email" } th { "Name" } th { "Account" } th { "Since" } } }
+                        tbody {
+                            @for customer in &customers.data {
+                                tr {
+                                    td { a href={"/customers/" (customer.id)} { (customer.email) } }
+                                    td { (customer.name.as_deref().unwrap_or("—")) }
+                                    td { @if customer.user_id.is_some() { "signed up" } @else { span.muted { "guest" } } }
+                                    td { (datetime(customer.created_at, now)) }
+                                }
+                            }
+                        }
+                    }
+                }
+                (pager(cursor.map(|_| "/customers"), next.as_deref()))
+            }
+            @if shell.may("customer:create") {
+                section.card {
+                    h2 { "Add a customer" }
+                    (form_errors(errors))
+                    form.stack method="post" action="/customers" {
+                        (form_token_input(form.get("formToken")))
+                        div.row {
+                            (Field::text("Email", "email", form.get("email")).kind("email").required().render(errors))
+                            (Field::text("Name", "name", form.get("name")).render(errors))
+                        }
+                        div { button.primary type="submit" { "Add customer" } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DetailQuery {
+    #[serde(default)]
+    created: Option<String>,
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+fn customer_id(raw: &str) -> Result<Uuid, PageError> {
+    raw.parse().map_err(|_| PageError::NotFound)
+}
+
+pub async fn detail(
+    browser: Browser,
+    api: Api,
+    statement: Statement,
+    id: web::Path<String>,
+    query: web::Query<DetailQuery>,
+) -> PageResult {
+    let id = customer_id(&id)?;
+    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let customer: Customer = api
+        .get(&browser.credentials, &format!("/v1/admin/customers/{id}"))
+        .await?;
+    let form = Submitted(vec![
+        ("email".to_owned(), customer.email.clone()),
+        ("name".to_owned(), customer.name.clone().unwrap_or_default()),
+    ]);
+    let done = if query.created.is_some() {
+        Some("Customer added.")
+    } else {
+        query.saved.as_ref().map(|_| "Saved.")
+    };
+    Ok(html_response(
+        StatusCode::OK,
+        &detail_page(&shell, &customer, &form, done, &FormErrors::default()),
+    ))
+}
+
+pub async fn update(
+    browser: Browser,
+    api: Api,
+    statement: Statement,
+    id: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> PageResult {
+    let id = customer_id(&id)?;
+    let form = Submitted(form.into_inner());
+    let body = UpdateCustomerRequest {
+        email: Some(form.get("email").trim().to_owned()),
+        name: Some(form.get("name").trim().to_owned()),
+    };
+    let path = format!("/v1/admin/customers/{id}");
+    let failure = match api
+        .send::<_, Customer>(&browser.credentials, Change::patch(&path, &body))
+        .await
+    {
+        Ok(_) => return Ok(see_other(&format!("/customers/{id}?saved=1"))),
+        Err(failure) => failure,
+    };
+    let status = failure.status_code();
+    let errors = FormErrors::from_failure(failure, same_names)?;
+    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let customer: Customer = api.get(&browser.credentials, &path).await?;
+    Ok(html_response(
+        status,
+        &detail_page(&shell, &customer, &form, None, &errors),
+    ))
+}
+
+fn detail_page(
+    shell: &Shell,
+    customer: &Customer,
+    form: &Submitted,
+    done: Option<&str>,
+    errors: &FormErrors,
+) -> Markup {
+    let now = Utc::now();
+    page(
+        shell,
+        Section::Customers,
+        &customer.email,
+        html! {
+            nav.breadcrumb aria-label="Breadcrumb" { a href="/customers" { "Customers" } " / " (customer.email) }
+            div.page-header {
+                h1 { (customer.name.as_deref().unwrap_or(&customer.email)) }
+                a.button href={"/orders?customer=" (customer.id)} { "Their orders" }
+            }
+            @if let Some(done) = done { (notice("success", done)) }
+            div.columns {
+                section.card {
+                    h2 { "Details" }
+                    @if shell.may("customer:update") {
+                        (form_errors(errors))
+                        form.stack method="post" action={"/customers/" (customer.id)} {
+                            (Field::text("Email", "email", form.get("email")).kind("email").required().render(errors))
+                            (Field::text("Name", "name", form.get("name")).render(errors))
+                            div { button.primary type="submit" { "Save" } }
+                        }
+                    } @else {
+                        dl.facts { dt { "Email" } dd { (customer.email) } dt { "Name" } dd { (customer.name.as_deref().unwrap_or("—")) } }
+                    }
+                }
+                section.card {
+                    h2 { "Account" }
+                    dl.facts {
+                        dt { "Signed up" } dd { @if customer.user_id.is_some() { "yes" } @else { "no — a guest" } }
+                        dt { "Customer since" } dd { (datetime(customer.created_at, now)) }
+                        dt { "Updated" } dd { (datetime(customer.updated_at, now)) }
+                    }
+                }
+            }
+        },
+    )
+}

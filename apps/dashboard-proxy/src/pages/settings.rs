@@ -1,0 +1,297 @@
+//! Store settings (name, currency, support email, the Stripe webhook secret) and the storefront's
+//! domains. Secrets are written, never shown: the page says only whether one is set.
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::web;
+use api_types::commerce::{StoreSettings, UpdateStoreRequest};
+use api_types::store::{AddStoreDomainRequest, List, StoreDomainView};
+use chrono::Utc;
+use maud::{Markup, html};
+use serde::Deserialize;
+use web_ui::api::{Change, escaped};
+use web_ui::components::{Field, datetime, empty_state, form_errors, html_response, notice};
+use web_ui::errors::see_other;
+use web_ui::forms::{FormErrors, Submitted};
+use web_ui::{PageError, PageResult};
+
+use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    saved: Option<String>,
+    #[serde(default)]
+    removed: Option<String>,
+}
+
+/// The api's field is the form's input, but `supportEmail` is named as in the form.
+fn store_input(field: &str) -> Option<String> {
+    matches!(
+        field,
+        "name" | "currency" | "supportEmail" | "stripeWebhookSecret"
+    )
+    .then(|| field.to_owned())
+}
+
+pub async fn store_page(
+    browser: Browser,
+    api: Api,
+    statement: Statement,
+    query: web::Query<DoneQuery>,
+) -> PageResult {
+    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let store: StoreSettings = api.get(&browser.credentials, "/v1/admin/store").await?;
+    let form = Submitted(vec![
+        ("name".to_owned(), store.name.clone()),
+        ("currency".to_owned(), store.currency.to_string()),
+        (
+            "supportEmail".to_owned(),
+            store.support_email.clone().unwrap_or_default(),
+        ),
+    ]);
+    let done = query.saved.as_ref().map(|_| "Settings saved.");
+    Ok(html_response(
+        StatusCode::OK,
+        &store_form(&shell, &store, &form, done, &FormErrors::default()),
+    ))
+}
+
+pub async fn update_store(
+    browser: Browser,
+    api: Api,
+    statement: Statement,
+    form: web::Form<Vec<(String, String)>>,
+) -> PageResult {
+    let form = Submitted(form.into_inner());
+    let store: StoreSettings = api.get(&browser.credentials, "/v1/admin/store").await?;
+    let mut errors = FormErrors::default();
+    let typed_currency = form.get("currency").trim().to_uppercase();
+    let currency = if typed_currency == store.currency.as_str() {
+        None
+    } else {
+        match typed_currency.parse() {
+            Ok(currency) => Some(currency),
+            Err(_) => {
+                errors.add(
+                    "currency",
+                    "Enter a three-letter ISO 4217 code, like EUR or USD.",
+                );
+                None
+            }
+        }
+    };
+    let secret = form.get("stripeWebhookSecret").trim();
+    let body = UpdateStoreRequest {
+        name: Some(form.get("name").trim().to_owned()),
+        currency,
+        support_email: Some(form.get("supportEmail").trim().to_owned()),
+        // Left empty, the secret stays as it is.
+        stripe_webhook_secret: (!secret.is_empty()).then(|| secret.to_owned()),
+    };
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    if errors.is_empty() {
+        match api
+            .send::<_, StoreSettings>(
+                &browser.credentials,
+                Change::patch("/v1/admin/store", &body),
+            )
+            .await
+        {
+            Ok(_) => return Ok(see_other("/settings/store?saved=1")),
+            Err(failure) => {
+                status = failure.status_code();
+                errors = FormErrors::from_failure(failure, store_input)?;
+            }
+        }
+    }
+    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    // The secret is never shown back, not even as typed.
+    let kept = Submitted(
+        form.0
+            .into_iter()
+            .filter(|(name, _)| name != "stripeWebhookSecret")
+            .collect(),
+    );
+    Ok(html_response(
+        status,
+        &store_form(&shell, &store, &kept, None, &errors),
+    ))
+}
+
+fn store_form(
+    shell: &Shell,
+    store: &StoreSettings,
+    form: &Submitted,
+    done: Option<&str>,
+    errors: &FormErrors,
+) -> Markup {
+    let now = Utc::now();
+    let editable = shell.may("store:update");
+    page(
+        shell,
+        Section::StoreSettings,
+        "Store settings",
+        html! {
+            div.page-header { h1 { "Store settings" } }
+            @if let Some(done) = done { (notice("success", done)) }
+            section.card {
+                (form_errors(errors))
+                @if editable {
+                    form.stack method="post" action="/settings/store" {
+                        (Field::text("Store name", "name", form.get("name")).required().render(errors))
+                        div.row {
+                            (Field::text("Currency", "currency", form.get("currency")).required()
+                                .hint("Every price is in it; it can change only while the store has no products.").render(errors))
+                            (Field::text("Support email", "supportEmail", form.get("supportEmail")).kind("email")
+                                .hint("Shown to shoppers who need help.").render(errors))
+                        }
+                        (Field::text("Stripe webhook signing secret", "stripeWebhookSecret", "").kind("password").autocomplete("off")
+                            .hint(if store.stripe_webhook_secret_set { "Set. Type a new whsec_… secret to replace it; leave empty to keep it." }
+                                  else { "Not set. Paste the whsec_… secret of your Stripe endpoint." }).render(errors))
+                        div { button.primary type="submit" { "Save" } }
+                    }
+                } @else {
+                    dl.facts {
+                        dt { "Store name" } dd { (store.name) }
+                        dt { "Currency" } dd { (store.currency) }
+                        dt { "Support email" } dd { (store.support_email.as_deref().unwrap_or("—")) }
+                    }
+                }
+                p.hint { "Last changed " (datetime(store.updated_at, now)) "." }
+            }
+        },
+    )
+}
+
+pub async fn domains_page(
+    browser: Browser,
+    api: Api,
+    statement: Statement,
+    query: web::Query<DoneQuery>,
+) -> PageResult {
+    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let domains: List<StoreDomainView> = api
+        .get(&browser.credentials, "/v1/admin/store/domains")
+        .await?;
+    let done = if query.saved.is_some() {
+        Some("Domain added: shoppers can reach your storefront there.")
+    } else {
+        query
+            .removed
+            .as_ref()
+            .map(|_| "Domain removed: it no longer serves your storefront.")
+    };
+    Ok(html_response(
+        StatusCode::OK,
+        &domains_list(&shell, &domains.data, "", done, &FormErrors::default()),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DomainForm {
+    #[serde(default)]
+    hostname: String,
+}
+
+pub async fn add_domain(
+    browser: Browser,
+    api: Api,
+    statement: Statement,
+    form: web::Form<DomainForm>,
+) -> PageResult {
+    let body = AddStoreDomainRequest {
+        hostname: form.hostname.trim().to_owned(),
+    };
+    let failure = match api
+        .send::<_, StoreDomainView>(
+            &browser.credentials,
+            Change::post("/v1/admin/store/domains", &body),
+        )
+        .await
+    {
+        Ok(_) => return Ok(see_other("/settings/domains?saved=1")),
+        Err(failure) => failure,
+    };
+    let status = failure.status_code();
+    let errors = FormErrors::from_failure(failure, |field| {
+        (field == "hostname").then(|| field.to_owned())
+    })?;
+    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let domains: List<StoreDomainView> = api
+        .get(&browser.credentials, "/v1/admin/store/domains")
+        .await?;
+    Ok(html_response(
+        status,
+        &domains_list(&shell, &domains.data, &form.hostname, None, &errors),
+    ))
+}
+
+pub async fn remove_domain(browser: Browser, api: Api, form: web::Form<DomainForm>) -> PageResult {
+    let hostname = form.hostname.trim();
+    if hostname.is_empty() {
+        return Err(PageError::NotFound);
+    }
+    let path = format!("/v1/admin/store/domains/{}", escaped(hostname));
+    api.send::<(), ()>(&browser.credentials, Change::bare(Method::DELETE, &path))
+        .await?;
+    Ok(see_other("/settings/domains?removed=1"))
+}
+
+fn domains_list(
+    shell: &Shell,
+    domains: &[StoreDomainView],
+    typed: &str,
+    done: Option<&str>,
+    errors: &FormErrors,
+) -> Markup {
+    let now = Utc::now();
+    let may_add = shell.may("storeDomain:create");
+    let may_remove = shell.may("storeDomain:delete");
+    page(
+        shell,
+        Section::Domains,
+        "Domains",
+        html! {
+            div.page-header { h1 { "Domains" } }
+            p.muted { "Your storefront answers on each of these hostnames; point their DNS at the storefront edge." }
+            @if let Some(done) = done { (notice("success", done)) }
+            @if domains.is_empty() {
+                (empty_state("No domain yet", "Add the hostname shoppers will type, like shop.example.com.", None))
+            } @else {
+                div.table-wrap {
+                    table {
+                        thead { tr { th { "Hostname" } th { "Added" } th { span.visually-hidden { "Actions" } } } }
+                        tbody {
+                            @for domain in domains {
+                                tr {
+                                    td.mono { (domain.hostname) }
+                                    td { (datetime(domain.created_at, now)) }
+                                    td {
+                                        @if may_remove {
+                                            form method="post" action="/settings/domains/remove"
+                                                data-confirm="Remove this domain? The storefront stops answering on it at once." {
+                                                input type="hidden" name="hostname" value=(domain.hostname);
+                                                button.danger type="submit" aria-label={"Remove " (domain.hostname)} { "Remove" }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if may_add {
+                section.card {
+                    h2 { "Add a domain" }
+                    (form_errors(errors))
+                    form.stack method="post" action="/settings/domains" {
+                        (Field::text("Hostname", "hostname", typed).required().autocomplete("off")
+                            .hint("Without https:// or a path, like shop.example.com.").render(errors))
+                        div { button.primary type="submit" { "Add domain" } }
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,322 @@
+//! Team: the store's members and their roles; owners and admins add a person who has an account,
+//! change a role or remove a member. The api decides what each role may do to whom (an admin
+//! cannot make an owner, the last owner stays).
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use api_types::auth::{
+    AddMemberRequest, MemberView, RemoveMemberRequest, Success, UpdateMemberRoleRequest,
+};
+use api_types::store::List;
+use chrono::Utc;
+use domain::OrgRole;
+use maud::{Markup, html};
+use serde::Deserialize;
+use uuid::Uuid;
+use web_ui::api::Change;
+use web_ui::components::{Field, datetime, form_errors, html_response, notice};
+use web_ui::errors::see_other;
+use web_ui::forms::FormErrors;
+use web_ui::{ApiFailure, PageError, PageResult};
+
+use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+async fn members(api: &Api, browser: &Browser) -> Result<Vec<MemberView>, PageError> {
+    let members: List<MemberView> = api
+        .get(&browser.credentials, "/api/auth/organization/list-members")
+        .await?;
+    Ok(members.data)
+}
+
+pub async fn list(
+    browser: Browser,
+    api: Api,
+    statement: Statement,
+    query: web::Query<DoneQuery>,
+) -> PageResult {
+    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let members = members(&api, &browser).await?;
+    let done = match query.done.as_deref() {
+        Some("added") => Some("Member added."),
+        Some("role") => Some("Role changed: it applies from their next request."),
+        Some("removed") => Some("Member removed: they no longer reach this store."),
+        _ => None,
+    };
+    let view = View {
+        shell: &shell,
+        members: &members,
+        done,
+        add: &NewMember::default(),
+        errors: &FormErrors::default(),
+    };
+    Ok(html_response(StatusCode::OK, &team_page(&view)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewMember {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+}
+
+fn role_of(typed: &str) -> Result<OrgRole, FormErrors> {
+    typed
+        .parse()
+        .map_err(|_| FormErrors::field("role", "Choose a role."))
+}
+
+pub async fn add(
+    browser: Browser,
+    api: Api,
+    statement: Statement,
+    form: web::Form<NewMember>,
+) -> PageResult {
+    let form = form.into_inner();
+    let sent = match role_of(&form.role) {
+        Ok(role) => {
+            let body = AddMemberRequest {
+                email: form.email.trim().to_owned(),
+                role,
+                organization_id: None,
+            };
+            api.send::<_, MemberView>(
+                &browser.credentials,
+                Change::post("/api/auth/organization/add-member", &body),
+            )
+            .await
+            .map(|_| ())
+            .map_err(|failure| match failure.refusal(&[404]) {
+                Some(_) => Ok((
+                    StatusCode::NOT_FOUND,
+                    FormErrors::field(
+                        "email",
+                        "No account uses this email yet: ask them to sign up, then add them.",
+                    ),
+                )),
+                None => refusal(failure, "email"),
+            })
+        }
+        Err(errors) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors))),
+    };
+    let (status, errors) = match sent {
+        Ok(()) => return Ok(see_other("/settings/team?done=added")),
+        Err(refused) => refused?,
+    };
+    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let members = members(&api, &browser).await?;
+    let view = View {
+        shell: &shell,
+        members: &members,
+        done: None,
+        add: &form,
+        errors: &errors,
+    };
+    Ok(html_response(status, &team_page(&view)))
+}
+
+/// A refusal the page can show next to its form (a 403 or 404 too: "no such user", "your role may
+/// not add owners"), else the failure as a page.
+fn refusal(
+    failure: ApiFailure,
+    field: &'static str,
+) -> Result<(StatusCode, FormErrors), PageError> {
+    let status = failure.status_code();
+    if let Some(body) = failure.refusal(&[403, 404]) {
+        let message = body
+            .reason()
+            .map_or_else(|| body.error.clone(), str::to_owned);
+        return Ok((status, FormErrors::form(message)));
+    }
+    let errors =
+        FormErrors::from_failure(failure, |name| (name == field).then(|| name.to_owned()))?;
+    Ok((status, errors))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MemberForm {
+    #[serde(rename = "userId")]
+    user_id: String,
+    #[serde(default)]
+    role: String,
+}
+
+pub async fn change_role(
+    browser: Browser,
+    api: Api,
+    statement: Statement,
+    form: web::Form<MemberForm>,
+) -> PageResult {
+    let user_id: Uuid = form.user_id.parse().map_err(|_| PageError::NotFound)?;
+    let refused = match role_of(&form.role) {
+        Ok(role) => {
+            let body = UpdateMemberRoleRequest {
+                user_id,
+                role,
+                organization_id: None,
+            };
+            match api
+                .send::<_, Success>(
+                    &browser.credentials,
+                    Change::post("/api/auth/organization/update-member-role", &body),
+                )
+                .await
+            {
+                Ok(_) => return Ok(see_other("/settings/team?done=role")),
+                Err(failure) => refusal(failure, "role")?,
+            }
+        }
+        Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+    };
+    shown_again(&browser, &api, &statement, refused).await
+}
+
+pub async fn remove(
+    browser: Browser,
+    api: Api,
+    statement: Statement,
+    form: web::Form<MemberForm>,
+) -> PageResult {
+    let body = RemoveMemberRequest {
+        user_id: form.user_id.parse().map_err(|_| PageError::NotFound)?,
+        organization_id: None,
+    };
+    match api
+        .send::<_, Success>(
+            &browser.credentials,
+            Change::post("/api/auth/organization/remove-member", &body),
+        )
+        .await
+    {
+        Ok(_) => Ok(see_other("/settings/team?done=removed")),
+        Err(failure) => {
+            let refused = refusal(failure, "userId")?;
+            shown_again(&browser, &api, &statement, refused).await
+        }
+    }
+}
+
+/// The team page again, with the reason a change to a member was refused.
+async fn shown_again(
+    browser: &Browser,
+    api: &Api,
+    statement: &Statement,
+    (status, errors): (StatusCode, FormErrors),
+) -> PageResult {
+    let shell = Shell::load(api, statement, &browser.credentials).await?;
+    let members = members(api, browser).await?;
+    let list_errors = FormErrors {
+        form: errors
+            .form
+            .or_else(|| errors.fields.first().map(|(_, m)| m.clone())),
+        fields: Vec::new(),
+    };
+    let view = View {
+        shell: &shell,
+        members: &members,
+        done: None,
+        add: &NewMember::default(),
+        errors: &FormErrors::default(),
+    };
+    Ok(html_response(status, &team_page_with(&view, &list_errors)))
+}
+
+struct View<'a> {
+    shell: &'a Shell,
+    members: &'a [MemberView],
+    done: Option<&'a str>,
+    add: &'a NewMember,
+    /// The add form's.
+    errors: &'a FormErrors,
+}
+
+fn team_page(view: &View<'_>) -> Markup {
+    team_page_with(view, &FormErrors::default())
+}
+
+fn team_page_with(view: &View<'_>, list_errors: &FormErrors) -> Markup {
+    let shell = view.shell;
+    let now = Utc::now();
+    let may_update = shell.may("member:update");
+    let may_remove = shell.may("member:delete");
+    let me = shell.session.user.id;
+    page(
+        shell,
+        Section::Team,
+        "Team",
+        html! {
+            div.page-header { h1 { "Team" } }
+            p.muted { "Owners manage everything, admins everything but owners, members the catalog and orders." }
+            @if let Some(done) = view.done { (notice("success", done)) }
+            (form_errors(list_errors))
+            div.table-wrap {
+                table {
+                    thead { tr { th { "Name" } th { "Email" } th { "Role" } th { "Since" } th { span.visually-hidden { "Actions" } } } }
+                    tbody {
+                        @for member in view.members {
+                            tr {
+                                td { (member.name) @if member.user_id == me { " " span.muted { "(you)" } } }
+                                td { (member.email) }
+                                td {
+                                    @if may_update && member.user_id != me {
+                                        form.inline method="post" action="/settings/team/role" {
+                                            input type="hidden" name="userId" value=(member.user_id);
+                                            label.visually-hidden for={"role-" (member.user_id)} { "Role of " (member.email) }
+                                            (role_select(&format!("role-{}", member.user_id), member.role.as_str()))
+                                            button type="submit" { "Change" }
+                                        }
+                                    } @else {
+                                        (member.role.as_str())
+                                    }
+                                }
+                                td { (datetime(member.created_at, now)) }
+                                td {
+                                    @if may_remove && member.user_id != me {
+                                        form method="post" action="/settings/team/remove"
+                                            data-confirm="Remove this member from the store?" {
+                                            input type="hidden" name="userId" value=(member.user_id);
+                                            button.danger type="submit" aria-label={"Remove " (member.email)} { "Remove" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if shell.may("member:create") {
+                section.card {
+                    h2 { "Add a member" }
+                    p.muted { "They need an account already; they see this store the next time they sign in." }
+                    (form_errors(view.errors))
+                    form.stack method="post" action="/settings/team" {
+                        div.row {
+                            (Field::text("Email", "email", &view.add.email).kind("email").required().render(view.errors))
+                            div.field {
+                                label for="field-role" { "Role" }
+                                (role_select("field-role", if view.add.role.is_empty() { "member" } else { &view.add.role }))
+                            }
+                        }
+                        div { button.primary type="submit" { "Add member" } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn role_select(id: &str, chosen: &str) -> Markup {
+    html! {
+        select #(id) name="role" {
+            @for role in OrgRole::ALL {
+                option value=(role.as_str()) selected[role.as_str() == chosen] { (role.as_str()) }
+            }
+        }
+    }
+}

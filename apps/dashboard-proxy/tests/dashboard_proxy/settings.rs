@@ -1,0 +1,147 @@
+//! Running the store: its settings, its domains, its team and the audit log of what they did.
+
+use test_support::TestResponse;
+
+use crate::Dashboard;
+
+#[actix_web::test]
+async fn store_settings_domains_team_and_the_audit_log() {
+    let dashboard = Dashboard::start("settings").await;
+    let (app, browser) = (&dashboard.api, &dashboard.browser);
+    dashboard.merchant("ada@example.com", "Acme").await;
+    let colleague = app.sign_up("grace@example.com").await;
+    app.store("globex").await;
+
+    // Settings: a bad currency is refused on its field, the rest kept; then saved.
+    dashboard.visit("/settings/store", "settings-store").await;
+    browser.fill("#field-name", "Acme Outfitters").await;
+    browser.fill("#field-currency", "EURO").await;
+    browser.fill("#field-supportEmail", "help@acme.test").await;
+    browser.click("button[type=submit].primary").await;
+    browser.wait_for_text("three-letter").await;
+    assert_eq!(
+        browser
+            .find("#field-name")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Acme Outfitters")
+    );
+    browser.fill("#field-currency", "usd").await;
+    browser.click("button[type=submit].primary").await;
+    browser.wait_for_text("Settings saved").await;
+    assert_eq!(
+        browser
+            .find("#field-currency")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("USD")
+    );
+    browser.screenshot("settings-store").await;
+
+    // Domains: added, another store's refused with the reason, removed.
+    dashboard
+        .visit("/settings/domains", "settings-domains")
+        .await;
+    browser.fill("#field-hostname", "Shop.Acme.test").await;
+    browser.click("button[type=submit].primary").await;
+    browser.wait_for_text("Domain added").await;
+    assert!(browser.text().await.contains("shop.acme.test"));
+    browser.fill("#field-hostname", "globex.shop.test").await;
+    browser.click("button[type=submit].primary").await;
+    browser.wait_for_text("already").await;
+    assert_eq!(
+        browser
+            .find("#field-hostname")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("globex.shop.test")
+    );
+    browser.screenshot("settings-domains").await;
+    browser.accept_confirmations().await;
+    browser
+        .click("button[aria-label='Remove shop.acme.test']")
+        .await;
+    browser.wait_for_text("Domain removed").await;
+    let shop = TestResponse::send(
+        app.get("/v1/products")
+            .insert_header(("host", "shop.acme.test")),
+        None,
+    )
+    .await;
+    assert_eq!(
+        shop.status, 401,
+        "a removed domain no longer serves the store"
+    );
+
+    // Team: an unknown email is refused with the form kept; a colleague added, promoted, removed.
+    dashboard.visit("/settings/team", "settings-team").await;
+    browser.fill("#field-email", "nobody@example.com").await;
+    browser.click("button[type=submit].primary").await;
+    browser
+        .wait_for_text("No account uses this email yet")
+        .await;
+    assert_eq!(
+        browser
+            .find("#field-email")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("nobody@example.com")
+    );
+    browser.fill("#field-email", &colleague.email).await;
+    browser.click("button[type=submit].primary").await;
+    browser.wait_for_text("Member added").await;
+    let role_select = format!("#role-{}", colleague.user_id);
+    browser
+        .find(&format!("{role_select} option[value=admin]"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .click(&format!("form:has({role_select}) button[type=submit]"))
+        .await;
+    browser.wait_for_text("Role changed").await;
+    assert_eq!(
+        browser
+            .find(&role_select)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("admin"),
+        "the role is changed in the api, and the page reads it back"
+    );
+    browser.screenshot("settings-team").await;
+    browser.accept_confirmations().await;
+    browser
+        .click(&format!("button[aria-label='Remove {}']", colleague.email))
+        .await;
+    browser.wait_for_text("Member removed").await;
+
+    // The audit log tells it all.
+    dashboard.visit("/audit", "audit").await;
+    let page = browser.text().await;
+    for action in [
+        "member added",
+        "member role changed",
+        "member removed",
+        "store domain added",
+    ] {
+        assert!(page.contains(action), "`{action}` in {page}");
+    }
+    browser.screenshot_at(375, "audit-phone").await;
+    dashboard.close().await;
+}
