@@ -8,7 +8,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use api_types::auth::{OrganizationView, SessionResponse};
 use api_types::store::List;
-use domain::OrgRole;
+use domain::{OrgRole, PlatformRole};
 use futures_util::future::join;
 use maud::{Markup, html};
 use serde_json::Value;
@@ -169,6 +169,7 @@ const STORE_ICON: &str = "M3 3h14l1 5a3 3 0 0 1-5 2 3 3 0 0 1-6 0 3 3 0 0 1-5-2z
 const GLOBE_ICON: &str = "M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16zm5.9 7h-3a12 12 0 0 0-1.2-4.8A6 6 0 0 1 15.9 9zM10 4.1c.9 1.2 1.6 3 1.9 4.9H8.1c.3-1.9 1-3.7 1.9-4.9zM4.1 11h3a12 12 0 0 0 1.2 4.8A6 6 0 0 1 4.1 11zm3-2h-3a6 6 0 0 1 4.2-4.8A12 12 0 0 0 7.1 9zm2.9 6.9c-.9-1.2-1.6-3-1.9-4.9h3.8c-.3 1.9-1 3.7-1.9 4.9zm1.7-.1a12 12 0 0 0 1.2-4.8h3a6 6 0 0 1-4.2 4.8z";
 const TEAM_ICON: &str = "M10 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm-6 8a6 6 0 0 1 12 0z";
 const AUDIT_ICON: &str = "M5 2h8l4 4v12H5zm2 6h8v1.5H7zm0 3h8v1.5H7zm0 3h5v1.5H7z";
+const SHIELD_ICON: &str = "M10 1 3 4v5c0 4.4 3 8.4 7 10 4-1.6 7-5.6 7-10V4z";
 const KEY_ICON: &str = "M12.5 2a5.5 5.5 0 0 0-5.2 7.3L2 14.6V18h3.4l.6-.6V16h1.5v-1.5H9l1.2-1.2A5.5 5.5 0 1 0 12.5 2zm1.5 5a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3z";
 const PERSON_ICON: &str = "M10 10a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0z";
 
@@ -230,6 +231,9 @@ pub fn page(shell: &Shell, section: Section, title: &str, body: Markup) -> Marku
                             (link("/audit", "Audit log", Section::Audit, AUDIT_ICON))
                         }
                         (link("/whoami", "Who am I here", Section::WhoAmI, PERSON_ICON))
+                        @if user.role == PlatformRole::PlatformAdmin {
+                            a href="/admin" { (icon(SHIELD_ICON)) "Platform admin" }
+                        }
                     }
                     div.me {
                         div { strong { (user.name) } }

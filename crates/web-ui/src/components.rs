@@ -72,13 +72,29 @@ pub fn document(head: &Head<'_>, body_class: &str, body: Markup) -> Markup {
 /// A page of its own in the middle of the screen: sign-in, sign-up, device approval, errors.
 #[must_use]
 pub fn centered(head: &Head<'_>, heading: &str, body: Markup) -> Markup {
-    centered_in("card-page", head, heading, body)
+    centered_at(Width::Narrow, head, heading, body)
 }
 
-/// [`centered`], wider: for a page that lists what it asks to decide (an agent's approval).
+/// How wide a [`centered_at`] page is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Width {
+    /// A form of a few fields: sign-in, errors.
+    Narrow,
+    /// A decision to read: an agent's approval.
+    Wide,
+    /// A table: platform administration.
+    Full,
+}
+
+/// [`centered`] at `width`.
 #[must_use]
-pub fn centered_wide(head: &Head<'_>, heading: &str, body: Markup) -> Markup {
-    centered_in("card-page wide", head, heading, body)
+pub fn centered_at(width: Width, head: &Head<'_>, heading: &str, body: Markup) -> Markup {
+    let class = match width {
+        Width::Narrow => "card-page",
+        Width::Wide => "card-page wide",
+        Width::Full => "card-page full",
+    };
+    centered_in(class, head, heading, body)
 }
 
 fn centered_in(class: &str, head: &Head<'_>, heading: &str, body: Markup) -> Markup {

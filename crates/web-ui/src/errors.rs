@@ -157,12 +157,27 @@ fn not_found() -> (&'static str, String, Vec<(&'static str, String)>) {
     )
 }
 
+/// Why the api refused, for a person: its text, or a sentence for the words it answers with.
 fn reason_of(body: &api_types::ErrorBody) -> String {
-    body.details
-        .as_ref()
-        .and_then(|details| details.get("reason"))
-        .and_then(|reason| reason.as_str())
-        .map_or_else(|| body.error.clone(), str::to_owned)
+    if let Some(message) = &body.message {
+        return message.clone();
+    }
+    match body.reason() {
+        Some("platform_admin_required") => {
+            "Only platform administrators can open this page.".to_owned()
+        }
+        Some("insufficient_role") => "Your role in this store does not allow this.".to_owned(),
+        Some("insufficient_scope") => {
+            "This needs access the way you signed in does not give.".to_owned()
+        }
+        Some("fresh_session_required") => {
+            "Sign in again first: this needs a recent sign-in.".to_owned()
+        }
+        // A word the api added since: readable as words.
+        Some(word) if !word.contains(' ') => word.replace('_', " "),
+        Some(sentence) => sentence.to_owned(),
+        None => body.error.clone(),
+    }
 }
 
 /// `303 /sign-in?next=<this page>` (for a change, the page it came from is not known: home).

@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 use web_ui::api::{Change, escaped};
 use web_ui::components::{
-    Field, Head, badge, centered, centered_wide, datetime, form_errors, html_response,
+    Field, Head, Width, badge, centered, centered_at, datetime, form_errors, html_response,
 };
 use web_ui::forms::{FormErrors, Submitted};
 use web_ui::{ApiClient, ApiFailure, Credentials, PageResult};
@@ -418,7 +418,8 @@ fn enter_code(here: &str, code: &str, errors: &FormErrors) -> Markup {
 fn review(here: &str, request: &Request, form: &Submitted, errors: &FormErrors) -> Markup {
     let view = &request.view;
     let now = Utc::now();
-    centered_wide(
+    centered_at(
+        Width::Wide,
         &Head::new("Approve an agent", SITE),
         "Approve this agent?",
         html! {

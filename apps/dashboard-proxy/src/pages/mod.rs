@@ -2,6 +2,7 @@
 //! rendered as pages, changes only from this site, security headers.
 
 mod accounts;
+mod admin;
 mod agent_approval;
 mod agents;
 mod api_keys;
@@ -116,6 +117,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
             )
             .route("/agents/revoke", web::post().to(agents::revoke_agent))
             .route("/agents/hosts/revoke", web::post().to(agents::revoke_host))
+            .route("/admin", web::get().to(admin::users))
+            .route("/admin/role", web::post().to(admin::set_role))
+            .route("/admin/sessions", web::post().to(admin::revoke_sessions))
             .route("/whoami", web::get().to(whoami::page))
             .default_service(web::to(not_found))
             // Innermost first: a cross-site post never reaches a handler, every error becomes a

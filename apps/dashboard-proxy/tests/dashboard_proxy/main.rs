@@ -4,6 +4,7 @@
 
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod admin;
 mod agent_approval;
 mod agents;
 mod api_keys;
@@ -13,6 +14,7 @@ mod products;
 mod proxy;
 mod safety;
 mod settings;
+mod stock_and_customers;
 mod stores;
 
 use std::time::Duration;
@@ -29,7 +31,12 @@ pub struct Dashboard {
 
 impl Dashboard {
     pub async fn start(test: &str) -> Self {
-        let api = TestApp::spawn().await;
+        Self::start_with(test, |_| {}).await
+    }
+
+    /// With the api's settings adjusted by `configure`.
+    pub async fn start_with(test: &str, configure: impl FnOnce(&mut api::Settings)) -> Self {
+        let api = TestApp::spawn_with(configure).await;
         let edge = proxy::spawn_edge(&api.address);
         let browser = Browser::start(test, 1280).await;
         Self { api, edge, browser }

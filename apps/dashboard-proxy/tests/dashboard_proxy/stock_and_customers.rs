@@ -1,0 +1,139 @@
+//! Stock adjusted from the inventory page (a double submit counts once), and customers added,
+//! corrected and followed to their orders.
+
+use actix_web::http::Method;
+use serde_json::json;
+use test_support::{CallerRequest as _, TestResponse};
+
+use crate::Dashboard;
+
+#[actix_web::test]
+async fn adjust_stock_once_per_submit_and_keep_customers() {
+    let dashboard = Dashboard::start("stock").await;
+    let (app, browser) = (&dashboard.api, &dashboard.browser);
+    let store = app.store("acme").await;
+    let product = app.product(&store, "MUG", 900, 4).await;
+    let variant = product["variants"][0]["id"].as_str().unwrap().to_owned();
+    let available = || async {
+        let page =
+            TestResponse::send(store.admin(app, Method::GET, "/v1/admin/inventory"), None).await;
+        page.json()["data"][0]["available"].as_i64().unwrap()
+    };
+
+    dashboard.visit("/inventory", "sign-in").await;
+    dashboard.sign_in(&store.owner.email).await;
+    browser.wait_for_text("MUG").await;
+    let delta = format!("#delta-{variant}");
+    let reason = format!("#reason-{variant}");
+    browser.fill(&delta, "0").await;
+    browser.fill(&reason, "count").await;
+    browser
+        .click(&format!("form:has({delta}) button[type=submit]"))
+        .await;
+    browser.wait_for_text("Enter the units to add").await;
+    assert_eq!(
+        browser
+            .find(&reason)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("count")
+    );
+    browser.fill(&delta, "-9").await;
+    browser
+        .click(&format!("form:has({delta}) button[type=submit]"))
+        .await;
+    browser.wait_for_text("only 4 units are available").await;
+    assert_eq!(available().await, 4, "stock never goes below zero");
+    browser.screenshot("inventory-refused").await;
+    browser.fill(&delta, "+6").await;
+    browser.fill(&reason, "delivery").await;
+    browser
+        .click(&format!("form:has({delta}) button[type=submit]"))
+        .await;
+    browser.wait_for_text("Stock of MUG adjusted").await;
+    assert_eq!(available().await, 10);
+    browser.screenshot("inventory").await;
+
+    // The same form sent twice at once counts once.
+    let token = browser
+        .find(&format!("form:has({delta}) input[name=formToken]"))
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    let cookie = browser
+        .client
+        .get_named_cookie(resolve_caller::SESSION_COOKIE_NAME)
+        .await
+        .unwrap();
+    let submit = || {
+        let post = awc::Client::builder()
+            .disable_redirects()
+            .finish()
+            .post(dashboard.url(&format!("/inventory/{variant}/adjust")))
+            .with_session_cookie(cookie.value())
+            .insert_header(("origin", dashboard.edge.as_str()))
+            .insert_header(("content-type", "application/x-www-form-urlencoded"));
+        let body = format!("formToken={token}&delta=5&reason=delivery");
+        async move { TestResponse::send(post, Some(&body)).await }
+    };
+    let (first, second) = futures_util::future::join(submit(), submit()).await;
+    assert_eq!((first.status.as_u16(), second.status.as_u16()), (303, 303));
+    assert_eq!(available().await, 15);
+
+    // Customers: added; the same email again is refused with the form kept; corrected.
+    dashboard.visit("/customers", "customers-empty").await;
+    let add = |name: &'static str| async move {
+        browser.fill("#field-email", "grace@example.com").await;
+        browser.fill("#field-name", name).await;
+        browser
+            .click("form[action='/customers'] button[type=submit]")
+            .await;
+    };
+    add("Grace").await;
+    browser.wait_for_text("Customer added").await;
+    dashboard.visit("/customers", "customers").await;
+    add("Grace again").await;
+    browser.wait_for_text("already").await;
+    assert_eq!(
+        browser
+            .find("#field-name")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Grace again")
+    );
+    browser.click("a[href^='/customers/']").await;
+    browser.wait_for_text("Their orders").await;
+    browser.fill("#field-name", "Grace Hopper").await;
+    browser.click("button.primary[type=submit]").await;
+    browser.wait_for_text("Saved.").await;
+    browser.screenshot("customer").await;
+    let customers =
+        TestResponse::send(store.admin(app, Method::GET, "/v1/admin/customers"), None).await;
+    assert_eq!(
+        customers.json()["data"][0]["name"],
+        "Grace Hopper",
+        "{}",
+        customers.json()
+    );
+
+    let cart = app.cart_with(&store, &variant, 1).await;
+    let order = TestResponse::send_json(
+        store.shop(app, Method::POST, "/v1/orders"),
+        json!({"cartId": cart, "email": "grace@example.com"}),
+    )
+    .await;
+    assert_eq!(order.status, 201);
+    browser.click("a.button[href^='/orders?customer=']").await;
+    browser.wait_for_text("grace@example.com").await;
+    dashboard.visit("/customers", "customers").await;
+    browser.screenshot_at(375, "customers-phone").await;
+    dashboard.close().await;
+}
