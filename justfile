@@ -58,7 +58,11 @@ ci:
 screenshots:
     cargo test -p dashboard-proxy --test dashboard_proxy
     mkdir -p docs/images
-    cp target/ui/products-02-home.png docs/images/dashboard-home.png
+    cp target/ui/orders-08-home-with-sales.png docs/images/dashboard-home.png
+    cp target/ui/orders-07-order-refunded.png docs/images/dashboard-order.png
+    cp target/ui/agent-approval-02-agent-approval.png docs/images/dashboard-agent-approval.png
+    cp target/ui/agents-04-agents.png docs/images/dashboard-agents.png
+    cp target/ui/csv-02-csv-report.png docs/images/dashboard-csv-import.png
     cp target/ui/products-08-products.png docs/images/dashboard-products.png
     cp target/ui/products-06-product-new.png docs/images/dashboard-product-new.png
     cp target/ui/api-keys-03-api-key-created.png docs/images/dashboard-api-key.png

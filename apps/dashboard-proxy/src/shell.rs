@@ -87,6 +87,43 @@ impl Shell {
         })
     }
 
+    /// A fixed frame for the pages' tests: Ada, owner of the one store Acme, holding `permitted`.
+    #[cfg(test)]
+    pub fn fixture(permitted: &[&str]) -> Self {
+        use api_types::auth::{SessionView, UserView};
+        let at = chrono::DateTime::from_timestamp(1_767_225_600, 0).expect("a fixed time");
+        let user = uuid::Uuid::from_u128(1);
+        let store = OrganizationView {
+            id: uuid::Uuid::from_u128(2),
+            name: "Acme".to_owned(),
+            slug: "acme".to_owned(),
+            created_at: at,
+            role: Some(OrgRole::Owner),
+        };
+        Self {
+            session: SessionResponse {
+                session: SessionView {
+                    id: uuid::Uuid::from_u128(3),
+                    user_id: user,
+                    active_organization_id: Some(store.id),
+                    created_at: at,
+                    expires_at: at + chrono::Duration::days(7),
+                },
+                user: UserView {
+                    id: user,
+                    email: "ada@example.com".to_owned(),
+                    name: "Ada".to_owned(),
+                    role: PlatformRole::OrgMember,
+                    created_at: at,
+                },
+            },
+            stores: vec![store.clone()],
+            active: store,
+            role: OrgRole::Owner,
+            permitted: permitted.iter().map(|&held| held.to_owned()).collect(),
+        }
+    }
+
     /// Whether the role holds `resource:action` (to hide controls the api would refuse anyway).
     #[must_use]
     pub fn may(&self, permission: &str) -> bool {

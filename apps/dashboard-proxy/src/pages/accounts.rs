@@ -244,4 +244,30 @@ mod tests {
         let html = sign_up_form(&form, &FormErrors::default()).into_string();
         assert!(!html.contains("evil.test"), "{html}");
     }
+
+    #[test]
+    fn a_refused_sign_up_keeps_name_and_email_but_never_the_password() {
+        let form = AccountForm {
+            name: "<b>Ada</b>".to_owned(),
+            email: "ada@example.com".to_owned(),
+            password: "short".to_owned(),
+            next: Some("/agents".to_owned()),
+        };
+        let errors = FormErrors::field("password", "must be at least 8 characters");
+        let html = sign_up_form(&form, &errors).into_string();
+        assert!(
+            html.contains(r#"name="name" value="&lt;b&gt;Ada&lt;/b&gt;""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"name="email" value="ada@example.com""#));
+        assert!(html.contains(r#"name="password" value="""#) && !html.contains("short\""));
+        assert!(
+            html.contains(r#"for="field-password""#) && html.contains(r#"id="field-password""#)
+        );
+        assert!(
+            html.contains(r#"aria-invalid="true""#)
+                && html.contains("must be at least 8 characters")
+        );
+        assert!(html.contains(r#"href="/sign-in?next=%2Fagents""#), "{html}");
+    }
 }

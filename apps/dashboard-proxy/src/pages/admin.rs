@@ -187,3 +187,79 @@ pub async fn revoke_sessions(browser: Browser, api: Api, form: web::Form<UserFor
 fn user_id(raw: &str) -> Result<Uuid, PageError> {
     raw.parse().map_err(|_| PageError::NotFound)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(n: u128, name: &str, platform_role: PlatformRole) -> UserSummary {
+        UserSummary {
+            id: Uuid::from_u128(n),
+            email: format!("user{n}@example.com"),
+            name: name.into(),
+            platform_role,
+            created_at: Utc::now(),
+            active_sessions: 3,
+        }
+    }
+
+    #[test]
+    fn one_row_per_user_with_a_role_select_and_a_sign_out_button() {
+        let users = Page {
+            data: vec![
+                user(1, "<b>Eve</b>", PlatformRole::PlatformAdmin),
+                user(2, "Bob", PlatformRole::OrgMember),
+            ],
+            next_cursor: None,
+        };
+        let html = users_page(&users, None, false, None).into_string();
+        let rows = &html[html.find("<tbody>").unwrap()..];
+        assert_eq!(rows.matches("<tr>").count(), 2, "{html}");
+        assert_eq!(html.matches(r#"action="/admin/role""#).count(), 2, "{html}");
+        assert_eq!(html.matches(r#"action="/admin/sessions""#).count(), 2);
+        for user in &users.data {
+            let id = user.id;
+            assert!(html.contains(&format!(r#"for="platform-role-{id}""#)));
+            assert!(html.contains(&format!(r#"<select id="platform-role-{id}" name="role">"#)));
+            assert!(html.contains(&format!(
+                r#"aria-label="Sign out {} everywhere""#,
+                user.email
+            )));
+        }
+        let eve = &html[..html.find("user2@example.com").unwrap()];
+        assert!(eve.contains(r#"value="platform_admin" selected"#), "{html}");
+        assert!(html.contains("&lt;b&gt;Eve&lt;/b&gt;") && !html.contains("<b>Eve"));
+    }
+
+    #[test]
+    fn a_search_is_kept_in_the_box_and_in_the_pages() {
+        let none = Page {
+            data: Vec::new(),
+            next_cursor: None,
+        };
+        let html = users_page(&none, Some("<eve>"), false, None).into_string();
+        assert!(
+            html.contains(r#"value="&lt;eve&gt;""#) && html.contains("No users match"),
+            "{html}"
+        );
+        let one = Page {
+            data: vec![user(1, "Eve", PlatformRole::OrgMember)],
+            next_cursor: Some("c2".into()),
+        };
+        let html = users_page(
+            &one,
+            Some("eve smith"),
+            true,
+            Some("Platform role changed."),
+        )
+        .into_string();
+        assert!(
+            html.contains(r#"href="/admin?q=eve+smith&amp;cursor=c2""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"href="/admin?q=eve+smith""#)
+                && html.contains("Platform role changed.")
+        );
+    }
+}

@@ -249,3 +249,100 @@ fn keys_page(
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use api_types::auth::ApiKeyMetadata;
+    use chrono::Duration;
+
+    use super::*;
+
+    const OWNER: &[&str] = &["apiKey:list", "apiKey:create", "apiKey:revoke"];
+
+    fn key(n: u128, name: &str) -> ApiKeyView {
+        ApiKeyView {
+            id: Uuid::from_u128(n),
+            name: name.into(),
+            prefix: format!("ck_{n}abc"),
+            organization_id: Uuid::from_u128(2),
+            scopes: vec!["admin".into(), "storefront".into()],
+            metadata: ApiKeyMetadata {
+                organization_id: Uuid::from_u128(2),
+                scopes: vec!["admin".into()],
+            },
+            created_at: Utc::now(),
+            expires_at: None,
+            revoked_at: None,
+            last_used_at: None,
+        }
+    }
+
+    fn render(shell: &Shell, keys: &[ApiKeyView], created: Option<&CreatedApiKey>) -> String {
+        let none = FormErrors::default();
+        keys_page(shell, keys, created, &NewKey::default(), None, &none).into_string()
+    }
+
+    #[test]
+    fn a_new_key_is_shown_once_with_a_copy_button() {
+        let created = CreatedApiKey {
+            key: "ck_1abc_the_whole_secret".into(),
+            api_key: key(1, "<b>Warehouse</b>"),
+        };
+        let html = render(
+            &Shell::fixture(OWNER),
+            std::slice::from_ref(&created.api_key),
+            Some(&created),
+        );
+        assert!(
+            html.contains(r#"<code id="new-key-value">ck_1abc_the_whole_secret</code>"#),
+            "{html}"
+        );
+        assert!(html.contains(r##"data-copy="#new-key-value""##));
+        assert!(html.contains("&lt;b&gt;Warehouse&lt;/b&gt;") && !html.contains("<b>Warehouse"));
+        let listed = render(&Shell::fixture(OWNER), &[created.api_key], None);
+        assert!(
+            !listed.contains("the_whole_secret") && listed.contains("ck_1abc…"),
+            "{listed}"
+        );
+    }
+
+    #[test]
+    fn only_a_live_key_can_be_revoked_and_only_when_permitted() {
+        let mut revoked = key(2, "old");
+        revoked.revoked_at = Some(Utc::now());
+        let mut expired = key(3, "gone");
+        expired.expires_at = Some(Utc::now() - Duration::days(1));
+        let keys = [key(1, "live"), revoked, expired];
+        let html = render(&Shell::fixture(OWNER), &keys, None);
+        assert!(html.contains(r#"aria-label="Revoke live""#), "{html}");
+        assert!(!html.contains(r#"aria-label="Revoke old""#));
+        assert!(html.contains(">revoked</span>") && html.contains(">expired</span>"));
+        assert!(html.contains("admin, storefront") && html.contains(">never</span>"));
+        let member = render(&Shell::fixture(&["apiKey:list"]), &keys, None);
+        assert!(!member.contains("/settings/api-keys/revoke") && !member.contains("Create a key"));
+    }
+
+    #[test]
+    fn a_refused_key_keeps_its_name_scopes_and_lifetime() {
+        let form = NewKey {
+            name: "<i>sync</i>".into(),
+            scopes: vec!["storefront".into()],
+            lifetime: "90d".into(),
+        };
+        let errors = FormErrors::field("name", "must not be empty");
+        let html = keys_page(&Shell::fixture(OWNER), &[], None, &form, None, &errors).into_string();
+        assert!(
+            html.contains(r#"name="name" value="&lt;i&gt;sync&lt;/i&gt;""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"aria-invalid="true""#) && html.contains("must not be empty"));
+        assert!(
+            html.contains(r#"value="storefront" checked"#)
+                && !html.contains(r#"value="admin" checked"#)
+        );
+        assert!(html.contains(r#"<option value="90d" selected>"#));
+        assert!(
+            html.contains(r#"for="field-lifetime""#) && html.contains(r#"id="field-lifetime""#)
+        );
+    }
+}

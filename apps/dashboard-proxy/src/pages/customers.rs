@@ -274,3 +274,93 @@ fn detail_page(
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customer(name: Option<&str>, signed_up: bool) -> Customer {
+        Customer {
+            id: Uuid::from_u128(7),
+            email: "bo@example.com".into(),
+            name: name.map(str::to_owned),
+            user_id: signed_up.then(|| Uuid::from_u128(8)),
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn form(pairs: &[(&str, &str)]) -> Submitted {
+        Submitted(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn the_list_shows_each_customer_and_offers_adding_one_when_permitted() {
+        let customers = Page {
+            data: vec![customer(Some("<b>Bo</b>"), false)],
+            next_cursor: None,
+        };
+        let none = FormErrors::default();
+        let shell = Shell::fixture(&["customer:read", "customer:create"]);
+        let html = list_page(&shell, &customers, None, &form(&[]), &none).into_string();
+        assert!(
+            html.contains("&lt;b&gt;Bo&lt;/b&gt;") && !html.contains("<b>Bo"),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="/customers/00000000-0000-0000-0000-000000000007""#));
+        assert!(html.contains("guest") && html.contains("Add a customer"));
+        let reader = Shell::fixture(&["customer:read"]);
+        let html = list_page(&reader, &customers, None, &form(&[]), &none).into_string();
+        assert!(!html.contains("Add a customer") && !html.contains(r#"action="/customers""#));
+    }
+
+    #[test]
+    fn a_refused_customer_keeps_what_was_typed() {
+        let empty = Page {
+            data: Vec::new(),
+            next_cursor: None,
+        };
+        let typed = form(&[
+            ("formToken", "token-1"),
+            ("email", "bo@"),
+            ("name", "<i>Bo</i>"),
+        ]);
+        let errors = FormErrors::field("email", "must be an email address");
+        let shell = Shell::fixture(&["customer:create"]);
+        let html = list_page(&shell, &empty, None, &typed, &errors).into_string();
+        assert!(html.contains(r#"name="email" value="bo@""#), "{html}");
+        assert!(html.contains(r#"for="field-email""#) && html.contains(r#"id="field-email""#));
+        assert!(
+            html.contains(r#"aria-invalid="true""#) && html.contains("must be an email address")
+        );
+        assert!(
+            html.contains(r#"value="&lt;i&gt;Bo&lt;/i&gt;""#)
+                && html.contains(r#"value="token-1""#)
+        );
+        assert!(html.contains("No customers yet"));
+    }
+
+    #[test]
+    fn the_details_are_a_form_only_for_whoever_may_update_them() {
+        let customer = customer(Some("<b>Bo</b>"), true);
+        let values = form(&[("email", "bo@example.com"), ("name", "<b>Bo</b>")]);
+        let none = FormErrors::default();
+        let editor = Shell::fixture(&["customer:update"]);
+        let html = detail_page(&editor, &customer, &values, Some("Saved."), &none).into_string();
+        assert!(html.contains(r#"action="/customers/00000000-0000-0000-0000-000000000007""#));
+        assert!(
+            html.contains("<h1>&lt;b&gt;Bo&lt;/b&gt;</h1>") && html.contains("Saved."),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="/orders?customer=00000000-0000-0000-0000-000000000007""#));
+        let reader = Shell::fixture(&["customer:read"]);
+        let html = detail_page(&reader, &customer, &values, None, &none).into_string();
+        assert!(html.contains("<dd>bo@example.com</dd>"), "{html}");
+        assert!(!html.contains(r#"action="/customers/00000000-0000-0000-0000-000000000007""#));
+    }
+}

@@ -152,3 +152,82 @@ fn metric(label: &str, value: &str) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use api_types::commerce::{DayRevenue, StatusCount, TopProduct};
+    use chrono::NaiveDate;
+    use domain::OrderStatus;
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn eur(amount: i64) -> Money {
+        Money::new(amount, "EUR".parse().unwrap())
+    }
+
+    fn stats(days: &[i64]) -> Stats {
+        let first = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let revenue: i64 = days.iter().sum();
+        Stats {
+            from: Utc::now() - Duration::days(30),
+            to: Utc::now(),
+            revenue: eur(revenue),
+            revenue_by_day: (0_u64..)
+                .zip(days)
+                .map(|(n, &amount)| DayRevenue {
+                    day: first + chrono::Days::new(n),
+                    revenue: eur(amount),
+                })
+                .collect(),
+            paid_orders: 0,
+            average_order_value: eur(0),
+            orders_by_status: Vec::new(),
+            top_products: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_numbers_read_in_the_store_currency() {
+        let mut stats = stats(&[1000, 2000]);
+        stats.paid_orders = 2;
+        stats.average_order_value = eur(1500);
+        stats.top_products = vec![TopProduct {
+            product_id: Uuid::nil(),
+            title: "<b>Tee</b>".into(),
+            units: 4,
+            revenue: eur(3000),
+        }];
+        stats.orders_by_status = vec![StatusCount {
+            status: OrderStatus::PendingPayment,
+            count: 5,
+        }];
+        let html = render(&Shell::fixture(&[]), 30, &stats).into_string();
+        assert!(html.contains("<div class=\"value\">€30.00</div>"), "{html}");
+        assert!(html.contains("<div class=\"value\">€15.00</div>"));
+        assert!(
+            html.contains("the best day was Jan 2 with €20.00."),
+            "{html}"
+        );
+        assert!(html.contains("&lt;b&gt;Tee&lt;/b&gt;") && !html.contains("<b>Tee"));
+        assert!(
+            html.contains("pending payment</span></dt><dd>5</dd>"),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"href="/?days=30" aria-current="true""#),
+            "{html}"
+        );
+        assert!(!html.contains(r#"href="/?days=7" aria-current"#));
+    }
+
+    #[test]
+    fn a_period_without_sales_says_so() {
+        let html = render(&Shell::fixture(&[]), 7, &stats(&[0, 0])).into_string();
+        assert!(
+            html.contains("no sales in this period") && html.contains("No sales yet"),
+            "{html}"
+        );
+        assert!(html.contains("No orders in this period.") && html.contains("€0.00"));
+    }
+}

@@ -7,12 +7,14 @@ mod agent_approval;
 mod agents;
 mod api_keys;
 mod audit;
+mod bulk;
 mod customers;
 mod device;
 mod home;
 mod inventory;
 mod orders;
 mod products;
+mod products_csv;
 mod settings;
 mod stores;
 mod team;
@@ -54,6 +56,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
             .route("/stores/switch", web::post().to(stores::switch))
             .route("/", web::get().to(home::home))
             .route("/products", web::get().to(products::list))
+            .route("/products/bulk", web::post().to(bulk::bulk))
+            .route("/products/export.csv", web::get().to(products_csv::export))
+            .route("/products/import", web::get().to(products_csv::import_page))
+            .route("/products/import", web::post().to(products_csv::import))
             .route("/products/new", web::get().to(products::new_page))
             .route("/products/new", web::post().to(products::create))
             .route("/products/{id}", web::get().to(products::edit_page))

@@ -641,3 +641,191 @@ fn refused_page(
         &detail_page(shell, order, None, Some(&refused)),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use api_types::commerce::OrderLine;
+    use domain::Currency;
+
+    use super::*;
+
+    const ALL: &[&str] = &[
+        "order:read",
+        "order:recordPayment",
+        "order:fulfil",
+        "order:cancel",
+        "order:refund",
+    ];
+
+    fn eur(amount: i64) -> Money {
+        Money::new(amount, "EUR".parse::<Currency>().unwrap())
+    }
+
+    /// `<b>Tee</b>` × 2 at €15.00: €30.00, of which `paid` and `refunded`.
+    fn order(status: OrderStatus, paid: i64, refunded: i64) -> Order {
+        let at = Utc::now();
+        Order {
+            id: Uuid::from_u128(0x01a2_b3c4_0000_0000_0000_0000_0000_0001),
+            status,
+            email: "<b>shopper</b>@example.com".into(),
+            customer_id: None,
+            items: vec![OrderLine {
+                id: Uuid::nil(),
+                product_id: Uuid::nil(),
+                variant_id: Uuid::nil(),
+                sku: "TEE-M".into(),
+                title: "<b>Tee</b>".into(),
+                quantity: 2,
+                unit_price: eur(1500),
+                total: eur(3000),
+            }],
+            total: eur(3000),
+            paid: eur(paid),
+            refunded: eur(refunded),
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    fn detail(shell: &Shell, order: &Order) -> String {
+        detail_page(shell, order, None, None).into_string()
+    }
+
+    #[test]
+    fn the_list_shows_each_order_in_the_store_currency() {
+        let orders = Page {
+            data: vec![order(OrderStatus::PendingPayment, 0, 0)],
+            next_cursor: Some("c2".into()),
+        };
+        let filters = Filters {
+            status: Some(OrderStatus::PendingPayment),
+            ..Filters::default()
+        };
+        let html = list_page(&Shell::fixture(ALL), &filters, false, &orders).into_string();
+        assert!(
+            html.contains(">#01A2B3C4</a>") && html.contains("€30.00"),
+            "{html}"
+        );
+        assert!(
+            html.contains("&lt;b&gt;shopper&lt;/b&gt;@example.com"),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"value="pending_payment" selected"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"for="order-from""#) && html.contains(r#"id="order-from""#));
+        assert!(
+            html.contains(r#"href="/orders?status=pending_payment&amp;cursor=c2""#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn an_empty_list_says_whether_the_filters_hid_everything() {
+        let none = Page {
+            data: Vec::new(),
+            next_cursor: None,
+        };
+        let shell = Shell::fixture(ALL);
+        let filtered = Filters {
+            from: NaiveDate::from_ymd_opt(2026, 1, 1),
+            ..Filters::default()
+        };
+        let html = list_page(&shell, &filtered, false, &none).into_string();
+        assert!(html.contains("No orders match") && html.contains(r#"value="2026-01-01""#));
+        let html = list_page(&shell, &Filters::default(), false, &none).into_string();
+        assert!(html.contains("No orders yet") && !html.contains("No orders match"));
+    }
+
+    #[test]
+    fn an_unpaid_order_offers_a_payment_and_cancelling_but_no_refund() {
+        let order = order(OrderStatus::PendingPayment, 0, 0);
+        let html = detail(&Shell::fixture(ALL), &order);
+        assert!(html.contains("Record a payment") && html.contains("Cancel order"));
+        assert!(
+            html.contains(r#"name="payment.amount" value="30.00""#),
+            "{html}"
+        );
+        assert!(html.contains("The total, €30.00."), "{html}");
+        assert!(!html.contains("/refund\"") && !html.contains("Mark as fulfilled"));
+        assert!(html.contains("&lt;b&gt;Tee&lt;/b&gt;") && !html.contains("<b>Tee"));
+    }
+
+    #[test]
+    fn a_paid_order_offers_fulfilment_and_a_refund_of_what_was_paid() {
+        let order = order(OrderStatus::Paid, 3000, 0);
+        let html = detail(&Shell::fixture(ALL), &order);
+        let refund = format!(r#"action="/orders/{}/refund""#, order.id);
+        assert!(
+            html.contains("Mark as fulfilled") && html.contains(&refund),
+            "{html}"
+        );
+        assert!(html.contains("Up to €30.00 can be refunded."), "{html}");
+        assert!(!html.contains("Record a payment") && !html.contains("Cancel order"));
+    }
+
+    #[test]
+    fn a_partial_refund_leaves_the_rest_to_refund() {
+        let order = order(OrderStatus::PartiallyRefunded, 3000, 1000);
+        let html = detail(&Shell::fixture(ALL), &order);
+        assert!(
+            html.contains("Up to €20.00") && html.contains(r#"name="refund.amount" value="20.00""#)
+        );
+        assert!(html.contains("€10.00") && !html.contains("Mark as fulfilled"));
+    }
+
+    #[test]
+    fn a_member_without_the_refund_permission_sees_no_refund_form() {
+        let mut shell = Shell::fixture(&["order:read", "order:fulfil"]);
+        shell.role = domain::OrgRole::Member;
+        let html = detail(&shell, &order(OrderStatus::Paid, 3000, 0));
+        assert!(html.contains("Mark as fulfilled"), "{html}");
+        assert!(!html.contains("/refund\"") && !html.contains("can be refunded"));
+    }
+
+    #[test]
+    fn a_refused_refund_keeps_what_was_typed_and_marks_the_amount() {
+        let order = order(OrderStatus::Paid, 3000, 0);
+        let values = Submitted(vec![
+            ("formToken".into(), "token-1".into()),
+            ("refund.amount".into(), "99".into()),
+            ("refund.reason".into(), "<b>damaged</b>".into()),
+        ]);
+        let errors = FormErrors::field("refund.amount", "At most €30.00 can be refunded.");
+        let refused = Refused {
+            action: Action::Refund,
+            values: &values,
+            errors: &errors,
+        };
+        let html = detail_page(&Shell::fixture(ALL), &order, None, Some(&refused)).into_string();
+        assert!(
+            html.contains(r#"name="refund.amount" value="99""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"for="field-refund-amount""#)
+                && html.contains(r#"id="field-refund-amount""#)
+        );
+        assert!(
+            html.contains(r#"aria-invalid="true""#)
+                && html.contains("At most €30.00 can be refunded.")
+        );
+        assert!(html.contains("&lt;b&gt;damaged&lt;/b&gt;") && html.contains(r#"value="token-1""#));
+    }
+
+    #[test]
+    fn a_refusal_whose_form_is_gone_still_says_why() {
+        let errors = FormErrors::form("The order was fulfilled already.");
+        let none = Submitted::default();
+        let refused = Refused {
+            action: Action::Fulfil,
+            values: &none,
+            errors: &errors,
+        };
+        let order = order(OrderStatus::Fulfilled, 3000, 0);
+        let html = detail_page(&Shell::fixture(ALL), &order, None, Some(&refused)).into_string();
+        assert!(html.contains("The order was fulfilled already."), "{html}");
+        assert!(!html.contains("Mark as fulfilled"));
+    }
+}

@@ -102,7 +102,11 @@ fn list_page(
         html! {
             div.page-header {
                 h1 { "Products" }
-                a.button.primary href="/products/new" { "Add product" }
+                div.inline {
+                    a.button href={"/products/export.csv" (list_url(q, status, None).trim_start_matches("/products"))} download { "Export CSV" }
+                    a.button href="/products/import" { "Import CSV" }
+                    a.button.primary href="/products/new" { "Add product" }
+                }
             }
             form.inline.card method="get" action="/products" role="search" {
                 label.visually-hidden for="product-search" { "Search products" }
@@ -124,15 +128,24 @@ fn list_page(
                         Some(("/products/new", "Add product"))))
                 }
             } @else {
+                @let may_bulk = shell.may("product:update");
+                @if may_bulk { (super::bulk::bar()) }
                 div.table-wrap {
                     table {
                         thead { tr {
+                            @if may_bulk { th { span.visually-hidden { "Select" } } }
                             th { "Product" } th { "Status" } th.num { "Variants" } th.num { "Price" }
                             th.num { "Stock" } th { "Updated" }
                         } }
                         tbody {
                             @for product in &products.data {
                                 tr {
+                                    @if may_bulk {
+                                        td {
+                                            input type="checkbox" name="ids" value=(product.id) form="bulk"
+                                                aria-label={"Select " (product.title)};
+                                        }
+                                    }
                                     td { a href={"/products/" (product.id)} { (product.title) } }
                                     td { (badge(product.status.as_str())) }
                                     td.num { (product.variants.len()) }

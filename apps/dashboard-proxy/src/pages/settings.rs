@@ -295,3 +295,106 @@ fn domains_list(
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store(secret_set: bool) -> StoreSettings {
+        StoreSettings {
+            name: "<b>Acme</b>".into(),
+            currency: "EUR".parse().unwrap(),
+            support_email: Some("help@acme.test".into()),
+            stripe_webhook_secret_set: secret_set,
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn form(pairs: &[(&str, &str)]) -> Submitted {
+        Submitted(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn the_stripe_secret_is_never_shown_only_whether_it_is_set() {
+        let shell = Shell::fixture(&["store:update"]);
+        let typed = form(&[("name", "Acme"), ("stripeWebhookSecret", "whsec_typed")]);
+        let none = FormErrors::default();
+        let html = store_form(&shell, &store(true), &typed, None, &none).into_string();
+        assert!(!html.contains("whsec_typed"), "{html}");
+        assert!(
+            html.contains(r#"type="password" name="stripeWebhookSecret" value="""#),
+            "{html}"
+        );
+        assert!(html.contains("Set. Type a new whsec_… secret"));
+        let html = store_form(&shell, &store(false), &typed, None, &none).into_string();
+        assert!(html.contains("Not set.") && !html.contains("Set. Type"));
+    }
+
+    #[test]
+    fn a_refused_save_keeps_the_typed_values_and_marks_the_field() {
+        let shell = Shell::fixture(&["store:update"]);
+        let typed = form(&[
+            ("name", "<b>Shop</b>"),
+            ("currency", "EURO"),
+            ("supportEmail", ""),
+        ]);
+        let errors = FormErrors::field("currency", "Enter a three-letter ISO 4217 code.");
+        let html = store_form(&shell, &store(true), &typed, None, &errors).into_string();
+        assert!(html.contains(r#"name="currency" value="EURO""#), "{html}");
+        assert!(
+            html.contains(r#"for="field-currency""#) && html.contains(r#"id="field-currency""#)
+        );
+        assert!(html.contains(r#"aria-invalid="true""#) && html.contains("three-letter ISO 4217"));
+        assert!(html.contains(r#"value="&lt;b&gt;Shop&lt;/b&gt;""#));
+    }
+
+    #[test]
+    fn without_store_update_the_settings_are_read_only() {
+        let shell = Shell::fixture(&["store:read"]);
+        let none = FormErrors::default();
+        let html = store_form(&shell, &store(true), &form(&[]), None, &none).into_string();
+        assert!(!html.contains(r#"action="/settings/store""#), "{html}");
+        assert!(html.contains("<dd>&lt;b&gt;Acme&lt;/b&gt;</dd>") && html.contains("<dd>EUR</dd>"));
+        assert!(html.contains("help@acme.test"));
+    }
+
+    #[test]
+    fn domains_are_removed_and_added_only_as_the_role_permits() {
+        let domains = [StoreDomainView {
+            hostname: "shop.acme.test".into(),
+            created_at: Utc::now(),
+        }];
+        let none = FormErrors::default();
+        let owner = Shell::fixture(&["storeDomain:create", "storeDomain:delete"]);
+        let html = domains_list(&owner, &domains, "", None, &none).into_string();
+        assert!(
+            html.contains(r#"aria-label="Remove shop.acme.test""#),
+            "{html}"
+        );
+        assert!(html.contains("Add a domain"));
+        let reader = Shell::fixture(&["storeDomain:list"]);
+        let html = domains_list(&reader, &domains, "", None, &none).into_string();
+        assert!(html.contains("shop.acme.test") && !html.contains("Remove shop.acme.test"));
+        assert!(!html.contains("Add a domain"));
+    }
+
+    #[test]
+    fn a_refused_domain_keeps_what_was_typed() {
+        let shell = Shell::fixture(&["storeDomain:create"]);
+        let errors = FormErrors::field("hostname", "is taken by another store");
+        let html = domains_list(&shell, &[], "<x>.test", None, &errors).into_string();
+        assert!(
+            html.contains(r#"name="hostname" value="&lt;x&gt;.test""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"aria-invalid="true""#) && html.contains("is taken by another store")
+        );
+        assert!(html.contains("No domain yet"));
+    }
+}

@@ -147,4 +147,53 @@ mod tests {
         assert_eq!(slug_of("  Été 2026 "), "t-2026");
         assert_eq!(slug_of("***"), "");
     }
+
+    #[test]
+    fn a_refused_store_keeps_what_was_typed() {
+        let form = StoreForm {
+            name: "<b>Acme</b>".to_owned(),
+            slug: "acme".to_owned(),
+        };
+        let errors = FormErrors::field("slug", "is taken");
+        let html = onboarding_form(&form, &errors).into_string();
+        assert!(
+            html.contains(r#"name="name" value="&lt;b&gt;Acme&lt;/b&gt;""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"for="field-slug""#) && html.contains(r#"id="field-slug""#));
+        assert!(
+            html.contains(r#"name="slug" value="acme""#) && html.contains(r#"aria-invalid="true""#)
+        );
+        assert!(html.contains("is taken"));
+    }
+
+    #[test]
+    fn each_store_is_offered_with_the_role_held_there() {
+        let store = |n, name: &str, role| OrganizationView {
+            id: Uuid::from_u128(n),
+            name: name.to_owned(),
+            slug: format!("store-{n}"),
+            created_at: chrono::Utc::now(),
+            role,
+        };
+        let html = choose(&[
+            store(1, "<i>Acme</i>", Some(domain::OrgRole::Admin)),
+            store(2, "Bazaar", None),
+        ])
+        .into_string();
+        assert_eq!(
+            html.matches(r#"action="/stores/switch""#).count(),
+            2,
+            "{html}"
+        );
+        assert!(html.contains("Open &lt;i&gt;Acme&lt;/i&gt;"), "{html}");
+        assert!(html.contains(r#"value="00000000-0000-0000-0000-000000000002""#));
+        // Only the store with a role says which.
+        assert_eq!(
+            html.matches(r#"<span class="muted">as "#).count(),
+            1,
+            "{html}"
+        );
+        assert!(html.contains(r#"<span class="muted">as admin</span>"#));
+    }
 }

@@ -320,3 +320,101 @@ fn role_select(id: &str, chosen: &str) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANAGER: &[&str] = &[
+        "member:read",
+        "member:create",
+        "member:update",
+        "member:delete",
+    ];
+
+    fn members(shell: &Shell) -> Vec<MemberView> {
+        let member = |user_id, email: &str, name: &str, role| MemberView {
+            user_id,
+            email: email.into(),
+            name: name.into(),
+            role,
+            created_at: Utc::now(),
+        };
+        vec![
+            member(
+                shell.session.user.id,
+                "ada@example.com",
+                "Ada",
+                OrgRole::Owner,
+            ),
+            member(
+                Uuid::from_u128(9),
+                "bob@example.com",
+                "<b>Bob</b>",
+                OrgRole::Admin,
+            ),
+        ]
+    }
+
+    fn render(shell: &Shell, add: &NewMember, errors: &FormErrors) -> String {
+        let members = members(shell);
+        let view = View {
+            shell,
+            members: &members,
+            done: None,
+            add,
+            errors,
+        };
+        team_page(&view).into_string()
+    }
+
+    #[test]
+    fn no_role_select_or_removal_for_yourself() {
+        let shell = Shell::fixture(MANAGER);
+        let html = render(&shell, &NewMember::default(), &FormErrors::default());
+        let bob = Uuid::from_u128(9);
+        assert!(html.contains(&format!(r#"for="role-{bob}""#)), "{html}");
+        assert!(html.contains(&format!(r#"<select id="role-{bob}" name="role">"#)));
+        assert!(!html.contains(&format!(r#"id="role-{}""#, shell.session.user.id)));
+        assert!(html.contains(r#"aria-label="Remove bob@example.com""#));
+        assert!(!html.contains(r#"aria-label="Remove ada@example.com""#));
+        assert!(html.contains("(you)") && html.contains("&lt;b&gt;Bob&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn a_reader_sees_roles_as_text_and_no_controls() {
+        let shell = Shell::fixture(&["member:read"]);
+        let html = render(&shell, &NewMember::default(), &FormErrors::default());
+        assert!(html.contains("<td>admin</td>"), "{html}");
+        assert!(!html.contains("/settings/team/role") && !html.contains("/settings/team/remove"));
+        assert!(!html.contains("Add a member"));
+    }
+
+    #[test]
+    fn a_refused_addition_keeps_the_email_and_role() {
+        let shell = Shell::fixture(MANAGER);
+        let add = NewMember {
+            email: "nobody@example.com".into(),
+            role: "admin".into(),
+        };
+        let errors = FormErrors::field("email", "No account uses this email yet.");
+        let html = render(&shell, &add, &errors);
+        assert!(
+            html.contains(r#"name="email" value="nobody@example.com""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"aria-invalid="true""#)
+                && html.contains("No account uses this email yet.")
+        );
+        assert!(
+            html.contains(r#"<label for="field-role">"#)
+                && html.contains(r#"<select id="field-role""#)
+        );
+        let add_form = &html[html.find(r#"id="field-role""#).unwrap()..];
+        assert!(
+            add_form.contains(r#"value="admin" selected"#)
+                && !add_form.contains(r#"value="member" selected"#)
+        );
+    }
+}

@@ -41,3 +41,102 @@ pub async fn page(browser: Browser, api: Api, statement: Statement) -> PageResul
         ),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::TcpListener;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+    use api_types::store::List;
+    use serde_json::{Value, json};
+    use web_ui::{ApiClient, Credentials};
+
+    use super::*;
+    use crate::shell::PermissionStatement;
+
+    /// A stand-in api on a loopback port that answers `answers[path]` as JSON, else 404.
+    fn api(answers: Vec<(&'static str, Value)>) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let answers = Arc::new(answers);
+        let server = HttpServer::new(move || {
+            let answers = Arc::clone(&answers);
+            App::new().default_service(web::to(move |req: HttpRequest| {
+                let answer = answers
+                    .iter()
+                    .find(|(path, _)| *path == req.path())
+                    .map(|(_, answer)| answer.clone());
+                async move {
+                    match answer {
+                        Some(answer) => HttpResponse::Ok().json(answer),
+                        None => HttpResponse::NotFound().finish(),
+                    }
+                }
+            }))
+        })
+        .workers(1)
+        .listen(listener)
+        .unwrap()
+        .run();
+        actix_web::rt::spawn(server);
+        address
+    }
+
+    #[actix_web::test]
+    async fn the_page_says_who_acts_where_with_which_permissions() {
+        let mut shell = Shell::fixture(&[]);
+        shell.session.user.name = "<b>Ada</b>".into();
+        let address = api(vec![
+            ("/api/auth/get-session", json!(shell.session)),
+            (
+                "/api/auth/organization/list",
+                json!(List {
+                    data: shell.stores.clone()
+                }),
+            ),
+            (
+                "/api/auth/permissions",
+                json!({"roles": {"owner": {"order": ["read", "refund"]}, "member": {"apiKey": ["create"]}}}),
+            ),
+            (
+                "/v1/whoami",
+                json!({"kind": "session", "organizationId": shell.active.id, "scopes": ["admin"],
+                       "userId": shell.session.user.id, "principalId": "<session-1>"}),
+            ),
+        ]);
+        let browser = Browser {
+            credentials: Credentials {
+                session_cookie: Some("session".into()),
+                ..Credentials::default()
+            },
+        };
+        let api = web::Data::new(ApiClient::new(&address, Duration::from_secs(5), None));
+        let statement = web::Data::new(PermissionStatement::default());
+        let response = page(browser, api, statement).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = actix_web::body::to_bytes(response.into_body())
+            .await
+            .unwrap();
+        let html = String::from_utf8(body.to_vec()).unwrap();
+        assert!(
+            html.contains("<dd>&lt;b&gt;Ada&lt;/b&gt; · ada@example.com</dd>"),
+            "{html}"
+        );
+        assert!(html.contains("<dd>Acme</dd>") && html.contains("<dd>owner</dd>"));
+        assert!(html.contains("<dd>org_member</dd>"));
+        assert!(
+            html.contains("<code>order:read</code> <code>order:refund</code>"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("apiKey:create"),
+            "another role's permissions: {html}"
+        );
+        assert!(
+            html.contains("&quot;principalId&quot;: &quot;&lt;session-1&gt;&quot;"),
+            "{html}"
+        );
+    }
+}

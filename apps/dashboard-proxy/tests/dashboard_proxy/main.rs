@@ -8,6 +8,7 @@ mod admin;
 mod agent_approval;
 mod agents;
 mod api_keys;
+mod bulk;
 mod device;
 mod orders;
 mod products;
