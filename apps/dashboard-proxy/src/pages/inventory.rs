@@ -38,7 +38,7 @@ struct Refused<'a> {
     errors: &'a FormErrors,
 }
 
-async fn levels(
+pub(super) async fn levels(
     api: &Api,
     browser: &Browser,
     cursor: Option<String>,
@@ -172,9 +172,11 @@ fn inventory_page(
             @if levels.data.is_empty() {
                 (empty_state("No stock to count yet", "Every variant of your products appears here.", Some(("/products/new", "Add a product"))))
             } @else {
+                @if may_adjust { (super::stock_bulk::bar(cursor)) }
                 div.table-wrap {
                     table {
                         thead { tr {
+                            @if may_adjust { th { span.visually-hidden { "Select" } } }
                             th { "Variant" } th { "SKU" } th.num { "Available" }
                             @if may_adjust { th { "Adjust" } }
                         } }
@@ -182,6 +184,12 @@ fn inventory_page(
                             @for level in &levels.data {
                                 @let row_refused = refused.filter(|r| r.variant == level.variant_id);
                                 tr {
+                                    @if may_adjust {
+                                        td {
+                                            input type="checkbox" name="variants" value=(level.variant_id) form="bulk-stock"
+                                                aria-label={"Select " (level.sku)};
+                                        }
+                                    }
                                     td { a href={"/products/" (level.product_id)} { (level.title) } }
                                     td { code { (level.sku) } }
                                     td.num { strong { (level.available) } }

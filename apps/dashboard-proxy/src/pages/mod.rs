@@ -16,6 +16,7 @@ mod orders;
 mod products;
 mod products_csv;
 mod settings;
+mod stock_bulk;
 mod stores;
 mod team;
 mod whoami;
@@ -66,6 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
             .route("/products/{id}", web::post().to(products::update))
             .route("/products/{id}/archive", web::post().to(products::archive))
             .route("/inventory", web::get().to(inventory::list))
+            .route("/inventory/bulk", web::post().to(stock_bulk::bulk))
             .route(
                 "/inventory/{variant}/adjust",
                 web::post().to(inventory::adjust),

@@ -137,3 +137,91 @@ async fn adjust_stock_once_per_submit_and_keep_customers() {
     browser.screenshot_at(375, "customers-phone").await;
     dashboard.close().await;
 }
+
+#[actix_web::test]
+async fn many_variants_are_adjusted_at_once_after_a_preview_and_only_once() {
+    let dashboard = Dashboard::start("stock-bulk").await;
+    let (app, browser) = (&dashboard.api, &dashboard.browser);
+    let store = app.store("acme").await;
+    let mut variants = Vec::new();
+    for (sku, stock) in [("TEE", 2), ("MUG", 10), ("CAP", 1)] {
+        let product = app.product(&store, sku, 900, stock).await;
+        variants.push(product["variants"][0]["id"].as_str().unwrap().to_owned());
+    }
+    let levels = || async {
+        let page =
+            TestResponse::send(store.admin(app, Method::GET, "/v1/admin/inventory"), None).await;
+        let mut levels: Vec<(String, i64)> = page.json()["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|level| {
+                (
+                    level["sku"].as_str().unwrap().to_owned(),
+                    level["available"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        levels.sort();
+        levels
+    };
+
+    dashboard.visit("/inventory", "sign-in").await;
+    dashboard.sign_in(&store.owner.email).await;
+    browser.wait_for_text("Preview adjustment").await;
+    for variant in &variants {
+        browser
+            .click(&format!("input[name=variants][value='{variant}']"))
+            .await;
+    }
+    browser.fill("#bulk-delta", "-2").await;
+    browser.fill("#bulk-reason", "damaged in the flood").await;
+    browser.click("#bulk-stock button[type=submit]").await;
+    browser
+        .wait_for_text("-2 units for each of 3 variants")
+        .await;
+    assert!(browser.text().await.contains("1 would go below zero"));
+    browser.screenshot("stock-bulk-preview").await;
+    assert_eq!(
+        levels().await,
+        [("CAP".into(), 1), ("MUG".into(), 10), ("TEE".into(), 2)]
+    );
+
+    // The preview's form sent twice (a double click) adjusts once.
+    let token = browser
+        .find("form.actions input[name=formToken]")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    let cookie = browser
+        .client
+        .get_named_cookie(resolve_caller::SESSION_COOKIE_NAME)
+        .await
+        .unwrap();
+    let ids: String = variants.iter().map(|v| format!("&variants={v}")).collect();
+    let submit = || {
+        let post = awc::Client::builder()
+            .disable_redirects()
+            .finish()
+            .post(dashboard.url("/inventory/bulk"))
+            .with_session_cookie(cookie.value())
+            .insert_header(("origin", dashboard.edge.as_str()))
+            .insert_header(("content-type", "application/x-www-form-urlencoded"));
+        let body = format!("formToken={token}{ids}&delta=-2&reason=damaged&step=apply&cursor=");
+        async move { TestResponse::send(post, Some(&body)).await }
+    };
+    let (first, second) = futures_util::future::join(submit(), submit()).await;
+    let text = String::from_utf8(first.body.clone()).unwrap();
+    assert!(
+        text.contains("2 variants adjusted") && text.contains("CAP"),
+        "{text}"
+    );
+    assert_eq!(first.status, second.status);
+    assert_eq!(
+        levels().await,
+        [("CAP".into(), 1), ("MUG".into(), 8), ("TEE".into(), 0)]
+    );
+    dashboard.close().await;
+}
