@@ -13,6 +13,8 @@ mod m20261123_000004_device_authorization;
 mod m20261123_000005_agents;
 mod m20261123_000006_agent_approvals;
 mod m20261124_000007_agent_lifecycle;
+mod m20261125_000008_store_accent_color;
+mod m20261126_000009_order_shipping_and_expiry;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -29,6 +31,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_agents::Migration),
             Box::new(m20261123_000006_agent_approvals::Migration),
             Box::new(m20261124_000007_agent_lifecycle::Migration),
+            Box::new(m20261125_000008_store_accent_color::Migration),
+            Box::new(m20261126_000009_order_shipping_and_expiry::Migration),
         ]
     }
 }

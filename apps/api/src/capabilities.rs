@@ -239,6 +239,18 @@ mod tests {
         assert!(!list.takes_body);
         assert!(catalog.get("createCart").unwrap().policy.auto_granted);
         assert!(!catalog.get("placeOrder").unwrap().policy.auto_granted);
+        // The storefront edge's reads are storefront GETs, so granted without a user.
+        for name in ["getStorefront", "getProductByHandle"] {
+            let read = catalog.get(name).unwrap();
+            assert_eq!(read.method, Method::GET, "{name}");
+            assert_eq!(read.policy.scope, Scope::Storefront, "{name}");
+            assert!(read.policy.auto_granted, "{name}");
+            assert!(!read.takes_body, "{name}");
+        }
+        assert_eq!(
+            catalog.get("getProductByHandle").unwrap().path_parameters,
+            ["handle"]
+        );
     }
 
     #[test]

@@ -109,6 +109,11 @@ pub struct Settings {
     pub credential_cache_ttl: std::time::Duration,
     /// The `client_id`s the device flow accepts.
     pub device_client_ids: Vec<String>,
+    /// An order still `pending_payment` this long after it was placed is cancelled and its stock
+    /// released (`ORDER_PAYMENT_TIMEOUT_MINUTES`, 60; `0` is `None`: never).
+    pub order_payment_timeout: Option<chrono::Duration>,
+    /// How often the api looks for such orders (`ORDER_SWEEP_INTERVAL_SECONDS`, 60).
+    pub order_sweep_interval: std::time::Duration,
 }
 
 /// Why the configuration cannot be used; the message names the variable.
@@ -193,6 +198,18 @@ impl Settings {
                 "CREDENTIAL_CACHE_TTL_MS",
                 10_000,
             )?),
+            order_payment_timeout: match parse::<u32>(&var, "ORDER_PAYMENT_TIMEOUT_MINUTES", 60)? {
+                0 => None,
+                minutes => Some(chrono::Duration::minutes(i64::from(minutes))),
+            },
+            order_sweep_interval: match parse::<u64>(&var, "ORDER_SWEEP_INTERVAL_SECONDS", 60)? {
+                0 => {
+                    return Err(ConfigError(
+                        "ORDER_SWEEP_INTERVAL_SECONDS must be at least 1".to_owned(),
+                    ));
+                }
+                seconds => std::time::Duration::from_secs(seconds),
+            },
             auth_rate_limit_per_minute: match parse(&var, "AUTH_RATE_LIMIT_PER_MINUTE", 30)? {
                 0 => {
                     return Err(ConfigError(
@@ -377,6 +394,28 @@ mod tests {
                 .unwrap()
                 .cookie_secure()
         );
+    }
+
+    #[test]
+    fn unpaid_orders_expire_after_an_hour_unless_disabled() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.order_payment_timeout, Some(chrono::Duration::minutes(60)));
+        assert_eq!(s.order_sweep_interval, std::time::Duration::from_secs(60));
+        let s = settings(&[
+            ("ORDER_PAYMENT_TIMEOUT_MINUTES", "0"),
+            ("ORDER_SWEEP_INTERVAL_SECONDS", "5"),
+        ])
+        .unwrap();
+        assert_eq!(s.order_payment_timeout, None);
+        assert_eq!(s.order_sweep_interval, std::time::Duration::from_secs(5));
+        for (name, value) in [
+            ("ORDER_PAYMENT_TIMEOUT_MINUTES", "-1"),
+            ("ORDER_PAYMENT_TIMEOUT_MINUTES", "soon"),
+            ("ORDER_SWEEP_INTERVAL_SECONDS", "0"),
+        ] {
+            let err = settings(&[(name, value)]).unwrap_err();
+            assert!(err.to_string().contains(name), "{err}");
+        }
     }
 
     #[test]

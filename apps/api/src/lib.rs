@@ -11,6 +11,7 @@ pub mod config;
 mod cookies;
 mod errors;
 mod execute;
+pub mod expiry;
 mod extract;
 mod idempotent;
 pub mod openapi;
@@ -23,6 +24,7 @@ pub mod state;
 mod verifiers;
 
 pub use config::{Environment, LogFormat, Secret, Settings};
+pub use expiry::{Sweep, sweep_expired_orders};
 pub use rate_limit::AgentRateLimits;
 pub use startup::{Application, app_state, init_tracing};
 pub use state::AppState;

@@ -10,6 +10,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, Error, HttpResponse, HttpServer, web};
 use anyhow::Context as _;
 use api_http::{ApiError, AuthLinks};
+use commerce::orders::StatusKeys;
 use db::Database;
 use resolve_caller::actix::CallerExtractor;
 
@@ -26,12 +27,13 @@ use crate::config::LogFormat;
 use crate::execute::InProcess;
 use crate::rate_limit::RateLimits;
 use crate::state::AppState;
-use crate::{Settings, origin, routes, verifiers};
+use crate::{Settings, expiry, origin, routes, verifiers};
 
-/// A built, bound, not yet running server.
+/// A built, bound, not yet running server, and the state its background work shares.
 pub struct Application {
     port: u16,
     server: Server,
+    state: AppState,
 }
 
 impl std::fmt::Debug for Application {
@@ -64,13 +66,15 @@ impl Application {
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
         let state = app_state(settings, db, clock).await?;
-        let mut server = HttpServer::new(move || app(state.clone())).listen(listener)?;
+        let shared = state.clone();
+        let mut server = HttpServer::new(move || app(shared.clone())).listen(listener)?;
         if let Some(workers) = workers {
             server = server.workers(workers);
         }
         Ok(Self {
             port,
             server: server.run(),
+            state,
         })
     }
 
@@ -79,8 +83,16 @@ impl Application {
         self.port
     }
 
+    /// The state the server's handlers and background tasks share (tests run a sweep with it).
+    #[must_use]
+    pub const fn state(&self) -> &AppState {
+        &self.state
+    }
+
     /// Serves until the process is asked to stop (SIGINT/SIGTERM), finishing requests in flight.
+    /// The background tasks (the sweep of unpaid orders) run as long as the server does.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let _sweeper = expiry::start(self.state);
         self.server.await
     }
 }
@@ -92,6 +104,8 @@ pub async fn app_state(
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<AppState> {
     let keys = SessionKeys::new(settings.auth_secret.expose()).context("AUTH_SECRET")?;
+    let order_keys =
+        StatusKeys::new(settings.auth_secret.expose().as_bytes()).context("AUTH_SECRET")?;
     let config = IdentityConfig {
         platform_admin_emails: settings.platform_admin_emails.clone(),
         cache_ttl: settings.credential_cache_ttl,
@@ -122,6 +136,7 @@ pub async fn app_state(
         db,
         identity,
         clock,
+        order_keys,
     })
 }
 

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use api_http::{ApiError, AuthLinks};
+use api_types::commerce::Order;
 use commerce::CommerceError;
+use commerce::orders::StatusKeys;
 use db::Database;
 use domain::Clock;
 use identity::agents::AgentAuth;
@@ -25,6 +27,8 @@ pub struct AppState {
     pub rate_limits: Arc<RateLimits>,
     pub links: AuthLinks,
     pub clock: Arc<dyn Clock>,
+    /// The keys of orders' status pages, derived from `AUTH_SECRET`.
+    pub order_keys: StatusKeys,
 }
 
 impl AppState {
@@ -36,6 +40,16 @@ impl AppState {
     /// A store error as the envelope.
     pub fn commerce_error(&self, error: CommerceError) -> ApiError {
         crate::errors::commerce(error, &self.links)
+    }
+
+    /// A storefront's view of `order`: with the key of its status page.
+    #[must_use]
+    pub fn with_status_key(&self, org: domain::OrgId, mut order: Order) -> Order {
+        order.status_key = Some(
+            self.order_keys
+                .key(org, domain::OrderId::from_uuid(order.id)),
+        );
+        order
     }
 
     /// "Now", by the clock expiry and records are decided with.

@@ -161,6 +161,9 @@ pub struct CartItem {
     pub quantity: i64,
     pub unit_price: Money,
     pub total: Money,
+    /// The variant's stock now: fewer than `quantity` means the order would be refused
+    /// (`INSUFFICIENT_STOCK`) unless the line is changed.
+    pub available: i64,
 }
 
 /// A cart: `open` until it becomes an order.
@@ -194,6 +197,52 @@ pub struct UpdateCartItemRequest {
     pub quantity: i64,
 }
 
+/// A postal address (an order's shipping address). Every text is trimmed; the required ones are 1
+/// to 200 characters. A missing or blank field is a 400 naming it (`shippingAddress.city`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    /// The recipient.
+    #[serde(default)]
+    #[schema(
+        required = true,
+        min_length = 1,
+        max_length = 200,
+        example = "Ada Lovelace"
+    )]
+    pub name: String,
+    #[serde(default)]
+    #[schema(
+        required = true,
+        min_length = 1,
+        max_length = 200,
+        example = "12 Example Street"
+    )]
+    pub line1: String,
+    /// Optional; blank is the same as absent.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub line2: Option<String>,
+    #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 200, example = "Berlin")]
+    pub city: String,
+    #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 200, example = "10115")]
+    pub postal_code: String,
+    /// State, province or county; optional, blank is the same as absent.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub region: Option<String>,
+    /// ISO 3166-1 alpha-2 code, two letters (either case on the way in; answered upper case).
+    #[serde(default)]
+    #[schema(required = true, min_length = 2, max_length = 2, example = "DE")]
+    pub country: String,
+    /// Digits, spaces and `+-()` only; optional, blank is the same as absent.
+    #[serde(default)]
+    #[schema(max_length = 200, example = "+49 30 1234567")]
+    pub phone: Option<String>,
+}
+
 /// `POST /v1/orders`, with an `Idempotency-Key` header.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -201,6 +250,10 @@ pub struct PlaceOrderRequest {
     pub cart_id: Uuid,
     #[schema(example = "shopper@example.com")]
     pub email: String,
+    /// Where to ship the order; optional (digital goods, pick-up).
+    // Skipped when absent, so a body without one fingerprints (idempotency) as it always did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<Address>,
 }
 
 /// A line of an order: what was bought, at the price of the moment.
@@ -229,8 +282,26 @@ pub struct Order {
     pub total: Money,
     pub paid: Money,
     pub refunded: Money,
+    /// `null` when the order was placed without one.
+    #[schema(required = true)]
+    pub shipping_address: Option<Address>,
+    /// Storefront answers only (`placeOrder`, `getOrder`, `listCustomerOrders`): the key of the
+    /// order's status page, `GET /v1/orders/{id}?key=…`, for a shopper without an account (the
+    /// confirmation page, a link in an email). Whoever holds it can read this order on this store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_key: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// `GET /v1/orders/{id}`
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct OrderStatusQuery {
+    /// The order's `statusKey`; not needed by the signed-in shopper who placed it.
+    #[serde(default)]
+    pub key: Option<String>,
 }
 
 /// `GET /v1/admin/orders`
@@ -348,9 +419,23 @@ pub struct StoreSettings {
     /// Every price, cart and order of the store is in this currency.
     pub currency: Currency,
     pub support_email: Option<String>,
+    /// The storefront's accent colour, `#rrggbb` in lower case; `null` when unset.
+    pub accent_color: Option<String>,
     /// Whether a Stripe webhook signing secret is set (the secret itself is never shown).
     pub stripe_webhook_secret_set: bool,
     pub updated_at: DateTime<Utc>,
+}
+
+/// `GET /v1/store`: what a storefront shows of its store, and nothing more (no secrets, no ids).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StorefrontView {
+    pub name: String,
+    /// Every price, cart and order of the store is in this currency.
+    pub currency: Currency,
+    /// `#rrggbb` in lower case, or `null` when the store has none.
+    pub accent_color: Option<String>,
+    pub support_email: Option<String>,
 }
 
 /// `PATCH /v1/admin/store`
@@ -364,6 +449,9 @@ pub struct UpdateStoreRequest {
     pub currency: Option<Currency>,
     #[serde(default)]
     pub support_email: Option<String>,
+    /// `#rrggbb` (either case; stored in lower case); `""` clears it.
+    #[serde(default)]
+    pub accent_color: Option<String>,
     /// The `whsec_…` signing secret of the store's Stripe webhook endpoint.
     #[serde(default)]
     pub stripe_webhook_secret: Option<String>,

@@ -120,6 +120,7 @@ pub async fn get(
             quantity: line.quantity,
             unit_price,
             total,
+            available: variant.available,
         });
     }
     Ok(Cart {

@@ -89,14 +89,19 @@ fn handle_from(title: &str) -> String {
     }
 }
 
-fn check_handle(problems: &mut Problems, handle: &str) {
-    let valid = (1..=200).contains(&handle.len())
+/// 1 to 200 lower-case letters, digits or `-`, neither first nor last: every handle a product
+/// can have.
+fn is_handle(handle: &str) -> bool {
+    (1..=200).contains(&handle.len())
         && handle
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !handle.starts_with('-')
-        && !handle.ends_with('-');
-    if !valid {
+        && !handle.ends_with('-')
+}
+
+fn check_handle(problems: &mut Problems, handle: &str) {
+    if !is_handle(handle) {
         problems.add(
             "handle",
             "must be 1 to 200 lower-case letters, digits or '-'",
@@ -247,6 +252,13 @@ async fn variants_of(
     Ok(by_product)
 }
 
+/// How one product is named: its id, or its handle (unique in the store).
+#[derive(Clone, Copy, Debug)]
+enum ProductKey<'a> {
+    Id(ProductId),
+    Handle(&'a str),
+}
+
 /// One product; a storefront sees it only while it is published.
 pub async fn get_product(
     db: &impl ConnectionTrait,
@@ -254,12 +266,42 @@ pub async fn get_product(
     id: ProductId,
     audience: Audience,
 ) -> Result<Product, CommerceError> {
-    let row = product::Entity::find_by_id((org.as_uuid(), id.as_uuid()))
+    one_product(db, org, ProductKey::Id(id), audience).await
+}
+
+/// One product by its handle, matched as stored (handles are lower case); a storefront sees it
+/// only while it is published. A handle no product could have is not found, without a query.
+pub async fn get_product_by_handle(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    handle: &str,
+    audience: Audience,
+) -> Result<Product, CommerceError> {
+    if !is_handle(handle) {
+        return Err(CommerceError::NotFound("product"));
+    }
+    one_product(db, org, ProductKey::Handle(handle), audience).await
+}
+
+/// The one read of a single product with its variants, always within `org`.
+async fn one_product(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    key: ProductKey<'_>,
+    audience: Audience,
+) -> Result<Product, CommerceError> {
+    let mut select =
+        product::Entity::find().filter(product::Column::OrganizationId.eq(org.as_uuid()));
+    select = match key {
+        ProductKey::Id(id) => select.filter(product::Column::Id.eq(id.as_uuid())),
+        ProductKey::Handle(handle) => select.filter(product::Column::Handle.eq(handle)),
+    };
+    if audience == Audience::Storefront {
+        select = select.filter(product::Column::Status.eq(ProductStatus::Published.as_str()));
+    }
+    let row = select
         .one(db)
         .await?
-        .filter(|row| {
-            audience == Audience::Admin || row.status == ProductStatus::Published.as_str()
-        })
         .ok_or(CommerceError::NotFound("product"))?;
     let mut variants = variants_of(db, org, &[row.id]).await?;
     let variants = variants.remove(&row.id).unwrap_or_default();
@@ -446,6 +488,26 @@ mod tests {
         assert_eq!(handle_from("Black Tee (2024)!"), "black-tee-2024");
         assert_eq!(handle_from("  Été — Ñandú  "), "t-and");
         assert_eq!(handle_from("!!!"), "product");
+    }
+
+    #[test]
+    fn only_lower_case_handles_can_exist() {
+        for handle in ["black-tee-2024", "a", &"x".repeat(200)] {
+            assert!(is_handle(handle), "{handle}");
+        }
+        let long = "x".repeat(201);
+        for handle in [
+            "",
+            "Black-Tee",
+            "-tee",
+            "tee-",
+            "tee shirt",
+            "t%C3%A9",
+            "té",
+            &long,
+        ] {
+            assert!(!is_handle(handle), "{handle}");
+        }
     }
 
     #[test]

@@ -3,18 +3,22 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use api_types::commerce::{Order, OrderLine, OrderQuery, RecordPaymentRequest, Refund};
+use api_types::commerce::{Address, Order, OrderLine, OrderQuery, RecordPaymentRequest, Refund};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use db::entities::{order_line, product, refund, sales_order};
 use domain::{
     CartId, Currency, Money, OrderId, OrderStatus, OrgId, ProductStatus, RefundId, UserId,
 };
+use hmac::{Hmac, Mac as _};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, EntityTrait as _, QueryFilter as _, QueryOrder as _,
     TransactionTrait as _,
 };
+use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::carts::{self, Shopper};
@@ -25,11 +29,42 @@ fn corrupt(error: impl std::fmt::Display) -> CommerceError {
     CommerceError::Store(db::DbError::Corrupt(error.to_string()))
 }
 
+/// The order's shipping address: its required columns are all set, or none is.
+fn shipping_address(row: &mut sales_order::Model) -> Result<Option<Address>, CommerceError> {
+    let required = (
+        row.shipping_name.take(),
+        row.shipping_line1.take(),
+        row.shipping_city.take(),
+        row.shipping_postal_code.take(),
+        row.shipping_country.take(),
+    );
+    match required {
+        (None, None, None, None, None) => Ok(None),
+        (Some(name), Some(line1), Some(city), Some(postal_code), Some(country)) => {
+            Ok(Some(Address {
+                name,
+                line1,
+                line2: row.shipping_line2.take(),
+                city,
+                postal_code,
+                region: row.shipping_region.take(),
+                country,
+                phone: row.shipping_phone.take(),
+            }))
+        }
+        _ => Err(corrupt(format!(
+            "order {} has an incomplete shipping address",
+            row.id
+        ))),
+    }
+}
+
 fn order_view(
-    row: sales_order::Model,
+    mut row: sales_order::Model,
     lines: Vec<order_line::Model>,
 ) -> Result<Order, CommerceError> {
     let currency: Currency = row.currency.parse().map_err(corrupt)?;
+    let shipping_address = shipping_address(&mut row)?;
     Ok(Order {
         id: row.id,
         status: row.status.parse().map_err(corrupt)?,
@@ -51,6 +86,8 @@ fn order_view(
         total: Money::new(row.total, currency),
         paid: Money::new(row.paid_amount, currency),
         refunded: Money::new(row.refunded_amount, currency),
+        shipping_address,
+        status_key: None,
         created_at: row.created_at,
         updated_at: row.updated_at,
     })
@@ -99,25 +136,108 @@ pub async fn get(
     id: OrderId,
 ) -> Result<Order, CommerceError> {
     let row = find(db, org, id).await?;
+    one_with_lines(db, org, row).await
+}
+
+async fn one_with_lines(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    row: sales_order::Model,
+) -> Result<Order, CommerceError> {
     with_lines(db, org, vec![row])
         .await?
         .pop()
         .ok_or(CommerceError::NotFound("order"))
 }
 
+/// The keys of orders' status pages: base64url (no padding) of HMAC-SHA256, keyed with the api's
+/// `AUTH_SECRET`, over `order-status:{organization id}:{order id}`. Derived, never stored; rotating
+/// the secret changes every key.
+#[derive(Clone)]
+pub struct StatusKeys(Hmac<Sha256>);
+
+impl std::fmt::Debug for StatusKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StatusKeys([redacted])")
+    }
+}
+
+impl StatusKeys {
+    /// Keys derived from `secret` (HMAC takes a key of any length).
+    pub fn new(secret: &[u8]) -> Result<Self, hmac::digest::InvalidLength> {
+        Hmac::new_from_slice(secret).map(Self)
+    }
+
+    fn mac(&self, org: OrgId, order: OrderId) -> Hmac<Sha256> {
+        let mut mac = self.0.clone();
+        mac.update(format!("order-status:{org}:{order}").as_bytes());
+        mac
+    }
+
+    /// The key of an order's status page.
+    #[must_use]
+    pub fn key(&self, org: OrgId, order: OrderId) -> String {
+        URL_SAFE_NO_PAD.encode(self.mac(org, order).finalize().into_bytes())
+    }
+
+    /// Whether `key` is the key of this order of this organization (compared in constant time).
+    #[must_use]
+    pub fn verify(&self, org: OrgId, order: OrderId, key: &str) -> bool {
+        URL_SAFE_NO_PAD
+            .decode(key.trim())
+            .is_ok_and(|bytes| self.mac(org, order).verify_slice(&bytes).is_ok())
+    }
+}
+
+/// Who asks for an order on the storefront.
+#[derive(Clone, Copy, Debug)]
+pub struct StatusReader<'a> {
+    /// The `key` the caller sent, if any.
+    pub key: Option<&'a str>,
+    /// The signed-in shopper, if any.
+    pub shopper: Option<UserId>,
+}
+
+/// An order as its storefront shows it: to whoever holds its status key (for this organization),
+/// or to the signed-in shopper who placed it. Anyone else gets 404, exactly as for an order that
+/// does not exist; without a valid key or a shopper, the database is not even asked.
+pub async fn get_on_storefront(
+    db: &impl ConnectionTrait,
+    keys: &StatusKeys,
+    org: OrgId,
+    id: OrderId,
+    reader: StatusReader<'_>,
+) -> Result<Order, CommerceError> {
+    let keyed = reader.key.is_some_and(|key| keys.verify(org, id, key));
+    if !keyed && reader.shopper.is_none() {
+        return Err(CommerceError::NotFound("order"));
+    }
+    let row = find(db, org, id).await?;
+    let placed_by_shopper = reader
+        .shopper
+        .is_some_and(|user| row.user_id == Some(user.as_uuid()));
+    if !keyed && !placed_by_shopper {
+        return Err(CommerceError::NotFound("order"));
+    }
+    one_with_lines(db, org, row).await
+}
+
 /// Places an order from an open cart, in `txn`: the cart is closed first (so a cart becomes at most
 /// one order), then each variant's stock is reserved by a conditional update, in variant order so
 /// that concurrent orders never deadlock. Prices come from the catalog now, never from the client.
+/// The shipping address, when given, is checked field by field (`shippingAddress.city`…).
 pub async fn place(
     txn: &DatabaseTransaction,
     org: OrgId,
     cart: CartId,
     shopper: Shopper,
     email: &str,
+    shipping_address: Option<&Address>,
     now: DateTime<Utc>,
 ) -> Result<Order, CommerceError> {
     let mut problems = Problems::default();
     let email = problems.email("email", email);
+    let shipping = shipping_address.map(|address| problems.address("shippingAddress", address));
     problems.finish()?;
 
     // The first statement writes, so SQLite queues this transaction behind other writers.
@@ -217,6 +337,14 @@ pub async fn place(
         total: ActiveValue::Set(total.amount),
         paid_amount: ActiveValue::Set(0),
         refunded_amount: ActiveValue::Set(0),
+        shipping_name: ActiveValue::Set(shipping.as_ref().map(|a| a.name.clone())),
+        shipping_line1: ActiveValue::Set(shipping.as_ref().map(|a| a.line1.clone())),
+        shipping_line2: ActiveValue::Set(shipping.as_ref().and_then(|a| a.line2.clone())),
+        shipping_city: ActiveValue::Set(shipping.as_ref().map(|a| a.city.clone())),
+        shipping_postal_code: ActiveValue::Set(shipping.as_ref().map(|a| a.postal_code.clone())),
+        shipping_region: ActiveValue::Set(shipping.as_ref().and_then(|a| a.region.clone())),
+        shipping_country: ActiveValue::Set(shipping.as_ref().map(|a| a.country.clone())),
+        shipping_phone: ActiveValue::Set(shipping.as_ref().and_then(|a| a.phone.clone())),
         created_at: ActiveValue::Set(now),
         updated_at: ActiveValue::Set(now),
     }
@@ -312,6 +440,28 @@ async fn release_stock(
     Ok(())
 }
 
+/// Moves an order from one of `from` to `to` by one conditional update; whether it moved. Of two
+/// callers racing for one order, exactly one moves it (on PostgreSQL the second waits for the
+/// first's row lock and then finds the status changed; SQLite runs one writer at a time).
+async fn moved(
+    txn: &DatabaseTransaction,
+    org: OrgId,
+    id: OrderId,
+    from: &[OrderStatus],
+    to: OrderStatus,
+    now: DateTime<Utc>,
+) -> Result<bool, CommerceError> {
+    let moved = sales_order::Entity::update_many()
+        .col_expr(sales_order::Column::Status, Expr::value(to.as_str()))
+        .col_expr(sales_order::Column::UpdatedAt, Expr::value(now))
+        .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
+        .filter(sales_order::Column::Id.eq(id.as_uuid()))
+        .filter(sales_order::Column::Status.is_in(from.iter().map(|status| status.as_str())))
+        .exec(txn)
+        .await?;
+    Ok(moved.rows_affected == 1)
+}
+
 /// Moves an order from one of `from` to `to`, or fails: 404 if there is no such order, 409 if its
 /// state does not allow it. The first statement of the transaction writes.
 async fn transition(
@@ -322,15 +472,7 @@ async fn transition(
     to: OrderStatus,
     now: DateTime<Utc>,
 ) -> Result<(), CommerceError> {
-    let moved = sales_order::Entity::update_many()
-        .col_expr(sales_order::Column::Status, Expr::value(to.as_str()))
-        .col_expr(sales_order::Column::UpdatedAt, Expr::value(now))
-        .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(sales_order::Column::Id.eq(id.as_uuid()))
-        .filter(sales_order::Column::Status.is_in(from.iter().map(|status| status.as_str())))
-        .exec(txn)
-        .await?;
-    if moved.rows_affected == 1 {
+    if moved(txn, org, id, from, to, now).await? {
         return Ok(());
     }
     let current = find(txn, org, id).await?;
@@ -382,6 +524,93 @@ pub async fn cancel(
     release_stock(&txn, org, id.as_uuid(), now).await?;
     txn.commit().await?;
     get(db, org, id).await
+}
+
+/// An order left unpaid too long, as the sweep finds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnpaidOrder {
+    pub org: OrgId,
+    pub id: OrderId,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Up to `limit` orders of every organization still `pending_payment` that were placed before
+/// `placed_before`, oldest first, after `after` (the last of the previous batch).
+///
+/// This one reads across tenants: it is for the api's own sweep (no caller, no request), which
+/// then handles each order under its organization with [`expire`].
+pub async fn unpaid_before(
+    db: &impl ConnectionTrait,
+    placed_before: DateTime<Utc>,
+    after: Option<&UnpaidOrder>,
+    limit: u64,
+) -> Result<Vec<UnpaidOrder>, CommerceError> {
+    use sea_orm::{Condition, QuerySelect as _};
+    let mut select = sales_order::Entity::find()
+        .filter(sales_order::Column::Status.eq(OrderStatus::PendingPayment.as_str()))
+        .filter(sales_order::Column::CreatedAt.lt(placed_before));
+    if let Some(last) = after {
+        select = select.filter(
+            Condition::any()
+                .add(sales_order::Column::CreatedAt.gt(last.created_at))
+                .add(
+                    Condition::all()
+                        .add(sales_order::Column::CreatedAt.eq(last.created_at))
+                        .add(
+                            Condition::any()
+                                .add(sales_order::Column::OrganizationId.gt(last.org.as_uuid()))
+                                .add(
+                                    Condition::all()
+                                        .add(
+                                            sales_order::Column::OrganizationId
+                                                .eq(last.org.as_uuid()),
+                                        )
+                                        .add(sales_order::Column::Id.gt(last.id.as_uuid())),
+                                ),
+                        ),
+                ),
+        );
+    }
+    let rows = select
+        .order_by_asc(sales_order::Column::CreatedAt)
+        .order_by_asc(sales_order::Column::OrganizationId)
+        .order_by_asc(sales_order::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| UnpaidOrder {
+            org: OrgId::from_uuid(row.organization_id),
+            id: OrderId::from_uuid(row.id),
+            created_at: row.created_at,
+        })
+        .collect())
+}
+
+/// An unpaid order expires: `pending_payment → cancelled` and its stock back, exactly as
+/// [`cancel`] does, in `txn`. One conditional update decides: `false` (and nothing changed) when
+/// the order is no longer awaiting payment — paid meanwhile, or expired by another instance.
+pub async fn expire(
+    txn: &DatabaseTransaction,
+    org: OrgId,
+    id: OrderId,
+    now: DateTime<Utc>,
+) -> Result<bool, CommerceError> {
+    if !moved(
+        txn,
+        org,
+        id,
+        &[OrderStatus::PendingPayment],
+        OrderStatus::Cancelled,
+        now,
+    )
+    .await?
+    {
+        return Ok(false);
+    }
+    release_stock(txn, org, id.as_uuid(), now).await?;
+    Ok(true)
 }
 
 /// `pending_payment → paid` with the whole total paid, if the order awaits payment and its total
@@ -644,4 +873,25 @@ pub async fn list_for_shopper(
         .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
         .filter(sales_order::Column::UserId.eq(user.as_uuid()));
     page_of_orders(db, org, select, page).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_key_opens_its_own_order_of_its_own_organization_only() {
+        let keys = StatusKeys::new(b"a secret of the api").unwrap();
+        let (org, order) = (OrgId::new(), OrderId::new());
+        let key = keys.key(org, order);
+        assert_eq!(key.len(), 43, "32 bytes, base64url without padding");
+        assert!(keys.verify(org, order, &key));
+        assert!(!keys.verify(OrgId::new(), order, &key));
+        assert!(!keys.verify(org, OrderId::new(), &key));
+        assert!(!keys.verify(org, order, &key[..42]));
+        assert!(!keys.verify(org, order, ""));
+        assert!(!keys.verify(org, order, "!!!"));
+        let other = StatusKeys::new(b"another secret").unwrap();
+        assert!(!other.verify(org, order, &key));
+    }
 }

@@ -1,6 +1,7 @@
-//! The store's settings: its name, its one currency, its support address, its Stripe secret.
+//! The store's settings: its name, its one currency, its support address, its accent colour, its
+//! Stripe secret; and the public face a storefront shows of them.
 
-use api_types::commerce::{StoreSettings, UpdateStoreRequest};
+use api_types::commerce::{StoreSettings, StorefrontView, UpdateStoreRequest};
 use chrono::{DateTime, Utc};
 use db::entities::{product, store_settings};
 use db::repo::organizations;
@@ -32,6 +33,7 @@ pub async fn settings(
                 .parse()
                 .map_err(|e| db::DbError::Corrupt(format!("{e}")))?,
             support_email: row.support_email,
+            accent_color: row.accent_color,
             stripe_webhook_secret_set: row.stripe_webhook_secret.is_some(),
             updated_at: row.updated_at,
         });
@@ -46,8 +48,23 @@ pub async fn settings(
         name: organization.name,
         currency: DEFAULT_CURRENCY,
         support_email: None,
+        accent_color: None,
         stripe_webhook_secret_set: false,
         updated_at: organization.created_at,
+    })
+}
+
+/// What a storefront shows of its store: name, currency, accent colour, support address.
+pub async fn storefront_view(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+) -> Result<StorefrontView, CommerceError> {
+    let settings = settings(db, org).await?;
+    Ok(StorefrontView {
+        name: settings.name,
+        currency: settings.currency,
+        accent_color: settings.accent_color,
+        support_email: settings.support_email,
     })
 }
 
@@ -86,6 +103,11 @@ pub async fn update(
         Some(email) => Some(problems.email("supportEmail", email)),
         None => current.support_email,
     };
+    let accent_color = match request.accent_color.as_deref() {
+        Some("") => None,
+        Some(colour) => Some(hex_colour(&mut problems, "accentColor", colour)),
+        None => current.accent_color,
+    };
     let secret = request
         .stripe_webhook_secret
         .as_deref()
@@ -109,6 +131,7 @@ pub async fn update(
         name: ActiveValue::Set(name),
         currency: ActiveValue::Set(currency.to_string()),
         support_email: ActiveValue::Set(support_email),
+        accent_color: ActiveValue::Set(accent_color),
         stripe_webhook_secret: secret
             .map_or(ActiveValue::NotSet, |secret| ActiveValue::Set(Some(secret))),
         updated_at: ActiveValue::Set(now),
@@ -117,6 +140,7 @@ pub async fn update(
         store_settings::Column::Name,
         store_settings::Column::Currency,
         store_settings::Column::SupportEmail,
+        store_settings::Column::AccentColor,
         store_settings::Column::UpdatedAt,
     ];
     if request.stripe_webhook_secret.is_some() {
@@ -131,4 +155,42 @@ pub async fn update(
         .exec_without_returning(db)
         .await?;
     settings(db, org).await
+}
+
+/// `#rrggbb` in either case, answered in lower case.
+fn hex_colour(problems: &mut Problems, field: &str, value: &str) -> String {
+    let valid = value.len() == 7
+        && value.starts_with('#')
+        && value.bytes().skip(1).all(|b| b.is_ascii_hexdigit());
+    if !valid {
+        problems.add(field, "must be a colour `#rrggbb` of six hex digits");
+    }
+    value.to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accent_colours_are_six_hex_digits_kept_in_lower_case() {
+        let mut problems = Problems::default();
+        assert_eq!(hex_colour(&mut problems, "c", "#A1b2C3"), "#a1b2c3");
+        assert_eq!(hex_colour(&mut problems, "c", "#000000"), "#000000");
+        assert!(problems.finish().is_ok());
+        for bad in [
+            "a1b2c3",
+            "#abc",
+            "#abcdefa",
+            "#ggg000",
+            " #abcdef",
+            "#abcdef ",
+            "#ａｂｃ",
+            "##abcde",
+        ] {
+            let mut problems = Problems::default();
+            hex_colour(&mut problems, "c", bad);
+            assert!(problems.finish().is_err(), "{bad:?}");
+        }
+    }
 }

@@ -29,7 +29,8 @@ impl Actor {
         }
     }
 
-    /// An operator at the command line.
+    /// The api itself: an operator at the command line, or a background task (the sweep of unpaid
+    /// orders).
     #[must_use]
     pub const fn system() -> Self {
         Self {
@@ -75,6 +76,7 @@ pub enum AuditAction {
     AgentCapabilitiesRequested,
     OrderPaymentRecorded,
     OrderRefunded,
+    OrderExpired,
 }
 
 impl AuditAction {
@@ -112,6 +114,7 @@ impl AuditAction {
             Self::AgentCapabilitiesRequested => "agent_capabilities_requested",
             Self::OrderPaymentRecorded => "order_payment_recorded",
             Self::OrderRefunded => "order_refunded",
+            Self::OrderExpired => "order_expired",
         }
     }
 }

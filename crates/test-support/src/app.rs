@@ -26,6 +26,9 @@ pub struct TestApp {
     pub client: awc::Client,
     /// The api's public URL: the `aud` agent tokens name.
     pub issuer: String,
+    /// The state this instance's handlers share: for running its background work on demand
+    /// (`api::sweep_expired_orders(&app.state)`).
+    pub state: api::AppState,
 }
 
 impl std::fmt::Debug for TestApp {
@@ -75,6 +78,7 @@ impl TestApp {
             .await
             .expect("the api binds a loopback port");
         let port = app.port();
+        let state = app.state().clone();
         actix_web::rt::spawn(app.run_until_stopped());
         Self {
             address: format!("http://127.0.0.1:{port}"),
@@ -82,6 +86,7 @@ impl TestApp {
             database,
             clock,
             issuer,
+            state,
             client: awc::Client::builder()
                 .timeout(Duration::from_secs(30))
                 .finish(),

@@ -45,8 +45,13 @@ pub fn configure_v1(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/v1")
             .service(resource("/whoami").route(web::get().to(whoami::whoami)))
+            .service(resource("/store").route(web::get().to(storefront::get_storefront)))
             .service(resource("/products").route(web::get().to(storefront::list_products)))
             .service(resource("/products/{id}").route(web::get().to(storefront::get_product)))
+            .service(
+                resource("/products/by-handle/{handle}")
+                    .route(web::get().to(storefront::get_product_by_handle)),
+            )
             .service(resource("/carts").route(web::post().to(storefront::create_cart)))
             .service(resource("/carts/{id}").route(web::get().to(storefront::get_cart)))
             .service(resource("/carts/{id}/items").route(web::post().to(storefront::add_cart_item)))
@@ -56,6 +61,7 @@ pub fn configure_v1(cfg: &mut web::ServiceConfig) {
                     .route(web::delete().to(storefront::remove_cart_item)),
             )
             .service(resource("/orders").route(web::post().to(storefront::place_order)))
+            .service(resource("/orders/{id}").route(web::get().to(storefront::get_order)))
             .service(
                 resource("/customer/orders").route(web::get().to(storefront::list_customer_orders)),
             )

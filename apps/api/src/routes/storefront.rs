@@ -1,4 +1,5 @@
-//! The storefront: catalog reads, carts, placing orders and a shopper's own orders. Scope
+//! The storefront: the store's public face, catalog reads, carts, placing orders and a shopper's
+//! own orders. Scope
 //! `storefront` (a `Host`, a shopper's session, a storefront key or an agent with these grants).
 
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -6,12 +7,12 @@ use api_http::ApiError;
 use api_types::ErrorBody;
 use api_types::commerce::{
     AddCartItemRequest, Cart, CreateCartRequest, Order, PlaceOrderRequest, Product, ProductQuery,
-    UpdateCartItemRequest,
+    StorefrontView, UpdateCartItemRequest,
 };
 use api_types::store::{Page, PageQuery};
 use commerce::carts::{self, Shopper};
 use commerce::catalog::{self, Audience};
-use commerce::{PageRequest, orders};
+use commerce::{PageRequest, orders, store};
 use domain::{CartId, CartItemId, ProductId, VariantId};
 use resolve_caller::ApiCaller;
 use uuid::Uuid;
@@ -22,6 +23,28 @@ use crate::state::AppState;
 
 fn shopper(caller: &ApiCaller) -> Shopper {
     Shopper(caller.user_id())
+}
+
+/// The store's public face: its name, currency, accent colour and support address. Scope
+/// `storefront`.
+#[utoipa::path(
+    get, path = "/v1/store", operation_id = "getStorefront", tag = "storefront",
+    responses(
+        (status = 200, description = "The store, as its storefront shows it", body = StorefrontView),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not a storefront caller", body = ErrorBody),
+    ),
+    security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
+)]
+pub async fn get_storefront(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+) -> Result<web::Json<StorefrontView>, ApiError> {
+    authorize::storefront(&caller, "getStorefront")?;
+    let view = store::storefront_view(&state.db.conn, caller.org_id())
+        .await
+        .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(view))
 }
 
 /// Published products, newest first, with cursor pagination and a title search. Scope `storefront`.
@@ -75,6 +98,35 @@ pub async fn get_product(
         &state.db.conn,
         caller.org_id(),
         ProductId::from_uuid(*id),
+        Audience::Storefront,
+    )
+    .await
+    .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(product))
+}
+
+/// One published product by its handle (lower case, as stored). Scope `storefront`.
+#[utoipa::path(
+    get, path = "/v1/products/by-handle/{handle}", operation_id = "getProductByHandle", tag = "storefront",
+    params(("handle" = String, Path, description = "Product handle, e.g. `black-tee-2024`")),
+    responses(
+        (status = 200, description = "The product", body = Product),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not a storefront caller", body = ErrorBody),
+        (status = 404, description = "No such published product in this store", body = ErrorBody),
+    ),
+    security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
+)]
+pub async fn get_product_by_handle(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    handle: web::Path<String>,
+) -> Result<web::Json<Product>, ApiError> {
+    authorize::storefront(&caller, "getProductByHandle")?;
+    let product = catalog::get_product_by_handle(
+        &state.db.conn,
+        caller.org_id(),
+        &handle,
         Audience::Storefront,
     )
     .await
@@ -248,16 +300,17 @@ pub async fn remove_cart_item(
     Ok(web::Json(cart))
 }
 
-/// Place an order from a cart, reserving its stock. Send an `Idempotency-Key`: a retry gets the
-/// first answer; the same key with another body is 422; while the first runs, 409. Scope
-/// `storefront`.
+/// Place an order from a cart, reserving its stock, optionally with a shipping address. Send an
+/// `Idempotency-Key`: a retry gets the first answer; the same key with another body (another
+/// address too) is 422; while the first runs, 409. The answer's `statusKey` opens the order's
+/// status page (`getOrder`). Scope `storefront`.
 #[utoipa::path(
     post, path = "/v1/orders", operation_id = "placeOrder", tag = "storefront",
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (1 to 255 characters)")),
     request_body = PlaceOrderRequest,
     responses(
         (status = 201, description = "The order, awaiting payment", body = Order),
-        (status = 400, description = "Bad email, empty cart or bad key", body = ErrorBody),
+        (status = 400, description = "Bad email, shipping address (`shippingAddress.city`…), empty cart or bad key", body = ErrorBody),
         (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not a storefront caller", body = ErrorBody),
         (status = 404, description = "No such cart for this caller", body = ErrorBody),
@@ -277,10 +330,49 @@ pub async fn place_order(
     let key = idempotent::key(&req, &state, &caller, "placeOrder", &request)?;
     let (org, shopper, now) = (caller.org_id(), shopper(&caller), state.now());
     let cart = CartId::from_uuid(request.cart_id);
+    let keys = state.order_keys.clone();
     idempotent::created(&state, key, move |txn| {
-        Box::pin(async move { orders::place(txn, org, cart, shopper, &request.email, now).await })
+        Box::pin(async move {
+            let address = request.shipping_address.as_ref();
+            let mut order =
+                orders::place(txn, org, cart, shopper, &request.email, address, now).await?;
+            order.status_key = Some(keys.key(org, domain::OrderId::from_uuid(order.id)));
+            Ok(order)
+        })
     })
     .await
+}
+
+/// One order, for its status page: answered to whoever sends its `key` (the order's `statusKey`)
+/// on its store, and to the signed-in shopper who placed it; anyone else gets 404, as for an order
+/// that does not exist. Scope `storefront`.
+#[utoipa::path(
+    get, path = "/v1/orders/{id}", operation_id = "getOrder", tag = "storefront",
+    params(("id" = Uuid, Path, description = "Order id"), api_types::commerce::OrderStatusQuery),
+    responses(
+        (status = 200, description = "The order", body = Order),
+        (status = 401, description = "No valid caller", body = ErrorBody),
+        (status = 403, description = "Not a storefront caller", body = ErrorBody),
+        (status = 404, description = "No such order for this key or shopper in this store", body = ErrorBody),
+    ),
+    security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
+)]
+pub async fn get_order(
+    state: web::Data<AppState>,
+    caller: ApiCaller,
+    id: web::Path<Uuid>,
+    query: web::Query<api_types::commerce::OrderStatusQuery>,
+) -> Result<web::Json<Order>, ApiError> {
+    authorize::storefront(&caller, "getOrder")?;
+    let reader = orders::StatusReader {
+        key: query.key.as_deref(),
+        shopper: caller.user_id(),
+    };
+    let (org, id) = (caller.org_id(), domain::OrderId::from_uuid(*id));
+    let order = orders::get_on_storefront(&state.db.conn, &state.order_keys, org, id, reader)
+        .await
+        .map_err(|e| state.commerce_error(e))?;
+    Ok(web::Json(state.with_status_key(org, order)))
 }
 
 /// The signed-in shopper's own orders in this store, newest first. Scope `storefront`, with a
@@ -313,5 +405,9 @@ pub async fn list_customer_orders(
     let (data, next_cursor) = orders::list_for_shopper(&state.db.conn, caller.org_id(), user, page)
         .await
         .map_err(|e| state.commerce_error(e))?;
+    let data = data
+        .into_iter()
+        .map(|order| state.with_status_key(caller.org_id(), order))
+        .collect();
     Ok(web::Json(Page { data, next_cursor }))
 }

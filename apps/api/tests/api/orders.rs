@@ -44,6 +44,10 @@ async fn a_cart_is_priced_from_the_catalog_and_edited() {
         json!({"amount": 1999, "currency": "EUR"})
     );
     assert_eq!(body["subtotal"], json!({"amount": 5997, "currency": "EUR"}));
+    assert_eq!(
+        body["items"][0]["available"], 10,
+        "a line says what is in stock: a cart holds none"
+    );
     let item = body["items"][0]["id"].as_str().unwrap();
 
     let updated = TestResponse::send_json(

@@ -52,6 +52,73 @@ async fn settings_start_from_the_organization_and_the_currency_locks_with_the_fi
 }
 
 #[actix_web::test]
+async fn the_accent_colour_is_validated_stored_in_lower_case_and_cleared_by_an_empty_string() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let update =
+        |body| TestResponse::send_json(store.admin(&app, Method::PATCH, "/v1/admin/store"), body);
+    let accent = |settings: serde_json::Value| settings["accentColor"].clone();
+    let face = || async {
+        TestResponse::send(store.shop(&app, Method::GET, "/v1/store"), None)
+            .await
+            .json()
+    };
+    let settings = TestResponse::send(store.admin(&app, Method::GET, "/v1/admin/store"), None)
+        .await
+        .json();
+    assert_eq!(accent(settings), json!(null));
+    assert_eq!(accent(face().await), json!(null));
+
+    assert_eq!(
+        accent(update(json!({"accentColor": "#A1b2C3"})).await.json()),
+        "#a1b2c3"
+    );
+    assert_eq!(accent(face().await), "#a1b2c3");
+    // Another change keeps it.
+    assert_eq!(
+        accent(update(json!({"name": "Acme Goods"})).await.json()),
+        "#a1b2c3"
+    );
+
+    for bad in [
+        "a1b2c3",
+        "#abc",
+        "#a1b2c3d",
+        "#gggggg",
+        "red",
+        " #a1b2c3",
+        "#a1b2c3 ",
+        "##a1b2c",
+        "#ａｂｃ",
+    ] {
+        let body = update(json!({"accentColor": bad}))
+            .await
+            .assert_error(400, "VALIDATION_ERROR");
+        assert_eq!(
+            body["details"]["fields"][0]["field"], "accentColor",
+            "{bad:?}: {body}"
+        );
+    }
+    // Refused changes change nothing, not even the other fields of the same request.
+    update(json!({"name": "Renamed", "accentColor": "blue"}))
+        .await
+        .assert_error(400, "VALIDATION_ERROR");
+    let settings = TestResponse::send(store.admin(&app, Method::GET, "/v1/admin/store"), None)
+        .await
+        .json();
+    assert_eq!(
+        (settings["name"].as_str(), settings["accentColor"].as_str()),
+        (Some("Acme Goods"), Some("#a1b2c3"))
+    );
+
+    assert_eq!(
+        accent(update(json!({"accentColor": ""})).await.json()),
+        json!(null)
+    );
+    assert_eq!(accent(face().await), json!(null));
+}
+
+#[actix_web::test]
 async fn customers_are_one_per_email_and_editable() {
     let app = TestApp::spawn().await;
     let store = app.store("acme").await;

@@ -16,6 +16,16 @@ pub struct Model {
     pub total: i64,
     pub paid_amount: i64,
     pub refunded_amount: i64,
+    /// The shipping address: all of name, line 1, city, postal code and country, or none at all.
+    pub shipping_name: Option<String>,
+    pub shipping_line1: Option<String>,
+    pub shipping_line2: Option<String>,
+    pub shipping_city: Option<String>,
+    pub shipping_postal_code: Option<String>,
+    pub shipping_region: Option<String>,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub shipping_country: Option<String>,
+    pub shipping_phone: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,6 +8,7 @@ pub struct Model {
     pub name: String,
     pub currency: String,
     pub support_email: Option<String>,
+    pub accent_color: Option<String>,
     pub stripe_webhook_secret: Option<String>,
     pub updated_at: DateTimeUtc,
 }

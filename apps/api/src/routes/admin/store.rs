@@ -32,8 +32,8 @@ pub async fn get(
     Ok(web::Json(settings))
 }
 
-/// Change the store's name, currency (while it has no products), support email or Stripe webhook
-/// secret. Scope `admin`; owners and admins.
+/// Change the store's name, currency (while it has no products), support email, accent colour
+/// (`#rrggbb`; `""` clears it) or Stripe webhook secret. Scope `admin`; owners and admins.
 #[utoipa::path(
     patch, path = "/v1/admin/store", operation_id = "adminUpdateStore", tag = "store",
     request_body = UpdateStoreRequest,
