@@ -136,6 +136,13 @@ impl Browser {
     /// Saves what the browser shows as `target/ui/<test>-<nn>-<label>.png`.
     pub async fn screenshot(&self, label: &str) {
         let number = self.shots.fetch_add(1, Ordering::Relaxed);
+        // From the page's top, as it opens, whatever field was typed in last.
+        within(
+            "scroll to the top",
+            self.client.execute("window.scrollTo(0, 0);", vec![]),
+        )
+        .await
+        .expect("the page scrolls");
         let png = within("take a screenshot", self.client.screenshot())
             .await
             .expect("a screenshot");
@@ -220,6 +227,13 @@ impl Browser {
             .current_url()
             .await
             .map_or_else(|_| "?".to_owned(), |url| url.to_string())
+    }
+
+    /// Loads the page again, as the reload button does (a GET: no form is sent again).
+    pub async fn refresh(&self) {
+        within("reload the page", self.client.refresh())
+            .await
+            .expect("the page reloads");
     }
 
     /// Makes this page's `confirm()` questions answer yes, as a person clicking OK would (until

@@ -28,6 +28,12 @@ pub struct Credentials {
     pub user_agent: Option<String>,
     pub client_ip: Option<String>,
     pub request_id: Option<String>,
+    /// The storefront's host, sent as the api call's `Host` (a storefront's pages only: the api
+    /// finds the store by it).
+    pub host: Option<String>,
+    /// This site's origin as the browser addressed it (`https://shop.example.com`): the `Origin` of
+    /// a change, when the client has no fixed one. The edge has checked the browser's own first.
+    pub origin: Option<String>,
 }
 
 impl Credentials {
@@ -46,7 +52,21 @@ impl Credentials {
                 .extensions()
                 .get::<RequestId>()
                 .map(|RequestId(id)| id.clone()),
+            host: None,
+            origin: {
+                let connection = req.connection_info();
+                Some(
+                    format!("{}://{}", connection.scheme(), connection.host()).to_ascii_lowercase(),
+                )
+            },
         }
+    }
+
+    /// The same browser on the storefront `host` (normalised): the api resolves the store from it.
+    #[must_use]
+    pub fn on_host(mut self, host: &str) -> Self {
+        self.host = Some(host.to_owned());
+        self
     }
 
     /// The same browser with another session (the one sign-in just opened).
@@ -119,6 +139,15 @@ impl<T> Answer<T> {
             .filter_map(|value| actix_web::cookie::Cookie::parse(value.to_owned()).ok())
             .find(|cookie| cookie.name() == SESSION_COOKIE_NAME)
             .map(|cookie| cookie.value().to_owned())
+    }
+
+    /// Hands the cookies the api set (a session begun or ended) to the browser with `response`.
+    pub fn pass_cookies(&self, response: &mut actix_web::HttpResponse) {
+        for cookie in &self.set_cookies {
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, cookie.clone());
+        }
     }
 }
 
@@ -259,7 +288,7 @@ impl ApiClient {
         change: &Change<'_, B>,
     ) -> Result<Answer<T>, ApiFailure> {
         let mut request = self.request(credentials, change.method.clone(), change.path);
-        if let Some(origin) = &self.origin {
+        if let Some(origin) = self.origin.as_ref().or(credentials.origin.as_ref()) {
             request = request.insert_header((header::ORIGIN, origin.as_str()));
         }
         if let Some(key) = change.idempotency_key {
@@ -289,6 +318,9 @@ impl ApiClient {
         }
         if let Some(id) = &credentials.request_id {
             request = request.insert_header((REQUEST_ID_HEADER, id.as_str()));
+        }
+        if let Some(host) = &credentials.host {
+            request = request.insert_header((header::HOST, host.as_str()));
         }
         request
     }
@@ -342,8 +374,15 @@ impl ApiClient {
     }
 }
 
+/// Everything but RFC 3986's unreserved characters (letters, digits, `-._~`) is escaped.
+const RESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// `text` escaped for a path segment or a query value of an api or page URL.
 #[must_use]
 pub fn escaped(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+    percent_encoding::utf8_percent_encode(text, RESERVED).to_string()
 }

@@ -20,8 +20,9 @@ pub struct Head<'a> {
     pub description: Option<&'a str>,
     /// The page's canonical URL, for search engines.
     pub canonical: Option<&'a str>,
-    /// The accent colour (`#2c6ecb`), from the store's settings on a storefront.
-    pub accent: Option<&'a str>,
+    /// A stylesheet of the site's own after the app's: a storefront's colours (a file, because the
+    /// CSP allows no inline style).
+    pub stylesheet: Option<&'a str>,
 }
 
 impl<'a> Head<'a> {
@@ -32,7 +33,7 @@ impl<'a> Head<'a> {
             site,
             description: None,
             canonical: None,
-            accent: None,
+            stylesheet: None,
         }
     }
 }
@@ -58,10 +59,13 @@ pub fn document(head: &Head<'_>, body_class: &str, body: Markup) -> Markup {
                 meta name="htmx-config" content=r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}"#;
                 link rel="icon" href=(assets::url("favicon.svg")) type="image/svg+xml";
                 link rel="stylesheet" href=(assets::url("app.css"));
+                @if let Some(stylesheet) = head.stylesheet {
+                    link rel="stylesheet" href=(stylesheet);
+                }
                 script src=(assets::url("htmx.min.js")) defer {}
                 script src=(assets::url("app.js")) defer {}
             }
-            body class=(body_class) data-accent=[head.accent] {
+            body class=(body_class) {
                 a.skip href="#main" { "Skip to content" }
                 (body)
             }
@@ -268,6 +272,22 @@ pub fn badge(status: &str) -> Markup {
 pub fn datetime(at: DateTime<Utc>, now: DateTime<Utc>) -> Markup {
     html! {
         time datetime=(at.to_rfc3339()) title=(format::exact(at)) { (format::relative(at, now)) }
+    }
+}
+
+/// A postal address as it is written on a parcel.
+#[must_use]
+pub fn postal_address(address: &api_types::commerce::Address) -> Markup {
+    html! {
+        address {
+            (address.name) br;
+            (address.line1) br;
+            @if let Some(line2) = &address.line2 { (line2) br; }
+            (address.postal_code) " " (address.city) br;
+            @if let Some(region) = &address.region { (region) br; }
+            (address.country)
+            @if let Some(phone) = &address.phone { br; (phone) }
+        }
     }
 }
 

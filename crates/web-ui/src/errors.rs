@@ -64,6 +64,11 @@ impl ResponseError for PageError {
 #[derive(Clone, Copy, Debug)]
 pub struct SiteName(pub &'static str);
 
+/// Where this site signs people in (`/sign-in` unless registered otherwise: a storefront's is
+/// `/account`).
+#[derive(Clone, Copy, Debug)]
+pub struct SignInPage(pub &'static str);
+
 /// Middleware: renders a [`PageError`] for the request that met it.
 pub async fn render_page_errors(
     req: ServiceRequest,
@@ -180,7 +185,7 @@ fn reason_of(body: &api_types::ErrorBody) -> String {
     }
 }
 
-/// `303 /sign-in?next=<this page>` (for a change, the page it came from is not known: home).
+/// `303 /sign-in?next=<this page>` ([`SignInPage`]; for a change, the page it came from is not known: home).
 #[must_use]
 pub fn sign_in_redirect(req: &HttpRequest) -> HttpResponse {
     let next = if req.method().is_safe() {
@@ -190,7 +195,10 @@ pub fn sign_in_redirect(req: &HttpRequest) -> HttpResponse {
     } else {
         "/".to_owned()
     };
-    let location = format!("/sign-in?next={}", escaped(&next));
+    let page = req
+        .app_data::<SignInPage>()
+        .map_or("/sign-in", |page| page.0);
+    let location = format!("{page}?next={}", escaped(&next));
     see_other(&location)
 }
 

@@ -2,7 +2,6 @@
 //! it to the browser as it came.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::SET_COOKIE;
 use actix_web::{HttpRequest, HttpResponse, web};
 use api_types::auth::{
     OrganizationView, SessionResponse, SetActiveOrganizationRequest, SignInRequest, SignUpRequest,
@@ -123,7 +122,7 @@ pub async fn sign_out(req: HttpRequest, api: Api) -> PageResult {
         )
         .await?;
     let mut response = see_other("/sign-in");
-    pass_cookies(&mut response, &answer);
+    answer.pass_cookies(&mut response);
     Ok(response)
 }
 
@@ -146,14 +145,8 @@ async fn enter_the_only_store(api: &ApiClient, session: &Credentials) -> Result<
 /// `303 next`, with the cookie the api set.
 fn signed_in<T>(answer: &Answer<T>, next: &str) -> HttpResponse {
     let mut response = see_other(next);
-    pass_cookies(&mut response, answer);
+    answer.pass_cookies(&mut response);
     response
-}
-
-fn pass_cookies<T>(response: &mut HttpResponse, answer: &Answer<T>) {
-    for cookie in &answer.set_cookies {
-        response.headers_mut().append(SET_COOKIE, cookie.clone());
-    }
 }
 
 fn next_input(form: &AccountForm) -> Markup {

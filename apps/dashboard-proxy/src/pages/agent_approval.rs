@@ -709,7 +709,7 @@ mod tests {
         .into_string();
         assert!(!html.contains(r#"value="approve""#), "{html}");
         assert!(
-            html.contains("/sign-in?next=%2Fdevice%2Fcapabilities%3Fuser%5Fcode%3DWDJB%2DMJHT"),
+            html.contains("/sign-in?next=%2Fdevice%2Fcapabilities%3Fuser_code%3DWDJB-MJHT"),
             "{html}"
         );
     }

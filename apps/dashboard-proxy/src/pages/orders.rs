@@ -16,7 +16,7 @@ use uuid::Uuid;
 use web_ui::api::Change;
 use web_ui::components::{
     Field, badge, datetime, empty_state, form_errors, form_token_input, html_response, notice,
-    pager,
+    pager, postal_address,
 };
 use web_ui::errors::see_other;
 use web_ui::forms::{FormErrors, Submitted};
@@ -360,6 +360,10 @@ fn detail_page(
                         dt { "Placed" } dd { (datetime(order.created_at, now)) }
                         dt { "Updated" } dd { (datetime(order.updated_at, now)) }
                     }
+                    @if let Some(address) = &order.shipping_address {
+                        h3 { "Ship to" }
+                        (postal_address(address))
+                    }
                 }
             }
             @if let Some(refused) = refused.filter(|r| !offers.contains(&(r.action, true))) {
@@ -669,6 +673,8 @@ mod tests {
             status,
             email: "<b>shopper</b>@example.com".into(),
             customer_id: None,
+            shipping_address: None,
+            status_key: None,
             items: vec![OrderLine {
                 id: Uuid::nil(),
                 product_id: Uuid::nil(),

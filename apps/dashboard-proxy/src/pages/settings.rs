@@ -87,6 +87,8 @@ pub async fn update_store(
         support_email: Some(form.get("supportEmail").trim().to_owned()),
         // Left empty, the secret stays as it is.
         stripe_webhook_secret: (!secret.is_empty()).then(|| secret.to_owned()),
+        // Empty clears it: the storefront keeps the default colours.
+        accent_color: Some(form.get("accentColor").trim().to_owned()),
     };
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     if errors.is_empty() {
@@ -145,6 +147,8 @@ fn store_form(
                             (Field::text("Support email", "supportEmail", form.get("supportEmail")).kind("email")
                                 .hint("Shown to shoppers who need help.").render(errors))
                         }
+                        (Field::text("Storefront accent colour", "accentColor", form.get("accentColor")).autocomplete("off")
+                            .hint("Like #aa3300, for buttons and links on your storefront; empty keeps the default.").render(errors))
                         (Field::text("Stripe webhook signing secret", "stripeWebhookSecret", "").kind("password").autocomplete("off")
                             .hint(if store.stripe_webhook_secret_set { "Set. Type a new whsec_… secret to replace it; leave empty to keep it." }
                                   else { "Not set. Paste the whsec_… secret of your Stripe endpoint." }).render(errors))
@@ -305,6 +309,7 @@ mod tests {
             name: "<b>Acme</b>".into(),
             currency: "EUR".parse().unwrap(),
             support_email: Some("help@acme.test".into()),
+            accent_color: None,
             stripe_webhook_secret_set: secret_set,
             updated_at: Utc::now(),
         }

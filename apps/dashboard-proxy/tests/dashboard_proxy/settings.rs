@@ -30,6 +30,7 @@ async fn store_settings_domains_team_and_the_audit_log() {
         Some("Acme Outfitters")
     );
     browser.fill("#field-currency", "usd").await;
+    browser.fill("#field-accentColor", "#AA3300").await;
     browser.click("button[type=submit].primary").await;
     browser.wait_for_text("Settings saved").await;
     assert_eq!(
@@ -41,6 +42,16 @@ async fn store_settings_domains_team_and_the_audit_log() {
             .unwrap()
             .as_deref(),
         Some("USD")
+    );
+    assert_eq!(
+        browser
+            .find("#field-accentColor")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("#aa3300")
     );
     browser.screenshot("settings-store").await;
 

@@ -1,0 +1,237 @@
+//! A shopper's account on this store's own host: sign up, sign in, sign out, and "my orders" —
+//! only theirs, and only of this store (the api decides both from the session and the `Host`).
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpResponse, web};
+use api_types::auth::{SessionResponse, SignInRequest, SignUpRequest, Success};
+use api_types::commerce::Order;
+use api_types::store::{Page, PageQuery};
+use chrono::Utc;
+use maud::{Markup, html};
+use serde::Deserialize;
+use web_ui::api::{Answer, Change};
+use web_ui::components::{Field, badge, datetime, empty_state, form_errors, html_response};
+use web_ui::errors::see_other;
+use web_ui::forms::{FormErrors, same_names};
+use web_ui::safety::safe_next;
+use web_ui::{PageResult, format};
+
+use crate::shop::{Api, PageInfo, Shop, shop_page};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AccountForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// Which form a refusal belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    SignIn,
+    SignUp,
+}
+
+pub async fn page(shop: Shop, api: Api, query: web::Query<NextQuery>) -> PageResult {
+    let session = match shop.credentials.session_cookie {
+        Some(_) => {
+            api.get::<Option<SessionResponse>>(&shop.credentials, "/api/auth/get-session")
+                .await?
+        }
+        None => None,
+    };
+    let Some(session) = session else {
+        let form = AccountForm {
+            next: query.into_inner().next,
+            ..AccountForm::default()
+        };
+        return Ok(html_response(
+            StatusCode::OK,
+            &signed_out_page(&shop, &form, None),
+        ));
+    };
+    let orders: Page<Order> = api
+        .get_with(
+            &shop.credentials,
+            "/v1/customer/orders",
+            &PageQuery {
+                limit: Some(50),
+                cursor: None,
+            },
+        )
+        .await?;
+    Ok(html_response(
+        StatusCode::OK,
+        &orders_page(&shop, &session, &orders),
+    ))
+}
+
+pub async fn sign_in(shop: Shop, api: Api, form: web::Form<AccountForm>) -> PageResult {
+    let form = form.into_inner();
+    let body = SignInRequest {
+        email: form.email.trim().to_owned(),
+        password: form.password.clone(),
+    };
+    let credentials = shop.credentials.clone().with_session(None);
+    match api
+        .send::<_, SessionResponse>(&credentials, Change::post("/api/auth/sign-in/email", &body))
+        .await
+    {
+        Ok(answer) => Ok(signed_in(&answer, &form)),
+        Err(failure) => {
+            let status = failure.status_code();
+            let errors = match failure.refusal(&[401]) {
+                Some(_) => FormErrors::form("The email or the password is not right."),
+                None => FormErrors::from_failure(failure, same_names)?,
+            };
+            Ok(html_response(
+                status,
+                &signed_out_page(&shop, &form, Some((Form::SignIn, &errors))),
+            ))
+        }
+    }
+}
+
+pub async fn sign_up(shop: Shop, api: Api, form: web::Form<AccountForm>) -> PageResult {
+    let form = form.into_inner();
+    let body = SignUpRequest {
+        email: form.email.trim().to_owned(),
+        password: form.password.clone(),
+        name: form.name.trim().to_owned(),
+    };
+    let credentials = shop.credentials.clone().with_session(None);
+    match api
+        .send::<_, SessionResponse>(&credentials, Change::post("/api/auth/sign-up/email", &body))
+        .await
+    {
+        Ok(answer) => Ok(signed_in(&answer, &form)),
+        Err(failure) => {
+            let status = failure.status_code();
+            let errors = FormErrors::from_failure(failure, same_names)?;
+            Ok(html_response(
+                status,
+                &signed_out_page(&shop, &form, Some((Form::SignUp, &errors))),
+            ))
+        }
+    }
+}
+
+fn signed_in<T>(answer: &Answer<T>, form: &AccountForm) -> HttpResponse {
+    let next = form
+        .next
+        .as_deref()
+        .map_or_else(|| "/account".to_owned(), |next| safe_next(Some(next)));
+    let mut response = see_other(&next);
+    answer.pass_cookies(&mut response);
+    response
+}
+
+pub async fn sign_out(shop: Shop, api: Api) -> PageResult {
+    let answer = api
+        .send::<(), Success>(
+            &shop.credentials,
+            Change::bare(Method::POST, "/api/auth/sign-out"),
+        )
+        .await?;
+    let mut response = see_other("/");
+    answer.pass_cookies(&mut response);
+    Ok(response)
+}
+
+fn signed_out_page(
+    shop: &Shop,
+    form: &AccountForm,
+    refused: Option<(Form, &FormErrors)>,
+) -> Markup {
+    let empty = FormErrors::default();
+    let errors_of = |which: Form| {
+        refused
+            .filter(|(form, _)| *form == which)
+            .map_or(&empty, |(_, errors)| errors)
+    };
+    let kept = |which: Form, value: &str| {
+        if refused.is_some_and(|(form, _)| form == which) {
+            value.to_owned()
+        } else {
+            String::new()
+        }
+    };
+    let next = form.next.as_deref().map(|next| safe_next(Some(next)));
+    shop_page(
+        shop,
+        PageInfo::titled("Your account"),
+        html! {
+            h1 { "Your account" }
+            p.muted { "An account on " (shop.store.name) " keeps your orders in one place." }
+            div.columns {
+                section.card {
+                    h2 { "Sign in" }
+                    (form_errors(errors_of(Form::SignIn)))
+                    form.stack method="post" action="/account/sign-in" {
+                        @if let Some(next) = &next { input type="hidden" name="next" value=(next); }
+                        (Field::text("Email", "email", &kept(Form::SignIn, &form.email)).kind("email").required().autocomplete("email").render(errors_of(Form::SignIn)))
+                        (Field::text("Password", "password", "").kind("password").required().autocomplete("current-password").render(errors_of(Form::SignIn)))
+                        div { button.primary type="submit" { "Sign in" } }
+                    }
+                }
+                section.card #sign-up {
+                    h2 { "New here?" }
+                    (form_errors(errors_of(Form::SignUp)))
+                    form.stack method="post" action="/account/sign-up" {
+                        @if let Some(next) = &next { input type="hidden" name="next" value=(next); }
+                        (Field::text("Name", "name", &kept(Form::SignUp, &form.name)).required().autocomplete("name").render(errors_of(Form::SignUp)))
+                        (Field::text("Email", "email", &kept(Form::SignUp, &form.email)).kind("email").required().autocomplete("email").render(errors_of(Form::SignUp)))
+                        (Field::text("Password", "password", "").kind("password").required().autocomplete("new-password")
+                            .hint("At least 8 characters.").render(errors_of(Form::SignUp)))
+                        div { button.primary type="submit" { "Create account" } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn orders_page(shop: &Shop, session: &SessionResponse, orders: &Page<Order>) -> Markup {
+    let now = Utc::now();
+    shop_page(
+        shop,
+        PageInfo::titled("Your orders"),
+        html! {
+            div.page-header {
+                h1 { "Hello, " (session.user.name) }
+                form method="post" action="/account/sign-out" { button type="submit" { "Sign out" } }
+            }
+            h2 { "Your orders" }
+            @if orders.data.is_empty() {
+                (empty_state("No orders yet", "Orders you place in this store while signed in show here.", Some(("/", "Start shopping"))))
+            } @else {
+                div.table-wrap {
+                    table {
+                        thead { tr { th { "Order" } th { "Placed" } th { "Status" } th.num { "Total" } } }
+                        tbody {
+                            @for order in &orders.data {
+                                tr {
+                                    td { a href={"/orders/" (order.id)} { "#" (order.id.simple().to_string()[..8].to_uppercase()) } }
+                                    td { (datetime(order.created_at, now)) }
+                                    td { (badge(order.status.as_str())) }
+                                    td.num { (format::money(order.total)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,83 @@
+//! An order's confirmation and status, for the shopper who placed it: opened with the key the
+//! order came with (the confirmation's link), or by the signed-in shopper it belongs to. For
+//! anyone else there is no such order.
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+use api_types::commerce::Order;
+use domain::OrderStatus;
+use maud::{Markup, html};
+use serde::Deserialize;
+use web_ui::api::escaped;
+use web_ui::components::{badge, html_response, postal_address};
+use web_ui::{PageError, PageResult, format};
+
+use crate::shop::{Api, PageInfo, Shop, shop_page};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct KeyQuery {
+    #[serde(default)]
+    key: Option<String>,
+}
+
+pub async fn status(
+    shop: Shop,
+    api: Api,
+    id: web::Path<String>,
+    query: web::Query<KeyQuery>,
+) -> PageResult {
+    let id: uuid::Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    let path = match query.key.as_deref().filter(|key| !key.is_empty()) {
+        Some(key) => format!("/v1/orders/{id}?key={}", escaped(key)),
+        None => format!("/v1/orders/{id}"),
+    };
+    let order: Order = api.get(&shop.credentials, &path).await?;
+    Ok(html_response(StatusCode::OK, &order_page(&shop, &order)))
+}
+
+/// What the shopper should know of where the order stands.
+fn standing(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::PendingPayment => {
+            "We have your order and are waiting for its payment. This page shows when it arrives."
+        }
+        OrderStatus::Paid => "Paid — thank you. We are preparing it.",
+        OrderStatus::Fulfilled => "On its way.",
+        OrderStatus::Cancelled => "Cancelled: nothing was charged, or the payment is refunded.",
+        OrderStatus::PartiallyRefunded => "Part of it was refunded.",
+        OrderStatus::Refunded => "Refunded in full.",
+    }
+}
+
+pub fn order_page(shop: &Shop, order: &Order) -> Markup {
+    let reference = format!("#{}", &order.id.simple().to_string()[..8]).to_uppercase();
+    let title = format!("Order {reference}");
+    shop_page(
+        shop,
+        PageInfo::titled(&title),
+        html! {
+            h1 { "Thank you! " span.muted { (title) } }
+            p.lead { (badge(order.status.as_str())) " " (standing(order.status)) }
+            div.columns {
+                section.card {
+                    h2 { "What you ordered" }
+                    ul.summary {
+                        @for line in &order.items {
+                            li { span { (line.quantity) " × " (line.title) } span { (format::money(line.total)) } }
+                        }
+                    }
+                    p.cart-subtotal { "Total " strong { (format::money(order.total)) } }
+                    @if order.refunded.amount > 0 { p { "Refunded " (format::money(order.refunded)) } }
+                }
+                section.card {
+                    h2 { "Delivery" }
+                    p { "Contact: " strong { (order.email) } }
+                    @if let Some(address) = &order.shipping_address {
+                        (postal_address(address))
+                    }
+                }
+            }
+            p { a href="/" { "Continue shopping" } }
+        },
+    )
+}
