@@ -229,6 +229,15 @@ impl Browser {
             .map_or_else(|_| "?".to_owned(), |url| url.to_string())
     }
 
+    /// What the input `css` holds now (empty when nothing was typed).
+    pub async fn value(&self, css: &str) -> String {
+        let element = self.find(css).await;
+        within("read an input", element.prop("value"))
+            .await
+            .expect("the input is readable")
+            .unwrap_or_default()
+    }
+
     /// Loads the page again, as the reload button does (a GET: no form is sent again).
     pub async fn refresh(&self) {
         within("reload the page", self.client.refresh())

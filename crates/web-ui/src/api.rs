@@ -40,6 +40,12 @@ impl Credentials {
     /// The browser's session cookie (read as the api reads it), user agent, address and request id.
     #[must_use]
     pub fn of(req: &HttpRequest) -> Self {
+        // Read first: the connection info is cached in the request's extensions, which must not
+        // be borrowed meanwhile (the request id below borrows them).
+        let origin = {
+            let connection = req.connection_info();
+            format!("{}://{}", connection.scheme(), connection.host()).to_ascii_lowercase()
+        };
         Self {
             session_cookie: raw_credentials(req).session_cookie(),
             user_agent: req
@@ -53,16 +59,12 @@ impl Credentials {
                 .get::<RequestId>()
                 .map(|RequestId(id)| id.clone()),
             host: None,
-            origin: {
-                let connection = req.connection_info();
-                Some(
-                    format!("{}://{}", connection.scheme(), connection.host()).to_ascii_lowercase(),
-                )
-            },
+            origin: Some(origin),
         }
     }
 
-    /// The same browser on the storefront `host` (normalised): the api resolves the store from it.
+    /// The same browser on the storefront `host` (as the browser sent it): the api resolves the
+    /// store from it.
     #[must_use]
     pub fn on_host(mut self, host: &str) -> Self {
         self.host = Some(host.to_owned());

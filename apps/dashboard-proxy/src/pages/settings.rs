@@ -48,6 +48,10 @@ pub async fn store_page(
             "supportEmail".to_owned(),
             store.support_email.clone().unwrap_or_default(),
         ),
+        (
+            "accentColor".to_owned(),
+            store.accent_color.clone().unwrap_or_default(),
+        ),
     ]);
     let done = query.saved.as_ref().map(|_| "Settings saved.");
     Ok(html_response(

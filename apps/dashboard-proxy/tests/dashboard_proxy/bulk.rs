@@ -60,18 +60,8 @@ async fn bulk_changes_are_previewed_then_applied() {
     );
 
     // Applying the same again (a reload, a double click) changes nothing more.
-    let cookie = browser
-        .client
-        .get_named_cookie(resolve_caller::SESSION_COOKIE_NAME)
-        .await
-        .unwrap();
-    let again = awc::Client::builder()
-        .disable_redirects()
-        .finish()
-        .post(dashboard.url("/products/bulk"))
-        .with_session_cookie(cookie.value())
-        .insert_header(("origin", dashboard.edge.as_str()))
-        .insert_header(("content-type", "application/x-www-form-urlencoded"));
+    let cookie = dashboard.session_cookie().await;
+    let again = dashboard.form_post("/products/bulk", &cookie);
     let body = format!(
         "ids={}&action=price&price=12.00&step=apply",
         tee["id"].as_str().unwrap()
@@ -142,15 +132,11 @@ async fn a_csv_import_reports_bad_rows_never_duplicates_and_exports_back() {
     assert_eq!(listed.json()["data"].as_array().unwrap().len(), 40);
 
     // The export reads back as the import: 80 variant rows and the header.
-    let cookie = browser
-        .client
-        .get_named_cookie(resolve_caller::SESSION_COOKIE_NAME)
-        .await
-        .unwrap();
+    let cookie = dashboard.session_cookie().await;
     let export = app
         .client
         .get(dashboard.url("/products/export.csv"))
-        .with_session_cookie(cookie.value());
+        .with_session_cookie(&cookie);
     let export = TestResponse::send(export, None).await;
     assert_eq!(export.status, 200);
     assert_eq!(

@@ -51,6 +51,30 @@ impl Dashboard {
         self.browser.visit(&self.url(path), label).await;
     }
 
+    /// The session cookie the browser holds now (to send what a browser would never send).
+    pub async fn session_cookie(&self) -> String {
+        self.browser
+            .client
+            .get_named_cookie(resolve_caller::SESSION_COOKIE_NAME)
+            .await
+            .unwrap()
+            .value()
+            .to_owned()
+    }
+
+    /// A form post to `path` as this site's own page would make it, with `cookie`; redirects are
+    /// not followed.
+    pub fn form_post(&self, path: &str, cookie: &str) -> awc::ClientRequest {
+        use test_support::CallerRequest as _;
+        awc::Client::builder()
+            .disable_redirects()
+            .finish()
+            .post(self.url(path))
+            .with_session_cookie(cookie)
+            .insert_header(("origin", self.edge.as_str()))
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+    }
+
     /// Signs a new user up in the browser.
     pub async fn sign_up(&self, email: &str) {
         self.visit("/sign-up", "sign-up").await;

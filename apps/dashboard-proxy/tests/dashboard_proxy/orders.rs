@@ -3,7 +3,7 @@
 
 use actix_web::http::Method;
 use serde_json::{Value, json};
-use test_support::{CallerRequest as _, TestApp, TestResponse, TestStore};
+use test_support::{TestApp, TestResponse, TestStore};
 
 use crate::Dashboard;
 
@@ -67,14 +67,8 @@ async fn pay_by_hand_fulfil_and_refund_in_part() {
         .wait_for_text("Enter the order's total, €30.00")
         .await;
     assert_eq!(
-        browser
-            .find("#field-payment-reference")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("SEPA 2026-0042")
+        browser.value("#field-payment-reference").await,
+        "SEPA 2026-0042"
     );
     browser.screenshot("order-payment-refused").await;
     browser.fill("#field-payment-amount", "30.00").await;
@@ -144,26 +138,12 @@ async fn a_double_submitted_refund_refunds_once_and_an_unpaid_order_is_cancelled
     dashboard.sign_in(&store.owner.email).await;
     browser.wait_for_text("Refund").await;
     let token = browser
-        .find("form[action$='/refund'] input[name=formToken]")
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap();
-    let cookie = browser
-        .client
-        .get_named_cookie(resolve_caller::SESSION_COOKIE_NAME)
-        .await
-        .unwrap();
+        .value("form[action$='/refund'] input[name=formToken]")
+        .await;
+    let cookie = dashboard.session_cookie().await;
     // The same form sent twice at once, as a double click does.
     let submit = || {
-        let post = awc::Client::builder()
-            .disable_redirects()
-            .finish()
-            .post(dashboard.url(&format!("/orders/{id}/refund")))
-            .with_session_cookie(cookie.value())
-            .insert_header(("origin", dashboard.edge.as_str()))
-            .insert_header(("content-type", "application/x-www-form-urlencoded"));
+        let post = dashboard.form_post(&format!("/orders/{id}/refund"), &cookie);
         let body = format!("formToken={token}&refund.amount=5.00&refund.reason=");
         async move { TestResponse::send(post, Some(&body)).await }
     };
@@ -190,12 +170,7 @@ async fn a_double_submitted_refund_refunds_once_and_an_unpaid_order_is_cancelled
         .await;
     browser.wait_for_text("Order cancelled").await;
     assert_eq!(order_now(app, &store, unpaid).await["status"], "cancelled");
-    let again = awc::Client::builder()
-        .disable_redirects()
-        .finish()
-        .post(dashboard.url(&format!("/orders/{unpaid}/cancel")))
-        .with_session_cookie(cookie.value())
-        .insert_header(("origin", dashboard.edge.as_str()));
+    let again = dashboard.form_post(&format!("/orders/{unpaid}/cancel"), &cookie);
     let again = TestResponse::send(again, None).await;
     assert_eq!(again.status, 409);
     dashboard.close().await;
@@ -228,18 +203,8 @@ async fn a_member_sees_no_money_controls_and_another_stores_order_is_not_found()
     browser.screenshot("order-as-member").await;
 
     // By hand: the api's refusal is a page that says why.
-    let cookie = browser
-        .client
-        .get_named_cookie(resolve_caller::SESSION_COOKIE_NAME)
-        .await
-        .unwrap();
-    let post = awc::Client::builder()
-        .disable_redirects()
-        .finish()
-        .post(dashboard.url(&format!("/orders/{id}/payment")))
-        .with_session_cookie(cookie.value())
-        .insert_header(("origin", dashboard.edge.as_str()))
-        .insert_header(("content-type", "application/x-www-form-urlencoded"));
+    let cookie = dashboard.session_cookie().await;
+    let post = dashboard.form_post(&format!("/orders/{id}/payment"), &cookie);
     let refused = TestResponse::send(
         post,
         Some("formToken=t&payment.amount=15&payment.method=cash&payment.reference=x"),

@@ -19,40 +19,13 @@ async fn store_settings_domains_team_and_the_audit_log() {
     browser.fill("#field-supportEmail", "help@acme.test").await;
     browser.click("button[type=submit].primary").await;
     browser.wait_for_text("three-letter").await;
-    assert_eq!(
-        browser
-            .find("#field-name")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("Acme Outfitters")
-    );
+    assert_eq!(browser.value("#field-name").await, "Acme Outfitters");
     browser.fill("#field-currency", "usd").await;
     browser.fill("#field-accentColor", "#AA3300").await;
     browser.click("button[type=submit].primary").await;
     browser.wait_for_text("Settings saved").await;
-    assert_eq!(
-        browser
-            .find("#field-currency")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("USD")
-    );
-    assert_eq!(
-        browser
-            .find("#field-accentColor")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("#aa3300")
-    );
+    assert_eq!(browser.value("#field-currency").await, "USD");
+    assert_eq!(browser.value("#field-accentColor").await, "#aa3300");
     browser.screenshot("settings-store").await;
 
     // Domains: added, another store's refused with the reason, removed.
@@ -66,16 +39,7 @@ async fn store_settings_domains_team_and_the_audit_log() {
     browser.fill("#field-hostname", "globex.shop.test").await;
     browser.click("button[type=submit].primary").await;
     browser.wait_for_text("already").await;
-    assert_eq!(
-        browser
-            .find("#field-hostname")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("globex.shop.test")
-    );
+    assert_eq!(browser.value("#field-hostname").await, "globex.shop.test");
     browser.screenshot("settings-domains").await;
     browser.accept_confirmations().await;
     browser
@@ -100,16 +64,7 @@ async fn store_settings_domains_team_and_the_audit_log() {
     browser
         .wait_for_text("No account uses this email yet")
         .await;
-    assert_eq!(
-        browser
-            .find("#field-email")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("nobody@example.com")
-    );
+    assert_eq!(browser.value("#field-email").await, "nobody@example.com");
     browser.fill("#field-email", &colleague.email).await;
     browser.click("button[type=submit].primary").await;
     browser.wait_for_text("Member added").await;
@@ -125,14 +80,8 @@ async fn store_settings_domains_team_and_the_audit_log() {
         .await;
     browser.wait_for_text("Role changed").await;
     assert_eq!(
-        browser
-            .find(&role_select)
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("admin"),
+        browser.value(&role_select).await,
+        "admin",
         "the role is changed in the api, and the page reads it back"
     );
     browser.screenshot("settings-team").await;

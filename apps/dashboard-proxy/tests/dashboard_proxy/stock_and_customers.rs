@@ -3,7 +3,7 @@
 
 use actix_web::http::Method;
 use serde_json::json;
-use test_support::{CallerRequest as _, TestResponse};
+use test_support::TestResponse;
 
 use crate::Dashboard;
 
@@ -31,16 +31,7 @@ async fn adjust_stock_once_per_submit_and_keep_customers() {
         .click(&format!("form:has({delta}) button[type=submit]"))
         .await;
     browser.wait_for_text("Enter the units to add").await;
-    assert_eq!(
-        browser
-            .find(&reason)
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("count")
-    );
+    assert_eq!(browser.value(&reason).await, "count");
     browser.fill(&delta, "-9").await;
     browser
         .click(&format!("form:has({delta}) button[type=submit]"))
@@ -59,25 +50,11 @@ async fn adjust_stock_once_per_submit_and_keep_customers() {
 
     // The same form sent twice at once counts once.
     let token = browser
-        .find(&format!("form:has({delta}) input[name=formToken]"))
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap();
-    let cookie = browser
-        .client
-        .get_named_cookie(resolve_caller::SESSION_COOKIE_NAME)
-        .await
-        .unwrap();
+        .value(&format!("form:has({delta}) input[name=formToken]"))
+        .await;
+    let cookie = dashboard.session_cookie().await;
     let submit = || {
-        let post = awc::Client::builder()
-            .disable_redirects()
-            .finish()
-            .post(dashboard.url(&format!("/inventory/{variant}/adjust")))
-            .with_session_cookie(cookie.value())
-            .insert_header(("origin", dashboard.edge.as_str()))
-            .insert_header(("content-type", "application/x-www-form-urlencoded"));
+        let post = dashboard.form_post(&format!("/inventory/{variant}/adjust"), &cookie);
         let body = format!("formToken={token}&delta=5&reason=delivery");
         async move { TestResponse::send(post, Some(&body)).await }
     };
@@ -99,16 +76,7 @@ async fn adjust_stock_once_per_submit_and_keep_customers() {
     dashboard.visit("/customers", "customers").await;
     add("Grace again").await;
     browser.wait_for_text("already").await;
-    assert_eq!(
-        browser
-            .find("#field-name")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("Grace again")
-    );
+    assert_eq!(browser.value("#field-name").await, "Grace again");
     browser.click("a[href^='/customers/']").await;
     browser.wait_for_text("Their orders").await;
     browser.fill("#field-name", "Grace Hopper").await;
@@ -188,27 +156,11 @@ async fn many_variants_are_adjusted_at_once_after_a_preview_and_only_once() {
     );
 
     // The preview's form sent twice (a double click) adjusts once.
-    let token = browser
-        .find("form.actions input[name=formToken]")
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap();
-    let cookie = browser
-        .client
-        .get_named_cookie(resolve_caller::SESSION_COOKIE_NAME)
-        .await
-        .unwrap();
+    let token = browser.value("form.actions input[name=formToken]").await;
+    let cookie = dashboard.session_cookie().await;
     let ids: String = variants.iter().map(|v| format!("&variants={v}")).collect();
     let submit = || {
-        let post = awc::Client::builder()
-            .disable_redirects()
-            .finish()
-            .post(dashboard.url("/inventory/bulk"))
-            .with_session_cookie(cookie.value())
-            .insert_header(("origin", dashboard.edge.as_str()))
-            .insert_header(("content-type", "application/x-www-form-urlencoded"));
+        let post = dashboard.form_post("/inventory/bulk", &cookie);
         let body = format!("formToken={token}{ids}&delta=-2&reason=damaged&step=apply&cursor=");
         async move { TestResponse::send(post, Some(&body)).await }
     };

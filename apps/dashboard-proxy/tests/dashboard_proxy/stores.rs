@@ -40,18 +40,8 @@ async fn switch_stores_see_who_you_are_and_sign_out() {
 
     // By hand: another merchant's store cannot be switched to.
     let (_, rival) = dashboard.api.merchant("rival@example.com", "rival").await;
-    let cookie = browser
-        .client
-        .get_named_cookie(resolve_caller::SESSION_COOKIE_NAME)
-        .await
-        .unwrap();
-    let post = awc::Client::builder()
-        .disable_redirects()
-        .finish()
-        .post(dashboard.url("/stores/switch"))
-        .with_session_cookie(cookie.value())
-        .insert_header(("origin", dashboard.edge.as_str()))
-        .insert_header(("content-type", "application/x-www-form-urlencoded"));
+    let cookie = dashboard.session_cookie().await;
+    let post = dashboard.form_post("/stores/switch", &cookie);
     let refused = TestResponse::send(post, Some(&format!("organizationId={rival}"))).await;
     assert!(
         [403, 404].contains(&refused.status.as_u16()),
@@ -72,7 +62,7 @@ async fn switch_stores_see_who_you_are_and_sign_out() {
         .disable_redirects()
         .finish()
         .get(dashboard.url("/"))
-        .with_session_cookie(cookie.value());
+        .with_session_cookie(&cookie);
     let answer = TestResponse::send(stale, None).await;
     assert_eq!(answer.status, 303);
     assert!(answer.header("location").unwrap().starts_with("/sign-in"));

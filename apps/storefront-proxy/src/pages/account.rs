@@ -235,3 +235,166 @@ fn orders_page(shop: &Shop, session: &SessionResponse, orders: &Page<Order>) -> 
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use api_types::auth::{SessionView, UserView};
+    use domain::{Currency, Money, OrderStatus, PlatformRole};
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::shop::fixture as shop;
+
+    fn typed() -> AccountForm {
+        AccountForm {
+            name: "Ada <b>".into(),
+            email: "ada@example.com".into(),
+            password: "correct horse battery".into(),
+            next: Some("/checkout".into()),
+        }
+    }
+
+    /// The sign-in form's half of the page, and the sign-up form's.
+    fn halves(html: &str) -> (&str, &str) {
+        html.split_once(r#"id="sign-up""#).expect("a sign-up form")
+    }
+
+    #[test]
+    fn signed_out_offers_both_forms_and_keeps_nothing_unrefused() {
+        let html = signed_out_page(&shop(), &typed(), None).into_string();
+        let (sign_in, sign_up) = halves(&html);
+        assert!(
+            sign_in.contains(r#"action="/account/sign-in""#)
+                && sign_in.contains("Sign in</button>")
+        );
+        assert!(
+            sign_up.contains(r#"action="/account/sign-up""#)
+                && sign_up.contains("Create account</button>")
+        );
+        assert_eq!(
+            html.matches(r#"<input type="hidden" name="next" value="/checkout">"#)
+                .count(),
+            2,
+            "{html}"
+        );
+        assert!(
+            !html.contains("ada@example.com") && !html.contains("Ada &lt;b&gt;"),
+            "{html}"
+        );
+        assert!(!html.contains("correct horse battery"), "{html}");
+    }
+
+    #[test]
+    fn a_refused_sign_in_keeps_the_email_on_that_form_only() {
+        let errors = FormErrors::form("The email or the password is not right.");
+        let html = signed_out_page(&shop(), &typed(), Some((Form::SignIn, &errors))).into_string();
+        let (sign_in, sign_up) = halves(&html);
+        assert!(
+            sign_in.contains("The email or the password is not right."),
+            "{html}"
+        );
+        assert!(sign_in.contains(r#"value="ada@example.com""#), "{html}");
+        assert!(
+            !sign_up.contains("ada@example.com") && !sign_up.contains("Ada &lt;b&gt;"),
+            "{html}"
+        );
+        assert!(!html.contains("correct horse battery"), "{html}");
+    }
+
+    #[test]
+    fn a_refused_sign_up_keeps_the_name_and_email_on_that_form_only() {
+        let errors = FormErrors::field("email", "is already taken");
+        let html = signed_out_page(&shop(), &typed(), Some((Form::SignUp, &errors))).into_string();
+        let (sign_in, sign_up) = halves(&html);
+        assert!(
+            sign_up.contains(
+                r#"value="ada@example.com" required autocomplete="email" aria-invalid="true""#
+            ) && sign_up.contains("is already taken"),
+            "{html}"
+        );
+        assert!(
+            sign_up.contains(r#"name="name" value="Ada &lt;b&gt;""#),
+            "{html}"
+        );
+        assert!(
+            !sign_in.contains("ada@example.com") && !sign_in.contains("aria-invalid"),
+            "{html}"
+        );
+        assert!(!html.contains("correct horse battery"), "{html}");
+    }
+
+    fn session() -> SessionResponse {
+        let user = Uuid::from_u128(7);
+        SessionResponse {
+            session: SessionView {
+                id: Uuid::from_u128(8),
+                user_id: user,
+                active_organization_id: None,
+                created_at: Utc::now(),
+                expires_at: Utc::now(),
+            },
+            user: UserView {
+                id: user,
+                email: "ada@example.com".into(),
+                name: "Ada <b>".into(),
+                role: PlatformRole::OrgMember,
+                created_at: Utc::now(),
+            },
+        }
+    }
+
+    fn order(id: u128, cents: i64) -> Order {
+        let eur: Currency = "EUR".parse().unwrap();
+        Order {
+            id: Uuid::from_u128(id),
+            status: OrderStatus::Paid,
+            email: "ada@example.com".into(),
+            customer_id: Some(Uuid::from_u128(7)),
+            items: vec![],
+            total: Money::new(cents, eur),
+            paid: Money::new(cents, eur),
+            refunded: Money::new(0, eur),
+            shipping_address: None,
+            status_key: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn signed_in_lists_the_given_orders_with_their_links() {
+        let orders = Page {
+            data: vec![order(0xa1, 2500), order(0xb2, 999)],
+            next_cursor: None,
+        };
+        let html = orders_page(&shop(), &session(), &orders).into_string();
+        assert!(html.contains("Hello, Ada &lt;b&gt;"), "{html}");
+        assert!(html.contains(r#"action="/account/sign-out""#), "{html}");
+        for order in &orders.data {
+            assert!(
+                html.contains(&format!(r#"href="/orders/{}""#, order.id)),
+                "{html}"
+            );
+        }
+        assert_eq!(html.matches(r#"href="/orders/"#).count(), 2, "{html}");
+        assert!(html.contains("€25.00") && html.contains("€9.99"), "{html}");
+        assert!(
+            !html.contains("No orders yet") && !html.contains(r#"action="/account/sign-in""#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn signed_in_without_orders_says_so() {
+        let orders = Page {
+            data: vec![],
+            next_cursor: None,
+        };
+        let html = orders_page(&shop(), &session(), &orders).into_string();
+        assert!(
+            html.contains("No orders yet") && html.contains(r#"href="/">Start shopping</a>"#),
+            "{html}"
+        );
+        assert!(!html.contains(r#"href="/orders/"#), "{html}");
+    }
+}

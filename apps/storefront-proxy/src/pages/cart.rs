@@ -292,3 +292,95 @@ pub fn cart_page(shop: &Shop, cart: Option<&Cart>, errors: &FormErrors) -> Marku
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use domain::{Currency, Money};
+
+    use super::*;
+    use crate::shop::fixture as shop;
+
+    /// A cart of `(title, quantity, available)` lines at €12.50 a unit.
+    fn cart(lines: &[(&str, i64, i64)]) -> Cart {
+        let eur: Currency = "EUR".parse().unwrap();
+        let items: Vec<_> = lines
+            .iter()
+            .enumerate()
+            .map(
+                |(i, &(title, quantity, available))| api_types::commerce::CartItem {
+                    id: Uuid::from_u128(i as u128 + 1),
+                    variant_id: Uuid::from_u128(100 + i as u128),
+                    product_id: Uuid::from_u128(200),
+                    sku: format!("TEE-{i}"),
+                    title: title.into(),
+                    quantity,
+                    unit_price: Money::new(1250, eur),
+                    total: Money::new(1250 * quantity, eur),
+                    available,
+                },
+            )
+            .collect();
+        Cart {
+            id: Uuid::nil(),
+            status: "open".into(),
+            currency: eur,
+            subtotal: Money::new(items.iter().map(|line| line.total.amount).sum(), eur),
+            items,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn an_empty_cart_says_so_and_leads_back_to_the_shop() {
+        for cart in [None, Some(&cart(&[]))] {
+            let html = cart_page(&shop(), cart, &FormErrors::default()).into_string();
+            assert!(html.contains("Your cart is empty"), "{html}");
+            assert!(
+                html.contains(r#"<a class="button primary" href="/">Continue shopping</a>"#),
+                "{html}"
+            );
+            assert!(!html.contains(r#"href="/checkout""#), "{html}");
+        }
+    }
+
+    #[test]
+    fn cart_lines_are_escaped_priced_in_euros_and_flag_what_is_short() {
+        let cart = cart(&[("Tee <b>", 2, 5), ("Cap", 3, 2), ("Scarf", 1, 0)]);
+        let html = cart_page(&shop(), Some(&cart), &FormErrors::default()).into_string();
+        assert!(
+            html.contains("Tee &lt;b&gt;") && !html.contains("Tee <b>"),
+            "{html}"
+        );
+        assert!(html.contains("€12.50") && html.contains("€25.00"), "{html}");
+        assert!(html.contains("Subtotal <strong>€75.00</strong>"), "{html}");
+        assert!(
+            html.contains("Only 2 left") && html.contains("Sold out"),
+            "{html}"
+        );
+        assert!(html.contains("lower them before you check out"), "{html}");
+        let line = Uuid::from_u128(1);
+        assert!(
+            html.contains(&format!(r#"for="qty-{line}""#))
+                && html.contains(&format!(
+                    r#"id="qty-{line}" type="number" name="quantity" value="2""#
+                )),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="/checkout""#), "{html}");
+    }
+
+    #[test]
+    fn a_cart_in_stock_flags_nothing() {
+        let cart = cart(&[("Tee", 2, 2)]);
+        let html = cart_page(&shop(), Some(&cart), &FormErrors::default()).into_string();
+        assert!(html.contains("Tee") && html.contains(r#"href="/checkout""#));
+        assert!(
+            !html.contains("Only ")
+                && !html.contains("Sold out")
+                && !html.contains("lower them before you check out"),
+            "{html}"
+        );
+    }
+}

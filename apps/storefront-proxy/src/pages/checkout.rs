@@ -208,3 +208,150 @@ pub fn checkout_page(shop: &Shop, cart: &Cart, form: &Submitted, errors: &FormEr
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use api_types::commerce::CartItem;
+    use chrono::Utc;
+    use domain::{Currency, Money};
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::shop::fixture as shop;
+
+    /// A cart of `(title, quantity, available)` lines at €12.50 a unit.
+    fn cart(lines: &[(&str, i64, i64)]) -> Cart {
+        let eur: Currency = "EUR".parse().unwrap();
+        let items: Vec<_> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, &(title, quantity, available))| CartItem {
+                id: Uuid::from_u128(i as u128 + 1),
+                variant_id: Uuid::from_u128(100 + i as u128),
+                product_id: Uuid::from_u128(200),
+                sku: format!("TEE-{i}"),
+                title: title.into(),
+                quantity,
+                unit_price: Money::new(1250, eur),
+                total: Money::new(1250 * quantity, eur),
+                available,
+            })
+            .collect();
+        Cart {
+            id: Uuid::nil(),
+            status: "open".into(),
+            currency: eur,
+            subtotal: Money::new(items.iter().map(|line| line.total.amount).sum(), eur),
+            items,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn typed(pairs: &[(&str, &str)]) -> Submitted {
+        Submitted(
+            pairs
+                .iter()
+                .map(|&(name, value)| (name.to_owned(), value.to_owned()))
+                .collect(),
+        )
+    }
+
+    const PLACE_ORDER: &str = r#"<button class="primary" type="submit">Place order</button>"#;
+    const PLACE_ORDER_DISABLED: &str =
+        r#"<button class="primary" type="submit" disabled>Place order</button>"#;
+
+    #[test]
+    fn an_order_in_stock_can_be_placed_with_its_token() {
+        let form = typed(&[("formToken", "tok-1")]);
+        let html = checkout_page(
+            &shop(),
+            &cart(&[("Tee <b>", 2, 5)]),
+            &form,
+            &FormErrors::default(),
+        )
+        .into_string();
+        assert!(
+            html.contains(PLACE_ORDER) && !html.contains(PLACE_ORDER_DISABLED),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<input type="hidden" name="formToken" value="tok-1">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains("2 × Tee &lt;b&gt;") && html.contains("Total <strong>€25.00</strong>"),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<label for="field-shippingAddress-city">City</label>"#)
+                && html.contains(
+                    r#"id="field-shippingAddress-city" type="text" name="shippingAddress.city""#
+                ),
+            "{html}"
+        );
+        assert!(
+            !html.contains("aria-invalid") && !html.contains("only "),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_short_line_keeps_the_order_from_being_placed() {
+        let form = typed(&[("formToken", "tok-1")]);
+        for (lines, short) in [
+            (&[("Tee", 3, 2)][..], "only 2 left"),
+            (&[("Tee", 1, 5), ("Cap", 1, 0)][..], "sold out"),
+        ] {
+            let html =
+                checkout_page(&shop(), &cart(lines), &form, &FormErrors::default()).into_string();
+            assert!(
+                html.contains(PLACE_ORDER_DISABLED) && !html.contains(PLACE_ORDER),
+                "{html}"
+            );
+            assert!(
+                html.contains(short) && html.contains("Change them in your cart first"),
+                "{html}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_refused_checkout_keeps_what_was_typed_and_marks_the_field() {
+        let form = typed(&[
+            ("formToken", "tok-1"),
+            ("email", "ada@example.com"),
+            ("shippingAddress.city", "Berlin <b>"),
+            ("shippingAddress.postalCode", "123456789012345678901"),
+        ]);
+        let errors = FormErrors::field(
+            "shippingAddress.postalCode",
+            "must be at most 20 characters",
+        );
+        let html = checkout_page(&shop(), &cart(&[("Tee", 1, 5)]), &form, &errors).into_string();
+        assert!(
+            html.contains("Please correct the fields marked below."),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"name="email" value="ada@example.com""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"name="shippingAddress.city" value="Berlin &lt;b&gt;""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                r#"name="shippingAddress.postalCode" value="123456789012345678901" required autocomplete="postal-code" aria-invalid="true" aria-describedby="field-shippingAddress-postalCode-error">"#
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<p class="field-error" id="field-shippingAddress-postalCode-error">must be at most 20 characters</p>"#),
+            "{html}"
+        );
+        assert_eq!(html.matches(r#"aria-invalid="true""#).count(), 1, "{html}");
+        assert!(html.contains(r#"name="formToken" value="tok-1""#), "{html}");
+    }
+}

@@ -81,3 +81,91 @@ pub fn order_page(shop: &Shop, order: &Order) -> Markup {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use api_types::commerce::{Address, OrderLine};
+    use chrono::Utc;
+    use domain::{Currency, Money};
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::shop::fixture as shop;
+
+    fn order(status: OrderStatus, shipping_address: Option<Address>) -> Order {
+        let eur: Currency = "EUR".parse().unwrap();
+        Order {
+            id: Uuid::from_u128(0xabcd_ef01_0000_0000_0000_0000_0000_0001),
+            status,
+            email: "ada@example.com".into(),
+            customer_id: None,
+            items: vec![OrderLine {
+                id: Uuid::from_u128(1),
+                product_id: Uuid::from_u128(2),
+                variant_id: Uuid::from_u128(3),
+                sku: "TEE-M".into(),
+                title: "Tee <b>".into(),
+                quantity: 2,
+                unit_price: Money::new(1250, eur),
+                total: Money::new(2500, eur),
+            }],
+            total: Money::new(2500, eur),
+            paid: Money::new(0, eur),
+            refunded: Money::new(0, eur),
+            shipping_address,
+            status_key: Some("key-1".into()),
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn address() -> Address {
+        Address {
+            name: "Ada <b>Lovelace</b>".into(),
+            line1: "12 Example Street".into(),
+            line2: None,
+            city: "Berlin".into(),
+            postal_code: "10115".into(),
+            region: None,
+            country: "DE".into(),
+            phone: None,
+        }
+    }
+
+    #[test]
+    fn a_pending_order_waits_for_payment_and_shows_its_address() {
+        let html = order_page(
+            &shop(),
+            &order(OrderStatus::PendingPayment, Some(address())),
+        )
+        .into_string();
+        assert!(
+            html.contains("<title>Order #ABCDEF01 · Acme &lt;Outfitters&gt;</title>"),
+            "{html}"
+        );
+        assert!(html.contains(">pending payment</span>"), "{html}");
+        assert!(html.contains("waiting for its payment"), "{html}");
+        assert!(
+            html.contains("2 × Tee &lt;b&gt;") && html.contains("Total <strong>€25.00</strong>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<address>Ada &lt;b&gt;Lovelace&lt;/b&gt;<br>12 Example Street<br>10115 Berlin<br>DE</address>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_paid_order_without_an_address_says_so_and_has_no_address() {
+        let html = order_page(&shop(), &order(OrderStatus::Paid, None)).into_string();
+        assert!(
+            html.contains(">paid</span> Paid — thank you. We are preparing it."),
+            "{html}"
+        );
+        assert!(!html.contains("waiting for its payment"), "{html}");
+        assert!(
+            html.contains("ada@example.com") && !html.contains("<address"),
+            "{html}"
+        );
+    }
+}

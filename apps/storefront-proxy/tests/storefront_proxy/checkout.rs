@@ -76,14 +76,8 @@ async fn browse_add_change_check_out_and_see_it_paid() {
         .await;
     browser.wait_for_text("Please correct").await;
     assert_eq!(
-        browser
-            .find("#field-shippingAddress-city")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("Arlington")
+        browser.value("#field-shippingAddress-city").await,
+        "Arlington"
     );
     assert!(orders_of(&shop, &shop.acme).await.is_empty());
     browser.screenshot("checkout-refused").await;
@@ -145,12 +139,8 @@ async fn a_double_submitted_order_and_a_reloaded_confirmation_make_one_order() {
 
     // The form as the browser would send it, twice at once.
     let token = browser
-        .find("form[action='/checkout'] input[name=formToken]")
-        .await
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap();
+        .value("form[action='/checkout'] input[name=formToken]")
+        .await;
     let cart = browser.client.get_named_cookie("cart_id").await.unwrap();
     let body = format!(
         "formToken={token}&email=grace%40example.com&shippingAddress.name=Grace&shippingAddress.line1=1+Harbour+St\

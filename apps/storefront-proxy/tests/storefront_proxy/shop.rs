@@ -170,14 +170,8 @@ async fn a_shopper_signs_up_on_a_store_and_sees_only_their_orders_there() {
     browser.click("#sign-up button[type=submit]").await;
     browser.wait_for_text("Please correct").await;
     assert_eq!(
-        browser
-            .find("#sign-up #field-name")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("Grace"),
+        browser.value("#sign-up #field-name").await,
+        "Grace",
         "the form is kept"
     );
     browser
