@@ -46,6 +46,10 @@ bench:
 load backend="sqlite":
     bash scripts/load/run.sh {{backend}}
 
+# The dashboard's products page against listProducts, side by side (figures go in docs/PERFORMANCE.md).
+bench-dashboard:
+    bash scripts/bench/dashboard_products.sh
+
 # Apply, roll back or show migrations on DATABASE_URL (e.g. `just migrate status`).
 migrate *args:
     cargo run -p migrations -- {{args}}
@@ -57,7 +61,14 @@ ci:
 # Refresh the README's screenshots from the last browser-test run (target/ui).
 screenshots:
     cargo test -p dashboard-proxy --test dashboard_proxy
+    cargo test -p storefront-proxy --test storefront_proxy
     mkdir -p docs/images
+    cp target/ui/shop-hosts-02-acme-catalog.png docs/images/storefront-catalog.png
+    cp target/ui/checkout-02-product-phone.png docs/images/storefront-product-phone.png
+    cp target/ui/checkout-04-cart.png docs/images/storefront-cart.png
+    cp target/ui/checkout-06-checkout.png docs/images/storefront-checkout.png
+    cp target/ui/checkout-08-order-paid.png docs/images/storefront-order-paid.png
+    cp target/ui/checkout-last-unit-01-checkout-sold-out.png docs/images/storefront-sold-out.png
     cp target/ui/orders-08-home-with-sales.png docs/images/dashboard-home.png
     cp target/ui/orders-07-order-refunded.png docs/images/dashboard-order.png
     cp target/ui/agent-approval-02-agent-approval.png docs/images/dashboard-agent-approval.png
