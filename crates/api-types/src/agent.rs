@@ -262,6 +262,11 @@ pub struct ApprovalRequestView {
     /// When the agent asked.
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The client address of the call that opened the request — the host's registration or the
+    /// agent's request for more (an IP address as text; behind a trusted proxy, the forwarded
+    /// client's), `null` for requests made before it was recorded. Shown to the approver only.
+    #[schema(example = "203.0.113.7")]
+    pub requested_from: Option<String>,
     /// The viewer signed in more than 5 minutes ago: a decision would be refused with
     /// `fresh_session_required` until they sign in again.
     pub sign_in_again: bool,

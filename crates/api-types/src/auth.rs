@@ -308,6 +308,12 @@ pub struct DeviceRequestView {
     /// `pending`, `approved`, `denied`, `redeemed` or `expired`.
     pub status: String,
     pub expires_at: DateTime<Utc>,
+    /// When the CLI asked for the code.
+    pub created_at: DateTime<Utc>,
+    /// The client address the code was asked from (an IP address as text; behind a trusted proxy,
+    /// the forwarded client's), `null` for requests made before it was recorded.
+    #[schema(example = "203.0.113.7")]
+    pub requested_from: Option<String>,
 }
 
 /// `GET /api/auth/device?user_code=…`

@@ -4,6 +4,7 @@
 //! own role, approving all or some of it, optionally until a date and within constraints.
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 use db::DbError;
@@ -44,6 +45,9 @@ pub struct ApprovalAsk {
     pub preferred_method: Option<String>,
     pub login_hint: Option<String>,
     pub binding_message: Option<String>,
+    /// The client address of the call that asks (the host's registration, the agent's request),
+    /// as the api sees it: kept with the request for the approver, never shown to the agent.
+    pub requested_from: Option<IpAddr>,
 }
 
 /// What an agent asked, to be decided.
@@ -116,6 +120,7 @@ impl AgentAuth {
             None
         };
         let binding_message = ask.binding_message.as_deref().and_then(sanitised);
+        let requested_from = ask.requested_from.map(|ip| ip.to_string());
         for _ in 0..5 {
             let code = crate::device::new_user_code();
             let new = NewApproval {
@@ -131,6 +136,7 @@ impl AgentAuth {
                 approver,
                 purpose,
                 binding_message: binding_message.as_deref(),
+                requested_from: requested_from.as_deref(),
             };
             match agents::create_approval(db, org, new, now).await {
                 Ok(approval) => return Ok(approval),

@@ -2,6 +2,8 @@
 //! it in the dashboard, and the CLI's poll is answered once with a session token it sends as
 //! `Authorization: Bearer` (rank 3 of caller resolution).
 
+use std::net::IpAddr;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
@@ -44,6 +46,10 @@ pub struct DeviceRequestInfo {
     pub scope: Option<String>,
     pub status: String,
     pub expires_at: DateTime<Utc>,
+    /// When the CLI asked for the code.
+    pub created_at: DateTime<Utc>,
+    /// The client address the code was asked from, as text.
+    pub requested_from: Option<String>,
 }
 
 /// A redeemed request: a session token and its lifetime.
@@ -122,11 +128,13 @@ pub fn display(user_code: &str) -> String {
 }
 
 impl Identity {
-    /// Starts a request for an allowed `client_id`.
+    /// Starts a request for an allowed `client_id`, asked from `requested_from` (the client
+    /// address, kept to be shown to the approving user).
     pub async fn start_device_authorization(
         &self,
         client_id: &str,
         scope: Option<&str>,
+        requested_from: Option<IpAddr>,
     ) -> Result<DeviceAuthorization, DeviceTokenError> {
         if !self
             .config()
@@ -141,6 +149,7 @@ impl Identity {
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
         let device_code = URL_SAFE_NO_PAD.encode(bytes);
         let scope = scope.map(|scope| scope.chars().take(255).collect::<String>());
+        let requested_from = requested_from.map(|ip| ip.to_string());
         for _ in 0..5 {
             let user_code = new_user_code();
             let created = device_codes::create(
@@ -152,6 +161,7 @@ impl Identity {
                     scope: scope.as_deref(),
                     interval_seconds: POLL_INTERVAL_SECONDS,
                     expires_at: now + DEVICE_CODE_LIFETIME,
+                    requested_from: requested_from.as_deref(),
                 },
                 now,
             )
@@ -255,6 +265,8 @@ impl Identity {
                 request.status
             },
             expires_at: request.expires_at,
+            created_at: request.created_at,
+            requested_from: request.requested_from,
         })
     }
 

@@ -667,3 +667,86 @@ async fn revoking_a_host_refuses_it_and_all_its_agents() {
     .assert_error(401, "INVALID_HOST_TOKEN");
     assert_eq!(body["details"]["failure"], "host_revoked");
 }
+
+/// The approval page's view of the request with this user code.
+async fn approval_page(app: &TestApp, user: &TestUser, user_code: &Value) -> Value {
+    let path = format!(
+        "/api/auth/agent/approval?user_code={}",
+        user_code.as_str().unwrap()
+    );
+    let lookup = TestResponse::send(app.as_user(Method::GET, &path, user), None).await;
+    assert_eq!(lookup.status, 200, "{}", lookup.json());
+    lookup.json()
+}
+
+/// The approver is told where the registration came from; the host, answered the request, is not
+/// told anything about addresses.
+#[actix_web::test]
+async fn the_approval_lookup_says_where_the_registration_came_from() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let asked_at = app.clock_now();
+    let (_, registered) = register(&app, &store, &host, &["placeOrder"]).await;
+    assert!(
+        !registered.to_string().contains("127.0.0.1"),
+        "{registered}"
+    );
+
+    let view = approval_page(&app, &store.owner, &registered["approval"]["user_code"]).await;
+    assert_eq!(view["requestedFrom"], "127.0.0.1", "{view}");
+    let created_at: chrono::DateTime<chrono::Utc> =
+        view["createdAt"].as_str().unwrap().parse().unwrap();
+    assert!((created_at - asked_at).num_milliseconds().abs() < 1);
+}
+
+/// Behind a trusted proxy, the client it forwarded for: of the host's registration, and of the
+/// agent's request for more; without the header, the peer.
+#[actix_web::test]
+async fn behind_a_trusted_proxy_approvals_record_the_forwarded_client() {
+    let app = TestApp::spawn_with(|settings| settings.trust_proxy = true).await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let key = TestKey::generate();
+    let body = json!({"name": "agent", "public_key": {"kty": "OKP", "crv": "Ed25519", "x": key.x}, "capabilities": ["placeOrder"]});
+    let registered = TestResponse::send_json(
+        app.post("/api/auth/agent/register")
+            .with_bearer(&host_token(&app, &host))
+            .insert_header(("x-forwarded-for", "203.0.113.7")),
+        body,
+    )
+    .await;
+    assert_eq!(registered.status, 201, "{}", registered.json());
+    let view = approval_page(
+        &app,
+        &store.owner,
+        &registered.json()["approval"]["user_code"],
+    )
+    .await;
+    assert_eq!(view["requestedFrom"], "203.0.113.7", "{view}");
+
+    let (agent, _) = register(&app, &store, &host, &[]).await;
+    let ask = |capability: &str, forwarded: Option<&str>| {
+        let mut request = app
+            .post("/api/auth/agent/request-capability")
+            .with_bearer(&agent.token(app.clock_now().timestamp()));
+        if let Some(forwarded) = forwarded {
+            request = request.insert_header(("x-forwarded-for", forwarded));
+        }
+        TestResponse::send_json(request, json!({"capabilities": [capability]}))
+    };
+    let forwarded = ask("placeOrder", Some("198.51.100.1, 198.51.100.23")).await;
+    assert_eq!(forwarded.status, 200, "{}", forwarded.json());
+    let view = approval_page(
+        &app,
+        &store.owner,
+        &forwarded.json()["approval"]["user_code"],
+    )
+    .await;
+    assert_eq!(view["requestedFrom"], "198.51.100.23", "{view}");
+
+    let direct = ask("adminGetStats", None).await;
+    assert_eq!(direct.status, 200, "{}", direct.json());
+    let view = approval_page(&app, &store.owner, &direct.json()["approval"]["user_code"]).await;
+    assert_eq!(view["requestedFrom"], "127.0.0.1", "{view}");
+}

@@ -206,3 +206,67 @@ async fn the_jwk_set_is_published_and_holds_no_key_the_api_does_not_use() {
     assert_eq!(jwks.status, 200);
     assert_eq!(jwks.json(), json!({"keys": []}));
 }
+
+/// Asks for a code with these extra headers; answers its user code.
+async fn ask_with(app: &TestApp, headers: &[(&str, &str)]) -> String {
+    let mut request = app.post("/api/auth/device/code");
+    for header in headers {
+        request = request.insert_header(*header);
+    }
+    let started = TestResponse::send_json(request, json!({"client_id": "commerce-cli"})).await;
+    assert_eq!(started.status, 200, "{}", started.json());
+    started.json()["user_code"].as_str().unwrap().to_owned()
+}
+
+async fn look_up(app: &TestApp, user: &test_support::TestUser, user_code: &str) -> Value {
+    let path = format!("/api/auth/device?user_code={user_code}");
+    let lookup = TestResponse::send(app.as_user(Method::GET, &path, user), None).await;
+    assert_eq!(lookup.status, 200, "{}", lookup.json());
+    lookup.json()
+}
+
+fn time_of(view: &Value, field: &str) -> chrono::DateTime<chrono::Utc> {
+    view[field].as_str().unwrap().parse().unwrap()
+}
+
+/// The approval page can say who asks: the address the code was asked from and when — the peer's,
+/// since without `TRUST_PROXY` a client's own `X-Forwarded-For` is not believed.
+#[actix_web::test]
+async fn the_device_lookup_says_where_and_when_the_code_was_asked_for() {
+    let app = TestApp::spawn().await;
+    let user = app.sign_up("ada@x.test").await;
+    let asked_at = app.clock_now();
+    let user_code = ask_with(&app, &[("x-forwarded-for", "203.0.113.7")]).await;
+    app.clock.advance(chrono::Duration::minutes(2));
+
+    let view = look_up(&app, &user, &user_code).await;
+    assert_eq!(view["requestedFrom"], "127.0.0.1", "{view}");
+    let created_at = time_of(&view, "createdAt");
+    assert!(
+        (created_at - asked_at).num_milliseconds().abs() < 1,
+        "asked at {asked_at}, answered {created_at}"
+    );
+    assert_eq!(
+        time_of(&view, "expiresAt") - created_at,
+        chrono::Duration::minutes(15)
+    );
+}
+
+/// Behind a trusted proxy the client it forwarded for is recorded (the address the proxy appended
+/// last, as for rate limits); without the header, the peer.
+#[actix_web::test]
+async fn behind_a_trusted_proxy_the_device_request_records_the_forwarded_client() {
+    let app = TestApp::spawn_with(|settings| settings.trust_proxy = true).await;
+    let user = app.sign_up("ada@x.test").await;
+    let forwarded = ask_with(&app, &[("x-forwarded-for", "198.51.100.1, 203.0.113.7")]).await;
+    let direct = ask_with(&app, &[]).await;
+
+    assert_eq!(
+        look_up(&app, &user, &forwarded).await["requestedFrom"],
+        "203.0.113.7"
+    );
+    assert_eq!(
+        look_up(&app, &user, &direct).await["requestedFrom"],
+        "127.0.0.1"
+    );
+}

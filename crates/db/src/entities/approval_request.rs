@@ -22,6 +22,9 @@ pub struct Model {
     /// `registration`, `capability_request` or `reactivation`: what a denial ends.
     pub purpose: String,
     pub binding_message: Option<String>,
+    /// The client address of the host's or agent's call that opened the request (text), shown to
+    /// the approver only.
+    pub requested_from: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, EnumIter, DeriveRelation)]

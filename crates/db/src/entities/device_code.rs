@@ -18,6 +18,8 @@ pub struct Model {
     pub last_polled_at: Option<DateTimeUtc>,
     pub expires_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+    /// The client address the code was asked from (text), shown to the approving user.
+    pub requested_from: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, EnumIter, DeriveRelation)]

@@ -32,6 +32,9 @@ pub struct DeviceRequest {
     pub interval_seconds: i32,
     pub last_polled_at: Option<DateTime<Utc>>,
     pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    /// The client address the code was asked from, as text.
+    pub requested_from: Option<String>,
 }
 
 impl From<device_code::Model> for DeviceRequest {
@@ -47,6 +50,8 @@ impl From<device_code::Model> for DeviceRequest {
             interval_seconds: row.interval_seconds,
             last_polled_at: row.last_polled_at,
             expires_at: row.expires_at,
+            created_at: row.created_at,
+            requested_from: row.requested_from,
         }
     }
 }
@@ -60,6 +65,8 @@ pub struct NewDeviceRequest<'a> {
     pub scope: Option<&'a str>,
     pub interval_seconds: i32,
     pub expires_at: DateTime<Utc>,
+    /// The client address asking, as text.
+    pub requested_from: Option<&'a str>,
 }
 
 /// Stores a request; a user code already in use is `Conflict` (the caller draws another).
@@ -81,6 +88,7 @@ pub async fn create(
         last_polled_at: ActiveValue::Set(None),
         expires_at: ActiveValue::Set(new.expires_at),
         created_at: ActiveValue::Set(now),
+        requested_from: ActiveValue::Set(new.requested_from.map(str::to_owned)),
     }
     .insert(db)
     .await

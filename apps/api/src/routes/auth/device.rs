@@ -13,7 +13,7 @@ use api_types::auth::{
 use identity::device::DeviceTokenError;
 use serde_json::json;
 
-use crate::extract::SignedInUser;
+use crate::extract::{ClientInfo, SignedInUser};
 use crate::state::AppState;
 
 /// A body in JSON or, as OAuth clients send it, form-encoded.
@@ -55,12 +55,13 @@ fn rfc_error(error: DeviceTokenError) -> HttpResponse {
 )]
 pub async fn code(
     state: web::Data<AppState>,
+    client: ClientInfo,
     request: JsonOrForm<DeviceCodeRequest>,
 ) -> HttpResponse {
     let request = body(request);
     match state
         .identity
-        .start_device_authorization(&request.client_id, request.scope.as_deref())
+        .start_device_authorization(&request.client_id, request.scope.as_deref(), client.ip)
         .await
     {
         Ok(started) => {
@@ -146,6 +147,8 @@ pub async fn lookup(
         scope: info.scope,
         status: info.status,
         expires_at: info.expires_at,
+        created_at: info.created_at,
+        requested_from: info.requested_from,
     }))
 }
 

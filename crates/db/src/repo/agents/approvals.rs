@@ -45,6 +45,8 @@ pub struct Approval {
     pub purpose: String,
     /// Shown to the approver beside the request.
     pub binding_message: Option<String>,
+    /// The client address of the call that opened the request, as text: for the approver only.
+    pub requested_from: Option<String>,
 }
 
 impl From<approval_request::Model> for Approval {
@@ -66,6 +68,7 @@ impl From<approval_request::Model> for Approval {
             approver_id: row.approver_id.map(UserId::from_uuid),
             purpose: row.purpose,
             binding_message: row.binding_message,
+            requested_from: row.requested_from,
         }
     }
 }
@@ -81,6 +84,8 @@ pub struct NewApproval<'a> {
     pub approver: Option<UserId>,
     pub purpose: &'a str,
     pub binding_message: Option<&'a str>,
+    /// The client address asking, as text.
+    pub requested_from: Option<&'a str>,
 }
 
 /// Stores an approval request; a user code already in use is `Conflict` (draw another).
@@ -104,6 +109,7 @@ pub async fn create_approval(
         approver_id: ActiveValue::Set(new.approver.map(|user| user.as_uuid())),
         purpose: ActiveValue::Set(new.purpose.to_owned()),
         binding_message: ActiveValue::Set(new.binding_message.map(str::to_owned)),
+        requested_from: ActiveValue::Set(new.requested_from.map(str::to_owned)),
     }
     .insert(db)
     .await

@@ -38,12 +38,18 @@ fn capability_names(asks: &[CapabilityAsk]) -> Result<Vec<String>, ApiError> {
         .collect()
 }
 
-fn approval_ask(preference: api_types::agent::ApprovalPreference) -> ApprovalAsk {
+/// How the agent would like its approval asked for, and where the call asking came from (the
+/// client address, for the approver).
+fn approval_ask(
+    preference: api_types::agent::ApprovalPreference,
+    client: &ClientInfo,
+) -> ApprovalAsk {
     ApprovalAsk {
         reason: preference.reason,
         preferred_method: preference.preferred_method,
         login_hint: preference.login_hint,
         binding_message: preference.binding_message,
+        requested_from: client.ip,
     }
 }
 
@@ -70,9 +76,8 @@ pub async fn register(
     state: web::Data<AppState>,
     body: web::Json<RegisterAgentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .rate_limits
-        .agent_registration(ClientInfo::of(&req).ip)?;
+    let client = ClientInfo::of(&req);
+    state.rate_limits.agent_registration(client.ip)?;
     let token = require_host_token(&req, &state)?;
     let body = body.into_inner();
     if body.mode.as_deref().is_some_and(|mode| mode != "delegated") {
@@ -86,7 +91,7 @@ pub async fn register(
         public_key_x: key_x(&body.public_key)?.to_owned(),
         capabilities: capability_names(&body.capabilities)?,
         host_name: body.host_name,
-        ask: approval_ask(body.approval),
+        ask: approval_ask(body.approval, &client),
     };
     // Only a host registering itself needs the store it registers on.
     let storefront = if state.settings.agents.dynamic_hosts {
@@ -159,9 +164,10 @@ pub async fn status(
 pub async fn request_capability(
     state: web::Data<AppState>,
     caller: ApiCaller,
+    client: ClientInfo,
     body: web::Json<RequestCapabilityRequest>,
 ) -> Result<web::Json<CapabilityRequestView>, ApiError> {
-    ask_for_more(&state, &caller, body.into_inner()).await
+    ask_for_more(&state, &caller, &client, body.into_inner()).await
 }
 
 /// The seed's `authorization_endpoint`: starts an approval of more capabilities for the calling
@@ -180,9 +186,10 @@ pub async fn request_capability(
 pub async fn authorize(
     state: web::Data<AppState>,
     caller: ApiCaller,
+    client: ClientInfo,
     body: web::Json<RequestCapabilityRequest>,
 ) -> Result<web::Json<CapabilityRequestView>, ApiError> {
-    ask_for_more(&state, &caller, body.into_inner()).await
+    ask_for_more(&state, &caller, &client, body.into_inner()).await
 }
 
 /// The seed's `token_endpoint`: polls the calling agent's approval. While a user has not decided,
@@ -222,6 +229,7 @@ pub async fn token(
 async fn ask_for_more(
     state: &AppState,
     caller: &ApiCaller,
+    client: &ClientInfo,
     body: RequestCapabilityRequest,
 ) -> Result<web::Json<CapabilityRequestView>, ApiError> {
     let agent = require_agent(state, caller)?;
@@ -232,7 +240,7 @@ async fn ask_for_more(
             caller.org_id(),
             agent,
             &capability_names(&body.capabilities)?,
-            &approval_ask(body.approval),
+            &approval_ask(body.approval, client),
         )
         .await
         .map_err(|e| state.identity_error(e))?;

@@ -174,6 +174,7 @@ pub async fn lookup(
         binding_message: approval.binding_message,
         created_at: approval.created_at,
         expires_at: approval.expires_at,
+        requested_from: approval.requested_from,
         sign_in_again,
     }))
 }
