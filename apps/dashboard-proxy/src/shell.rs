@@ -4,13 +4,16 @@
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
-use actix_web::dev::Payload;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpRequest, web};
 use api_types::auth::{OrganizationView, SessionResponse};
 use api_types::store::List;
 use domain::{OrgRole, PlatformRole};
 use futures_util::future::join;
 use maud::{Markup, html};
+use resolve_caller::actix::raw_credentials;
 use serde_json::Value;
 use web_ui::components::{Head, document, icon};
 use web_ui::{ApiClient, ApiFailure, Credentials, PageError};
@@ -55,16 +58,11 @@ impl Shell {
     /// No session → sign in; no store → onboarding.
     pub async fn load(
         api: &ApiClient,
-        statement: &PermissionStatement,
+        memory: &ShellMemory,
         credentials: &Credentials,
     ) -> Result<Self, PageError> {
-        let (session, stores) = join(
-            api.get::<Option<SessionResponse>>(credentials, "/api/auth/get-session"),
-            api.get::<List<OrganizationView>>(credentials, "/api/auth/organization/list"),
-        )
-        .await;
-        let session = session?.ok_or(PageError::SignInRequired)?;
-        let stores = stores?.data;
+        let frame = memory.frames.frame(api, credentials).await?;
+        let (session, stores) = (frame.session.clone(), frame.stores.clone());
         let active = session
             .session
             .active_organization_id
@@ -77,7 +75,7 @@ impl Shell {
             return Err(PageError::Redirect("/stores".to_owned()));
         }
         let role = active.role.unwrap_or(OrgRole::Member);
-        let permitted = statement.permitted(api, credentials, role).await?;
+        let permitted = memory.statement.permitted(api, credentials, role).await?;
         Ok(Self {
             session,
             stores,
@@ -131,9 +129,92 @@ impl Shell {
     }
 }
 
+/// What a worker remembers between pages: the permission statement, and each session's frame
+/// for a few seconds.
+#[derive(Debug, Default)]
+pub struct ShellMemory {
+    statement: PermissionStatement,
+    frames: Frames,
+}
+
+/// Middleware: any change a session makes (signing out, switching or creating a store, renaming
+/// it…) forgets its frame first, so the page after it is drawn from what the api says now.
+pub async fn forget_frames_on_changes(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if !req.method().is_safe() {
+        let cookie = raw_credentials(req.request()).session_cookie();
+        if let (Some(memory), Some(cookie)) = (req.app_data::<Memory>(), cookie) {
+            memory.frames.cache.invalidate(&cookie).await;
+        }
+    }
+    next.call(req).await
+}
+
+/// A session's user and stores, as the api answered them.
+#[derive(Debug)]
+struct Frame {
+    session: SessionResponse,
+    stores: Vec<OrganizationView>,
+}
+
+/// How long a session's frame is reused: the page's own data is always asked of the api with the
+/// cookie (a signed-out or demoted user is refused at once); only the frame — the names, the
+/// store list, the role that hides controls — may be this late.
+pub const FRAME_TTL: Duration = Duration::from_secs(10);
+const MOST_FRAMES: u64 = 10_000;
+
+/// The frames of recent sessions, by session cookie.
+#[derive(Debug)]
+struct Frames {
+    cache: moka::future::Cache<String, std::sync::Arc<Frame>>,
+}
+
+impl Default for Frames {
+    fn default() -> Self {
+        Self {
+            cache: moka::future::Cache::builder()
+                .max_capacity(MOST_FRAMES)
+                .time_to_live(FRAME_TTL)
+                .build(),
+        }
+    }
+}
+
+impl Frames {
+    /// The session and its stores (asked together), from memory when they were asked recently.
+    async fn frame(
+        &self,
+        api: &ApiClient,
+        credentials: &Credentials,
+    ) -> Result<std::sync::Arc<Frame>, PageError> {
+        let cookie = credentials
+            .session_cookie
+            .clone()
+            .ok_or(PageError::SignInRequired)?;
+        if let Some(frame) = self.cache.get(&cookie).await {
+            return Ok(frame);
+        }
+        let (session, stores) = join(
+            api.get::<Option<SessionResponse>>(credentials, "/api/auth/get-session"),
+            api.get::<List<OrganizationView>>(credentials, "/api/auth/organization/list"),
+        )
+        .await;
+        let frame = std::sync::Arc::new(Frame {
+            session: session?.ok_or(PageError::SignInRequired)?,
+            stores: stores?.data,
+        });
+        self.cache
+            .insert(cookie, std::sync::Arc::clone(&frame))
+            .await;
+        Ok(frame)
+    }
+}
+
 /// The api's permission statement, read once per worker and again every ten minutes.
 #[derive(Debug, Default)]
-pub struct PermissionStatement {
+struct PermissionStatement {
     cached: RefCell<Option<(Instant, Value)>>,
 }
 
@@ -288,5 +369,91 @@ pub fn page(shell: &Shell, section: Section, title: &str, body: Markup) -> Marku
 
 /// The per-worker state of the pages, registered by `pages::configure`.
 pub type Api = web::Data<ApiClient>;
-/// The statement cache, per worker.
-pub type Statement = web::Data<PermissionStatement>;
+/// What the pages remember, per worker.
+pub type Memory = web::Data<ShellMemory>;
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use actix_web::middleware::from_fn;
+    use actix_web::{App, HttpResponse, HttpServer, test};
+    use serde_json::json;
+
+    use super::*;
+
+    /// A stand-in api answering the frame's three questions, counting the session lookups.
+    fn api(lookups: Arc<AtomicUsize>) -> String {
+        let shell = Shell::fixture(&[]);
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let server = HttpServer::new(move || {
+            let (shell, lookups) = (shell.clone(), Arc::clone(&lookups));
+            App::new().default_service(web::to(move |req: HttpRequest| {
+                let answer = match req.path() {
+                    "/api/auth/get-session" => {
+                        lookups.fetch_add(1, Ordering::SeqCst);
+                        json!(shell.session)
+                    }
+                    "/api/auth/organization/list" => json!({"data": shell.stores}),
+                    _ => json!({"roles": {}}),
+                };
+                async move { HttpResponse::Ok().json(answer) }
+            }))
+        })
+        .workers(1)
+        .listen(listener)
+        .unwrap()
+        .run();
+        actix_web::rt::spawn(server);
+        address
+    }
+
+    #[actix_web::test]
+    async fn a_frame_is_reused_until_the_session_changes_something() {
+        let lookups = Arc::new(AtomicUsize::new(0));
+        let client = ApiClient::new(&api(Arc::clone(&lookups)), Duration::from_secs(5), None);
+        let memory = web::Data::new(ShellMemory::default());
+        let ada = Credentials {
+            session_cookie: Some("ada-session".into()),
+            ..Credentials::default()
+        };
+        for _ in 0..3 {
+            let shell = Shell::load(&client, &memory, &ada).await.unwrap();
+            assert_eq!(shell.active.name, "Acme");
+        }
+        assert_eq!(
+            lookups.load(Ordering::SeqCst),
+            1,
+            "asked once, then remembered"
+        );
+        let grace = Credentials {
+            session_cookie: Some("grace-session".into()),
+            ..Credentials::default()
+        };
+        Shell::load(&client, &memory, &grace).await.unwrap();
+        assert_eq!(
+            lookups.load(Ordering::SeqCst),
+            2,
+            "each session its own frame"
+        );
+
+        // A change Ada makes (a post through the pages) forgets her frame, not Grace's.
+        let pages = test::init_service(
+            App::new()
+                .app_data(memory.clone())
+                .wrap(from_fn(forget_frames_on_changes))
+                .route("/stores/switch", web::post().to(HttpResponse::Ok)),
+        )
+        .await;
+        let switch = test::TestRequest::post()
+            .uri("/stores/switch")
+            .insert_header(("cookie", "commerce_session=ada-session"))
+            .to_request();
+        test::call_service(&pages, switch).await;
+        Shell::load(&client, &memory, &ada).await.unwrap();
+        Shell::load(&client, &memory, &grace).await.unwrap();
+        assert_eq!(lookups.load(Ordering::SeqCst), 3);
+    }
+}

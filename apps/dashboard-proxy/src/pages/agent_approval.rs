@@ -432,7 +432,10 @@ fn review(here: &str, request: &Request, form: &Submitted, errors: &FormErrors) 
                 @if let Some(message) = &view.binding_message {
                     dt { "Its message" } dd { q { (message) } " — check that your agent shows the same." }
                 }
-                dt { "Asked" } dd { (datetime(view.created_at, now)) }
+                dt { "Asked" } dd {
+                    (datetime(view.created_at, now))
+                    @if let Some(from) = &view.requested_from { " from " code { (from) } }
+                }
                 dt { "Expires" } dd { (datetime(view.expires_at, now)) }
                 dt { "Status" } dd { (badge(&view.status)) }
             }
@@ -590,6 +593,7 @@ mod tests {
             binding_message: Some("order 42".into()),
             created_at: now,
             expires_at: now + Duration::minutes(15),
+            requested_from: Some("203.0.113.9".into()),
             sign_in_again: false,
         };
         Request {
@@ -687,6 +691,10 @@ mod tests {
         .into_string();
         assert!(html.contains("shopping &lt;agent&gt;"), "escaped: {html}");
         assert!(html.contains("laptop") && html.contains("Acme") && html.contains("order 42"));
+        assert!(
+            html.contains("from <code>203.0.113.9</code>"),
+            "the asking address: {html}"
+        );
         assert!(html.contains(r#"value="placeOrder" checked"#), "{html}");
         assert!(!html.contains(r#"value="addCartItem" checked"#), "{html}");
         assert!(

@@ -21,7 +21,7 @@ use web_ui::errors::see_other;
 use web_ui::forms::{FormErrors, Submitted};
 use web_ui::{ApiFailure, PageError, PageResult};
 
-use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 /// Where the approval page is (`AGENT_DEVICE_AUTH_PAGE`): a CIBA request is reviewed there too.
 #[derive(Clone, Debug)]
@@ -68,11 +68,11 @@ pub struct DoneQuery {
 pub async fn list(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     approval_page: web::Data<ApprovalPage>,
     query: web::Query<DoneQuery>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let listed = Listed::load(&api, &browser).await?;
     let done = match query.done.as_deref() {
         Some("grant") => Some("The capability was revoked: the agent can no longer use it."),
@@ -95,11 +95,11 @@ pub async fn list(
 pub async fn create_enrollment(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     approval_page: web::Data<ApprovalPage>,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let form = Submitted(form.into_inner());
     let body = CreateEnrollmentRequest {
         name: form.get("name").trim().to_owned(),

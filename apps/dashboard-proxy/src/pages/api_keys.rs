@@ -17,7 +17,7 @@ use web_ui::errors::see_other;
 use web_ui::forms::{FormErrors, same_names};
 use web_ui::{PageError, PageResult};
 
-use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 /// The lifetimes a key can be created with, in seconds (`None`: until revoked).
 const LIFETIMES: [(&str, &str, Option<i64>); 4] = [
@@ -36,10 +36,10 @@ pub struct ListQuery {
 pub async fn list(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     query: web::Query<ListQuery>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let keys: List<ApiKeyView> = api
         .get(&browser.credentials, "/api/auth/api-key/list")
         .await?;
@@ -71,10 +71,10 @@ struct NewKey {
 pub async fn create(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let pairs = form.into_inner();
     let value = |name: &str| {
         pairs

@@ -10,7 +10,7 @@ use web_ui::PageResult;
 use web_ui::api::escaped;
 use web_ui::components::{datetime, empty_state, html_response, pager};
 
-use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 const PAGE_SIZE: u32 = 50;
 
@@ -23,10 +23,10 @@ pub struct ListQuery {
 pub async fn list(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     query: web::Query<ListQuery>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let cursor = query.into_inner().cursor;
     let events: Page<AuditEventView> = api
         .get_with(

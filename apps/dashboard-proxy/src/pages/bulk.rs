@@ -14,7 +14,7 @@ use web_ui::components::{badge, html_response, notice};
 use web_ui::forms::Submitted;
 use web_ui::{ApiClient, PageError, PageResult, format};
 
-use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 /// More than a page of products at once is refused: the preview must be read.
 const MOST_AT_ONCE: usize = 100;
@@ -115,11 +115,11 @@ struct Planned {
 pub async fn bulk(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let form = Submitted(form.into_inner());
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let mut ids: Vec<Uuid> = form.all("ids").filter_map(|id| id.parse().ok()).collect();
     ids.dedup();
     if ids.is_empty() || ids.len() > MOST_AT_ONCE {

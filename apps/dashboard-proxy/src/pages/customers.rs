@@ -18,7 +18,7 @@ use web_ui::forms::{FormErrors, Submitted, same_names};
 use web_ui::safety::form_token;
 use web_ui::{PageError, PageResult};
 
-use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 const PAGE_SIZE: u32 = 50;
 
@@ -45,10 +45,10 @@ async fn customers(
 pub async fn list(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     query: web::Query<ListQuery>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let cursor = query.into_inner().cursor;
     let page = customers(&api, &browser, cursor.clone()).await?;
     let form = Submitted(vec![("formToken".to_owned(), form_token())]);
@@ -67,7 +67,7 @@ pub async fn list(
 pub async fn create(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let form = Submitted(form.into_inner());
@@ -93,7 +93,7 @@ pub async fn create(
     };
     let status = failure.status_code();
     let errors = FormErrors::from_failure(failure, same_names)?;
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let page = customers(&api, &browser, None).await?;
     Ok(html_response(
         status,
@@ -174,12 +174,12 @@ fn customer_id(raw: &str) -> Result<Uuid, PageError> {
 pub async fn detail(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     id: web::Path<String>,
     query: web::Query<DetailQuery>,
 ) -> PageResult {
     let id = customer_id(&id)?;
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let customer: Customer = api
         .get(&browser.credentials, &format!("/v1/admin/customers/{id}"))
         .await?;
@@ -201,7 +201,7 @@ pub async fn detail(
 pub async fn update(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
@@ -221,7 +221,7 @@ pub async fn update(
     };
     let status = failure.status_code();
     let errors = FormErrors::from_failure(failure, same_names)?;
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let customer: Customer = api.get(&browser.credentials, &path).await?;
     Ok(html_response(
         status,

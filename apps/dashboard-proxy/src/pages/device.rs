@@ -12,7 +12,7 @@ use web_ui::components::{Field, Head, badge, centered, datetime, form_errors, ht
 use web_ui::forms::FormErrors;
 use web_ui::{ApiFailure, PageResult};
 
-use crate::shell::{Api, Browser, SITE, Shell, Statement};
+use crate::shell::{Api, Browser, Memory, SITE, Shell};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CodeQuery {
@@ -37,10 +37,10 @@ pub(super) fn normalise(code: &str) -> String {
 pub async fn page(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     query: web::Query<CodeQuery>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let Some(code) = query
         .user_code
         .as_deref()
@@ -143,6 +143,10 @@ fn review(shell: &Shell, request: &DeviceRequestView) -> Markup {
                 dt { "Store" } dd { strong { (shell.active.name) } " (as " (shell.role.as_str()) ")" }
                 dt { "Access" } dd { "It will act as " (shell.session.user.email) " in this store, as you can." }
                 @if let Some(scope) = &request.scope { dt { "Scope asked" } dd { (scope) } }
+                dt { "Asked" } dd {
+                    (datetime(request.created_at, now))
+                    @if let Some(from) = &request.requested_from { " from " code { (from) } }
+                }
                 dt { "Status" } dd { (badge(&request.status)) }
                 dt { "Expires" } dd { (datetime(request.expires_at, now)) }
             }

@@ -11,7 +11,7 @@ use web_ui::chart::{self, Bar};
 use web_ui::components::{badge, empty_state, html_response};
 use web_ui::{PageResult, format};
 
-use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 const PERIODS: [i64; 3] = [7, 30, 90];
 
@@ -23,10 +23,10 @@ pub struct PeriodQuery {
 pub async fn home(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     query: web::Query<PeriodQuery>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let days = query
         .days
         .filter(|days| PERIODS.contains(days))

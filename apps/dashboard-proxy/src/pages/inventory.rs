@@ -17,7 +17,7 @@ use web_ui::forms::{FormErrors, Submitted};
 use web_ui::safety::form_token;
 use web_ui::{PageError, PageResult};
 
-use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 const PAGE_SIZE: u32 = 50;
 
@@ -55,10 +55,10 @@ pub(super) async fn levels(
 pub async fn list(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     query: web::Query<ListQuery>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let query = query.into_inner();
     let levels = levels(&api, &browser, query.cursor.clone()).await?;
     let done = query
@@ -79,7 +79,7 @@ pub async fn list(
 pub async fn adjust(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     variant: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
@@ -136,7 +136,7 @@ pub async fn adjust(
             }
         }
     }
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let levels = levels(&api, &browser, cursor.clone()).await?;
     let refused = Refused {
         variant,

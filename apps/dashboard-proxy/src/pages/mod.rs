@@ -28,7 +28,7 @@ use web_ui::errors::SiteName;
 use web_ui::safety::{PublicOrigins, require_same_origin, security_headers};
 use web_ui::{ApiClient, PageError, assets, render_page_errors};
 
-use crate::shell::{PermissionStatement, SITE};
+use crate::shell::{SITE, ShellMemory, forget_frames_on_changes};
 
 /// Registers the pages (called once per worker).
 pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
@@ -39,7 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
                 settings.upstream_timeout,
                 Some(settings.frontend_url.clone()),
             )))
-            .app_data(web::Data::new(PermissionStatement::default()))
+            .app_data(web::Data::new(ShellMemory::default()))
             .app_data(PublicOrigins(vec![settings.frontend_url.clone()]))
             .app_data(SiteName(SITE))
             .app_data(web::Data::new(agents::ApprovalPage(
@@ -130,8 +130,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
             .route("/admin/sessions", web::post().to(admin::revoke_sessions))
             .route("/whoami", web::get().to(whoami::page))
             .default_service(web::to(not_found))
-            // Innermost first: a cross-site post never reaches a handler, every error becomes a
-            // page, and every page (error pages too) carries the security headers.
+            // Innermost first: a change forgets the session's remembered frame, a cross-site post
+            // never reaches a handler, every error becomes a page, and every page (error pages
+            // too) carries the security headers.
+            .wrap(from_fn(forget_frames_on_changes))
             .wrap(from_fn(require_same_origin))
             .wrap(from_fn(render_page_errors))
             .wrap(from_fn(security_headers)),

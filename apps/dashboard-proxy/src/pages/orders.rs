@@ -23,7 +23,7 @@ use web_ui::forms::{FormErrors, Submitted};
 use web_ui::safety::form_token;
 use web_ui::{ApiFailure, PageError, PageResult, format};
 
-use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 const PAGE_SIZE: u32 = 20;
 
@@ -116,10 +116,10 @@ impl Filters {
 pub async fn list(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     query: web::Query<ListQuery>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let query = query.into_inner();
     let filters = Filters::of(&query);
     let orders: Page<Order> = api
@@ -247,11 +247,11 @@ fn order_id(raw: &str) -> Result<Uuid, PageError> {
 
 async fn load(
     api: &Api,
-    statement: &Statement,
+    memory: &Memory,
     browser: &Browser,
     id: Uuid,
 ) -> Result<(Shell, Order), PageError> {
-    let shell = Shell::load(api, statement, &browser.credentials).await?;
+    let shell = Shell::load(api, memory, &browser.credentials).await?;
     let order = api
         .get(&browser.credentials, &format!("/v1/admin/orders/{id}"))
         .await?;
@@ -261,12 +261,12 @@ async fn load(
 pub async fn detail(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     id: web::Path<String>,
     query: web::Query<DoneQuery>,
 ) -> PageResult {
     let id = order_id(&id)?;
-    let (shell, order) = load(&api, &statement, &browser, id).await?;
+    let (shell, order) = load(&api, &memory, &browser, id).await?;
     let done = match query.done.as_deref() {
         Some("paid") => Some("Payment recorded: the order is paid."),
         Some("fulfilled") => Some("Marked as fulfilled."),
@@ -464,13 +464,13 @@ fn method_select(name: &str, chosen: &str, errors: &FormErrors) -> Markup {
 pub async fn record_payment(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let id = order_id(&id)?;
     let form = Submitted(form.into_inner());
-    let (shell, order) = load(&api, &statement, &browser, id).await?;
+    let (shell, order) = load(&api, &memory, &browser, id).await?;
     let action = Action::Payment;
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let mut errors = FormErrors::default();
@@ -527,13 +527,13 @@ pub async fn record_payment(
 pub async fn refund(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let id = order_id(&id)?;
     let form = Submitted(form.into_inner());
-    let (shell, order) = load(&api, &statement, &browser, id).await?;
+    let (shell, order) = load(&api, &memory, &browser, id).await?;
     let action = Action::Refund;
     match format::parse_amount(form.get(&input(action, "amount")), order.total.currency) {
         Ok(amount) => {
@@ -568,19 +568,19 @@ pub async fn refund(
 pub async fn fulfil(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     id: web::Path<String>,
 ) -> PageResult {
-    change_state(browser, api, statement, id, Action::Fulfil).await
+    change_state(browser, api, memory, id, Action::Fulfil).await
 }
 
 pub async fn cancel(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     id: web::Path<String>,
 ) -> PageResult {
-    change_state(browser, api, statement, id, Action::Cancel).await
+    change_state(browser, api, memory, id, Action::Cancel).await
 }
 
 /// Fulfil or cancel: a change of state without input. Asking twice is harmless — the second is a
@@ -588,7 +588,7 @@ pub async fn cancel(
 async fn change_state(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     id: web::Path<String>,
     action: Action,
 ) -> PageResult {
@@ -604,7 +604,7 @@ async fn change_state(
         Ok(_) => Ok(see_other(&format!("/orders/{id}?done={done}"))),
         Err(failure) => {
             let (status, errors) = refusal(action, failure)?;
-            let (shell, order) = load(&api, &statement, &browser, id).await?;
+            let (shell, order) = load(&api, &memory, &browser, id).await?;
             refused_page(
                 &shell,
                 &order,

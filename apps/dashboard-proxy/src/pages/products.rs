@@ -23,7 +23,7 @@ use web_ui::forms::{FormErrors, Submitted};
 use web_ui::safety::form_token;
 use web_ui::{PageError, PageResult, format};
 
-use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 const PAGE_SIZE: u32 = 20;
 /// Empty variant rows a new product's form starts with.
@@ -42,10 +42,10 @@ pub struct ListQuery {
 pub async fn list(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     query: web::Query<ListQuery>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let query = query.into_inner();
     let status = query
         .status
@@ -182,8 +182,8 @@ fn variant_input(row: usize, name: &str) -> String {
     format!("variants[{row}].{name}")
 }
 
-pub async fn new_page(browser: Browser, api: Api, statement: Statement) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+pub async fn new_page(browser: Browser, api: Api, memory: Memory) -> PageResult {
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let store: StoreSettings = api.get(&browser.credentials, "/v1/admin/store").await?;
     let form = Submitted(vec![
         ("formToken".to_owned(), form_token()),
@@ -204,11 +204,11 @@ pub async fn new_page(browser: Browser, api: Api, statement: Statement) -> PageR
 pub async fn create(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let form = Submitted(form.into_inner());
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let store: StoreSettings = api.get(&browser.credentials, "/v1/admin/store").await?;
     let rows = form.rows("variants").max(1);
     if form.get("action") == "add_variant" {
@@ -406,12 +406,12 @@ fn product_id(raw: &str) -> Result<Uuid, PageError> {
 pub async fn edit_page(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     id: web::Path<String>,
     query: web::Query<EditQuery>,
 ) -> PageResult {
     let id = product_id(&id)?;
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let product: Product = api
         .get(&browser.credentials, &format!("/v1/admin/products/{id}"))
         .await?;
@@ -446,13 +446,13 @@ fn edit_values(product: &Product) -> Submitted {
 pub async fn update(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let id = product_id(&id)?;
     let form = Submitted(form.into_inner());
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let product: Product = api
         .get(&browser.credentials, &format!("/v1/admin/products/{id}"))
         .await?;

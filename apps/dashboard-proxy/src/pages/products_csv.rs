@@ -23,7 +23,7 @@ use web_ui::forms::FormErrors;
 use web_ui::safety::form_token;
 use web_ui::{ApiClient, ApiFailure, Credentials, PageError, PageResult, format};
 
-use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 /// The columns, in order.
 const HEADER: [&str; 8] = [
@@ -150,8 +150,8 @@ pub async fn export(browser: Browser, api: Api, query: web::Query<ExportQuery>) 
         .streaming(stream::unfold(state, next_chunk)))
 }
 
-pub async fn import_page(browser: Browser, api: Api, statement: Statement) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+pub async fn import_page(browser: Browser, api: Api, memory: Memory) -> PageResult {
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     Ok(html_response(
         StatusCode::OK,
         &import_form(&shell, &FormErrors::default(), None),
@@ -335,13 +335,8 @@ async fn read_upload(mut multipart: Multipart) -> Result<(Vec<u8>, String), Stri
     Ok((file, token))
 }
 
-pub async fn import(
-    browser: Browser,
-    api: Api,
-    statement: Statement,
-    upload: Multipart,
-) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+pub async fn import(browser: Browser, api: Api, memory: Memory, upload: Multipart) -> PageResult {
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let refused_form = |message: String| {
         Ok(html_response(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -14,7 +14,7 @@ use web_ui::errors::see_other;
 use web_ui::forms::{FormErrors, Submitted};
 use web_ui::{PageError, PageResult};
 
-use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DoneQuery {
@@ -36,10 +36,10 @@ fn store_input(field: &str) -> Option<String> {
 pub async fn store_page(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     query: web::Query<DoneQuery>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let store: StoreSettings = api.get(&browser.credentials, "/v1/admin/store").await?;
     let form = Submitted(vec![
         ("name".to_owned(), store.name.clone()),
@@ -63,7 +63,7 @@ pub async fn store_page(
 pub async fn update_store(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let form = Submitted(form.into_inner());
@@ -110,7 +110,7 @@ pub async fn update_store(
             }
         }
     }
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     // The secret is never shown back, not even as typed.
     let kept = Submitted(
         form.0
@@ -174,10 +174,10 @@ fn store_form(
 pub async fn domains_page(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     query: web::Query<DoneQuery>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let domains: List<StoreDomainView> = api
         .get(&browser.credentials, "/v1/admin/store/domains")
         .await?;
@@ -204,7 +204,7 @@ pub struct DomainForm {
 pub async fn add_domain(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     form: web::Form<DomainForm>,
 ) -> PageResult {
     let body = AddStoreDomainRequest {
@@ -224,7 +224,7 @@ pub async fn add_domain(
     let errors = FormErrors::from_failure(failure, |field| {
         (field == "hostname").then(|| field.to_owned())
     })?;
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let domains: List<StoreDomainView> = api
         .get(&browser.credentials, "/v1/admin/store/domains")
         .await?;

@@ -15,7 +15,7 @@ use web_ui::safety::form_token;
 use web_ui::{ApiClient, PageResult};
 
 use super::inventory::levels;
-use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 /// The bar above the inventory list; the rows' checkboxes belong to its form.
 #[must_use]
@@ -42,11 +42,11 @@ struct Planned<'a> {
 pub async fn bulk(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     form: web::Form<Vec<(String, String)>>,
 ) -> PageResult {
     let form = Submitted(form.into_inner());
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let cursor = Some(form.get("cursor").to_owned()).filter(|c| !c.is_empty());
     let listed = levels(&api, &browser, cursor).await?;
     let ticked: Vec<Uuid> = form

@@ -19,7 +19,7 @@ use web_ui::errors::see_other;
 use web_ui::forms::FormErrors;
 use web_ui::{ApiFailure, PageError, PageResult};
 
-use crate::shell::{Api, Browser, Section, Shell, Statement, page};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DoneQuery {
@@ -37,10 +37,10 @@ async fn members(api: &Api, browser: &Browser) -> Result<Vec<MemberView>, PageEr
 pub async fn list(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     query: web::Query<DoneQuery>,
 ) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let members = members(&api, &browser).await?;
     let done = match query.done.as_deref() {
         Some("added") => Some("Member added."),
@@ -75,7 +75,7 @@ fn role_of(typed: &str) -> Result<OrgRole, FormErrors> {
 pub async fn add(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     form: web::Form<NewMember>,
 ) -> PageResult {
     let form = form.into_inner();
@@ -109,7 +109,7 @@ pub async fn add(
         Ok(()) => return Ok(see_other("/settings/team?done=added")),
         Err(refused) => refused?,
     };
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let members = members(&api, &browser).await?;
     let view = View {
         shell: &shell,
@@ -150,7 +150,7 @@ pub struct MemberForm {
 pub async fn change_role(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     form: web::Form<MemberForm>,
 ) -> PageResult {
     let user_id: Uuid = form.user_id.parse().map_err(|_| PageError::NotFound)?;
@@ -174,13 +174,13 @@ pub async fn change_role(
         }
         Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
     };
-    shown_again(&browser, &api, &statement, refused).await
+    shown_again(&browser, &api, &memory, refused).await
 }
 
 pub async fn remove(
     browser: Browser,
     api: Api,
-    statement: Statement,
+    memory: Memory,
     form: web::Form<MemberForm>,
 ) -> PageResult {
     let body = RemoveMemberRequest {
@@ -197,7 +197,7 @@ pub async fn remove(
         Ok(_) => Ok(see_other("/settings/team?done=removed")),
         Err(failure) => {
             let refused = refusal(failure, "userId")?;
-            shown_again(&browser, &api, &statement, refused).await
+            shown_again(&browser, &api, &memory, refused).await
         }
     }
 }
@@ -206,10 +206,10 @@ pub async fn remove(
 async fn shown_again(
     browser: &Browser,
     api: &Api,
-    statement: &Statement,
+    memory: &Memory,
     (status, errors): (StatusCode, FormErrors),
 ) -> PageResult {
-    let shell = Shell::load(api, statement, &browser.credentials).await?;
+    let shell = Shell::load(api, memory, &browser.credentials).await?;
     let members = members(api, browser).await?;
     let list_errors = FormErrors {
         form: errors

@@ -7,10 +7,10 @@ use resolve_caller::ApiCaller;
 use web_ui::PageResult;
 use web_ui::components::html_response;
 
-use crate::shell::{Api, Browser, Section, Shell, Statement, page as frame};
+use crate::shell::{Api, Browser, Memory, Section, Shell, page as frame};
 
-pub async fn page(browser: Browser, api: Api, statement: Statement) -> PageResult {
-    let shell = Shell::load(&api, &statement, &browser.credentials).await?;
+pub async fn page(browser: Browser, api: Api, memory: Memory) -> PageResult {
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let caller: ApiCaller = api.get(&browser.credentials, "/v1/whoami").await?;
     let caller_json = serde_json::to_string_pretty(&caller).unwrap_or_default();
     Ok(html_response(
@@ -54,7 +54,7 @@ mod tests {
     use web_ui::{ApiClient, Credentials};
 
     use super::*;
-    use crate::shell::PermissionStatement;
+    use crate::shell::ShellMemory;
 
     /// A stand-in api on a loopback port that answers `answers[path]` as JSON, else 404.
     fn api(answers: Vec<(&'static str, Value)>) -> String {
@@ -113,8 +113,8 @@ mod tests {
             },
         };
         let api = web::Data::new(ApiClient::new(&address, Duration::from_secs(5), None));
-        let statement = web::Data::new(PermissionStatement::default());
-        let response = page(browser, api, statement).await.unwrap();
+        let memory = web::Data::new(ShellMemory::default());
+        let response = page(browser, api, memory).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let body = actix_web::body::to_bytes(response.into_body())
             .await

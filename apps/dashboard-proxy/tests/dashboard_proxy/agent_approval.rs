@@ -68,6 +68,7 @@ async fn approve_one_capability_of_two_with_a_quantity_limit() {
         "Add a published variant to a cart",
         "placeOrder",
         "Place an order from a cart",
+        "from 127.0.0.1",
     ] {
         assert!(page.contains(shown), "`{shown}` is shown: {page}");
     }
