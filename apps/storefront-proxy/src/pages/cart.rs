@@ -293,33 +293,32 @@ pub fn cart_page(shop: &Shop, cart: Option<&Cart>, errors: &FormErrors) -> Marku
     )
 }
 
+/// Carts for the templates' tests.
 #[cfg(test)]
-mod tests {
+pub mod fixtures {
+    use api_types::commerce::{Cart, CartItem};
     use chrono::Utc;
     use domain::{Currency, Money};
-
-    use super::*;
-    use crate::shop::fixture as shop;
+    use uuid::Uuid;
 
     /// A cart of `(title, quantity, available)` lines at €12.50 a unit.
-    fn cart(lines: &[(&str, i64, i64)]) -> Cart {
-        let eur: Currency = "EUR".parse().unwrap();
+    #[must_use]
+    pub fn cart(lines: &[(&str, i64, i64)]) -> Cart {
+        let eur: Currency = "EUR".parse().expect("a currency");
         let items: Vec<_> = lines
             .iter()
             .enumerate()
-            .map(
-                |(i, &(title, quantity, available))| api_types::commerce::CartItem {
-                    id: Uuid::from_u128(i as u128 + 1),
-                    variant_id: Uuid::from_u128(100 + i as u128),
-                    product_id: Uuid::from_u128(200),
-                    sku: format!("TEE-{i}"),
-                    title: title.into(),
-                    quantity,
-                    unit_price: Money::new(1250, eur),
-                    total: Money::new(1250 * quantity, eur),
-                    available,
-                },
-            )
+            .map(|(i, &(title, quantity, available))| CartItem {
+                id: Uuid::from_u128(i as u128 + 1),
+                variant_id: Uuid::from_u128(100 + i as u128),
+                product_id: Uuid::from_u128(200),
+                sku: format!("TEE-{i}"),
+                title: title.into(),
+                quantity,
+                unit_price: Money::new(1250, eur),
+                total: Money::new(1250 * quantity, eur),
+                available,
+            })
             .collect();
         Cart {
             id: Uuid::nil(),
@@ -331,6 +330,13 @@ mod tests {
             updated_at: Utc::now(),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::cart;
+    use super::*;
+    use crate::shop::fixture as shop;
 
     #[test]
     fn an_empty_cart_says_so_and_leads_back_to_the_shop() {

@@ -211,42 +211,9 @@ pub fn checkout_page(shop: &Shop, cart: &Cart, form: &Submitted, errors: &FormEr
 
 #[cfg(test)]
 mod tests {
-    use api_types::commerce::CartItem;
-    use chrono::Utc;
-    use domain::{Currency, Money};
-    use uuid::Uuid;
-
     use super::*;
+    use crate::pages::cart::fixtures::cart;
     use crate::shop::fixture as shop;
-
-    /// A cart of `(title, quantity, available)` lines at €12.50 a unit.
-    fn cart(lines: &[(&str, i64, i64)]) -> Cart {
-        let eur: Currency = "EUR".parse().unwrap();
-        let items: Vec<_> = lines
-            .iter()
-            .enumerate()
-            .map(|(i, &(title, quantity, available))| CartItem {
-                id: Uuid::from_u128(i as u128 + 1),
-                variant_id: Uuid::from_u128(100 + i as u128),
-                product_id: Uuid::from_u128(200),
-                sku: format!("TEE-{i}"),
-                title: title.into(),
-                quantity,
-                unit_price: Money::new(1250, eur),
-                total: Money::new(1250 * quantity, eur),
-                available,
-            })
-            .collect();
-        Cart {
-            id: Uuid::nil(),
-            status: "open".into(),
-            currency: eur,
-            subtotal: Money::new(items.iter().map(|line| line.total.amount).sum(), eur),
-            items,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-        }
-    }
 
     fn typed(pairs: &[(&str, &str)]) -> Submitted {
         Submitted(
