@@ -56,7 +56,10 @@ async fn a_signed_out_user_signs_in_comes_back_and_approves() {
         page.contains("commerce-cli") && page.contains("acme"),
         "{page}"
     );
-    assert!(page.contains("from 127.0.0.1"), "who asks, from where: {page}");
+    assert!(
+        page.contains("from 127.0.0.1"),
+        "who asks, from where: {page}"
+    );
     dashboard.browser.screenshot("device-review").await;
     dashboard
         .browser
