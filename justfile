@@ -50,6 +50,10 @@ load backend="sqlite":
 bench-dashboard:
     bash scripts/bench/dashboard_products.sh
 
+# The storefront's catalog page against listProducts by Host, side by side (figures go in docs/PERFORMANCE.md).
+bench-storefront:
+    bash scripts/bench/storefront_catalog.sh
+
 # Apply, roll back or show migrations on DATABASE_URL (e.g. `just migrate status`).
 migrate *args:
     cargo run -p migrations -- {{args}}
