@@ -208,3 +208,44 @@ async fn the_last_unit_in_two_browsers_is_one_order_and_a_clear_message() {
     assert_eq!(available(&shop, &shop.acme, &lamp).await, 0);
     shop.close().await;
 }
+
+#[actix_web::test]
+async fn an_unpaid_order_past_the_timeout_is_cancelled_and_its_page_says_so() {
+    let shop = Storefront::start("checkout-expired").await;
+    let browser = &shop.browser;
+    let kettle = shop.product(&shop.acme, "KETTLE", 3900, 2).await;
+    shop.visit(&shop.acme, "/products/product-kettle", "expired-product")
+        .await;
+    browser.click("button.primary[type=submit]").await;
+    browser.wait_for_text("Your cart").await;
+    browser.click("a.button.primary[href='/checkout']").await;
+    fill_checkout(browser, "grace@example.com").await;
+    browser
+        .click("form[action='/checkout'] button.primary")
+        .await;
+    browser.wait_for_text("waiting for its payment").await;
+    assert_eq!(available(&shop, &shop.acme, &kettle).await, 1, "one held");
+
+    // Within the timeout nothing happens; past it the sweep cancels the order and frees the stock.
+    shop.api.clock.advance(chrono::Duration::minutes(59));
+    assert_eq!(
+        api::sweep_expired_orders(&shop.api.state)
+            .await
+            .unwrap()
+            .expired,
+        0
+    );
+    shop.api.clock.advance(chrono::Duration::minutes(2));
+    // The api's own sweeper may get there first; either way it is expired once.
+    let swept = api::sweep_expired_orders(&shop.api.state).await.unwrap();
+    assert!(swept.expired <= 1 && swept.failed == 0, "{swept:?}");
+    browser.refresh().await;
+    browser.wait_for_text("Cancelled").await;
+    browser.screenshot("order-expired").await;
+    assert_eq!(
+        available(&shop, &shop.acme, &kettle).await,
+        2,
+        "the stock is back"
+    );
+    shop.close().await;
+}
