@@ -14,6 +14,7 @@ use web_ui::components::{badge, html_response, notice};
 use web_ui::forms::Submitted;
 use web_ui::{ApiClient, PageError, PageResult, format};
 
+use super::batch::Applied;
 use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
 /// More than a page of products at once is refused: the preview must be read.
@@ -174,27 +175,10 @@ pub async fn bulk(
         })
     }))
     .await;
-    let mut changed = 0;
-    let mut refused = Vec::new();
-    for (product, sent) in outcomes {
-        match sent {
-            Ok(_) => changed += 1,
-            Err(failure) => match failure.refusal(&[400, 403, 404, 409, 422]) {
-                Some(body) => {
-                    refused.push((product, body.reason().unwrap_or(&body.error).to_owned()))
-                }
-                None => return Err(failure.into()),
-            },
-        }
-    }
-    let status = if refused.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let applied = Applied::tally(outcomes)?;
     Ok(html_response(
-        status,
-        &result_page(&shell, changed, &refused),
+        applied.status(),
+        &result_page(&shell, &applied),
     ))
 }
 
@@ -253,19 +237,19 @@ fn status_or_text(text: &str) -> Markup {
     }
 }
 
-fn result_page(shell: &Shell, changed: usize, refused: &[(&Product, String)]) -> Markup {
+fn result_page(shell: &Shell, applied: &Applied<'_, Product>) -> Markup {
     page(
         shell,
         Section::Products,
         "Changes applied",
         html! {
             div.page-header { h1 { "Changes applied" } }
-            (notice("success", &format!("{changed} products changed.")))
-            @if !refused.is_empty() {
+            (notice("success", &format!("{} products changed.", applied.done)))
+            @if !applied.refused.is_empty() {
                 section.card {
                     h2 { "Not changed" }
                     ul {
-                        @for (product, reason) in refused {
+                        @for (product, reason) in &applied.refused {
                             li { a href={"/products/" (product.id)} { (product.title) } ": " (reason) }
                         }
                     }

@@ -7,6 +7,7 @@ mod agent_approval;
 mod agents;
 mod api_keys;
 mod audit;
+mod batch;
 mod bulk;
 mod customers;
 mod device;

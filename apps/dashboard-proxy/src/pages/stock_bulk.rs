@@ -14,6 +14,7 @@ use web_ui::forms::Submitted;
 use web_ui::safety::form_token;
 use web_ui::{ApiClient, PageResult};
 
+use super::batch::Applied;
 use super::inventory::levels;
 use crate::shell::{Api, Browser, Memory, Section, Shell, page};
 
@@ -115,29 +116,10 @@ pub async fn bulk(
         }
     }))
     .await;
-    let mut adjusted = 0;
-    let mut refused = Vec::new();
-    for (level, sent) in outcomes {
-        match sent {
-            Ok(_) => adjusted += 1,
-            Err(failure) => match failure.refusal(&[400, 403, 404, 409, 422]) {
-                Some(body) => refused.push(format!(
-                    "{}: {}",
-                    level.sku,
-                    body.reason().unwrap_or(&body.error)
-                )),
-                None => return Err(failure.into()),
-            },
-        }
-    }
-    let status = if refused.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let applied = Applied::tally(outcomes)?;
     Ok(html_response(
-        status,
-        &result_page(&shell, adjusted, &refused),
+        applied.status(),
+        &result_page(&shell, &applied),
     ))
 }
 
@@ -189,18 +171,18 @@ fn preview_page(
     )
 }
 
-fn result_page(shell: &Shell, adjusted: usize, refused: &[String]) -> Markup {
+fn result_page(shell: &Shell, applied: &Applied<'_, InventoryLevel>) -> Markup {
     page(
         shell,
         Section::Inventory,
         "Stock adjusted",
         html! {
             div.page-header { h1 { "Stock adjusted" } }
-            (notice("success", &format!("{adjusted} variants adjusted.")))
-            @if !refused.is_empty() {
+            (notice("success", &format!("{} variants adjusted.", applied.done)))
+            @if !applied.refused.is_empty() {
                 section.card {
                     h2 { "Not adjusted" }
-                    ul { @for line in refused { li { (line) } } }
+                    ul { @for (level, reason) in &applied.refused { li { (level.sku) ": " (reason) } } }
                 }
             }
             a.button href="/inventory" { "Back to inventory" }

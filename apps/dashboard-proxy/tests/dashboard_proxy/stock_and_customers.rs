@@ -101,6 +101,20 @@ async fn adjust_stock_once_per_submit_and_keep_customers() {
     assert_eq!(order.status, 201);
     browser.click("a.button[href^='/orders?customer=']").await;
     browser.wait_for_text("grace@example.com").await;
+    // Another store's customer is no page here.
+    let rival = app.store("globex").await;
+    let theirs = TestResponse::send_json(
+        rival.admin(app, Method::POST, "/v1/admin/customers"),
+        json!({"email": "secret@globex.test"}),
+    )
+    .await;
+    assert_eq!(theirs.status, 201, "{}", theirs.json());
+    let theirs = theirs.json()["id"].as_str().unwrap().to_owned();
+    dashboard
+        .visit(&format!("/customers/{theirs}"), "customer-other-store")
+        .await;
+    browser.wait_for_text("Page not found").await;
+    assert!(!browser.text().await.contains("secret@globex.test"));
     dashboard.visit("/customers", "customers").await;
     browser.screenshot_at(375, "customers-phone").await;
     dashboard.close().await;

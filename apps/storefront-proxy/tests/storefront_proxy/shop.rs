@@ -254,6 +254,36 @@ async fn the_cart_cookie_is_the_hosts_own_and_a_foreign_cart_is_forgotten() {
     );
     assert!(!cookie.to_ascii_lowercase().contains("domain"), "{cookie}");
 
+    // The line is removed from the cart it is in; removing it again is a 404 page.
+    let cart = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("cart_id=")
+        .to_owned();
+    let lines = TestResponse::send(
+        shop.acme
+            .shop(&shop.api, Method::GET, &format!("/v1/carts/{cart}")),
+        None,
+    )
+    .await
+    .json();
+    let item = lines["items"][0]["id"].as_str().unwrap().to_owned();
+    let remove = || {
+        shop.form_post(&shop.acme, &format!("/cart/items/{item}/remove"))
+            .insert_header(("cookie", format!("cart_id={cart}")))
+    };
+    assert_eq!(TestResponse::send(remove(), None).await.status, 303);
+    let emptied = TestResponse::send(
+        shop.acme
+            .shop(&shop.api, Method::GET, &format!("/v1/carts/{cart}")),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(emptied["items"], json!([]));
+    assert_eq!(TestResponse::send(remove(), None).await.status, 404);
+
     // A cross-site post is refused.
     let forged = shop
         .request(Method::POST, &shop.acme.host, "/cart/items")
