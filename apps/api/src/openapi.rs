@@ -149,6 +149,18 @@ impl Modify for SecuritySchemes {
             ),
         );
         components.add_security_scheme(
+            "hostJwt",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("host+jwt")
+                    .description(Some(
+                        "An agent host's short-lived EdDSA JWT, for the host endpoints (Agent Auth)",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
             "apiKey",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 resolve_caller::API_KEY_HEADER,

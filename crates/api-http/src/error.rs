@@ -80,10 +80,18 @@ impl ApiError {
         .with_detail("failure", failure.failure)
     }
 
-    /// The answer for any failed caller resolution: 401, or 503 when a store could not answer.
+    /// The answer for any failed caller resolution: 401, 400 for a credential header sent twice,
+    /// or 503 when a store could not answer.
     pub fn from_resolve(error: ResolveError, links: &AuthLinks) -> Self {
         match error {
             ResolveError::Unauthenticated(failure) => Self::from_auth_failure(&failure, links),
+            ResolveError::RepeatedHeader { header } => Self::bad_request(
+                "REPEATED_CREDENTIAL",
+                format!(
+                    "send the `{header}` header once: which of its values counts would be a guess"
+                ),
+            )
+            .with_detail("header", header),
             ResolveError::Unavailable { credential, source } => {
                 Self::unavailable(source).with_detail("credential", credential.as_str())
             }
@@ -200,6 +208,28 @@ impl ApiError {
         error
     }
 
+    /// 405 for a path that serves `allowed` only, named in `details.allowed` and, when it is
+    /// answered, in `Allow` (RFC 9110 §15.5.6).
+    pub fn method_not_allowed(allowed: &[actix_web::http::Method]) -> Self {
+        let allowed: Vec<&str> = allowed
+            .iter()
+            .map(actix_web::http::Method::as_str)
+            .collect();
+        Self::from_status(StatusCode::METHOD_NOT_ALLOWED).with_detail("allowed", allowed)
+    }
+
+    /// The `Allow` header of a 405, from the methods in its details.
+    fn allow_header(&self) -> Option<String> {
+        let allowed = self.details.get("allowed")?.as_array()?;
+        (self.status == StatusCode::METHOD_NOT_ALLOWED).then(|| {
+            allowed
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    }
+
     /// The envelope for a bare status that some layer produced without a body of ours.
     pub fn from_status(status: StatusCode) -> Self {
         let (code, message): (&'static str, &'static str) = match status {
@@ -274,6 +304,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status);
         if let Some(seconds) = self.retry_after_seconds {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from(seconds)));
+        }
+        if let Some(allow) = self.allow_header() {
+            response.insert_header((header::ALLOW, allow));
         }
         response.json(self.body())
     }

@@ -12,8 +12,8 @@ mod status;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
-    ApiKeyId, CartId, CartItemId, CustomerId, OrderId, OrgId, PaymentEventId, ProductId, RefundId,
-    SessionId, UserId, VariantId,
+    AgentHostId, AgentId, ApiKeyId, CartId, CartItemId, CustomerId, OrderId, OrgId, PaymentEventId,
+    ProductId, RefundId, SessionId, UserId, VariantId,
 };
 pub use money::{Currency, InvalidCurrency, Money};
 pub use roles::{OrgRole, PlatformRole, UnknownRole};

@@ -9,6 +9,7 @@ use db::DbError;
 use db::TransactionTrait as _;
 use db::repo::agents::{self, ACTIVE, Enrollment, KeyHolder, NewEnrollment, NewKeyHolder, REVOKED};
 use domain::{OrgId, UserId};
+use resolve_caller::VerifiedHost;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -244,8 +245,11 @@ impl AgentAuth {
     }
 
     /// A host revokes itself (its key is lost, or it is being retired).
-    pub async fn revoke_host_itself(&self, host_token: &str) -> Result<RevokedHost, IdentityError> {
-        let host = self.host_of(host_token, true).await?;
+    pub async fn revoke_host_itself(
+        &self,
+        host: &VerifiedHost,
+    ) -> Result<RevokedHost, IdentityError> {
+        let host = self.host_of(host, true).await?;
         let actor = host_actor(&host);
         self.end_host(host, &actor).await
     }
@@ -278,10 +282,10 @@ impl AgentAuth {
     /// the host keeps its id, agents and grants, and its tokens' `iss` is the new thumbprint.
     pub async fn rotate_host_key(
         &self,
-        host_token: &str,
+        host: &VerifiedHost,
         public_key_x: &str,
     ) -> Result<KeyHolder, IdentityError> {
-        let host = self.host_of(host_token, false).await?;
+        let host = self.host_of(host, false).await?;
         check_key(public_key_x)?;
         let identity = self.identity();
         let new_thumbprint = thumbprint(public_key_x);

@@ -11,13 +11,13 @@ use db::repo::agents::{
     self, ACTIVE, Approval, CAPABILITY_REQUEST, EXPIRED, GrantDecision, GrantRecord, KeyHolder,
     NewKeyHolder, PENDING, REGISTRATION, REVOKED,
 };
-use domain::{OrgId, UserId};
-use resolve_caller::VerifyError;
+use domain::{AgentHostId, OrgId, UserId};
+use resolve_caller::{VerifiedHost, VerifyError};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::IdentityError;
-use crate::agents::{AgentAuth, Clock, thumbprint};
+use crate::agents::{AgentAuth, Clock, require_active, thumbprint};
 use crate::approvals::{ApprovalAsk, Asked};
 use crate::audit::{Actor, AuditAction};
 use crate::permissions::Permission;
@@ -158,7 +158,7 @@ impl AgentAuth {
     /// on (`org`), until a user approves the registration.
     pub async fn register(
         &self,
-        host_token: &str,
+        host: &VerifiedHost,
         org: Option<OrgId>,
         registration: Registration,
     ) -> Result<AgentState, IdentityError> {
@@ -166,15 +166,15 @@ impl AgentAuth {
         let name = check_name(&registration.name)?;
         check_key(&registration.public_key_x)?;
         let requested = self.known_capabilities(&registration.capabilities)?;
-        let host = match self.verify_host_token(host_token, true).await {
-            Ok(host) => host,
-            Err(VerifyError::Rejected(rejection))
-                if rejection.failure == "unknown" && self.settings().dynamic_hosts =>
-            {
-                self.register_host_itself(host_token, org, &registration)
+        let host = match host {
+            VerifiedHost::Registered { .. } => self.host_of(host, true).await?,
+            VerifiedHost::Unregistered {
+                host_id,
+                public_key_x,
+            } => {
+                self.register_host_itself(*host_id, public_key_x, org, &registration)
                     .await?
             }
-            Err(error) => return Err(host_token_refused(error)),
         };
         let identity = self.identity();
         let (db, now) = (identity.db(), identity.now());
@@ -251,10 +251,12 @@ impl AgentAuth {
         self.state(host.org_id, agent.id).await
     }
 
-    /// Dynamic registration: the new host, `pending` in the storefront's organization.
+    /// Dynamic registration: the new host (its token verified with `public_key_x`, the key it
+    /// carries), `pending` in the storefront's organization.
     async fn register_host_itself(
         &self,
-        host_token: &str,
+        id: AgentHostId,
+        public_key_x: &str,
         org: Option<OrgId>,
         registration: &Registration,
     ) -> Result<KeyHolder, IdentityError> {
@@ -265,19 +267,14 @@ impl AgentAuth {
             ));
         };
         let name = check_name(registration.host_name.as_deref().unwrap_or("agent host"))?;
-        let id = Uuid::now_v7();
-        let public_key_x = self
-            .verify_new_host_token(host_token, id)
-            .await
-            .map_err(host_token_refused)?;
         let identity = self.identity();
         let host = agents::create_host(
             identity.db(),
             org,
             NewKeyHolder {
-                id,
-                thumbprint: &thumbprint(&public_key_x),
-                public_key_x: &public_key_x,
+                id: id.as_uuid(),
+                thumbprint: &thumbprint(public_key_x),
+                public_key_x,
                 name: &name,
                 status: PENDING,
                 user_id: None,
@@ -354,26 +351,41 @@ impl AgentAuth {
         })
     }
 
-    /// The host that signed a `host+jwt` (pending ones too where `allow_pending`).
+    /// The host behind a verified `host+jwt`, read again (pending ones too where
+    /// `allow_pending`). A host that is not registered yet can only register.
     pub(crate) async fn host_of(
         &self,
-        host_token: &str,
+        host: &VerifiedHost,
         allow_pending: bool,
     ) -> Result<KeyHolder, IdentityError> {
-        self.verify_host_token(host_token, allow_pending)
-            .await
-            .map_err(host_token_refused)
+        let unknown = || IdentityError::Unauthenticated {
+            failure: "unknown",
+            message: "no host has this key".to_owned(),
+        };
+        let VerifiedHost::Registered {
+            host_id, org_id, ..
+        } = host
+        else {
+            return Err(unknown());
+        };
+        let holder = agents::find_host(self.identity().db(), *org_id, host_id.as_uuid())
+            .await?
+            .ok_or_else(unknown)?;
+        if !(allow_pending && holder.status == PENDING) {
+            require_active(&holder, "host").map_err(host_token_refused)?;
+        }
+        Ok(holder)
     }
 
-    /// The host that signed a `host+jwt`, and its agent with this id (another host's is not
+    /// The host behind a verified `host+jwt`, and its agent with this id (another host's is not
     /// found).
     async fn host_and_agent(
         &self,
-        host_token: &str,
+        host: &VerifiedHost,
         agent: Uuid,
         allow_pending: bool,
     ) -> Result<(KeyHolder, KeyHolder), IdentityError> {
-        let host = self.host_of(host_token, allow_pending).await?;
+        let host = self.host_of(host, allow_pending).await?;
         let agent = self.agent_of_host(&host, agent).await?;
         Ok((host, agent))
     }
@@ -393,10 +405,10 @@ impl AgentAuth {
     /// A host reads one of its agents.
     pub async fn state_for_host(
         &self,
-        host_token: &str,
+        host: &VerifiedHost,
         agent: Uuid,
     ) -> Result<AgentState, IdentityError> {
-        let (_, holder) = self.host_and_agent(host_token, agent, true).await?;
+        let (_, holder) = self.host_and_agent(host, agent, true).await?;
         self.state_of(holder).await
     }
 
@@ -481,10 +493,10 @@ impl AgentAuth {
     /// reactivated, nor one past its absolute lifetime (which revokes it).
     pub async fn reactivate(
         &self,
-        host_token: &str,
+        host: &VerifiedHost,
         agent: Uuid,
     ) -> Result<AgentState, IdentityError> {
-        let (host, holder) = self.host_and_agent(host_token, agent, false).await?;
+        let (host, holder) = self.host_and_agent(host, agent, false).await?;
         let identity = self.identity();
         let (db, now) = (identity.db(), identity.now());
         let lifetimes = self.settings().lifetimes;
@@ -548,11 +560,11 @@ impl AgentAuth {
     /// keeps its id and grants.
     pub async fn rotate_agent_key(
         &self,
-        host_token: &str,
+        host: &VerifiedHost,
         agent: Uuid,
         public_key_x: &str,
     ) -> Result<KeyHolder, IdentityError> {
-        let (host, holder) = self.host_and_agent(host_token, agent, false).await?;
+        let (host, holder) = self.host_and_agent(host, agent, false).await?;
         check_key(public_key_x)?;
         let identity = self.identity();
         let new_thumbprint = thumbprint(public_key_x);
@@ -585,10 +597,10 @@ impl AgentAuth {
     /// A host revokes one of its agents (its own decision, or the agent's through it).
     pub async fn revoke_agent_by_host(
         &self,
-        host_token: &str,
+        host: &VerifiedHost,
         agent: Uuid,
     ) -> Result<KeyHolder, IdentityError> {
-        let (host, holder) = self.host_and_agent(host_token, agent, false).await?;
+        let (host, holder) = self.host_and_agent(host, agent, false).await?;
         self.end_agent(&holder, &host_actor(&host)).await?;
         Ok(holder)
     }

@@ -16,10 +16,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use db::repo::agents::{self, ACTIVE, PENDING};
+use domain::AgentHostId;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use resolve_caller::{
-    AgentTokenVerifier, Rejection, RequestTarget, Scope, VerifiedAgent, VerifyError,
+    AgentTokenVerifier, HostTokenVerifier, Rejection, RequestTarget, Scope, VerifiedAgent,
+    VerifiedHost, VerifyError,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -188,12 +190,6 @@ struct AgentClaims {
     ath: Option<String>,
 }
 
-/// The `typ` a JWT's header names, unverified: only to tell which verifier a bearer token is for.
-#[must_use]
-pub fn token_type(token: &str) -> Option<String> {
-    jsonwebtoken::decode_header(token).ok()?.typ
-}
-
 /// The RFC 7638 SHA-256 thumbprint of an Ed25519 public key (its JWK `x`): a host's identifier,
 /// the `iss` of its agents' tokens.
 #[must_use]
@@ -229,7 +225,10 @@ fn peek<T: serde::de::DeserializeOwned>(token: &str) -> Result<T, VerifyError> {
 }
 
 /// Refuses a host or agent whose status is not `active`.
-fn require_active(holder: &agents::KeyHolder, what: &'static str) -> Result<(), VerifyError> {
+pub(crate) fn require_active(
+    holder: &agents::KeyHolder,
+    what: &'static str,
+) -> Result<(), VerifyError> {
     if holder.status == ACTIVE {
         return Ok(());
     }
@@ -293,6 +292,44 @@ fn check_header(token: &str) -> Result<(), VerifyError> {
         ));
     }
     Ok(())
+}
+
+/// A `host+jwt` is verified like an agent's token, with the host's own key. A host we do not know
+/// passes only where hosts may register themselves, with the key its token carries.
+#[async_trait]
+impl HostTokenVerifier for AgentAuth {
+    async fn verify_host_token(
+        &self,
+        token: &str,
+        _target: &RequestTarget<'_>,
+    ) -> Result<VerifiedHost, VerifyError> {
+        let claims = host_token_claims(token)?;
+        let known = agents::find_host_by_thumbprint(self.identity.db(), &claims.iss)
+            .await
+            .map_err(unavailable)?;
+        let Some(host) = known else {
+            if !self.settings().dynamic_hosts {
+                return Err(reject("unknown", "no host has this key"));
+            }
+            let host_id = AgentHostId::new();
+            let public_key_x = self.verify_new_host_token(token, host_id.as_uuid()).await?;
+            return Ok(VerifiedHost::Unregistered {
+                host_id,
+                public_key_x,
+            });
+        };
+        let pending = host.status == PENDING;
+        if !pending {
+            require_active(&host, "host")?;
+        }
+        self.verified_claims(token, &host, &host.thumbprint, None, &self.audience)
+            .await?;
+        Ok(VerifiedHost::Registered {
+            host_id: AgentHostId::from_uuid(host.id),
+            org_id: host.org_id,
+            pending,
+        })
+    }
 }
 
 #[async_trait]
@@ -406,27 +443,6 @@ impl AgentAuth {
             .await
             .map_err(unavailable)?;
         Err(reject(failure, message))
-    }
-
-    /// The host that signed a `host+jwt`, verified like an agent's token with the host's own key.
-    /// Only an active host passes, or a pending one where `allow_pending` (registration, which
-    /// a pending host may still do).
-    pub async fn verify_host_token(
-        &self,
-        token: &str,
-        allow_pending: bool,
-    ) -> Result<agents::KeyHolder, VerifyError> {
-        let claims = host_token_claims(token)?;
-        let host = agents::find_host_by_thumbprint(self.identity.db(), &claims.iss)
-            .await
-            .map_err(unavailable)?
-            .ok_or_else(|| reject("unknown", "no host has this key"))?;
-        if !(allow_pending && host.status == PENDING) {
-            require_active(&host, "host")?;
-        }
-        self.verified_claims(token, &host, &host.thumbprint, None, &self.audience)
-            .await?;
-        Ok(host)
     }
 
     /// A `host+jwt` of a host we do not know yet, signed by the key it carries in

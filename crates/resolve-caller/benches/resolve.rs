@@ -16,9 +16,9 @@ use base64::Engine as _;
 use criterion::{Criterion, criterion_group, criterion_main};
 use domain::{OrgId, UserId};
 use resolve_caller::{
-    AgentTokenVerifier, ApiKeyVerifier, CallerResolver, HostResolver, Hostname, RawCredentials,
-    Rejection, RequestTarget, Scope, SessionVerifier, VerifiedAgent, VerifiedApiKey,
-    VerifiedSession, VerifyError,
+    AgentTokenVerifier, ApiKeyVerifier, CallerResolver, HostResolver, HostTokenVerifier, Hostname,
+    RawCredentials, Rejection, RequestTarget, Scope, SessionVerifier, VerifiedAgent,
+    VerifiedApiKey, VerifiedHost, VerifiedSession, Verifiers, VerifyError,
 };
 
 struct Memory {
@@ -82,6 +82,17 @@ impl SessionVerifier for Memory {
 }
 
 #[async_trait]
+impl HostTokenVerifier for Memory {
+    async fn verify_host_token(
+        &self,
+        _token: &str,
+        _target: &RequestTarget<'_>,
+    ) -> Result<VerifiedHost, VerifyError> {
+        Err(unknown())
+    }
+}
+
+#[async_trait]
 impl HostResolver for Memory {
     async fn organization_for_host(&self, host: &Hostname) -> Result<Option<OrgId>, VerifyError> {
         Ok(self.hosts.get(host.as_str()).copied())
@@ -105,7 +116,7 @@ fn bench(c: &mut Criterion) {
         user: UserId::new(),
         hosts: HashMap::from([("shop.acme.test".to_owned(), org)]),
     });
-    let resolver = CallerResolver::new(memory.clone(), memory.clone(), memory.clone(), memory);
+    let resolver = CallerResolver::new(Verifiers::all(memory));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap_or_else(|e| panic!("runtime: {e}"));

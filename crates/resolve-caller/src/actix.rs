@@ -12,19 +12,24 @@ use futures_util::future::LocalBoxFuture;
 
 use crate::{
     API_KEY_HEADER, ApiCaller, CallerResolver, RawCredentials, RequestTarget, ResolveError,
+    VerifiedHost,
 };
 
 /// The header a trusted proxy names the original host in.
 pub const FORWARDED_HOST_HEADER: &str = "x-forwarded-host";
+
+/// The credential headers a request may send once only (lower case, as actix names headers).
+const SINGLE_CREDENTIAL_HEADERS: [&str; 3] = ["authorization", API_KEY_HEADER, "host"];
 
 /// The credential-bearing headers of an actix request. `Host` falls back to the URI's authority
 /// (HTTP/2's `:authority`).
 #[must_use]
 pub fn raw_credentials(req: &HttpRequest) -> RawCredentials<'_> {
     let headers = req.headers();
+    let api_key = HeaderName::from_static(API_KEY_HEADER);
     RawCredentials {
         authorization: header_text(headers, &AUTHORIZATION),
-        api_key: header_text(headers, &HeaderName::from_static(API_KEY_HEADER)),
+        api_key: header_text(headers, &api_key),
         cookies: headers
             .get_all(COOKIE)
             .map(|value| String::from_utf8_lossy(value.as_bytes()))
@@ -39,6 +44,10 @@ pub fn raw_credentials(req: &HttpRequest) -> RawCredentials<'_> {
             method: req.method().as_str().into(),
             path: req.uri().path().into(),
         }),
+        repeated: SINGLE_CREDENTIAL_HEADERS
+            .into_iter()
+            .filter(|&name| headers.get_all(name).nth(1).is_some())
+            .collect(),
     }
 }
 
@@ -108,11 +117,7 @@ impl FromRequest for ApiCaller {
             if let Some(caller) = req.extensions().get::<Self>().cloned() {
                 return Ok(caller);
             }
-            let Some(extractor) = req.app_data::<web::Data<CallerExtractor>>().cloned() else {
-                return Err(actix_web::error::ErrorInternalServerError(
-                    "caller resolution is not configured for this app",
-                ));
-            };
+            let extractor = configured(&req)?;
             match extractor.resolver.resolve(&raw_credentials(&req)).await {
                 Ok(caller) => {
                     req.extensions_mut().insert(caller.clone());
@@ -122,4 +127,59 @@ impl FromRequest for ApiCaller {
             }
         })
     }
+}
+
+/// A host endpoint's caller: its `host+jwt`, verified. A request without one never reaches the
+/// handler (401).
+impl FromRequest for VerifiedHost {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { resolve_host(&req, &*configured(&req)?).await })
+    }
+}
+
+/// On an endpoint that users and hosts both call: the host when the request presents a host's
+/// token (refused if that token is invalid), else `None` and the user's way through decides.
+#[derive(Clone, Debug)]
+pub struct PresentedHost(pub Option<VerifiedHost>);
+
+impl FromRequest for PresentedHost {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            if !CallerResolver::presents_host_token(&raw_credentials(&req)) {
+                return Ok(Self(None));
+            }
+            resolve_host(&req, &*configured(&req)?)
+                .await
+                .map(|host| Self(Some(host)))
+        })
+    }
+}
+
+async fn resolve_host(
+    req: &HttpRequest,
+    extractor: &CallerExtractor,
+) -> Result<VerifiedHost, actix_web::Error> {
+    extractor
+        .resolver
+        .resolve_host(&raw_credentials(req))
+        .await
+        .map_err(|error| (extractor.on_error)(error, req))
+}
+
+fn configured(req: &HttpRequest) -> Result<web::Data<CallerExtractor>, actix_web::Error> {
+    req.app_data::<web::Data<CallerExtractor>>()
+        .cloned()
+        .ok_or_else(|| {
+            actix_web::error::ErrorInternalServerError(
+                "caller resolution is not configured for this app",
+            )
+        })
 }

@@ -4,12 +4,18 @@ use std::borrow::Cow;
 
 use cookie::Cookie;
 
+use crate::Credential;
+
 /// The header an integration sends its API key in. Keys in a URL are never read.
 pub const API_KEY_HEADER: &str = "x-api-key";
 /// The cookie that carries a dashboard or shopper session.
 pub const SESSION_COOKIE_NAME: &str = "commerce_session";
 /// The JOSE `typ` of an agent's JWT (Agent Auth protocol).
 pub const AGENT_JWT_TYPE: &str = "agent+jwt";
+/// The JOSE `typ` of an agent host's JWT, taken by the host endpoints of Agent Auth.
+pub const HOST_JWT_TYPE: &str = "host+jwt";
+/// The one JOSE `alg` an agent's or a host's JWT may name (docs/DECISIONS.md, "Agents").
+pub const AGENT_JWT_ALGORITHM: &str = "EdDSA";
 
 const MAX_OPAQUE_TOKEN_LEN: usize = 512;
 
@@ -26,6 +32,9 @@ pub struct RawCredentials<'a> {
     pub forwarded_host: Option<Cow<'a, str>>,
     /// What the request asks for, which an agent's token may be bound to.
     pub target: Option<RequestTarget<'a>>,
+    /// The credential headers (`authorization`, `x-api-key`, `host`) the request sent more than
+    /// once. Which of two values counts would be a guess, so such a request is refused as a 400.
+    pub repeated: Vec<&'static str>,
 }
 
 /// The method and path of a request (its query left out), for an agent token's `htm` and `htu`.
@@ -67,6 +76,8 @@ impl RawCredentials<'_> {
 pub(crate) enum Bearer<'a> {
     /// A JWT whose header says it is an agent's: rank 1.
     AgentJwt(&'a str),
+    /// A JWT whose header says it is an agent host's: the host endpoints take it, nothing else.
+    HostJwt(&'a str),
     /// An opaque token: a session from the device flow (rank 3).
     SessionToken(&'a str),
 }
@@ -76,6 +87,9 @@ pub(crate) enum Bearer<'a> {
 pub(crate) enum BadBearer {
     /// A JWT of another type, or one whose header cannot be read: it claims rank 1.
     Jwt(&'static str),
+    /// A JWT typed as an agent's or a host's (the credential it claims to be) that names another
+    /// algorithm than EdDSA (`none`, `HS256`, `Ed25519`…).
+    Algorithm(Credential),
     /// Not a bearer token at all, or not one we could have issued.
     Opaque(&'static str),
 }
@@ -103,15 +117,43 @@ pub(crate) fn classify_authorization(header: &str) -> Result<Bearer<'_>, BadBear
 }
 
 fn classify_jwt(token: &str) -> Result<Bearer<'_>, BadBearer> {
-    let header = jsonwebtoken::decode_header(token).map_err(|_| {
-        BadBearer::Jwt("the JWT header cannot be read or names an unsupported algorithm")
-    })?;
-    match header.typ.as_deref() {
-        Some(typ) if typ.eq_ignore_ascii_case(AGENT_JWT_TYPE) => Ok(Bearer::AgentJwt(token)),
-        _ => Err(BadBearer::Jwt(
-            "the JWT is not an agent token (typ must be agent+jwt)",
-        )),
+    let header = jose_header(token).ok_or(BadBearer::Jwt("the JWT header cannot be read"))?;
+    let typ = header.typ.as_deref().unwrap_or_default();
+    let claimed = if typ.eq_ignore_ascii_case(AGENT_JWT_TYPE) {
+        Credential::AgentToken
+    } else if typ.eq_ignore_ascii_case(HOST_JWT_TYPE) {
+        Credential::HostToken
+    } else {
+        return Err(BadBearer::Jwt(
+            "the JWT is neither an agent's nor a host's token (typ agent+jwt or host+jwt)",
+        ));
+    };
+    if header.alg.as_deref() != Some(AGENT_JWT_ALGORITHM) {
+        return Err(BadBearer::Algorithm(claimed));
     }
+    Ok(if claimed == Credential::AgentToken {
+        Bearer::AgentJwt(token)
+    } else {
+        Bearer::HostJwt(token)
+    })
+}
+
+/// The two JOSE header fields that say what a JWT is, read as plain text: unlike a JWT library's
+/// header type, this reads any `alg` (`none`, `Ed25519`…), so a token typed as an agent's but
+/// naming another algorithm is refused for its algorithm, not as unreadable.
+#[derive(serde::Deserialize)]
+struct JoseHeader {
+    typ: Option<String>,
+    alg: Option<String>,
+}
+
+fn jose_header(token: &str) -> Option<JoseHeader> {
+    use base64::Engine as _;
+    let encoded = token.split('.').next()?;
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded)
+        .ok()?;
+    serde_json::from_slice(&json).ok()
 }
 
 /// Session tokens and API keys are URL-safe base64 text: anything else was not issued by us.
@@ -153,12 +195,7 @@ mod tests {
 
     #[test]
     fn other_jwts_are_refused_at_rank_one() {
-        for header in [
-            r#"{"alg":"EdDSA","typ":"host+jwt"}"#,
-            r#"{"alg":"HS256","typ":"JWT"}"#,
-            r#"{"alg":"none","typ":"agent+jwt"}"#,
-            r#"{"alg":"EdDSA"}"#,
-        ] {
+        for header in [r#"{"alg":"HS256","typ":"JWT"}"#, r#"{"alg":"EdDSA"}"#] {
             assert!(
                 matches!(
                     classify_authorization(&format!("Bearer {}", jwt(header))),
@@ -171,6 +208,39 @@ mod tests {
             classify_authorization("Bearer not.a.jwt"),
             Err(BadBearer::Jwt(_))
         ));
+    }
+
+    #[test]
+    fn host_jwts_are_told_apart_from_agent_jwts() {
+        let token = jwt(r#"{"alg":"EdDSA","typ":"host+jwt"}"#);
+        assert_eq!(
+            classify_authorization(&format!("BEARER {token}")),
+            Ok(Bearer::HostJwt(&token))
+        );
+        assert_eq!(
+            classify_authorization(&format!(
+                "Bearer {}",
+                jwt(r#"{"alg":"none","typ":"Host+JWT"}"#)
+            )),
+            Err(BadBearer::Algorithm(Credential::HostToken))
+        );
+    }
+
+    #[test]
+    fn agent_jwts_of_another_algorithm_are_refused_for_it() {
+        for header in [
+            r#"{"alg":"none","typ":"agent+jwt"}"#,
+            r#"{"alg":"Ed25519","typ":"agent+jwt"}"#,
+            r#"{"alg":"HS256","typ":"agent+jwt"}"#,
+            r#"{"alg":"eddsa","typ":"agent+jwt"}"#,
+            r#"{"typ":"agent+jwt"}"#,
+        ] {
+            assert_eq!(
+                classify_authorization(&format!("Bearer {}", jwt(header))),
+                Err(BadBearer::Algorithm(Credential::AgentToken)),
+                "{header}"
+            );
+        }
     }
 
     #[test]

@@ -3,11 +3,13 @@
 //! The ranking of SPEC §3 lives here and only here — agent JWT, then `x-api-key`, then a session
 //! (bearer token or cookie), then the `Host` header — together with the failure rules: the
 //! highest-ranked credential that is *present* decides, and an invalid one is a 401 that names the
-//! credential and the reason, never a silent fall-back to a lower rank.
+//! credential and the reason, never a silent fall-back to a lower rank. An agent host's `host+jwt`
+//! is read here too, with the one `Authorization` parser, for the host endpoints of Agent Auth
+//! ([`CallerResolver::resolve_host`]); a credential header sent twice is a 400.
 //!
 //! This crate must never talk to a database or depend on a web framework in its core: it asks
-//! verifier traits ([`AgentTokenVerifier`], [`ApiKeyVerifier`], [`SessionVerifier`], [`HostResolver`])
-//! that other crates implement. The optional `actix` feature adds the extractor and the header adapter
+//! verifier traits ([`AgentTokenVerifier`], [`HostTokenVerifier`], [`ApiKeyVerifier`],
+//! [`SessionVerifier`], [`HostResolver`]) that other crates implement. The optional `actix` feature adds the extractor and the header adapter
 //! that the api and both proxies share, so the edge and the api can never disagree on what a
 //! credential is.
 
@@ -23,12 +25,13 @@ mod verify;
 
 pub use caller::{AccessDenied, ApiCaller, CallerKind};
 pub use credentials::{
-    AGENT_JWT_TYPE, API_KEY_HEADER, RawCredentials, RequestTarget, SESSION_COOKIE_NAME,
+    AGENT_JWT_ALGORITHM, AGENT_JWT_TYPE, API_KEY_HEADER, HOST_JWT_TYPE, RawCredentials,
+    RequestTarget, SESSION_COOKIE_NAME,
 };
 pub use host::{Hostname, InvalidHostname};
-pub use resolver::{AuthFailure, CallerResolver, Credential, ResolveError};
+pub use resolver::{AuthFailure, CallerResolver, Credential, ResolveError, Verifiers};
 pub use scope::{Scope, UnknownScope};
 pub use verify::{
-    AgentTokenVerifier, ApiKeyVerifier, HostResolver, Rejection, SessionVerifier, VerifiedAgent,
-    VerifiedApiKey, VerifiedSession, VerifyError,
+    AgentTokenVerifier, ApiKeyVerifier, HostResolver, HostTokenVerifier, Rejection,
+    SessionVerifier, VerifiedAgent, VerifiedApiKey, VerifiedHost, VerifiedSession, VerifyError,
 };

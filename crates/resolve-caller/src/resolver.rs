@@ -9,7 +9,8 @@ use crate::credentials::{
     BadBearer, Bearer, RawCredentials, classify_authorization, is_opaque_token,
 };
 use crate::verify::{
-    AgentTokenVerifier, ApiKeyVerifier, HostResolver, SessionVerifier, VerifiedSession, VerifyError,
+    AgentTokenVerifier, ApiKeyVerifier, HostResolver, HostTokenVerifier, SessionVerifier,
+    VerifiedHost, VerifiedSession, VerifyError,
 };
 use crate::{Hostname, RequestTarget, Scope};
 
@@ -17,6 +18,8 @@ use crate::{Hostname, RequestTarget, Scope};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Credential {
     AgentToken,
+    /// An agent host's `host+jwt`, on the host endpoints of Agent Auth.
+    HostToken,
     /// An `Authorization` header that is neither an agent JWT nor a session token.
     BearerToken,
     ApiKey,
@@ -33,6 +36,7 @@ impl Credential {
     pub const fn error_code(self) -> &'static str {
         match self {
             Self::AgentToken => "INVALID_AGENT_TOKEN",
+            Self::HostToken => "INVALID_HOST_TOKEN",
             Self::BearerToken => "INVALID_TOKEN",
             Self::ApiKey => "INVALID_API_KEY",
             Self::SessionToken | Self::SessionCookie => "INVALID_SESSION",
@@ -45,6 +49,7 @@ impl Credential {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::AgentToken => "agent_token",
+            Self::HostToken => "host_token",
             Self::BearerToken => "bearer_token",
             Self::ApiKey => "api_key",
             Self::SessionToken => "session_token",
@@ -76,6 +81,9 @@ pub enum ResolveError {
     /// 401: the deciding credential is missing or invalid.
     #[error(transparent)]
     Unauthenticated(AuthFailure),
+    /// 400: a credential header came more than once; which of its values counts would be a guess.
+    #[error("the `{header}` header was sent more than once")]
+    RepeatedHeader { header: &'static str },
     /// 503: a verifier could not answer. Never turned into a 401 or a lower rank.
     #[error("could not verify the {credential} credential")]
     Unavailable {
@@ -104,13 +112,47 @@ impl ResolveError {
     }
 }
 
+/// What resolution asks, one verifier per kind of credential.
+#[derive(Clone)]
+pub struct Verifiers {
+    pub agents: Arc<dyn AgentTokenVerifier>,
+    pub agent_hosts: Arc<dyn HostTokenVerifier>,
+    pub api_keys: Arc<dyn ApiKeyVerifier>,
+    pub sessions: Arc<dyn SessionVerifier>,
+    pub storefronts: Arc<dyn HostResolver>,
+}
+
+impl Verifiers {
+    /// One value answering every question (an in-memory fake in tests and benchmarks).
+    pub fn all<V>(verifier: Arc<V>) -> Self
+    where
+        V: AgentTokenVerifier
+            + HostTokenVerifier
+            + ApiKeyVerifier
+            + SessionVerifier
+            + HostResolver
+            + 'static,
+    {
+        Self {
+            agents: verifier.clone(),
+            agent_hosts: verifier.clone(),
+            api_keys: verifier.clone(),
+            sessions: verifier.clone(),
+            storefronts: verifier,
+        }
+    }
+}
+
+impl fmt::Debug for Verifiers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifiers").finish_non_exhaustive()
+    }
+}
+
 /// Resolves callers by rank, asking the verifiers it was built with.
 #[derive(Clone)]
 pub struct CallerResolver {
-    agents: Arc<dyn AgentTokenVerifier>,
-    api_keys: Arc<dyn ApiKeyVerifier>,
-    sessions: Arc<dyn SessionVerifier>,
-    hosts: Arc<dyn HostResolver>,
+    verifiers: Verifiers,
     trust_proxy: bool,
 }
 
@@ -124,17 +166,10 @@ impl fmt::Debug for CallerResolver {
 
 impl CallerResolver {
     /// A resolver that ignores `X-Forwarded-Host` (see [`Self::trusting_proxy`]).
-    pub fn new(
-        agents: Arc<dyn AgentTokenVerifier>,
-        api_keys: Arc<dyn ApiKeyVerifier>,
-        sessions: Arc<dyn SessionVerifier>,
-        hosts: Arc<dyn HostResolver>,
-    ) -> Self {
+    #[must_use]
+    pub const fn new(verifiers: Verifiers) -> Self {
         Self {
-            agents,
-            api_keys,
-            sessions,
-            hosts,
+            verifiers,
             trust_proxy: false,
         }
     }
@@ -154,11 +189,20 @@ impl CallerResolver {
 
     /// The caller of one request: the highest-ranked credential present decides.
     pub async fn resolve(&self, raw: &RawCredentials<'_>) -> Result<ApiCaller, ResolveError> {
+        refuse_repeated(raw)?;
         let bearer = raw.authorization.as_deref().map(classify_authorization);
 
         // Rank 1: an agent JWT (or anything that claims to be a JWT).
         match bearer {
             Some(Ok(Bearer::AgentJwt(token))) => return self.agent(token, raw).await,
+            Some(Ok(Bearer::HostJwt(_))) => {
+                return Err(ResolveError::refused(
+                    Credential::BearerToken,
+                    "invalid_token",
+                    "a host+jwt is taken by the host endpoints of /api/auth/agent only: act with an agent+jwt",
+                ));
+            }
+            Some(Err(BadBearer::Algorithm(claimed))) => return Err(bad_algorithm(claimed)),
             Some(Err(BadBearer::Jwt(why))) => {
                 return Err(ResolveError::refused(
                     Credential::BearerToken,
@@ -177,7 +221,7 @@ impl CallerResolver {
         // Rank 3: a session, from a bearer token (the CLI) before the cookie (the browser).
         match bearer {
             Some(Ok(Bearer::SessionToken(token))) => {
-                let session = self.sessions.verify_session_token(token).await;
+                let session = self.verifiers.sessions.verify_session_token(token).await;
                 return self.session(Credential::SessionToken, session, raw).await;
             }
             Some(Err(BadBearer::Opaque(why))) => {
@@ -190,7 +234,7 @@ impl CallerResolver {
             _ => {}
         }
         if let Some(cookie) = raw.session_cookie() {
-            let session = self.sessions.verify_session_cookie(&cookie).await;
+            let session = self.verifiers.sessions.verify_session_cookie(&cookie).await;
             return self.session(Credential::SessionCookie, session, raw).await;
         }
 
@@ -214,16 +258,21 @@ impl CallerResolver {
         &self,
         raw: &RawCredentials<'_>,
     ) -> Result<VerifiedSession, ResolveError> {
+        refuse_repeated(raw)?;
         match raw.authorization.as_deref().map(classify_authorization) {
             Some(Ok(Bearer::SessionToken(token))) => self
+                .verifiers
                 .sessions
                 .verify_session_token(token)
                 .await
                 .map_err(|e| ResolveError::from_verifier(Credential::SessionToken, e)),
-            Some(Ok(Bearer::AgentJwt(_)) | Err(BadBearer::Jwt(_))) => Err(ResolveError::refused(
+            Some(
+                Ok(Bearer::AgentJwt(_) | Bearer::HostJwt(_))
+                | Err(BadBearer::Jwt(_) | BadBearer::Algorithm(_)),
+            ) => Err(ResolveError::refused(
                 Credential::BearerToken,
                 "not_a_session",
-                "this endpoint needs a signed-in user's session, not an agent token",
+                "this endpoint needs a signed-in user's session, not an agent's or a host's token",
             )),
             Some(Err(BadBearer::Opaque(why))) => Err(ResolveError::refused(
                 Credential::BearerToken,
@@ -232,6 +281,7 @@ impl CallerResolver {
             )),
             None => match raw.session_cookie() {
                 Some(cookie) => self
+                    .verifiers
                     .sessions
                     .verify_session_cookie(&cookie)
                     .await
@@ -245,6 +295,41 @@ impl CallerResolver {
         }
     }
 
+    /// The agent host behind a `host+jwt`, for the host endpoints of Agent Auth; a request without
+    /// one is 401.
+    pub async fn resolve_host(
+        &self,
+        raw: &RawCredentials<'_>,
+    ) -> Result<VerifiedHost, ResolveError> {
+        refuse_repeated(raw)?;
+        match raw.authorization.as_deref().map(classify_authorization) {
+            Some(Ok(Bearer::HostJwt(token))) => {
+                let unknown = RequestTarget::default();
+                self.verifiers
+                    .agent_hosts
+                    .verify_host_token(token, raw.target.as_ref().unwrap_or(&unknown))
+                    .await
+                    .map_err(|e| ResolveError::from_verifier(Credential::HostToken, e))
+            }
+            Some(Err(BadBearer::Algorithm(claimed))) => Err(bad_algorithm(claimed)),
+            _ => Err(ResolveError::refused(
+                Credential::HostToken,
+                "missing_host_token",
+                "send the host's host+jwt as a bearer token",
+            )),
+        }
+    }
+
+    /// Whether the request presents a host's token (valid or not), on endpoints that users and
+    /// hosts both call: then the host's way through decides.
+    #[must_use]
+    pub fn presents_host_token(raw: &RawCredentials<'_>) -> bool {
+        matches!(
+            raw.authorization.as_deref().map(classify_authorization),
+            Some(Ok(Bearer::HostJwt(_)) | Err(BadBearer::Algorithm(Credential::HostToken)))
+        )
+    }
+
     async fn agent(
         &self,
         token: &str,
@@ -254,6 +339,7 @@ impl CallerResolver {
         let unknown = RequestTarget::default();
         let target = raw.target.as_ref().unwrap_or(&unknown);
         let agent = self
+            .verifiers
             .agents
             .verify_agent_token(token, Some(target))
             .await
@@ -277,6 +363,7 @@ impl CallerResolver {
             ));
         }
         let key = self
+            .verifiers
             .api_keys
             .verify_api_key(key)
             .await
@@ -335,7 +422,8 @@ impl CallerResolver {
             ResolveError::refused(Credential::Host, "invalid_host", format!("{context}{e}"))
         })?;
         let org_id = self
-            .hosts
+            .verifiers
+            .storefronts
             .organization_for_host(&host)
             .await
             .map_err(|e| ResolveError::from_verifier(Credential::Host, e))?
@@ -348,6 +436,23 @@ impl CallerResolver {
             })?;
         Ok((host, org_id))
     }
+}
+
+fn refuse_repeated(raw: &RawCredentials<'_>) -> Result<(), ResolveError> {
+    match raw.repeated.first() {
+        Some(&header) => Err(ResolveError::RepeatedHeader { header }),
+        None => Ok(()),
+    }
+}
+
+/// A token typed as an agent's or a host's that names another algorithm than EdDSA: refused for
+/// that (docs/DECISIONS.md, "Agents"), before any verifier sees it.
+fn bad_algorithm(claimed: Credential) -> ResolveError {
+    ResolveError::refused(
+        claimed,
+        "bad_algorithm",
+        "agent and host tokens are signed with EdDSA (Ed25519) only",
+    )
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error as StdError;
 
 use async_trait::async_trait;
-use domain::{OrgId, UserId};
+use domain::{AgentHostId, OrgId, UserId};
 
 use crate::{Hostname, RequestTarget, Scope};
 
@@ -59,6 +59,25 @@ pub struct VerifiedAgent {
     pub constraints: BTreeMap<String, serde_json::Value>,
 }
 
+/// A valid `host+jwt`: the agent host that signed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VerifiedHost {
+    /// A host the api knows, in its organization. A `pending` host (one that registered itself
+    /// and waits for a user) may only register agents.
+    Registered {
+        host_id: AgentHostId,
+        org_id: OrgId,
+        pending: bool,
+    },
+    /// A host the api does not know yet, where the deployment lets hosts register themselves: the
+    /// token was verified with the Ed25519 key it carries (`public_key_x`), and `host_id` is the id
+    /// the host will have, under which the token's `jti` is remembered.
+    Unregistered {
+        host_id: AgentHostId,
+        public_key_x: String,
+    },
+}
+
 /// A valid, unexpired, unrevoked API key. Its organization and scopes are server-set columns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedApiKey {
@@ -85,6 +104,17 @@ pub trait AgentTokenVerifier: Send + Sync {
         token: &str,
         target: Option<&RequestTarget<'_>>,
     ) -> Result<VerifiedAgent, VerifyError>;
+}
+
+/// The host endpoints: is this `host+jwt` valid, and which host signed it?
+#[async_trait]
+pub trait HostTokenVerifier: Send + Sync {
+    /// `target` is the request the token came with.
+    async fn verify_host_token(
+        &self,
+        token: &str,
+        target: &RequestTarget<'_>,
+    ) -> Result<VerifiedHost, VerifyError>;
 }
 
 /// Rank 2: is this API key valid, and for which organization and scopes?

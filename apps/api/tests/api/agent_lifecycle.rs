@@ -939,3 +939,68 @@ async fn agent_endpoints_refuse_what_they_cannot_take() {
     .assert_error(403, "FORBIDDEN");
     assert_eq!(refused["error"], "agent_revoked");
 }
+
+/// A host's token is read by resolve-caller like every other credential: the scheme in any case,
+/// `bad_algorithm` for another `alg`, a 400 when `Authorization` comes twice.
+#[actix_web::test]
+async fn host_tokens_are_read_like_every_other_credential() {
+    use base64::Engine as _;
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let lower = app
+        .request(Method::POST, "/api/auth/agent/host/rotate-key")
+        .insert_header((
+            "authorization",
+            format!("bearer {}", host_token(&app, &host)),
+        ));
+    let new_key = TestKey::generate();
+    let rotated = TestResponse::send_json(lower, json!({"public_key": jwk(&new_key)})).await;
+    assert_eq!(rotated.status, 200, "{}", rotated.json());
+
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let now = app.clock_now().timestamp();
+    let claims = json!({"iss": rotated.json()["thumbprint"], "aud": app.issuer, "iat": now, "exp": now + 60, "jti": "j-1"});
+    let unsigned = format!(
+        "{}.{}.",
+        b64.encode(r#"{"alg":"none","typ":"host+jwt"}"#),
+        b64.encode(claims.to_string())
+    );
+    let refused = TestResponse::send(
+        app.post("/api/auth/agent/host/revoke")
+            .with_bearer(&unsigned),
+        None,
+    )
+    .await
+    .assert_error(401, "INVALID_HOST_TOKEN");
+    assert_eq!(refused["details"]["failure"], "bad_algorithm", "{refused}");
+
+    let host = Host {
+        key: new_key,
+        thumbprint: rotated.json()["thumbprint"].as_str().unwrap().to_owned(),
+        ..host
+    };
+    let twice = app
+        .post("/api/auth/agent/host/revoke")
+        .append_header((
+            "authorization",
+            format!("Bearer {}", host_token(&app, &host)),
+        ))
+        .append_header((
+            "authorization",
+            format!("Bearer {}", host_token(&app, &host)),
+        ));
+    TestResponse::send(twice, None)
+        .await
+        .assert_error(400, "REPEATED_CREDENTIAL");
+    // Neither refusal revoked it.
+    let revoked = as_host(
+        &app,
+        &host,
+        Method::POST,
+        "/api/auth/agent/host/revoke",
+        None,
+    )
+    .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.json());
+}

@@ -244,8 +244,18 @@ async fn attacks_on_the_token_are_refused() {
                 b64(r#"{"alg":"none","typ":"agent+jwt"}"#),
                 b64(&agent.claims(t).to_string())
             ),
-            "INVALID_TOKEN",
-            "invalid_token",
+            "INVALID_AGENT_TOKEN",
+            "bad_algorithm",
+        ),
+        (
+            "alg Ed25519 (the curve, not an algorithm)",
+            format!(
+                "{}.{}.c2ln",
+                b64(r#"{"alg":"Ed25519","typ":"agent+jwt"}"#),
+                b64(&agent.claims(t).to_string())
+            ),
+            "INVALID_AGENT_TOKEN",
+            "bad_algorithm",
         ),
         (
             "HS256 with the public key",

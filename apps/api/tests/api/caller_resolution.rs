@@ -162,3 +162,67 @@ async fn an_api_key_in_the_query_string_is_not_a_credential() {
     assert_eq!(response.status, 200);
     assert_eq!(response.json()["kind"], "host");
 }
+
+#[actix_web::test]
+async fn a_credential_header_sent_twice_is_a_400() {
+    let app = TestApp::spawn().await;
+    let (owner, acme) = app.merchant("dup@example.com", "dup").await;
+    app.add_storefront(acme, "shop.dup.test").await;
+    let key = app.api_key(&owner, &["admin"]).await;
+    let cases = [
+        (
+            "x-api-key",
+            app.get("/v1/whoami")
+                .on_host("shop.dup.test")
+                .append_header(("x-api-key", key.as_str()))
+                .append_header(("x-api-key", key.as_str())),
+        ),
+        (
+            "authorization",
+            app.get("/v1/whoami")
+                .on_host("shop.dup.test")
+                .with_api_key(&key)
+                .append_header(("authorization", "Bearer opaque_session_token_0000"))
+                .append_header(("authorization", "Bearer opaque_session_token_1111")),
+        ),
+    ];
+    for (header, request) in cases {
+        let body = TestResponse::send(request, None)
+            .await
+            .assert_error(400, "REPEATED_CREDENTIAL");
+        assert_eq!(body["details"]["header"], header, "{body}");
+    }
+    // The session endpoints refuse it too, instead of answering "signed out".
+    let session = app
+        .get("/api/auth/get-session")
+        .with_session_cookie(&owner.cookie)
+        .append_header(("authorization", "Bearer opaque_session_token_0000"))
+        .append_header(("authorization", "Bearer opaque_session_token_1111"));
+    TestResponse::send(session, None)
+        .await
+        .assert_error(400, "REPEATED_CREDENTIAL");
+}
+
+/// Two `Host` lines, written by hand: an HTTP client would never send them. actix-http refuses
+/// them itself (RFC 9112 §3.2: a 400, here without a body) before the app sees the request;
+/// resolve-caller refuses them too, for a server that would not.
+#[actix_web::test]
+async fn two_host_headers_are_a_400() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let app = TestApp::spawn().await;
+    let acme = app.create_org("Acme").await;
+    app.add_storefront(acme, "shop.acme.test").await;
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", app.port))
+        .await
+        .unwrap();
+    stream
+        .write_all(
+            b"GET /v1/whoami HTTP/1.1\r\nHost: shop.acme.test\r\nHost: other.example\r\n\
+              Connection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+}

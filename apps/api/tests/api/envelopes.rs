@@ -29,8 +29,14 @@ async fn a_wrong_method_is_an_envelope() {
     for method in [Method::POST, Method::DELETE, Method::PUT, Method::PATCH] {
         let response =
             TestResponse::send(app.request(method.clone(), "/v1/whoami"), Some("{}")).await;
-        response.assert_error(405, "METHOD_NOT_ALLOWED");
+        let body = response.assert_error(405, "METHOD_NOT_ALLOWED");
+        assert_eq!(response.header("allow"), Some("GET"), "{method}");
+        assert_eq!(body["details"]["allowed"], serde_json::json!(["GET"]));
     }
+    // A path of several methods names them all, in the order they are registered.
+    let response = TestResponse::send(app.request(Method::PUT, "/v1/admin/products/x"), None).await;
+    response.assert_error(405, "METHOD_NOT_ALLOWED");
+    assert_eq!(response.header("allow"), Some("GET, PATCH, DELETE"));
 }
 
 #[actix_web::test]

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use base64::Engine as _;
-use domain::{OrgId, UserId};
+use domain::{AgentHostId, OrgId, UserId};
 
 use super::*;
-use crate::verify::{Rejection, VerifiedAgent, VerifiedApiKey};
+use crate::verify::{Rejection, VerifiedAgent, VerifiedApiKey, VerifiedHost};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Org {
@@ -21,6 +21,7 @@ struct World {
     org_a: OrgId,
     org_b: OrgId,
     user: UserId,
+    host: AgentHostId,
 }
 
 impl World {
@@ -38,6 +39,7 @@ type Answer<T> = Result<T, &'static str>;
 /// stands for an unreachable store.
 struct Fake {
     agents: HashMap<String, Answer<VerifiedAgent>>,
+    agent_hosts: HashMap<String, Answer<VerifiedHost>>,
     keys: HashMap<&'static str, Answer<VerifiedApiKey>>,
     sessions: HashMap<&'static str, Answer<VerifiedSession>>,
     hosts: HashMap<&'static str, Answer<OrgId>>,
@@ -60,6 +62,17 @@ impl AgentTokenVerifier for Fake {
         _target: Option<&RequestTarget<'_>>,
     ) -> Result<VerifiedAgent, VerifyError> {
         answer(self.agents.get(token))
+    }
+}
+
+#[async_trait]
+impl HostTokenVerifier for Fake {
+    async fn verify_host_token(
+        &self,
+        token: &str,
+        _target: &RequestTarget<'_>,
+    ) -> Result<VerifiedHost, VerifyError> {
+        answer(self.agent_hosts.get(token))
     }
 }
 
@@ -92,8 +105,12 @@ impl HostResolver for Fake {
 }
 
 fn jwt(typ: &str, subject: &str) -> String {
+    jwt_with("EdDSA", typ, subject)
+}
+
+fn jwt_with(alg: &str, typ: &str, subject: &str) -> String {
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let header = format!(r#"{{"alg":"EdDSA","typ":"{typ}"}}"#);
+    let header = format!(r#"{{"alg":"{alg}","typ":"{typ}"}}"#);
     let claims = format!(r#"{{"sub":"{subject}"}}"#);
     format!("{}.{}.c2lnbmF0dXJl", b64.encode(header), b64.encode(claims))
 }
@@ -117,6 +134,7 @@ fn world() -> (World, Fake) {
         org_a: OrgId::new(),
         org_b: OrgId::new(),
         user: UserId::new(),
+        host: AgentHostId::new(),
     };
     let session = |id: &str, org: Option<OrgId>| {
         Ok(VerifiedSession {
@@ -147,6 +165,18 @@ fn world() -> (World, Fake) {
             ),
             (jwt("agent+jwt", "revoked"), Err("revoked")),
             (jwt("agent+jwt", "replayed"), Err("jti_replay")),
+        ]),
+        agent_hosts: HashMap::from([
+            (
+                jwt("host+jwt", "good"),
+                Ok(VerifiedHost::Registered {
+                    host_id: world.host,
+                    org_id: world.org_a,
+                    pending: false,
+                }),
+            ),
+            (jwt("host+jwt", "revoked"), Err("host_revoked")),
+            (jwt("host+jwt", "down"), Err("db_down")),
         ]),
         keys: HashMap::from([
             (KEY_ADMIN_A, key("key-a", world.org_a, Scope::Admin)),
@@ -180,6 +210,7 @@ struct Request {
     cookie: Option<&'static str>,
     host: Option<&'static str>,
     forwarded_host: Option<&'static str>,
+    repeated: Vec<&'static str>,
 }
 
 impl Request {
@@ -205,6 +236,11 @@ impl Request {
         self.authorization = Some(value.to_owned());
         self
     }
+    /// The header sent a second time (as the actix adapter reports it).
+    fn twice(mut self, header: &'static str) -> Self {
+        self.repeated.push(header);
+        self
+    }
     fn forwarded(mut self, host: &'static str) -> Self {
         self.forwarded_host = Some(host);
         self
@@ -221,6 +257,7 @@ impl Request {
             host: self.host.map(Into::into),
             forwarded_host: self.forwarded_host.map(Into::into),
             target: None,
+            repeated: self.repeated.clone(),
         }
     }
 }
@@ -238,6 +275,8 @@ enum Expect {
         failure: &'static str,
     },
     Unavailable(Credential),
+    /// 400: the header came more than once.
+    Repeated(&'static str),
 }
 
 const ADMIN: &[Scope] = &[Scope::Admin, Scope::Storefront];
@@ -434,6 +473,37 @@ fn cases() -> Vec<(&'static str, Request, Expect)> {
             Request::on(HOST_A).bearer(&jwt("host+jwt", "good")),
             refused("INVALID_TOKEN", "invalid_token"),
         ),
+        (
+            "an agent token of alg none beside a valid key is bad_algorithm",
+            Request::on(HOST_A)
+                .bearer(&jwt_with("none", "agent+jwt", "good"))
+                .key(KEY_ADMIN_A),
+            refused("INVALID_AGENT_TOKEN", "bad_algorithm"),
+        ),
+        (
+            "an agent token naming its curve as alg is bad_algorithm",
+            Request::on(HOST_A).bearer(&jwt_with("Ed25519", "agent+jwt", "good")),
+            refused("INVALID_AGENT_TOKEN", "bad_algorithm"),
+        ),
+        // A credential header sent twice is a 400, whatever its values.
+        (
+            "two API keys are a 400",
+            Request::on(HOST_A).key(KEY_ADMIN_A).twice("x-api-key"),
+            Expect::Repeated("x-api-key"),
+        ),
+        (
+            "two Authorization headers are a 400, even beside a valid key",
+            Request::on(HOST_A)
+                .bearer(&good_agent)
+                .key(KEY_ADMIN_A)
+                .twice("authorization"),
+            Expect::Repeated("authorization"),
+        ),
+        (
+            "two Host headers are a 400",
+            Request::on(HOST_A).twice("host"),
+            Expect::Repeated("host"),
+        ),
         // A store that cannot answer is a 503, never a 401 or a fall-back.
         (
             "an unreachable key store is unavailable",
@@ -452,7 +522,7 @@ fn cases() -> Vec<(&'static str, Request, Expect)> {
 async fn every_rank_and_failure_rule() {
     let (world, fake) = world();
     let fake = Arc::new(fake);
-    let resolver = CallerResolver::new(fake.clone(), fake.clone(), fake.clone(), fake);
+    let resolver = CallerResolver::new(Verifiers::all(fake));
     for (name, request, expected) in cases() {
         let outcome = resolver.resolve(&request.raw()).await;
         match (&expected, outcome) {
@@ -493,6 +563,9 @@ async fn every_rank_and_failure_rule() {
             ) => {
                 assert_eq!(got, *credential, "{name}");
             }
+            (Expect::Repeated(header), Err(ResolveError::RepeatedHeader { header: got })) => {
+                assert_eq!(got, *header, "{name}");
+            }
             (expected, outcome) => panic!("{name}: expected {expected:?}, got {outcome:?}"),
         }
     }
@@ -502,8 +575,7 @@ async fn every_rank_and_failure_rule() {
 async fn forwarded_host_decides_when_the_proxy_is_trusted() {
     let (world, fake) = world();
     let fake = Arc::new(fake);
-    let resolver =
-        CallerResolver::new(fake.clone(), fake.clone(), fake.clone(), fake).trusting_proxy(true);
+    let resolver = CallerResolver::new(Verifiers::all(fake)).trusting_proxy(true);
     let request = Request::on("api.internal:3005").forwarded("Shop-A.example.com");
     let caller = resolver.resolve(&request.raw()).await.unwrap();
     assert_eq!(caller.kind(), CallerKind::Host);
@@ -515,7 +587,7 @@ async fn forwarded_host_decides_when_the_proxy_is_trusted() {
 async fn agents_carry_their_granted_capabilities() {
     let (_, fake) = world();
     let fake = Arc::new(fake);
-    let resolver = CallerResolver::new(fake.clone(), fake.clone(), fake.clone(), fake);
+    let resolver = CallerResolver::new(Verifiers::all(fake));
     let caller = resolver
         .resolve(&Request::on(HOST_A).bearer(&jwt("agent+jwt", "good")).raw())
         .await
@@ -540,7 +612,7 @@ async fn agents_carry_their_granted_capabilities() {
 async fn user_endpoints_take_a_session_and_nothing_else() {
     let (world, fake) = world();
     let fake = Arc::new(fake);
-    let resolver = CallerResolver::new(fake.clone(), fake.clone(), fake.clone(), fake);
+    let resolver = CallerResolver::new(Verifiers::all(fake));
     let by_cookie = resolver
         .resolve_session(&Request::on("unknown.example").cookie(SESSION_SHOPPER).raw())
         .await
@@ -599,5 +671,111 @@ async fn user_endpoints_take_a_session_and_nothing_else() {
             }
             other => panic!("{name}: {other:?}"),
         }
+    }
+    let twice = Request::on(HOST_A)
+        .cookie(SESSION_ADMIN_A)
+        .twice("authorization");
+    assert!(matches!(
+        resolver.resolve_session(&twice.raw()).await,
+        Err(ResolveError::RepeatedHeader {
+            header: "authorization"
+        })
+    ));
+}
+
+#[tokio::test]
+async fn host_endpoints_take_a_host_token_and_nothing_else() {
+    let (world, fake) = world();
+    let resolver = CallerResolver::new(Verifiers::all(Arc::new(fake)));
+    let good = jwt("host+jwt", "good");
+    assert_eq!(
+        resolver
+            .resolve_host(&Request::on(HOST_A).bearer(&good).raw())
+            .await
+            .unwrap(),
+        VerifiedHost::Registered {
+            host_id: world.host,
+            org_id: world.org_a,
+            pending: false,
+        }
+    );
+    // The scheme in any case, as for every other bearer token.
+    let lower = Request::on(HOST_A).authorization(&format!("bearer {good}"));
+    assert!(resolver.resolve_host(&lower.raw()).await.is_ok());
+    for (name, request, failure) in [
+        ("nothing", Request::on(HOST_A), "missing_host_token"),
+        (
+            "an agent token",
+            Request::on(HOST_A).bearer(&jwt("agent+jwt", "good")),
+            "missing_host_token",
+        ),
+        (
+            "an API key",
+            Request::on(HOST_A).key(KEY_ADMIN_A),
+            "missing_host_token",
+        ),
+        (
+            "a session cookie",
+            Request::on(HOST_A).cookie(SESSION_ADMIN_A),
+            "missing_host_token",
+        ),
+        (
+            "a revoked host",
+            Request::on(HOST_A).bearer(&jwt("host+jwt", "revoked")),
+            "host_revoked",
+        ),
+        (
+            "an unknown host",
+            Request::on(HOST_A).bearer(&jwt("host+jwt", "stranger")),
+            "unknown",
+        ),
+        (
+            "alg none",
+            Request::on(HOST_A).bearer(&jwt_with("none", "host+jwt", "good")),
+            "bad_algorithm",
+        ),
+    ] {
+        match resolver.resolve_host(&request.raw()).await {
+            Err(ResolveError::Unauthenticated(refusal)) => {
+                assert_eq!(refusal.credential, Credential::HostToken, "{name}");
+                assert_eq!(refusal.credential.error_code(), "INVALID_HOST_TOKEN");
+                assert_eq!(refusal.failure, failure, "{name}: {refusal}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    let down = Request::on(HOST_A).bearer(&jwt("host+jwt", "down"));
+    assert!(matches!(
+        resolver.resolve_host(&down.raw()).await,
+        Err(ResolveError::Unavailable {
+            credential: Credential::HostToken,
+            ..
+        })
+    ));
+    let twice = Request::on(HOST_A).bearer(&good).twice("authorization");
+    assert!(matches!(
+        resolver.resolve_host(&twice.raw()).await,
+        Err(ResolveError::RepeatedHeader { .. })
+    ));
+}
+
+#[test]
+fn only_a_host_token_is_presented_as_one() {
+    for (request, presented) in [
+        (Request::on(HOST_A).bearer(&jwt("host+jwt", "x")), true),
+        (
+            Request::on(HOST_A).bearer(&jwt_with("HS256", "host+jwt", "x")),
+            true,
+        ),
+        (Request::on(HOST_A).bearer(&jwt("agent+jwt", "x")), false),
+        (Request::on(HOST_A).cookie(SESSION_ADMIN_A), false),
+        (Request::on(HOST_A).bearer(SESSION_ADMIN_A), false),
+    ] {
+        assert_eq!(
+            CallerResolver::presents_host_token(&request.raw()),
+            presented,
+            "{:?}",
+            request.authorization
+        );
     }
 }

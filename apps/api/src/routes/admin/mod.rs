@@ -11,53 +11,47 @@ pub mod store;
 
 use actix_web::web;
 
-use super::resource;
+use super::endpoint;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/store/domains")
-            .route(web::get().to(domains::list))
-            .route(web::post().to(domains::add)),
+        endpoint("/store/domains")
+            .get(domains::list)
+            .post(domains::add),
     )
-    .service(resource("/store/domains/{hostname}").route(web::delete().to(domains::remove)))
-    .service(resource("/audit-events").route(web::get().to(audit::list)))
+    .service(endpoint("/store/domains/{hostname}").delete(domains::remove))
+    .service(endpoint("/audit-events").get(audit::list))
     .service(
-        resource("/products")
-            .route(web::get().to(products::list))
-            .route(web::post().to(products::create)),
-    )
-    .service(
-        resource("/products/{id}")
-            .route(web::get().to(products::get))
-            .route(web::patch().to(products::update))
-            .route(web::delete().to(products::archive)),
-    )
-    .service(resource("/inventory").route(web::get().to(inventory::list)))
-    .service(
-        resource("/inventory/{variantId}/adjustments").route(web::post().to(inventory::adjust)),
-    )
-    .service(resource("/orders").route(web::get().to(orders::list)))
-    .service(resource("/orders/{id}").route(web::get().to(orders::get)))
-    .service(resource("/orders/{id}/payments").route(web::post().to(orders::record_payment)))
-    .service(resource("/orders/{id}/fulfil").route(web::post().to(orders::fulfil)))
-    .service(resource("/orders/{id}/cancel").route(web::post().to(orders::cancel)))
-    .service(resource("/orders/{id}/refunds").route(web::post().to(orders::refund)))
-    .service(
-        resource("/customers")
-            .route(web::get().to(customers::list))
-            .route(web::post().to(customers::create)),
+        endpoint("/products")
+            .get(products::list)
+            .post(products::create),
     )
     .service(
-        resource("/customers/{id}")
-            .route(web::get().to(customers::get))
-            .route(web::patch().to(customers::update)),
+        endpoint("/products/{id}")
+            .get(products::get)
+            .patch(products::update)
+            .delete(products::archive),
+    )
+    .service(endpoint("/inventory").get(inventory::list))
+    .service(endpoint("/inventory/{variantId}/adjustments").post(inventory::adjust))
+    .service(endpoint("/orders").get(orders::list))
+    .service(endpoint("/orders/{id}").get(orders::get))
+    .service(endpoint("/orders/{id}/payments").post(orders::record_payment))
+    .service(endpoint("/orders/{id}/fulfil").post(orders::fulfil))
+    .service(endpoint("/orders/{id}/cancel").post(orders::cancel))
+    .service(endpoint("/orders/{id}/refunds").post(orders::refund))
+    .service(
+        endpoint("/customers")
+            .get(customers::list)
+            .post(customers::create),
     )
     .service(
-        resource("/store")
-            .route(web::get().to(store::get))
-            .route(web::patch().to(store::update)),
+        endpoint("/customers/{id}")
+            .get(customers::get)
+            .patch(customers::update),
     )
-    .service(resource("/stats").route(web::get().to(store::stats)))
-    .service(resource("/payment-events").route(web::get().to(payments::list)))
-    .service(resource("/payment-events/{id}/retry").route(web::post().to(payments::retry)));
+    .service(endpoint("/store").get(store::get).patch(store::update))
+    .service(endpoint("/stats").get(store::stats))
+    .service(endpoint("/payment-events").get(payments::list))
+    .service(endpoint("/payment-events/{id}/retry").post(payments::retry));
 }

@@ -13,46 +13,35 @@ pub mod organizations;
 use actix_web::middleware::from_fn;
 use actix_web::web;
 
-use super::resource;
+use super::endpoint;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/sign-up/email").route(web::post().to(accounts::sign_up)))
-        .service(resource("/sign-in/email").route(web::post().to(accounts::sign_in)))
-        .service(resource("/sign-out").route(web::post().to(accounts::sign_out)))
-        .service(resource("/get-session").route(web::get().to(accounts::get_session)))
-        .service(resource("/permissions").route(web::get().to(accounts::permissions)))
-        .service(resource("/jwks").route(web::get().to(accounts::jwks)))
-        .service(resource("/organization/create").route(web::post().to(organizations::create)))
-        .service(resource("/organization/list").route(web::get().to(organizations::list)))
+    cfg.service(endpoint("/sign-up/email").post(accounts::sign_up))
+        .service(endpoint("/sign-in/email").post(accounts::sign_in))
+        .service(endpoint("/sign-out").post(accounts::sign_out))
+        .service(endpoint("/get-session").get(accounts::get_session))
+        .service(endpoint("/permissions").get(accounts::permissions))
+        .service(endpoint("/jwks").get(accounts::jwks))
+        .service(endpoint("/organization/create").post(organizations::create))
+        .service(endpoint("/organization/list").get(organizations::list))
+        .service(endpoint("/organization/set-active").post(organizations::set_active))
+        .service(endpoint("/organization/list-members").get(organizations::list_members))
+        .service(endpoint("/organization/add-member").post(organizations::add_member))
+        .service(endpoint("/organization/remove-member").post(organizations::remove_member))
         .service(
-            resource("/organization/set-active").route(web::post().to(organizations::set_active)),
+            endpoint("/organization/update-member-role").post(organizations::update_member_role),
         )
-        .service(
-            resource("/organization/list-members")
-                .route(web::get().to(organizations::list_members)),
-        )
-        .service(
-            resource("/organization/add-member").route(web::post().to(organizations::add_member)),
-        )
-        .service(
-            resource("/organization/remove-member")
-                .route(web::post().to(organizations::remove_member)),
-        )
-        .service(
-            resource("/organization/update-member-role")
-                .route(web::post().to(organizations::update_member_role)),
-        )
-        .service(resource("/admin/list-users").route(web::get().to(admin::list_users)))
-        .service(resource("/admin/set-role").route(web::post().to(admin::set_role)))
-        .service(resource("/admin/revoke-sessions").route(web::post().to(admin::revoke_sessions)))
-        .service(resource("/api-key/create").route(web::post().to(api_keys::create)))
-        .service(resource("/api-key/list").route(web::get().to(api_keys::list)))
-        .service(resource("/api-key/delete").route(web::post().to(api_keys::delete)))
-        .service(resource("/device").route(web::get().to(device::lookup)))
-        .service(resource("/device/code").route(web::post().to(device::code)))
-        .service(resource("/device/token").route(web::post().to(device::token)))
-        .service(resource("/device/approve").route(web::post().to(device::approve)))
-        .service(resource("/device/deny").route(web::post().to(device::deny)))
+        .service(endpoint("/admin/list-users").get(admin::list_users))
+        .service(endpoint("/admin/set-role").post(admin::set_role))
+        .service(endpoint("/admin/revoke-sessions").post(admin::revoke_sessions))
+        .service(endpoint("/api-key/create").post(api_keys::create))
+        .service(endpoint("/api-key/list").get(api_keys::list))
+        .service(endpoint("/api-key/delete").post(api_keys::delete))
+        .service(endpoint("/device").get(device::lookup))
+        .service(endpoint("/device/code").post(device::code))
+        .service(endpoint("/device/token").post(device::token))
+        .service(endpoint("/device/approve").post(device::approve))
+        .service(endpoint("/device/deny").post(device::deny))
         .service(
             web::scope("/agent")
                 .wrap(from_fn(api_http::agent_protocol_errors))

@@ -11,13 +11,12 @@ use api_types::agent::{
 use api_types::auth::Success;
 use identity::agent_lifecycle::Registration;
 use identity::approvals::ApprovalAsk;
-use resolve_caller::ApiCaller;
+use resolve_caller::actix::PresentedHost;
+use resolve_caller::{ApiCaller, VerifiedHost};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{
-    approval_view, grant_view, host_token, key_x, require_agent, require_host_token, status_view,
-};
+use super::{approval_view, grant_view, key_x, require_agent, status_view};
 use crate::extract::{ClientInfo, SignedInUser};
 use crate::state::AppState;
 
@@ -69,16 +68,16 @@ fn approval_ask(
         (status = 409, description = "AGENT_EXISTS", body = ErrorBody),
         (status = 429, description = "More than 10 registrations a minute from this address", body = ErrorBody),
     ),
-    security(("agentJwt" = [])),
+    security(("hostJwt" = [])),
 )]
 pub async fn register(
     req: HttpRequest,
     state: web::Data<AppState>,
+    host: VerifiedHost,
     body: web::Json<RegisterAgentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let client = ClientInfo::of(&req);
     state.rate_limits.agent_registration(client.ip)?;
-    let token = require_host_token(&req, &state)?;
     let body = body.into_inner();
     if body.mode.as_deref().is_some_and(|mode| mode != "delegated") {
         return Err(ApiError::bad_request(
@@ -101,7 +100,7 @@ pub async fn register(
     };
     let registered = state
         .agents
-        .register(token, storefront, registration)
+        .register(&host, storefront, registration)
         .await
         .map_err(|e| state.identity_error(e))?;
     Ok(HttpResponse::Created().json(status_view(&state, registered)))
@@ -125,19 +124,20 @@ pub struct StatusQuery {
         (status = 404, description = "No such agent of this host", body = ErrorBody),
         (status = 429, description = "Polling faster than 300 a minute", body = ErrorBody),
     ),
-    security(("agentJwt" = [])),
+    security(("agentJwt" = []), ("hostJwt" = [])),
 )]
 pub async fn status(
     req: HttpRequest,
     state: web::Data<AppState>,
+    host: PresentedHost,
     query: web::Query<StatusQuery>,
 ) -> Result<web::Json<AgentStatusView>, ApiError> {
-    let agent = if let Some(token) = host_token(&req) {
+    let agent = if let PresentedHost(Some(host)) = host {
         let agent = query.agent_id.ok_or_else(|| {
             ApiError::bad_request("MISSING_AGENT_ID", "name the agent: ?agent_id=")
         })?;
         state.rate_limits.host_status(ClientInfo::of(&req).ip)?;
-        state.agents.state_for_host(token, agent).await
+        state.agents.state_for_host(&host, agent).await
     } else {
         let caller = crate::extract::resolve_caller(&req).await?;
         let agent = require_agent(&state, &caller)?;
@@ -265,18 +265,18 @@ async fn ask_for_more(
         (status = 403, description = "agent_revoked, agent_rejected, agent_pending or absolute_lifetime_exceeded", body = ErrorBody),
         (status = 404, description = "No such agent of this host", body = ErrorBody),
     ),
-    security(("agentJwt" = [])),
+    security(("hostJwt" = [])),
 )]
 pub async fn reactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
+    host: VerifiedHost,
     body: web::Json<AgentIdRequest>,
 ) -> Result<web::Json<AgentStatusView>, ApiError> {
-    let token = require_host_token(&req, &state)?;
     state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
     let agent = state
         .agents
-        .reactivate(token, body.agent_id)
+        .reactivate(&host, body.agent_id)
         .await
         .map_err(|e| state.identity_error(e))?;
     Ok(web::Json(status_view(&state, agent)))
@@ -294,18 +294,18 @@ pub async fn reactivate(
         (status = 404, description = "No such agent of this host", body = ErrorBody),
         (status = 409, description = "KEY_IN_USE", body = ErrorBody),
     ),
-    security(("agentJwt" = [])),
+    security(("hostJwt" = [])),
 )]
 pub async fn rotate_key(
     req: HttpRequest,
     state: web::Data<AppState>,
+    host: VerifiedHost,
     body: web::Json<RotateAgentKeyRequest>,
 ) -> Result<web::Json<AgentChangedView>, ApiError> {
-    let token = require_host_token(&req, &state)?;
     state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
     let agent = state
         .agents
-        .rotate_agent_key(token, body.agent_id, key_x(&body.public_key)?)
+        .rotate_agent_key(&host, body.agent_id, key_x(&body.public_key)?)
         .await
         .map_err(|e| state.identity_error(e))?;
     Ok(web::Json(AgentChangedView {
@@ -325,18 +325,19 @@ pub async fn rotate_key(
         (status = 403, description = "Neither an owner or admin nor the agent's user", body = ErrorBody),
         (status = 404, description = "No such agent in your organization (or of this host)", body = ErrorBody),
     ),
-    security(("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+    security(("sessionCookie" = []), ("sessionToken" = []), ("hostJwt" = [])),
 )]
 pub async fn revoke(
     req: HttpRequest,
     state: web::Data<AppState>,
+    host: PresentedHost,
     body: web::Json<AgentIdRequest>,
 ) -> Result<web::Json<AgentChangedView>, ApiError> {
-    if let Some(token) = host_token(&req) {
+    if let PresentedHost(Some(host)) = host {
         state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
         state
             .agents
-            .revoke_agent_by_host(token, body.agent_id)
+            .revoke_agent_by_host(&host, body.agent_id)
             .await
             .map(|_| ())
     } else {

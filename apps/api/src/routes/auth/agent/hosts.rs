@@ -9,8 +9,10 @@ use api_types::agent::{
     RevokeHostRequest, RevokedHostView, RotateHostKeyRequest,
 };
 use identity::agent_hosts::{NewHost, RevokedHost};
+use resolve_caller::VerifiedHost;
+use resolve_caller::actix::PresentedHost;
 
-use super::{host_token, host_view, key_x, require_host_token};
+use super::{host_view, key_x};
 use crate::extract::{ClientInfo, SignedInUser};
 use crate::state::AppState;
 
@@ -159,16 +161,17 @@ pub async fn list(
         (status = 403, description = "Neither an owner or admin nor the host's user", body = ErrorBody),
         (status = 404, description = "No such host in your organization", body = ErrorBody),
     ),
-    security(("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
+    security(("sessionCookie" = []), ("sessionToken" = []), ("hostJwt" = [])),
 )]
 pub async fn revoke(
     req: HttpRequest,
     state: web::Data<AppState>,
+    host: PresentedHost,
     body: Option<web::Json<RevokeHostRequest>>,
 ) -> Result<web::Json<RevokedHostView>, ApiError> {
-    let revoked = if let Some(token) = host_token(&req) {
+    let revoked = if let PresentedHost(Some(host)) = host {
         state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
-        state.agents.revoke_host_itself(token).await
+        state.agents.revoke_host_itself(&host).await
     } else {
         let user = SignedInUser::resolve(&req)
             .await
@@ -204,19 +207,19 @@ pub async fn revoke(
         (status = 401, description = "No valid host token", body = ErrorBody),
         (status = 409, description = "KEY_IN_USE", body = ErrorBody),
     ),
-    security(("agentJwt" = [])),
+    security(("hostJwt" = [])),
 )]
 pub async fn rotate_key(
     req: HttpRequest,
     state: web::Data<AppState>,
+    host: VerifiedHost,
     body: web::Json<RotateHostKeyRequest>,
 ) -> Result<web::Json<HostView>, ApiError> {
-    let token = require_host_token(&req, &state)?;
     state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
     let new_key = key_x(&body.public_key)?;
     let host = state
         .agents
-        .rotate_host_key(token, new_key)
+        .rotate_host_key(&host, new_key)
         .await
         .map_err(|e| state.identity_error(e))?;
     let mut view = host_view(host);

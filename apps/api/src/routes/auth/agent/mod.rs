@@ -8,8 +8,7 @@ pub mod approvals;
 pub mod discovery;
 pub mod hosts;
 
-use actix_web::http::header::AUTHORIZATION;
-use actix_web::{HttpRequest, web};
+use actix_web::web;
 use api_http::{ApiError, FieldError};
 use api_types::agent::{AgentStatusView, ApprovalView, GrantView, HostView, PublicJwk};
 use chrono::Utc;
@@ -19,59 +18,33 @@ use identity::device::display;
 use resolve_caller::{ApiCaller, CallerKind};
 use uuid::Uuid;
 
-use super::super::resource;
+use super::super::endpoint;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/host/create").route(web::post().to(hosts::create)))
-        .service(resource("/host/enrollment").route(web::post().to(hosts::create_enrollment)))
-        .service(resource("/host/enroll").route(web::post().to(hosts::enroll)))
-        .service(resource("/host/revoke").route(web::post().to(hosts::revoke)))
-        .service(resource("/host/rotate-key").route(web::post().to(hosts::rotate_key)))
-        .service(resource("/hosts").route(web::get().to(hosts::list)))
-        .service(resource("/register").route(web::post().to(agents::register)))
-        .service(resource("/status").route(web::get().to(agents::status)))
-        .service(resource("/request-capability").route(web::post().to(agents::request_capability)))
-        .service(resource("/authorize").route(web::post().to(agents::authorize)))
-        .service(resource("/token").route(web::post().to(agents::token)))
-        .service(resource("/reactivate").route(web::post().to(agents::reactivate)))
-        .service(resource("/rotate-key").route(web::post().to(agents::rotate_key)))
-        .service(resource("/revoke").route(web::post().to(agents::revoke)))
-        .service(resource("/grant/revoke").route(web::post().to(agents::revoke_grant)))
-        .service(resource("/list").route(web::get().to(agents::list)))
-        .service(resource("/approve").route(web::post().to(approvals::approve)))
-        .service(resource("/deny").route(web::post().to(approvals::deny)))
-        .service(resource("/ciba/pending").route(web::get().to(approvals::pending)))
-        .service(resource("/approval").route(web::get().to(approvals::lookup)))
-        .service(resource("/introspect").route(web::post().to(discovery::introspect)))
-        .service(resource("/capabilities").route(web::get().to(discovery::capabilities)))
-        .service(resource("/capabilities/{name}").route(web::get().to(discovery::describe)));
-}
-
-/// The bearer token of the request, if it is a `host+jwt` (read from its header, unverified: only
-/// to pick the host's way through an endpoint that users call too).
-fn host_token(req: &HttpRequest) -> Option<&str> {
-    bearer(req).filter(|token| {
-        identity::agents::token_type(token).is_some_and(|typ| typ.eq_ignore_ascii_case("host+jwt"))
-    })
-}
-
-fn bearer(req: &HttpRequest) -> Option<&str> {
-    req.headers()
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-}
-
-/// The request's `host+jwt`, or a 401 asking for one.
-fn require_host_token<'a>(req: &'a HttpRequest, state: &AppState) -> Result<&'a str, ApiError> {
-    host_token(req).ok_or_else(|| {
-        ApiError::unauthorized(
-            "INVALID_HOST_TOKEN",
-            "send the host's host+jwt as a bearer token",
-            &state.links,
-        )
-    })
+    cfg.service(endpoint("/host/create").post(hosts::create))
+        .service(endpoint("/host/enrollment").post(hosts::create_enrollment))
+        .service(endpoint("/host/enroll").post(hosts::enroll))
+        .service(endpoint("/host/revoke").post(hosts::revoke))
+        .service(endpoint("/host/rotate-key").post(hosts::rotate_key))
+        .service(endpoint("/hosts").get(hosts::list))
+        .service(endpoint("/register").post(agents::register))
+        .service(endpoint("/status").get(agents::status))
+        .service(endpoint("/request-capability").post(agents::request_capability))
+        .service(endpoint("/authorize").post(agents::authorize))
+        .service(endpoint("/token").post(agents::token))
+        .service(endpoint("/reactivate").post(agents::reactivate))
+        .service(endpoint("/rotate-key").post(agents::rotate_key))
+        .service(endpoint("/revoke").post(agents::revoke))
+        .service(endpoint("/grant/revoke").post(agents::revoke_grant))
+        .service(endpoint("/list").get(agents::list))
+        .service(endpoint("/approve").post(approvals::approve))
+        .service(endpoint("/deny").post(approvals::deny))
+        .service(endpoint("/ciba/pending").get(approvals::pending))
+        .service(endpoint("/approval").get(approvals::lookup))
+        .service(endpoint("/introspect").post(discovery::introspect))
+        .service(endpoint("/capabilities").get(discovery::capabilities))
+        .service(endpoint("/capabilities/{name}").get(discovery::describe));
 }
 
 /// The id of the agent calling; any other kind of caller is refused (401: these endpoints take an
