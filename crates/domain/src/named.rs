@@ -1,20 +1,19 @@
 //! Enums whose values have one stable snake_case name each, in JSON, in the database and in text.
 
-/// Defines an enum with `ALL`, `as_str`, `Display`, `FromStr` (failing with `$error`) and serde
-/// under the given names.
+/// Defines an enum with `ALL`, `as_str`, `Display`, `FromStr` (failing with `$error`), serde and
+/// (with the `openapi` feature) an OpenAPI schema, all under the given names.
 macro_rules! named_enum {
     (
-        $(#[$doc:meta])*
+        $(#[doc = $doc:literal])*
         $ty:ident, unknown: $error:ident {
             $($(#[$variant_doc:meta])* $variant:ident => $name:literal),+ $(,)?
         }
     ) => {
-        $(#[$doc])*
+        $(#[doc = $doc])*
         #[derive(
             Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash,
             serde::Serialize, serde::Deserialize,
         )]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $ty {
             $($(#[$variant_doc])* #[serde(rename = $name)] $variant),+
         }
@@ -44,6 +43,23 @@ macro_rules! named_enum {
                 }
             }
         }
+
+        // Written by hand: utoipa's derive does not see a `serde(rename)` made by a macro, and
+        // documented the Rust names (`PendingPayment`) where the wire says `pending_payment`.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $ty {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let description: Vec<&str> = [$($doc),*].iter().map(|line| line.trim()).collect();
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(description.join("\n")))
+                    .enum_values(Some([$($name),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $ty {}
     };
 }
 

@@ -72,3 +72,24 @@ async fn the_api_serves_the_same_document_and_a_docs_page() {
         "the docs page must work offline"
     );
 }
+
+/// Enums are documented as they are serialised, or a generated client breaks on the first one.
+#[test]
+fn enums_are_documented_as_the_wire_spells_them() {
+    use domain::{OrderStatus, OrgRole, PlatformRole, ProductStatus};
+    fn wire<T: serde::Serialize>(all: &[T]) -> serde_json::Value {
+        serde_json::to_value(all).unwrap()
+    }
+    let doc: serde_json::Value =
+        serde_json::from_str(&api::openapi::document_json().unwrap()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    for (name, serialised) in [
+        ("OrderStatus", wire(OrderStatus::ALL)),
+        ("ProductStatus", wire(ProductStatus::ALL)),
+        ("OrgRole", wire(OrgRole::ALL)),
+        ("PlatformRole", wire(PlatformRole::ALL)),
+    ] {
+        assert_eq!(schemas[name]["enum"], serialised, "{name}");
+        assert_eq!(schemas[name]["type"], "string", "{name}");
+    }
+}
