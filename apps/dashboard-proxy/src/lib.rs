@@ -8,6 +8,13 @@
 mod pages;
 mod shell;
 
+/// What `benches/products_page.rs` measures: the products page drawn in-process.
+#[cfg(feature = "bench")]
+#[doc(hidden)]
+pub mod bench {
+    pub use crate::pages::products::render_list_page;
+}
+
 use std::sync::Arc;
 
 use edge_proxy::{EdgeServer, EdgeSettings, HostPolicy};

@@ -86,10 +86,10 @@ impl Shell {
     }
 
     /// A fixed frame for the pages' tests: Ada, owner of the one store Acme, holding `permitted`.
-    #[cfg(test)]
+    #[cfg(any(test, feature = "bench"))]
     pub fn fixture(permitted: &[&str]) -> Self {
         use api_types::auth::{SessionView, UserView};
-        let at = chrono::DateTime::from_timestamp(1_767_225_600, 0).expect("a fixed time");
+        let at = chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default();
         let user = uuid::Uuid::from_u128(1);
         let store = OrganizationView {
             id: uuid::Uuid::from_u128(2),
@@ -294,7 +294,7 @@ const PERSON_ICON: &str = "M10 10a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14
 /// A store page: the sidebar (store switcher, navigation, who is signed in) around `body`.
 #[must_use]
 pub fn page(shell: &Shell, section: Section, title: &str, body: Markup) -> Markup {
-    let link = |href: &str, label: &str, here: Section, icon_path: &str| {
+    let link = |href: &str, label: &str, here: Section, icon_path: &'static str| {
         html! {
             a href=(href) aria-current=[(section == here).then_some("page")] {
                 (icon(icon_path)) (label)

@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, HeaderValue};
 use chrono::{DateTime, Utc};
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::assets;
 use crate::format;
@@ -119,13 +119,13 @@ fn centered_in(class: &str, head: &Head<'_>, heading: &str, body: Markup) -> Mar
 
 /// An HTML answer.
 #[must_use]
-pub fn html_response(status: StatusCode, markup: &Markup) -> HttpResponse {
+pub fn html_response(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((
             CONTENT_TYPE,
             HeaderValue::from_static("text/html; charset=utf-8"),
         ))
-        .body(markup.0.clone())
+        .body(markup.into_string())
 }
 
 /// An input with its label, hint and the api's message for it.
@@ -293,10 +293,12 @@ pub fn postal_address(address: &api_types::commerce::Address) -> Markup {
 
 /// An inline SVG icon path, drawn with the current colour.
 #[must_use]
-pub fn icon(path: &str) -> Markup {
+pub fn icon(path: &'static str) -> Markup {
     html! {
         svg.icon viewBox="0 0 20 20" aria-hidden="true" focusable="false" {
-            path d=(path) {}
+            // Our own constant path data: nothing in it needs escaping, and escaping it on every
+            // page was a fifth of the products page's drawing time.
+            path d=(PreEscaped(path)) {}
         }
     }
 }

@@ -151,7 +151,7 @@ pub fn render(error: &PageError, req: &HttpRequest) -> HttpResponse {
             }
         },
     );
-    html_response(status, &page)
+    html_response(status, page)
 }
 
 fn not_found() -> (&'static str, String, Vec<(&'static str, String)>) {

@@ -1,6 +1,6 @@
 //! Money and dates as people read them, and money as people type it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike as _, Timelike as _, Utc};
 use domain::{Currency, Money};
 
 /// Digits after the decimal point of a currency (ISO 4217's minor unit).
@@ -94,7 +94,15 @@ pub fn parse_amount(typed: &str, currency: Currency) -> Result<i64, AmountError>
 /// `2026-12-02 11:05 UTC`
 #[must_use]
 pub fn exact(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+    // Written out rather than with a strftime pattern, which is parsed again on every call.
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
 }
 
 /// `just now`, `5 minutes ago`, `in 3 days`…, relative to `now`.

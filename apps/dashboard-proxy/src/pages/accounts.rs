@@ -41,7 +41,7 @@ pub async fn sign_in_page(query: web::Query<NextQuery>) -> HttpResponse {
         next: query.into_inner().next,
         ..AccountForm::default()
     };
-    html_response(StatusCode::OK, &sign_in_form(&form, &FormErrors::default()))
+    html_response(StatusCode::OK, sign_in_form(&form, &FormErrors::default()))
 }
 
 pub async fn sign_in(req: HttpRequest, api: Api, form: web::Form<AccountForm>) -> PageResult {
@@ -71,7 +71,7 @@ pub async fn sign_in(req: HttpRequest, api: Api, form: web::Form<AccountForm>) -
                 Some(_) => FormErrors::form("The email or the password is not right."),
                 None => FormErrors::from_failure(failure, same_names)?,
             };
-            Ok(html_response(status, &sign_in_form(&form, &errors)))
+            Ok(html_response(status, sign_in_form(&form, &errors)))
         }
     }
 }
@@ -81,7 +81,7 @@ pub async fn sign_up_page(query: web::Query<NextQuery>) -> HttpResponse {
         next: query.into_inner().next,
         ..AccountForm::default()
     };
-    html_response(StatusCode::OK, &sign_up_form(&form, &FormErrors::default()))
+    html_response(StatusCode::OK, sign_up_form(&form, &FormErrors::default()))
 }
 
 pub async fn sign_up(req: HttpRequest, api: Api, form: web::Form<AccountForm>) -> PageResult {
@@ -109,7 +109,7 @@ pub async fn sign_up(req: HttpRequest, api: Api, form: web::Form<AccountForm>) -
         Err(failure) => {
             let status = failure.status_code();
             let errors = FormErrors::from_failure(failure, same_names)?;
-            Ok(html_response(status, &sign_up_form(&form, &errors)))
+            Ok(html_response(status, sign_up_form(&form, &errors)))
         }
     }
 }

@@ -63,7 +63,7 @@ pub async fn users(browser: Browser, api: Api, query: web::Query<ListQuery>) -> 
     };
     Ok(html_response(
         StatusCode::OK,
-        &users_page(&users, q, query.cursor.is_some(), done.as_deref()),
+        users_page(&users, q, query.cursor.is_some(), done.as_deref()),
     ))
 }
 

@@ -199,7 +199,7 @@ pub async fn page(
     ) else {
         return Ok(html_response(
             StatusCode::OK,
-            &enter_code(here, "", &FormErrors::default()),
+            enter_code(here, "", &FormErrors::default()),
         ));
     };
     match Request::load(&api, &browser.credentials, &target).await {
@@ -207,7 +207,7 @@ pub async fn page(
             let chosen = everything_asked(&request);
             Ok(html_response(
                 StatusCode::OK,
-                &review(here, &request, &chosen, &FormErrors::default()),
+                review(here, &request, &chosen, &FormErrors::default()),
             ))
         }
         Err(failure) => not_a_code(here, &target, failure),
@@ -237,7 +237,7 @@ pub async fn decide(
         let errors = FormErrors::field("user_code", "Enter the code your agent shows.");
         return Ok(html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &enter_code(here, "", &errors),
+            enter_code(here, "", &errors),
         ));
     };
     let request = match Request::load(&api, &browser.credentials, &target).await {
@@ -251,7 +251,7 @@ pub async fn decide(
             let errors = FormErrors::form("Choose approve or deny.");
             return Ok(html_response(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &review(here, &request, &form, &errors),
+                review(here, &request, &form, &errors),
             ));
         }
     };
@@ -261,7 +261,7 @@ pub async fn decide(
             Err(errors) => {
                 return Ok(html_response(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    &review(here, &request, &form, &errors),
+                    review(here, &request, &form, &errors),
                 ));
             }
         }
@@ -279,7 +279,7 @@ pub async fn decide(
     {
         Ok(_) => Ok(html_response(
             StatusCode::OK,
-            &decided(&request, approve.then_some(&body)),
+            decided(&request, approve.then_some(&body)),
         )),
         Err(failure) => refused(here, request, &form, failure),
     }
@@ -293,13 +293,13 @@ fn refused(here: &str, mut request: Request, form: &Submitted, failure: ApiFailu
             request.view.sign_in_again = true;
             return Ok(html_response(
                 status,
-                &review(here, &request, form, &FormErrors::default()),
+                review(here, &request, form, &FormErrors::default()),
             ));
         }
         let message = body.message.clone().unwrap_or_else(|| body.error.clone());
         return Ok(html_response(
             status,
-            &review(here, &request, form, &FormErrors::form(message)),
+            review(here, &request, form, &FormErrors::form(message)),
         ));
     }
     if failure.refusal(&[409]).is_some() {
@@ -309,17 +309,14 @@ fn refused(here: &str, mut request: Request, form: &Submitted, failure: ApiFailu
         );
         return Ok(html_response(
             status,
-            &enter_code(here, request.target.typed(), &errors),
+            enter_code(here, request.target.typed(), &errors),
         ));
     }
     if failure.refusal(&[404]).is_some() {
         return not_a_code(here, &request.target, failure);
     }
     let errors = FormErrors::from_failure(failure, |_| None)?;
-    Ok(html_response(
-        status,
-        &review(here, &request, form, &errors),
-    ))
+    Ok(html_response(status, review(here, &request, form, &errors)))
 }
 
 /// The decision the form describes: the capabilities ticked, the caps typed for them and the
@@ -387,7 +384,7 @@ fn not_a_code(here: &str, target: &Target, failure: ApiFailure) -> PageResult {
     match failure.refusal(&[400, 404]) {
         Some(_) => Ok(html_response(
             StatusCode::NOT_FOUND,
-            &enter_code(
+            enter_code(
                 here,
                 target.typed(),
                 &FormErrors::field(

@@ -89,7 +89,7 @@ pub async fn list(
         form: &Submitted::default(),
         errors: &FormErrors::default(),
     };
-    Ok(html_response(StatusCode::OK, &agents_page(&view)))
+    Ok(html_response(StatusCode::OK, agents_page(&view)))
 }
 
 pub async fn create_enrollment(
@@ -150,7 +150,7 @@ pub async fn create_enrollment(
         form: &kept,
         errors: &errors,
     };
-    Ok(html_response(status, &agents_page(&view)))
+    Ok(html_response(status, agents_page(&view)))
 }
 
 #[derive(Debug, Deserialize)]

@@ -49,7 +49,7 @@ pub async fn list(
         .then_some("The key was revoked: it no longer works.");
     Ok(html_response(
         StatusCode::OK,
-        &keys_page(
+        keys_page(
             &shell,
             &keys.data,
             None,
@@ -131,7 +131,7 @@ pub async fn create(
     };
     Ok(html_response(
         status,
-        &keys_page(&shell, &keys.data, created.as_ref(), &form, None, &errors),
+        keys_page(&shell, &keys.data, created.as_ref(), &form, None, &errors),
     ))
 }
 

@@ -40,7 +40,7 @@ pub async fn list(
         .await?;
     Ok(html_response(
         StatusCode::OK,
-        &audit_page(&shell, &events, cursor.is_some()),
+        audit_page(&shell, &events, cursor.is_some()),
     ))
 }
 

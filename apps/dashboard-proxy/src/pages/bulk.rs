@@ -131,7 +131,7 @@ pub async fn bulk(
         };
         return Ok(html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &refused_page(&shell, &message),
+            refused_page(&shell, &message),
         ));
     }
     let store: StoreSettings = api.get(&browser.credentials, "/v1/admin/store").await?;
@@ -140,7 +140,7 @@ pub async fn bulk(
         Err(message) => {
             return Ok(html_response(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &refused_page(&shell, &message),
+                refused_page(&shell, &message),
             ));
         }
     };
@@ -161,7 +161,7 @@ pub async fn bulk(
     if form.get("step") != "apply" {
         return Ok(html_response(
             StatusCode::OK,
-            &preview_page(&shell, &form, &planned),
+            preview_page(&shell, &form, &planned),
         ));
     }
     let outcomes = join_all(planned.iter().filter_map(|planned| {
@@ -178,7 +178,7 @@ pub async fn bulk(
     let applied = Applied::tally(outcomes)?;
     Ok(html_response(
         applied.status(),
-        &result_page(&shell, &applied),
+        result_page(&shell, &applied),
     ))
 }
 

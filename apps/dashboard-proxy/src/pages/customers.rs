@@ -54,7 +54,7 @@ pub async fn list(
     let form = Submitted(vec![("formToken".to_owned(), form_token())]);
     Ok(html_response(
         StatusCode::OK,
-        &list_page(
+        list_page(
             &shell,
             &page,
             cursor.as_deref(),
@@ -97,7 +97,7 @@ pub async fn create(
     let page = customers(&api, &browser, None).await?;
     Ok(html_response(
         status,
-        &list_page(&shell, &page, None, &form, &errors),
+        list_page(&shell, &page, None, &form, &errors),
     ))
 }
 
@@ -194,7 +194,7 @@ pub async fn detail(
     };
     Ok(html_response(
         StatusCode::OK,
-        &detail_page(&shell, &customer, &form, done, &FormErrors::default()),
+        detail_page(&shell, &customer, &form, done, &FormErrors::default()),
     ))
 }
 
@@ -225,7 +225,7 @@ pub async fn update(
     let customer: Customer = api.get(&browser.credentials, &path).await?;
     Ok(html_response(
         status,
-        &detail_page(&shell, &customer, &form, None, &errors),
+        detail_page(&shell, &customer, &form, None, &errors),
     ))
 }
 

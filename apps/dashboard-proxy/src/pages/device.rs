@@ -49,7 +49,7 @@ pub async fn page(
     else {
         return Ok(html_response(
             StatusCode::OK,
-            &enter_code("", &FormErrors::default()),
+            enter_code("", &FormErrors::default()),
         ));
     };
     let path = format!("/api/auth/device?user_code={}", escaped(&code));
@@ -57,7 +57,7 @@ pub async fn page(
         .get::<DeviceRequestView>(&browser.credentials, &path)
         .await
     {
-        Ok(request) => Ok(html_response(StatusCode::OK, &review(&shell, &request))),
+        Ok(request) => Ok(html_response(StatusCode::OK, review(&shell, &request))),
         Err(failure) => not_a_code(&code, failure),
     }
 }
@@ -67,7 +67,7 @@ fn not_a_code(code: &str, failure: ApiFailure) -> PageResult {
     match failure.refusal(&[400, 404, 409, 410]) {
         Some(_) => Ok(html_response(
             StatusCode::NOT_FOUND,
-            &enter_code(
+            enter_code(
                 code,
                 &FormErrors::field(
                     "user_code",
@@ -95,7 +95,7 @@ pub async fn decide(browser: Browser, api: Api, form: web::Form<DecisionForm>) -
         _ => {
             return Ok(html_response(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &enter_code(&code, &FormErrors::form("Choose approve or deny.")),
+                enter_code(&code, &FormErrors::form("Choose approve or deny.")),
             ));
         }
     };
@@ -108,7 +108,7 @@ pub async fn decide(browser: Browser, api: Api, form: web::Form<DecisionForm>) -
     {
         Ok(_) => Ok(html_response(
             StatusCode::OK,
-            &decided(form.decision == "approve"),
+            decided(form.decision == "approve"),
         )),
         Err(failure) => not_a_code(&code, failure),
     }

@@ -42,7 +42,7 @@ pub async fn home(
             },
         )
         .await?;
-    Ok(html_response(StatusCode::OK, &render(&shell, days, &stats)))
+    Ok(html_response(StatusCode::OK, render(&shell, days, &stats)))
 }
 
 fn render(shell: &Shell, days: i64, stats: &Stats) -> Markup {

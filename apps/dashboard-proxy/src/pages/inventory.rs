@@ -66,7 +66,7 @@ pub async fn list(
         .map(|sku| format!("Stock of {sku} adjusted."));
     Ok(html_response(
         StatusCode::OK,
-        &inventory_page(
+        inventory_page(
             &shell,
             &levels,
             query.cursor.as_deref(),
@@ -145,7 +145,7 @@ pub async fn adjust(
     };
     Ok(html_response(
         status,
-        &inventory_page(&shell, &levels, cursor.as_deref(), None, Some(&refused)),
+        inventory_page(&shell, &levels, cursor.as_deref(), None, Some(&refused)),
     ))
 }
 

@@ -14,7 +14,7 @@ mod device;
 mod home;
 mod inventory;
 mod orders;
-mod products;
+pub(crate) mod products;
 mod products_csv;
 mod settings;
 mod stock_bulk;

@@ -131,7 +131,7 @@ pub async fn list(
         .await?;
     Ok(html_response(
         StatusCode::OK,
-        &list_page(&shell, &filters, query.cursor.is_some(), &orders),
+        list_page(&shell, &filters, query.cursor.is_some(), &orders),
     ))
 }
 
@@ -276,7 +276,7 @@ pub async fn detail(
     };
     Ok(html_response(
         StatusCode::OK,
-        &detail_page(&shell, &order, done, None),
+        detail_page(&shell, &order, done, None),
     ))
 }
 
@@ -642,7 +642,7 @@ fn refused_page(
     };
     Ok(html_response(
         status,
-        &detail_page(shell, order, None, Some(&refused)),
+        detail_page(shell, order, None, Some(&refused)),
     ))
 }
 

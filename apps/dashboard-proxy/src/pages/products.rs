@@ -66,7 +66,7 @@ pub async fn list(
         .await?;
     Ok(html_response(
         StatusCode::OK,
-        &list_page(&shell, q, status, query.cursor.is_some(), &products),
+        list_page(&shell, q, status, query.cursor.is_some(), &products),
     ))
 }
 
@@ -166,6 +166,18 @@ fn list_page(
     )
 }
 
+/// The first page of products drawn for Ada, owner of Acme (the frame of the pages' tests).
+#[cfg(feature = "bench")]
+pub fn render_list_page(products: &Page<Product>) -> Markup {
+    list_page(
+        &Shell::fixture(&["product:update"]),
+        None,
+        None,
+        false,
+        products,
+    )
+}
+
 fn price_range(product: &Product) -> String {
     let prices = product.variants.iter().map(|variant| variant.price);
     match (
@@ -191,7 +203,7 @@ pub async fn new_page(browser: Browser, api: Api, memory: Memory) -> PageResult 
     ]);
     Ok(html_response(
         StatusCode::OK,
-        &new_form(
+        new_form(
             &shell,
             store.currency,
             &form,
@@ -214,7 +226,7 @@ pub async fn create(
     if form.get("action") == "add_variant" {
         return Ok(html_response(
             StatusCode::OK,
-            &new_form(
+            new_form(
                 &shell,
                 store.currency,
                 &form,
@@ -246,7 +258,7 @@ pub async fn create(
     }
     Ok(html_response(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &new_form(&shell, store.currency, &form, rows, &errors),
+        new_form(&shell, store.currency, &form, rows, &errors),
     ))
 }
 
@@ -425,7 +437,7 @@ pub async fn edit_page(
     };
     Ok(html_response(
         StatusCode::OK,
-        &edit_form(&shell, &product, &form, message, &FormErrors::default()),
+        edit_form(&shell, &product, &form, message, &FormErrors::default()),
     ))
 }
 
@@ -473,7 +485,7 @@ pub async fn update(
     }
     Ok(html_response(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &edit_form(&shell, &product, &form, None, &errors),
+        edit_form(&shell, &product, &form, None, &errors),
     ))
 }
 

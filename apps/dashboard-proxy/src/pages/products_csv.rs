@@ -154,7 +154,7 @@ pub async fn import_page(browser: Browser, api: Api, memory: Memory) -> PageResu
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     Ok(html_response(
         StatusCode::OK,
-        &import_form(&shell, &FormErrors::default(), None),
+        import_form(&shell, &FormErrors::default(), None),
     ))
 }
 
@@ -340,7 +340,7 @@ pub async fn import(browser: Browser, api: Api, memory: Memory, upload: Multipar
     let refused_form = |message: String| {
         Ok(html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &import_form(&shell, &FormErrors::form(message), None),
+            import_form(&shell, &FormErrors::form(message), None),
         ))
     };
     let (file, token) = match read_upload(upload).await {
@@ -379,7 +379,7 @@ pub async fn import(browser: Browser, api: Api, memory: Memory, upload: Multipar
     report.refused = refused;
     Ok(html_response(
         StatusCode::OK,
-        &import_form(&shell, &FormErrors::default(), Some(&report)),
+        import_form(&shell, &FormErrors::default(), Some(&report)),
     ))
 }
 

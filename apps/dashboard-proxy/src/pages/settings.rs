@@ -56,7 +56,7 @@ pub async fn store_page(
     let done = query.saved.as_ref().map(|_| "Settings saved.");
     Ok(html_response(
         StatusCode::OK,
-        &store_form(&shell, &store, &form, done, &FormErrors::default()),
+        store_form(&shell, &store, &form, done, &FormErrors::default()),
     ))
 }
 
@@ -120,7 +120,7 @@ pub async fn update_store(
     );
     Ok(html_response(
         status,
-        &store_form(&shell, &store, &kept, None, &errors),
+        store_form(&shell, &store, &kept, None, &errors),
     ))
 }
 
@@ -191,7 +191,7 @@ pub async fn domains_page(
     };
     Ok(html_response(
         StatusCode::OK,
-        &domains_list(&shell, &domains.data, "", done, &FormErrors::default()),
+        domains_list(&shell, &domains.data, "", done, &FormErrors::default()),
     ))
 }
 
@@ -230,7 +230,7 @@ pub async fn add_domain(
         .await?;
     Ok(html_response(
         status,
-        &domains_list(&shell, &domains.data, &form.hostname, None, &errors),
+        domains_list(&shell, &domains.data, &form.hostname, None, &errors),
     ))
 }
 

@@ -72,7 +72,7 @@ pub async fn bulk(
         let message = problem.unwrap_or_default();
         return Ok(html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &message_page(&shell, "error", message),
+            message_page(&shell, "error", message),
         ));
     };
     let planned: Vec<Planned<'_>> = listed
@@ -87,7 +87,7 @@ pub async fn bulk(
     if form.get("step") != "apply" {
         return Ok(html_response(
             StatusCode::OK,
-            &preview_page(&shell, &form, &planned, delta, reason),
+            preview_page(&shell, &form, &planned, delta, reason),
         ));
     }
     let token = form.get("formToken");
@@ -119,7 +119,7 @@ pub async fn bulk(
     let applied = Applied::tally(outcomes)?;
     Ok(html_response(
         applied.status(),
-        &result_page(&shell, &applied),
+        result_page(&shell, &applied),
     ))
 }
 

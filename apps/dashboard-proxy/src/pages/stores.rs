@@ -26,7 +26,7 @@ pub struct StoreForm {
 pub async fn onboarding_page(_browser: Browser) -> HttpResponse {
     html_response(
         StatusCode::OK,
-        &onboarding_form(&StoreForm::default(), &FormErrors::default()),
+        onboarding_form(&StoreForm::default(), &FormErrors::default()),
     )
 }
 
@@ -52,7 +52,7 @@ pub async fn create(browser: Browser, api: Api, form: web::Form<StoreForm>) -> P
         Err(failure) => {
             let status = failure.status_code();
             let errors = FormErrors::from_failure(failure, same_names)?;
-            Ok(html_response(status, &onboarding_form(&form, &errors)))
+            Ok(html_response(status, onboarding_form(&form, &errors)))
         }
     }
 }
@@ -64,7 +64,7 @@ pub async fn choose_page(browser: Browser, api: Api) -> PageResult {
     if stores.data.is_empty() {
         return Err(PageError::Redirect("/onboarding".to_owned()));
     }
-    Ok(html_response(StatusCode::OK, &choose(&stores.data)))
+    Ok(html_response(StatusCode::OK, choose(&stores.data)))
 }
 
 #[derive(Debug, Deserialize)]

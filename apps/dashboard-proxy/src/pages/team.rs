@@ -55,7 +55,7 @@ pub async fn list(
         add: &NewMember::default(),
         errors: &FormErrors::default(),
     };
-    Ok(html_response(StatusCode::OK, &team_page(&view)))
+    Ok(html_response(StatusCode::OK, team_page(&view)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -118,7 +118,7 @@ pub async fn add(
         add: &form,
         errors: &errors,
     };
-    Ok(html_response(status, &team_page(&view)))
+    Ok(html_response(status, team_page(&view)))
 }
 
 /// A refusal the page can show next to its form (a 403 or 404 too: "no such user", "your role may
@@ -224,7 +224,7 @@ async fn shown_again(
         add: &NewMember::default(),
         errors: &FormErrors::default(),
     };
-    Ok(html_response(status, &team_page_with(&view, &list_errors)))
+    Ok(html_response(status, team_page_with(&view, &list_errors)))
 }
 
 struct View<'a> {

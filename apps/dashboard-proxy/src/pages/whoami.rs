@@ -15,7 +15,7 @@ pub async fn page(browser: Browser, api: Api, memory: Memory) -> PageResult {
     let caller_json = serde_json::to_string_pretty(&caller).unwrap_or_default();
     Ok(html_response(
         StatusCode::OK,
-        &frame(
+        frame(
             &shell,
             Section::WhoAmI,
             "Who am I here",

@@ -58,7 +58,7 @@ pub async fn page(shop: Shop, api: Api, query: web::Query<NextQuery>) -> PageRes
         };
         return Ok(html_response(
             StatusCode::OK,
-            &signed_out_page(&shop, &form, None),
+            signed_out_page(&shop, &form, None),
         ));
     };
     let orders: Page<Order> = api
@@ -73,7 +73,7 @@ pub async fn page(shop: Shop, api: Api, query: web::Query<NextQuery>) -> PageRes
         .await?;
     Ok(html_response(
         StatusCode::OK,
-        &orders_page(&shop, &session, &orders),
+        orders_page(&shop, &session, &orders),
     ))
 }
 
@@ -97,7 +97,7 @@ pub async fn sign_in(shop: Shop, api: Api, form: web::Form<AccountForm>) -> Page
             };
             Ok(html_response(
                 status,
-                &signed_out_page(&shop, &form, Some((Form::SignIn, &errors))),
+                signed_out_page(&shop, &form, Some((Form::SignIn, &errors))),
             ))
         }
     }
@@ -121,7 +121,7 @@ pub async fn sign_up(shop: Shop, api: Api, form: web::Form<AccountForm>) -> Page
             let errors = FormErrors::from_failure(failure, same_names)?;
             Ok(html_response(
                 status,
-                &signed_out_page(&shop, &form, Some((Form::SignUp, &errors))),
+                signed_out_page(&shop, &form, Some((Form::SignUp, &errors))),
             ))
         }
     }

@@ -63,7 +63,7 @@ pub async fn page(req: HttpRequest, shop: Shop, api: Api) -> PageResult {
     };
     Ok(html_response(
         StatusCode::OK,
-        &cart_page(&shop, cart.as_ref(), &FormErrors::default()),
+        cart_page(&shop, cart.as_ref(), &FormErrors::default()),
     ))
 }
 
@@ -94,7 +94,7 @@ pub async fn add(req: HttpRequest, shop: Shop, api: Api, form: web::Form<AddForm
     let refused = |errors: FormErrors| {
         Ok(html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &catalog::product_page(&shop, &product, &form.quantity, &errors),
+            catalog::product_page(&shop, &product, &form.quantity, &errors),
         ))
     };
     let (Some(quantity), Some(variant_id)) = (quantity, variant) else {
@@ -168,7 +168,7 @@ pub async fn update(
         let errors = FormErrors::form("Enter a number of units.");
         return Ok(html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &cart_page(&shop, Some(&cart), &errors),
+            cart_page(&shop, Some(&cart), &errors),
         ));
     };
     let path = format!("/v1/carts/{}/items/{item}", cart.id);
@@ -222,7 +222,7 @@ fn changed(
                 let errors = FormErrors::from_envelope(body, |_| None);
                 Ok(html_response(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    &cart_page(shop, Some(cart), &errors),
+                    cart_page(shop, Some(cart), &errors),
                 ))
             }
             None => Err(failure.into()),

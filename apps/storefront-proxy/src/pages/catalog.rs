@@ -40,7 +40,7 @@ pub async fn catalog(shop: Shop, api: Api, query: web::Query<CatalogQuery>) -> P
         .await?;
     Ok(html_response(
         StatusCode::OK,
-        &catalog_page(&shop, q, query.cursor.is_some(), &products),
+        catalog_page(&shop, q, query.cursor.is_some(), &products),
     ))
 }
 
@@ -130,7 +130,7 @@ pub async fn product(shop: Shop, api: Api, handle: web::Path<String>) -> PageRes
     let product = load(&api, &shop, &handle).await?;
     Ok(html_response(
         StatusCode::OK,
-        &product_page(&shop, &product, "1", &FormErrors::default()),
+        product_page(&shop, &product, "1", &FormErrors::default()),
     ))
 }
 

@@ -44,7 +44,7 @@ pub async fn page(req: HttpRequest, shop: Shop, api: Api) -> PageResult {
     let form = Submitted(vec![("formToken".to_owned(), form_token())]);
     Ok(html_response(
         StatusCode::OK,
-        &checkout_page(&shop, &cart, &form, &FormErrors::default()),
+        checkout_page(&shop, &cart, &form, &FormErrors::default()),
     ))
 }
 
@@ -138,7 +138,7 @@ pub async fn place(
                 return match cart {
                     Some(cart) => Ok(html_response(
                         status,
-                        &checkout_page(&shop, &cart, &form, &errors),
+                        checkout_page(&shop, &cart, &form, &errors),
                     )),
                     None => Ok(see_other("/cart")),
                 };
@@ -148,7 +148,7 @@ pub async fn place(
     match current_cart(&req, &api, &shop).await? {
         Some(cart) => Ok(html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &checkout_page(&shop, &cart, &form, &errors),
+            checkout_page(&shop, &cart, &form, &errors),
         )),
         None => Ok(see_other("/cart")),
     }

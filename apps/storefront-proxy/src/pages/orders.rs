@@ -32,7 +32,7 @@ pub async fn status(
         None => format!("/v1/orders/{id}"),
     };
     let order: Order = api.get(&shop.credentials, &path).await?;
-    Ok(html_response(StatusCode::OK, &order_page(&shop, &order)))
+    Ok(html_response(StatusCode::OK, order_page(&shop, &order)))
 }
 
 /// What the shopper should know of where the order stands.
