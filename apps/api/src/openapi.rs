@@ -4,7 +4,11 @@
 
 use api_types::{ErrorBody, Health, Readiness};
 use resolve_caller::{ApiCaller, CallerKind, Scope};
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes;
@@ -112,7 +116,7 @@ use crate::routes;
         routes::webhooks::receive,
     ),
     components(schemas(ErrorBody, Health, Readiness, ApiCaller, CallerKind, Scope)),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &StandardErrors),
     tags(
         (name = "identity", description = "Who is calling"),
         (name = "auth", description = "Accounts and sessions"),
@@ -189,4 +193,76 @@ impl Modify for SecuritySchemes {
 /// The document as committed: pretty JSON with a trailing newline.
 pub fn document_json() -> Result<String, serde_json::Error> {
     ApiDoc::openapi().to_pretty_json().map(|json| json + "\n")
+}
+
+/// The error answers any operation may give, added to every operation that does not document them
+/// itself, so the document says every status the api can answer: 400 for a malformed path or
+/// query parameter or body, 413 and 415 for a body too large or not JSON, 503 while the database
+/// does not answer. Each is the one envelope, `ErrorBody`.
+#[derive(Debug)]
+struct StandardErrors;
+
+impl StandardErrors {
+    fn add(operation: &mut Operation, path: &str) {
+        let has_body = operation.request_body.is_some();
+        let has_parameters = path.contains('{')
+            || operation
+                .parameters
+                .as_ref()
+                .is_some_and(|parameters| !parameters.is_empty());
+        let mut standard = Vec::new();
+        if has_body || has_parameters {
+            standard.push((
+                "400",
+                "A malformed path or query parameter, or a body that is not valid JSON of this shape",
+            ));
+        }
+        if has_body {
+            standard.push(("413", "The body is larger than this operation takes"));
+            standard.push(("415", "The body is not `application/json`"));
+        }
+        if !matches!(path, "/healthz" | "/openapi.json" | "/docs") {
+            standard.push((
+                "503",
+                "The database did not answer (`Retry-After` says when to try again)",
+            ));
+        }
+        for (status, description) in standard {
+            operation
+                .responses
+                .responses
+                .entry(status.to_owned())
+                .or_insert_with(|| error_response(description));
+        }
+    }
+}
+
+fn error_response(description: &str) -> RefOr<Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+impl Modify for StandardErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in &mut openapi.paths.paths {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                Self::add(operation, path);
+            }
+        }
+    }
 }

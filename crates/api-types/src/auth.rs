@@ -184,9 +184,13 @@ pub struct ListUsersQuery {
     pub q: Option<String>,
     /// 1 to 100 (default 20).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 100)]
+    #[schema(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// The `nextCursor` of the previous page.
     #[serde(default)]
+    #[param(min_length = 1)]
+    #[schema(min_length = 1)]
     pub cursor: Option<String>,
 }
 

@@ -107,9 +107,11 @@ pub struct UpdateProductRequest {
 pub struct ProductQuery {
     /// 1 to 100 (default 20).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// `nextCursor` of the previous page.
     #[serde(default)]
+    #[param(min_length = 1)]
     pub cursor: Option<String>,
     /// Words of the title, case-insensitive.
     #[serde(default)]
@@ -309,9 +311,12 @@ pub struct OrderStatusQuery {
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct OrderQuery {
+    /// 1 to 100 (default 20).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     #[serde(default)]
+    #[param(min_length = 1)]
     pub cursor: Option<String>,
     #[serde(default)]
     pub status: Option<OrderStatus>,

@@ -46,9 +46,13 @@ pub struct AuditEventView {
 pub struct PageQuery {
     /// 1 to 100 (default 50).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 100)]
+    #[schema(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// The `nextCursor` of the previous page.
     #[serde(default)]
+    #[param(min_length = 1)]
+    #[schema(min_length = 1)]
     pub cursor: Option<String>,
 }
 

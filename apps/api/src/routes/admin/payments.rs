@@ -19,9 +19,12 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PaymentEventQuery {
+    /// 1 to 100 (default 20).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
     #[serde(default)]
+    #[param(min_length = 1)]
     cursor: Option<String>,
     /// `received`, `processed`, `failed` or `ignored`.
     #[serde(default)]
