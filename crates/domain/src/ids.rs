@@ -111,10 +111,6 @@ uuid_id!(
     /// An agent host (Agent Auth): the program that registers agents with its own key.
     AgentHostId
 );
-uuid_id!(
-    /// An agent (Agent Auth), acting for a user with the capabilities it was granted.
-    AgentId
-);
 
 #[cfg(test)]
 mod tests {

@@ -12,7 +12,7 @@ mod status;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
-    AgentHostId, AgentId, ApiKeyId, CartId, CartItemId, CustomerId, OrderId, OrgId, PaymentEventId,
+    AgentHostId, ApiKeyId, CartId, CartItemId, CustomerId, OrderId, OrgId, PaymentEventId,
     ProductId, RefundId, SessionId, UserId, VariantId,
 };
 pub use money::{Currency, InvalidCurrency, Money};

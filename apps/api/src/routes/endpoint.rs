@@ -22,42 +22,24 @@ pub fn endpoint(path: &str) -> Endpoint {
     }
 }
 
+/// `get`, `post`, … : one route of that method.
+macro_rules! method_routes {
+    ($($name:ident => $method:ident),+ $(,)?) => {
+        $(
+            pub fn $name<F, Args>(self, handler: F) -> Self
+            where
+                F: Handler<Args>,
+                Args: FromRequest + 'static,
+                F::Output: Responder + 'static,
+            {
+                self.on(Method::$method, handler)
+            }
+        )+
+    };
+}
+
 impl Endpoint {
-    pub fn get<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::GET, handler)
-    }
-
-    pub fn post<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::POST, handler)
-    }
-
-    pub fn patch<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::PATCH, handler)
-    }
-
-    pub fn delete<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::DELETE, handler)
-    }
+    method_routes!(get => GET, post => POST, patch => PATCH, delete => DELETE);
 
     /// Data for this path's handlers only (a larger body limit…).
     pub fn app_data<U: 'static>(mut self, data: U) -> Self {

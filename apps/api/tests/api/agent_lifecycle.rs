@@ -1004,3 +1004,31 @@ async fn host_tokens_are_read_like_every_other_credential() {
     .await;
     assert_eq!(revoked.status, 200, "{}", revoked.json());
 }
+
+/// On an endpoint users and hosts both call, an invalid host token is refused: it never falls back
+/// to the session cookie sent beside it (SPEC §3, no silent fall-back).
+#[actix_web::test]
+async fn a_bad_host_token_beside_a_valid_session_is_a_401() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let (agent, _) = register(&app, &store, &host, &[]).await;
+    let forged = Host {
+        id: host.id.clone(),
+        thumbprint: host.thumbprint.clone(),
+        key: TestKey::generate(),
+    };
+    for path in ["/api/auth/agent/revoke", "/api/auth/agent/host/revoke"] {
+        let request = app
+            .as_user(Method::POST, path, &store.owner)
+            .with_bearer(&host_token(&app, &forged));
+        TestResponse::send_json(request, json!({"agent_id": agent.id, "hostId": host.id}))
+            .await
+            .assert_error(401, "INVALID_HOST_TOKEN");
+    }
+    // Nothing was revoked: the host still reads its agent as active.
+    let status_path = format!("/api/auth/agent/status?agent_id={}", agent.id);
+    let status = as_host(&app, &host, Method::GET, &status_path, None).await;
+    assert_eq!(status.status, 200, "{}", status.json());
+    assert_eq!(status.json()["status"], "active");
+}
