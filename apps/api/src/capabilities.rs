@@ -57,6 +57,14 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Whether the operation `name` at `path` is a capability: every operation under `/v1` but the
+    /// payment webhooks (a checkout app's, never an agent's) and `whoami` (every caller may ask who
+    /// it is). The OpenAPI document lists the same names as `CapabilityName`.
+    #[must_use]
+    pub fn is_capability(path: &str, name: &str) -> bool {
+        path.starts_with("/v1/") && !path.starts_with("/v1/webhooks/") && name != "whoami"
+    }
+
     /// The capabilities of the api's own OpenAPI document.
     pub fn of_this_api() -> Result<Self, serde_json::Error> {
         let document =
@@ -64,15 +72,11 @@ impl Catalog {
         Ok(Self::from_document(&document))
     }
 
-    /// Every operation under `/v1` with an operationId, except the payment webhooks (a checkout
-    /// app's, never an agent's) and `whoami` (every caller may ask who it is).
+    /// Every operation with an operationId that [`Self::is_capability`].
     #[must_use]
     pub fn from_document(document: &Value) -> Self {
         let mut by_name = BTreeMap::new();
         for (path, item) in document["paths"].as_object().into_iter().flatten() {
-            if !path.starts_with("/v1/") || path.starts_with("/v1/webhooks/") {
-                continue;
-            }
             let scope = if path.starts_with("/v1/admin/") {
                 Scope::Admin
             } else {
@@ -85,7 +89,7 @@ impl Catalog {
                 let Ok(method) = Method::from_bytes(method.to_ascii_uppercase().as_bytes()) else {
                     continue;
                 };
-                if name == "whoami" {
+                if !Self::is_capability(path, name) {
                     continue;
                 }
                 let auto_granted =
@@ -221,6 +225,25 @@ fn template_segments(path: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_document_names_exactly_the_capabilities_of_the_catalog() {
+        let document =
+            serde_json::to_value(<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+        let documented: Vec<&str> = document["components"]["schemas"]["CapabilityName"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|name| name.as_str().unwrap())
+            .collect();
+        let catalog = Catalog::of_this_api().unwrap();
+        let mut served: Vec<&str> = catalog
+            .iter()
+            .map(|capability| capability.name.as_str())
+            .collect();
+        served.sort_unstable();
+        assert_eq!(documented, served);
+    }
 
     #[test]
     fn every_v1_operation_but_whoami_and_webhooks_is_a_capability() {

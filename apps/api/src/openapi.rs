@@ -7,6 +7,7 @@ use resolve_caller::{ApiCaller, CallerKind, Scope};
 use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
@@ -116,7 +117,7 @@ use crate::routes;
         routes::webhooks::receive,
     ),
     components(schemas(ErrorBody, Health, Readiness, ApiCaller, CallerKind, Scope)),
-    modifiers(&SecuritySchemes, &StandardErrors),
+    modifiers(&SecuritySchemes, &StandardErrors, &CapabilityNames),
     tags(
         (name = "identity", description = "Who is calling"),
         (name = "auth", description = "Accounts and sessions"),
@@ -203,8 +204,18 @@ pub fn document_json() -> Result<String, serde_json::Error> {
 struct StandardErrors;
 
 impl StandardErrors {
-    fn add(operation: &mut Operation, path: &str) {
+    fn add(operation: &mut Operation, path: &str, changes: bool) {
         let has_body = operation.request_body.is_some();
+        // A requirement keeps its scheme names private; its JSON form names them.
+        let takes_cookie = operation.security.as_ref().is_some_and(|requirements| {
+            serde_json::to_value(requirements).is_ok_and(|value| {
+                value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|requirement| requirement.get("sessionCookie").is_some())
+            })
+        });
         let has_parameters = path.contains('{')
             || operation
                 .parameters
@@ -215,6 +226,12 @@ impl StandardErrors {
             standard.push((
                 "400",
                 "A malformed path or query parameter, or a body that is not valid JSON of this shape",
+            ));
+        }
+        if changes && takes_cookie {
+            standard.push((
+                "403",
+                "A change made with the session cookie from an origin other than the dashboard's or the store's own (`details.reason` `untrusted_origin`)",
             ));
         }
         if has_body {
@@ -253,16 +270,52 @@ fn error_response(description: &str) -> RefOr<Response> {
 impl Modify for StandardErrors {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in &mut openapi.paths.paths {
-            let operations = [
-                &mut item.get,
+            if let Some(operation) = &mut item.get {
+                Self::add(operation, path, false);
+            }
+            let changes = [
                 &mut item.put,
                 &mut item.post,
                 &mut item.delete,
                 &mut item.patch,
             ];
-            for operation in operations.into_iter().flatten() {
-                Self::add(operation, path);
+            for operation in changes.into_iter().flatten() {
+                Self::add(operation, path, true);
             }
         }
+    }
+}
+
+/// `CapabilityName` lists every capability by the rule the catalog of `capabilities` reads this
+/// document with at start.
+#[derive(Debug)]
+struct CapabilityNames;
+
+impl Modify for CapabilityNames {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let mut names: Vec<String> = openapi
+            .paths
+            .paths
+            .iter()
+            .flat_map(|(path, item)| {
+                [&item.get, &item.put, &item.post, &item.delete, &item.patch]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|operation| operation.operation_id.clone())
+                    .filter(|name| crate::capabilities::Catalog::is_capability(path, name))
+            })
+            .collect();
+        names.sort();
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.schemas.insert(
+            "CapabilityName".to_owned(),
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(
+                    "The operationId of a `/v1` operation: a capability an agent may be granted",
+                ))
+                .enum_values(Some(names))
+                .into(),
+        );
     }
 }

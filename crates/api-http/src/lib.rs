@@ -4,12 +4,14 @@
 //! This crate must never know about the database or about any one route: it is the shell that makes
 //! every answer, good or bad, well-formed JSON with a request id.
 
+mod body;
 mod error;
 mod extractors;
 mod links;
 mod middleware;
 mod protocol;
 
+pub use body::{Json, OptionalJson};
 pub use error::{ApiError, FieldError};
 pub use extractors::{json_config, path_config, payload_config, query_config};
 pub use links::AuthLinks;

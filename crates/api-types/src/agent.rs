@@ -5,16 +5,35 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::shapes;
 use uuid::Uuid;
+
+/// The name of a capability: the operationId of a `/v1` operation. Its schema lists every one (the
+/// api fills it from its own document), so a client knows the names it may ask for.
+#[derive(Debug)]
+pub struct CapabilityName;
+
+impl utoipa::PartialSchema for CapabilityName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("The operationId of a `/v1` operation"))
+            .into()
+    }
+}
+
+impl ToSchema for CapabilityName {}
 
 /// An Ed25519 public key as a JWK (`{"kty": "OKP", "crv": "Ed25519", "x": "…"}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PublicJwk {
-    #[schema(example = "OKP")]
+    #[schema(schema_with = shapes::jwk_kty)]
     pub kty: String,
-    #[schema(example = "Ed25519")]
+    #[schema(schema_with = shapes::jwk_crv)]
     pub crv: String,
     /// The 32-byte public key, base64url.
+    #[schema(schema_with = shapes::ed25519_x)]
     pub x: String,
 }
 
@@ -23,10 +42,12 @@ pub struct PublicJwk {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateHostRequest {
+    #[schema(schema_with = shapes::agent_name)]
     pub name: String,
     pub public_key: PublicJwk,
     /// Capabilities its agents get without asking a user again (within your own role).
     #[serde(default)]
+    #[schema(value_type = Vec<CapabilityName>)]
     pub default_capabilities: Vec<String>,
 }
 
@@ -34,9 +55,11 @@ pub struct CreateHostRequest {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateEnrollmentRequest {
+    #[schema(schema_with = shapes::agent_name)]
     pub name: String,
     /// Capabilities its agents get without asking a user again (within your own role).
     #[serde(default)]
+    #[schema(value_type = Vec<CapabilityName>)]
     pub default_capabilities: Vec<String>,
 }
 
@@ -73,6 +96,7 @@ pub struct HostView {
     /// The user who stands behind it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<Uuid>,
+    #[schema(value_type = Vec<CapabilityName>)]
     pub default_capabilities: Vec<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -120,6 +144,7 @@ pub struct ApprovalPreference {
 /// `POST /api/auth/agent/register` (with `Authorization: Bearer <host+jwt>`).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct RegisterAgentRequest {
+    #[schema(schema_with = shapes::agent_name)]
     pub name: String,
     pub public_key: PublicJwk,
     /// operationIds the agent needs; storefront reads and `createCart` are granted at once.
@@ -130,6 +155,7 @@ pub struct RegisterAgentRequest {
     pub mode: Option<String>,
     /// A new host's name (dynamic registration).
     #[serde(default)]
+    #[schema(schema_with = shapes::agent_name_or_null, required = false)]
     pub host_name: Option<String>,
     #[serde(flatten)]
     pub approval: ApprovalPreference,
@@ -228,6 +254,7 @@ pub struct ApproveAgentRequest {
     #[serde(default)]
     pub request_id: Option<Uuid>,
     #[serde(default)]
+    #[schema(value_type = Option<Vec<CapabilityName>>)]
     pub capabilities: Option<Vec<String>>,
     /// Limits on the input of approved capabilities, by capability: per top-level input field,
     /// `max`, `min` (numbers), `in`, `not_in` (lists) or an exact value, e.g.

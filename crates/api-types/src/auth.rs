@@ -5,18 +5,20 @@ use domain::{OrgRole, PlatformRole};
 use resolve_caller::Scope;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::shapes;
 use uuid::Uuid;
 
 /// `POST /api/auth/sign-up/email`
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SignUpRequest {
-    #[schema(example = "ada@example.com")]
+    #[schema(schema_with = shapes::email)]
     pub email: String,
     /// 8 to 128 characters, taken as typed (no trimming).
-    #[schema(example = "correct horse battery staple")]
+    #[schema(schema_with = shapes::new_password)]
     pub password: String,
-    #[schema(example = "Ada Lovelace")]
+    #[schema(schema_with = shapes::person_name)]
     pub name: String,
 }
 
@@ -77,10 +79,10 @@ impl Success {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateOrganizationRequest {
-    #[schema(example = "Acme")]
+    #[schema(schema_with = shapes::store_name)]
     pub name: String,
     /// 2 to 64 lower-case letters, digits or `-`; unique on the platform.
-    #[schema(example = "acme")]
+    #[schema(schema_with = shapes::slug)]
     pub slug: String,
 }
 
@@ -108,6 +110,7 @@ pub struct SetActiveOrganizationRequest {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AddMemberRequest {
+    #[schema(schema_with = shapes::email)]
     pub email: String,
     pub role: OrgRole,
     #[serde(default)]
@@ -181,6 +184,8 @@ pub struct RevokeSessionsResponse {
 pub struct ListUsersQuery {
     /// Part of the email or name, case-insensitive (trimmed; empty means everyone).
     #[serde(default)]
+    #[param(schema_with = shapes::search)]
+    #[schema(schema_with = shapes::search_or_null, required = false)]
     pub q: Option<String>,
     /// 1 to 100 (default 20).
     #[serde(default)]
@@ -189,8 +194,8 @@ pub struct ListUsersQuery {
     pub limit: Option<u32>,
     /// The `nextCursor` of the previous page.
     #[serde(default)]
-    #[param(min_length = 1)]
-    #[schema(min_length = 1)]
+    #[param(schema_with = shapes::cursor)]
+    #[schema(schema_with = shapes::cursor)]
     pub cursor: Option<String>,
 }
 
@@ -212,11 +217,13 @@ pub struct UserSummary {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateApiKeyRequest {
-    #[schema(example = "Warehouse sync")]
+    #[schema(schema_with = shapes::api_key_name)]
     pub name: String,
+    #[schema(min_items = 1)]
     pub scopes: Vec<Scope>,
     /// Seconds until the key expires (60 s to 10 years); absent for a key that lives until revoked.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "domain::whole::option_i64")]
+    #[schema(schema_with = shapes::key_lifetime_or_null, required = false)]
     pub expires_in: Option<i64>,
 }
 

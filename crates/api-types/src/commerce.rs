@@ -2,9 +2,11 @@
 //! payment events. The core shapes of SPEC §7; fields may be added, never renamed.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{Currency, Money, OrderStatus, ProductStatus};
+use domain::{Currency, Money, OrderStatus, PaymentEventStatus, ProductStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+
+use crate::shapes;
 use uuid::Uuid;
 
 /// Stock of a variant.
@@ -42,15 +44,18 @@ pub struct Product {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NewVariant {
-    #[schema(example = "TEE-BLK-M")]
+    #[schema(schema_with = shapes::sku)]
     pub sku: String,
     /// Defaults to the product's title.
     #[serde(default)]
+    #[schema(schema_with = shapes::product_title_or_null, required = false)]
     pub title: Option<String>,
     /// In the store's currency; a positive amount of minor units.
+    #[schema(schema_with = shapes::price)]
     pub price: Money,
     /// Starting stock (default 0).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "domain::whole::option_i64")]
+    #[schema(schema_with = shapes::stock_or_null, required = false)]
     pub inventory_quantity: Option<i64>,
 }
 
@@ -58,17 +63,20 @@ pub struct NewVariant {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateProductRequest {
-    #[schema(example = "Black tee")]
+    #[schema(schema_with = shapes::product_title)]
     pub title: String,
     /// Lower-case letters, digits and `-`; derived from the title when absent; unique in the store.
     #[serde(default)]
+    #[schema(schema_with = shapes::handle_or_null, required = false)]
     pub handle: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = shapes::product_description_or_null, required = false)]
     pub description: Option<String>,
     /// Default `draft`.
     #[serde(default)]
     pub status: Option<ProductStatus>,
-    /// One to 100 variants.
+    /// One to 100 variants, each with its own SKU.
+    #[schema(min_items = 1, max_items = 100)]
     pub variants: Vec<NewVariant>,
 }
 
@@ -78,8 +86,10 @@ pub struct CreateProductRequest {
 pub struct VariantUpdate {
     pub id: Uuid,
     #[serde(default)]
+    #[schema(schema_with = shapes::product_title_or_null, required = false)]
     pub title: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = shapes::price_or_null, required = false)]
     pub price: Option<Money>,
 }
 
@@ -89,10 +99,13 @@ pub struct VariantUpdate {
 #[serde(rename_all = "camelCase")]
 pub struct UpdateProductRequest {
     #[serde(default)]
+    #[schema(schema_with = shapes::product_title_or_null, required = false)]
     pub title: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = shapes::handle_or_null, required = false)]
     pub handle: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = shapes::product_description_or_null, required = false)]
     pub description: Option<String>,
     #[serde(default)]
     pub status: Option<ProductStatus>,
@@ -111,10 +124,11 @@ pub struct ProductQuery {
     pub limit: Option<u32>,
     /// `nextCursor` of the previous page.
     #[serde(default)]
-    #[param(min_length = 1)]
+    #[param(schema_with = shapes::cursor)]
     pub cursor: Option<String>,
     /// Words of the title, case-insensitive.
     #[serde(default)]
+    #[param(schema_with = shapes::search)]
     pub q: Option<String>,
     /// Admin only: `draft`, `published` or `archived`.
     #[serde(default)]
@@ -136,9 +150,11 @@ pub struct InventoryLevel {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AdjustInventoryRequest {
-    /// Units to add (positive) or remove (negative); stock never goes below zero.
+    /// Units to add (positive) or remove (negative), never zero; stock never goes below zero.
+    #[schema(schema_with = shapes::stock_delta)]
+    #[serde(deserialize_with = "domain::whole::i64")]
     pub delta: i64,
-    #[schema(example = "cycle count")]
+    #[schema(schema_with = shapes::inventory_reason)]
     pub reason: String,
 }
 
@@ -188,6 +204,8 @@ pub struct Cart {
 pub struct AddCartItemRequest {
     pub variant_id: Uuid,
     /// 1 to 1000.
+    #[schema(schema_with = shapes::cart_quantity)]
+    #[serde(deserialize_with = "domain::whole::i64")]
     pub quantity: i64,
 }
 
@@ -196,6 +214,8 @@ pub struct AddCartItemRequest {
 #[serde(rename_all = "camelCase")]
 pub struct UpdateCartItemRequest {
     /// 1 to 1000.
+    #[schema(schema_with = shapes::cart_quantity)]
+    #[serde(deserialize_with = "domain::whole::i64")]
     pub quantity: i64,
 }
 
@@ -206,43 +226,43 @@ pub struct UpdateCartItemRequest {
 pub struct Address {
     /// The recipient.
     #[serde(default)]
-    #[schema(
-        required = true,
-        min_length = 1,
-        max_length = 200,
-        example = "Ada Lovelace"
-    )]
+    #[schema(schema_with = shapes::address_field, required = true)]
     pub name: String,
     #[serde(default)]
-    #[schema(
-        required = true,
-        min_length = 1,
-        max_length = 200,
-        example = "12 Example Street"
-    )]
+    #[schema(schema_with = shapes::address_field, required = true)]
     pub line1: String,
     /// Optional; blank is the same as absent.
     #[serde(default)]
-    #[schema(max_length = 200)]
+    #[schema(schema_with = shapes::optional_address_field, required = false)]
     pub line2: Option<String>,
     #[serde(default)]
-    #[schema(required = true, min_length = 1, max_length = 200, example = "Berlin")]
+    #[schema(schema_with = shapes::address_field, required = true)]
     pub city: String,
     #[serde(default)]
-    #[schema(required = true, min_length = 1, max_length = 200, example = "10115")]
+    #[schema(schema_with = shapes::address_field, required = true)]
     pub postal_code: String,
     /// State, province or county; optional, blank is the same as absent.
     #[serde(default)]
-    #[schema(max_length = 200)]
+    #[schema(schema_with = shapes::optional_address_field, required = false)]
     pub region: Option<String>,
     /// ISO 3166-1 alpha-2 code, two letters (either case on the way in; answered upper case).
     #[serde(default)]
-    #[schema(required = true, min_length = 2, max_length = 2, example = "DE")]
+    #[schema(schema_with = shapes::country, required = true)]
     pub country: String,
-    /// Digits, spaces and `+-()` only; optional, blank is the same as absent.
+    /// Digits, spaces and `+-()` only, with a digit; optional, blank is the same as absent.
     #[serde(default)]
-    #[schema(max_length = 200, example = "+49 30 1234567")]
+    #[schema(schema_with = shapes::phone, required = false)]
     pub phone: Option<String>,
+}
+
+/// The `Idempotency-Key` header of an operation that takes one: a retry with the same key answers
+/// the first response and never applies twice; the same key with another body is a 422.
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKeyHeader {
+    /// 1 to 255 visible ASCII characters, chosen by the client (a UUID is a good one).
+    #[param(rename = "Idempotency-Key", schema_with = shapes::idempotency_key)]
+    pub key: Option<String>,
 }
 
 /// `POST /v1/orders`, with an `Idempotency-Key` header.
@@ -250,7 +270,7 @@ pub struct Address {
 #[serde(rename_all = "camelCase")]
 pub struct PlaceOrderRequest {
     pub cart_id: Uuid,
-    #[schema(example = "shopper@example.com")]
+    #[schema(schema_with = shapes::email)]
     pub email: String,
     /// Where to ship the order; optional (digital goods, pick-up).
     // Skipped when absent, so a body without one fingerprints (idempotency) as it always did.
@@ -316,7 +336,7 @@ pub struct OrderQuery {
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     #[serde(default)]
-    #[param(min_length = 1)]
+    #[param(schema_with = shapes::cursor)]
     pub cursor: Option<String>,
     #[serde(default)]
     pub status: Option<OrderStatus>,
@@ -335,8 +355,11 @@ pub struct OrderQuery {
 #[serde(rename_all = "camelCase")]
 pub struct RefundRequest {
     /// Minor units of the order's currency; never more than what remains paid.
+    #[schema(schema_with = shapes::positive_amount)]
+    #[serde(deserialize_with = "domain::whole::i64")]
     pub amount: i64,
     #[serde(default)]
+    #[schema(schema_with = shapes::refund_reason_or_null, required = false)]
     pub reason: Option<String>,
 }
 
@@ -367,10 +390,12 @@ impl PaymentMethod {
 #[serde(rename_all = "camelCase")]
 pub struct RecordPaymentRequest {
     /// Minor units of the order's currency: exactly the order's total (no partial payments).
+    #[schema(schema_with = shapes::positive_amount)]
+    #[serde(deserialize_with = "domain::whole::i64")]
     pub amount: i64,
     pub method: PaymentMethod,
     /// The transfer's reference, the receipt number…: 1 to 200 characters.
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(schema_with = shapes::payment_reference)]
     pub reference: String,
 }
 
@@ -401,8 +426,10 @@ pub struct Customer {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateCustomerRequest {
+    #[schema(schema_with = shapes::email)]
     pub email: String,
     #[serde(default)]
+    #[schema(schema_with = shapes::person_name_or_null, required = false)]
     pub name: Option<String>,
 }
 
@@ -411,8 +438,10 @@ pub struct CreateCustomerRequest {
 #[serde(rename_all = "camelCase")]
 pub struct UpdateCustomerRequest {
     #[serde(default)]
+    #[schema(schema_with = shapes::email_or_null, required = false)]
     pub email: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = shapes::person_name_or_null, required = false)]
     pub name: Option<String>,
 }
 
@@ -448,17 +477,22 @@ pub struct StorefrontView {
 #[serde(rename_all = "camelCase")]
 pub struct UpdateStoreRequest {
     #[serde(default)]
+    #[schema(schema_with = shapes::store_name_or_null, required = false)]
     pub name: Option<String>,
     /// Only while the store has no products.
     #[serde(default)]
     pub currency: Option<Currency>,
+    /// `""` clears it.
     #[serde(default)]
+    #[schema(schema_with = shapes::email_or_empty, required = false)]
     pub support_email: Option<String>,
     /// `#rrggbb` (either case; stored in lower case); `""` clears it.
     #[serde(default)]
+    #[schema(schema_with = shapes::colour_or_empty, required = false)]
     pub accent_color: Option<String>,
     /// The `whsec_…` signing secret of the store's Stripe webhook endpoint.
     #[serde(default)]
+    #[schema(schema_with = shapes::webhook_secret_or_null, required = false)]
     pub stripe_webhook_secret: Option<String>,
 }
 
@@ -531,7 +565,7 @@ pub struct PaymentEvent {
     pub amount: Option<i64>,
     pub currency: Option<String>,
     /// `processed`, `failed` or `ignored`.
-    pub status: String,
+    pub status: PaymentEventStatus,
     pub error: Option<String>,
     pub attempts: i32,
     pub created_at: DateTime<Utc>,

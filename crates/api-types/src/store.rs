@@ -3,14 +3,25 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::shapes;
 use uuid::Uuid;
 
 /// `POST /v1/admin/store/domains`
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AddStoreDomainRequest {
-    /// Stored lower-case, without port or trailing dot.
-    #[schema(example = "shop.example.com")]
+    /// A DNS name, in any case (stored lower-case); no port, no trailing dot.
+    #[schema(schema_with = shapes::hostname)]
+    pub hostname: String,
+}
+
+/// `/v1/admin/store/domains/{hostname}`
+#[derive(Clone, Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct HostnamePath {
+    /// The hostname, in any case.
+    #[param(schema_with = shapes::hostname)]
     pub hostname: String,
 }
 
@@ -51,8 +62,8 @@ pub struct PageQuery {
     pub limit: Option<u32>,
     /// The `nextCursor` of the previous page.
     #[serde(default)]
-    #[param(min_length = 1)]
-    #[schema(min_length = 1)]
+    #[param(schema_with = shapes::cursor)]
+    #[schema(schema_with = shapes::cursor)]
     pub cursor: Option<String>,
 }
 

@@ -17,8 +17,8 @@ use crate::validate::Problems;
 use crate::{CommerceError, store};
 
 /// The most units of one variant a cart line may hold.
-pub const MAX_QUANTITY: i64 = 1000;
-const MAX_LINES: usize = 100;
+pub const MAX_QUANTITY: i64 = domain::limits::MAX_CART_QUANTITY;
+const MAX_LINES: usize = domain::limits::MAX_CART_LINES;
 
 pub(crate) const OPEN: &str = "open";
 pub(crate) const ORDERED: &str = "ordered";

@@ -7,6 +7,8 @@ use api_types::commerce::{
 };
 use chrono::{DateTime, Utc};
 use db::entities::{product, product_variant};
+use domain::limits::{MAX_PRICE, MAX_STOCK, MAX_VARIANTS};
+use domain::text;
 use domain::{Currency, Money, OrgId, ProductId, ProductStatus, VariantId};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
@@ -18,10 +20,6 @@ use uuid::Uuid;
 
 use crate::validate::Problems;
 use crate::{CommerceError, PageRequest, pagination, store};
-
-const MAX_VARIANTS: usize = 100;
-const MAX_STOCK: i64 = 1_000_000_000;
-const MAX_PRICE: i64 = 100_000_000_000;
 
 /// Who is looking: storefronts see only what is published.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,31 +79,25 @@ fn handle_from(title: &str) -> String {
             handle.push('-');
         }
     }
-    let handle: String = handle.trim_end_matches('-').chars().take(200).collect();
+    let handle: String = handle.chars().take(text::PRODUCT_HANDLE.max).collect();
+    let handle = handle.trim_end_matches('-');
     if handle.is_empty() {
         "product".to_owned()
     } else {
-        handle
+        handle.to_owned()
     }
 }
 
-/// 1 to 200 lower-case letters, digits or `-`, neither first nor last: every handle a product
-/// can have.
-fn is_handle(handle: &str) -> bool {
-    (1..=200).contains(&handle.len())
-        && handle
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !handle.starts_with('-')
-        && !handle.ends_with('-')
+fn description_problem() -> String {
+    format!(
+        "must be at most {} characters",
+        text::PRODUCT_DESCRIPTION_MAX
+    )
 }
 
 fn check_handle(problems: &mut Problems, handle: &str) {
-    if !is_handle(handle) {
-        problems.add(
-            "handle",
-            "must be 1 to 200 lower-case letters, digits or '-'",
-        );
+    if !text::PRODUCT_HANDLE.is_valid(handle) {
+        problems.add("handle", text::PRODUCT_HANDLE.message());
     }
 }
 
@@ -147,15 +139,15 @@ pub async fn create_product(
     now: DateTime<Utc>,
 ) -> Result<Product, CommerceError> {
     let mut problems = Problems::default();
-    let title = problems.text("title", &request.title, 1, 300);
+    let title = problems.text("title", &request.title, text::PRODUCT_TITLE);
     let handle = request
         .handle
         .as_deref()
         .map_or_else(|| handle_from(&title), str::to_owned);
     check_handle(&mut problems, &handle);
     let description = request.description.unwrap_or_default();
-    if description.chars().count() > 20_000 {
-        problems.add("description", "must be at most 20000 characters");
+    if description.chars().count() > text::PRODUCT_DESCRIPTION_MAX {
+        problems.add("description", description_problem());
     }
     if request.variants.is_empty() || request.variants.len() > MAX_VARIANTS {
         problems.add(
@@ -167,16 +159,14 @@ pub async fn create_product(
     let mut variants = Vec::with_capacity(request.variants.len());
     for (index, variant) in request.variants.iter().enumerate() {
         let field = |name: &str| format!("variants[{index}].{name}");
-        let sku = variant.sku.trim().to_owned();
-        if sku.is_empty()
-            || sku.len() > 100
-            || !sku
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        {
+        let sku = variant.sku.clone();
+        if !text::is_sku(&sku) {
             problems.add(
                 field("sku"),
-                "must be 1 to 100 letters, digits, '-', '_' or '.'",
+                format!(
+                    "must be 1 to {} letters, digits, '-', '_' or '.'",
+                    text::SKU_MAX
+                ),
             );
         }
         if !skus.insert(sku.clone()) {
@@ -184,7 +174,7 @@ pub async fn create_product(
         }
         let variant_title = variant.title.as_deref().map_or_else(
             || title.clone(),
-            |t| problems.text(&field("title"), t, 1, 300),
+            |t| problems.text(&field("title"), t, text::PRODUCT_TITLE),
         );
         check_price(&mut problems, &field("price"), variant.price, currency);
         let stock = variant.inventory_quantity.unwrap_or(0);
@@ -277,7 +267,7 @@ pub async fn get_product_by_handle(
     handle: &str,
     audience: Audience,
 ) -> Result<Product, CommerceError> {
-    if !is_handle(handle) {
+    if !text::PRODUCT_HANDLE.is_valid(handle) {
         return Err(CommerceError::NotFound("product"));
     }
     one_product(db, org, ProductKey::Handle(handle), audience).await
@@ -327,13 +317,18 @@ pub async fn list_products(
         }
         (Audience::Admin, None) => {}
     }
+    let max_search = domain::limits::MAX_SEARCH_CHARS;
+    if query
+        .q
+        .as_deref()
+        .is_some_and(|q| q.chars().count() > max_search)
+    {
+        return Err(CommerceError::invalid(
+            "q",
+            format!("must be at most {max_search} characters"),
+        ));
+    }
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        if q.chars().count() > 200 {
-            return Err(CommerceError::invalid(
-                "q",
-                "must be at most 200 characters",
-            ));
-        }
         let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
         select = select.filter(
             Expr::expr(Func::lower(Expr::col((
@@ -376,21 +371,25 @@ pub async fn update_product(
     let title = request
         .title
         .as_deref()
-        .map(|t| problems.text("title", t, 1, 300));
+        .map(|t| problems.text("title", t, text::PRODUCT_TITLE));
     if let Some(handle) = &request.handle {
         check_handle(&mut problems, handle);
     }
     if request
         .description
         .as_ref()
-        .is_some_and(|d| d.chars().count() > 20_000)
+        .is_some_and(|d| d.chars().count() > text::PRODUCT_DESCRIPTION_MAX)
     {
-        problems.add("description", "must be at most 20000 characters");
+        problems.add("description", description_problem());
     }
     let variant_updates = request.variants.unwrap_or_default();
     for (index, update) in variant_updates.iter().enumerate() {
         if let Some(title) = &update.title {
-            problems.text(&format!("variants[{index}].title"), title, 1, 300);
+            problems.text(
+                &format!("variants[{index}].title"),
+                title,
+                text::PRODUCT_TITLE,
+            );
         }
         if let Some(price) = update.price {
             check_price(
@@ -488,12 +487,15 @@ mod tests {
         assert_eq!(handle_from("Black Tee (2024)!"), "black-tee-2024");
         assert_eq!(handle_from("  Été — Ñandú  "), "t-and");
         assert_eq!(handle_from("!!!"), "product");
+        // Cut at the longest handle, never ending on the `-` the cut left.
+        let long = format!("{} b", "a".repeat(199));
+        assert_eq!(handle_from(&long), "a".repeat(199));
     }
 
     #[test]
     fn only_lower_case_handles_can_exist() {
         for handle in ["black-tee-2024", "a", &"x".repeat(200)] {
-            assert!(is_handle(handle), "{handle}");
+            assert!(text::PRODUCT_HANDLE.is_valid(handle), "{handle}");
         }
         let long = "x".repeat(201);
         for handle in [
@@ -506,7 +508,7 @@ mod tests {
             "té",
             &long,
         ] {
-            assert!(!is_handle(handle), "{handle}");
+            assert!(!text::PRODUCT_HANDLE.is_valid(handle), "{handle}");
         }
     }
 

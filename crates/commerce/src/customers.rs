@@ -3,6 +3,7 @@
 use api_types::commerce::{CreateCustomerRequest, Customer, UpdateCustomerRequest};
 use chrono::{DateTime, Utc};
 use db::entities::customer;
+use domain::text;
 use domain::{CustomerId, OrgId, UserId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -58,7 +59,7 @@ pub async fn create(
     let name = request
         .name
         .as_deref()
-        .map(|name| problems.text("name", name, 1, 200));
+        .map(|name| problems.text("name", name, text::PERSON_NAME));
     problems.finish()?;
     let row = customer::ActiveModel {
         organization_id: ActiveValue::Set(org.as_uuid()),
@@ -102,7 +103,7 @@ pub async fn update(
     let name = request
         .name
         .as_deref()
-        .map(|name| problems.text("name", name, 1, 200));
+        .map(|name| problems.text("name", name, text::PERSON_NAME));
     problems.finish()?;
     let mut change = customer::Entity::update_many()
         .col_expr(customer::Column::UpdatedAt, Expr::value(now))

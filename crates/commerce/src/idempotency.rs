@@ -25,7 +25,6 @@ const IN_FLIGHT: &str = "in_flight";
 const COMPLETED: &str = "completed";
 /// A claim older than this whose operation never committed (the process died) may be taken over.
 const ABANDONED_AFTER: Duration = Duration::seconds(60);
-const MAX_KEY_LEN: usize = 255;
 
 /// One key of one caller for one operation, and the request it was first used with.
 #[derive(Clone, Debug)]
@@ -46,10 +45,13 @@ impl IdempotencyKey {
         key: &str,
         request: &impl Serialize,
     ) -> Result<Self, CommerceError> {
-        if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        if !domain::text::is_idempotency_key(key) {
             return Err(CommerceError::invalid(
                 "Idempotency-Key",
-                format!("must be 1 to {MAX_KEY_LEN} visible ASCII characters"),
+                format!(
+                    "must be 1 to {} visible ASCII characters",
+                    domain::text::IDEMPOTENCY_KEY_MAX
+                ),
             ));
         }
         let canonical = serde_json::to_vec(request)

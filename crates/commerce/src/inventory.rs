@@ -3,6 +3,7 @@
 use api_types::commerce::InventoryLevel;
 use chrono::{DateTime, Utc};
 use db::entities::{inventory_adjustment, product_variant};
+use domain::text;
 use domain::{OrgId, VariantId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -13,7 +14,7 @@ use sea_orm::{
 use crate::validate::Problems;
 use crate::{CommerceError, PageRequest, pagination};
 
-const MAX_DELTA: i64 = 1_000_000_000;
+const MAX_DELTA: i64 = domain::limits::MAX_STOCK;
 
 fn level(row: product_variant::Model) -> InventoryLevel {
     InventoryLevel {
@@ -63,7 +64,7 @@ pub async fn adjust(
         problems.add("delta", "must not be zero");
     }
     problems.range("delta", delta, -MAX_DELTA, MAX_DELTA);
-    let reason = problems.text("reason", reason, 1, 200);
+    let reason = problems.text("reason", reason, text::INVENTORY_REASON);
     problems.finish()?;
 
     // The first statement writes, so SQLite queues this transaction behind other writers.

@@ -8,6 +8,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use db::entities::{order_line, product, refund, sales_order};
+use domain::text;
 use domain::{
     CartId, Currency, Money, OrderId, OrderStatus, OrgId, ProductStatus, RefundId, UserId,
 };
@@ -684,7 +685,7 @@ pub async fn record_manual_payment(
     now: DateTime<Utc>,
 ) -> Result<Order, CommerceError> {
     let mut problems = Problems::default();
-    problems.text("reference", &payment.reference, 1, 200);
+    problems.text("reference", &payment.reference, text::PAYMENT_REFERENCE);
     problems.finish()?;
 
     // The first statement writes, so SQLite queues this transaction behind other writers.
@@ -743,7 +744,7 @@ pub async fn refund(
 ) -> Result<Refund, CommerceError> {
     let mut problems = Problems::default();
     problems.range("amount", amount, 1, i64::MAX);
-    let reason = reason.map(|reason| problems.text("reason", &reason, 1, 500));
+    let reason = reason.map(|reason| problems.text("reason", &reason, text::REFUND_REASON));
     problems.finish()?;
 
     let refundable = [

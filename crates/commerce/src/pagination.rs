@@ -12,7 +12,6 @@ use crate::CommerceError;
 
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
-const CURSOR_PREFIX: &str = "c1:";
 
 /// A validated page request: at most `limit` rows older than `before`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,14 +76,15 @@ pub(crate) async fn fetch<E: EntityTrait>(
     Ok((rows, next))
 }
 
+/// The id's 16 bytes in base64url: opaque to clients, and exactly what
+/// `domain::text::CURSOR_PATTERN` documents.
 fn encode(id: Uuid) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{id}"))
+    URL_SAFE_NO_PAD.encode(id.as_bytes())
 }
 
 fn decode(cursor: &str) -> Option<Uuid> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
-    Uuid::parse_str(text.strip_prefix(CURSOR_PREFIX)?).ok()
+    Uuid::from_slice(&bytes).ok()
 }
 
 #[cfg(test)]
@@ -102,11 +102,28 @@ mod tests {
             "c1:abc",
             &URL_SAFE_NO_PAD.encode("c1:not-a-uuid"),
             &id.to_string(),
+            // 16 bytes, but with trailing bits set: not how any cursor is spelled.
+            "AAAAAAAAAAAAAAAAAAAAAB",
         ] {
             assert!(PageRequest::parse(None, Some(bad)).is_err(), "{bad}");
         }
         for bad in [0, 101, u32::MAX] {
             assert!(PageRequest::parse(Some(bad), None).is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Every string of the documented shape is a cursor, and nothing else is.
+        #[test]
+        fn the_documented_pattern_is_exactly_the_cursors(raw in "[A-Za-z0-9_-]{20,23}|\\PC{0,24}") {
+            let pattern = regex::Regex::new(domain::text::CURSOR_PATTERN).unwrap();
+            proptest::prop_assert_eq!(pattern.is_match(&raw), decode(&raw).is_some(), "{:?}", raw);
+        }
+
+        #[test]
+        fn cursors_have_the_documented_shape(bytes in proptest::array::uniform16(0u8..)) {
+            let pattern = regex::Regex::new(domain::text::CURSOR_PATTERN).unwrap();
+            proptest::prop_assert!(pattern.is_match(&encode(Uuid::from_bytes(bytes))));
         }
     }
 

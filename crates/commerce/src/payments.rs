@@ -8,7 +8,7 @@ use std::str::FromStr;
 use api_types::commerce::{GenericPaymentWebhook, PaymentEvent};
 use chrono::{DateTime, Utc};
 use db::entities::payment_event;
-use domain::{Currency, Money, OrderId, OrgId, PaymentEventId};
+use domain::{Currency, Money, OrderId, OrgId, PaymentEventId, PaymentEventStatus};
 use hmac::{Hmac, Mac as _};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -25,11 +25,6 @@ use crate::{CommerceError, PageRequest, orders, pagination, store};
 /// How far a Stripe signature's timestamp may be from now (Stripe's own default).
 pub const STRIPE_TOLERANCE_SECONDS: i64 = 300;
 const MAX_ERROR_LEN: usize = 1000;
-
-const RECEIVED: &str = "received";
-const PROCESSED: &str = "processed";
-const FAILED: &str = "failed";
-const IGNORED: &str = "ignored";
 
 /// Who sent the event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,8 +208,9 @@ fn stripe(body: &[u8]) -> Result<Normalized, CommerceError> {
     })
 }
 
-fn view(row: payment_event::Model) -> PaymentEvent {
-    PaymentEvent {
+fn view(row: payment_event::Model) -> Result<PaymentEvent, CommerceError> {
+    let status = status_of(&row)?;
+    Ok(PaymentEvent {
         id: row.id,
         provider: row.provider,
         event_id: row.event_id,
@@ -222,12 +218,18 @@ fn view(row: payment_event::Model) -> PaymentEvent {
         order_id: row.order_id,
         amount: row.amount,
         currency: row.currency,
-        status: row.status,
+        status,
         error: row.error,
         attempts: row.attempts,
         created_at: row.created_at,
         processed_at: row.processed_at,
-    }
+    })
+}
+
+fn status_of(row: &payment_event::Model) -> Result<PaymentEventStatus, CommerceError> {
+    row.status
+        .parse()
+        .map_err(|e| CommerceError::Store(db::DbError::Corrupt(format!("{e}"))))
 }
 
 /// A delivery: the raw body (verified before it is parsed) and the provider's signature header.
@@ -274,10 +276,11 @@ pub async fn receive(
         payload: ActiveValue::Set(String::from_utf8_lossy(delivery.body).into_owned()),
         status: ActiveValue::Set(
             if event.action == Action::Ignore {
-                IGNORED
+                PaymentEventStatus::Ignored
             } else {
-                RECEIVED
+                PaymentEventStatus::Received
             }
+            .as_str()
             .to_owned(),
         ),
         error: ActiveValue::Set(None),
@@ -306,7 +309,7 @@ pub async fn receive(
             .one(db)
             .await?
             .ok_or(CommerceError::NotFound("payment event"))?;
-        return Ok((view(existing), true));
+        return Ok((view(existing)?, true));
     }
     if event.action == Action::Ignore {
         return Ok((get(db, org, PaymentEventId::from_uuid(id)).await?, false));
@@ -329,7 +332,7 @@ async fn process(
         .ok_or(CommerceError::NotFound("payment event"))?;
     let attempt = async {
         let txn = db.begin().await?;
-        mark(&txn, org, id, PROCESSED, None, now).await?;
+        mark(&txn, org, id, PaymentEventStatus::Processed, None, now).await?;
         apply(&txn, org, &row, action, now).await?;
         txn.commit().await?;
         Ok::<(), CommerceError>(())
@@ -345,7 +348,7 @@ async fn process(
             db,
             org,
             id,
-            FAILED,
+            PaymentEventStatus::Failed,
             Some(message.chars().take(MAX_ERROR_LEN).collect()),
             now,
         )
@@ -358,12 +361,12 @@ async fn mark(
     db: &impl ConnectionTrait,
     org: OrgId,
     id: Uuid,
-    status: &str,
+    status: PaymentEventStatus,
     error: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), CommerceError> {
     payment_event::Entity::update_many()
-        .col_expr(payment_event::Column::Status, Expr::value(status))
+        .col_expr(payment_event::Column::Status, Expr::value(status.as_str()))
         .col_expr(payment_event::Column::Error, Expr::value(error))
         .col_expr(
             payment_event::Column::Attempts,
@@ -451,13 +454,11 @@ pub async fn retry(
         .one(db)
         .await?
         .ok_or(CommerceError::NotFound("payment event"))?;
-    if row.status != FAILED && row.status != RECEIVED {
+    let status = status_of(&row)?;
+    if !status.is_retryable() {
         return Err(CommerceError::conflict(
             "NOT_RETRYABLE",
-            format!(
-                "the event is `{}`; only failed events are retried",
-                row.status
-            ),
+            format!("the event is `{status}`; only failed events are retried"),
         ));
     }
     let action = action_of(&row)?;
@@ -472,25 +473,26 @@ pub async fn get(
     payment_event::Entity::find_by_id((org.as_uuid(), id.as_uuid()))
         .one(db)
         .await?
-        .map(view)
         .ok_or(CommerceError::NotFound("payment event"))
+        .and_then(view)
 }
 
 /// A page of the store's payment events, newest first, optionally of one status.
 pub async fn list(
     db: &impl ConnectionTrait,
     org: OrgId,
-    status: Option<&str>,
+    status: Option<PaymentEventStatus>,
     page: PageRequest,
 ) -> Result<(Vec<PaymentEvent>, Option<String>), CommerceError> {
     let mut select = payment_event::Entity::find()
         .filter(payment_event::Column::OrganizationId.eq(org.as_uuid()));
     if let Some(status) = status {
-        select = select.filter(payment_event::Column::Status.eq(status));
+        select = select.filter(payment_event::Column::Status.eq(status.as_str()));
     }
     let (rows, next) =
         pagination::fetch(db, select, payment_event::Column::Id, page, |row| row.id).await?;
-    Ok((rows.into_iter().map(view).collect(), next))
+    let events = rows.into_iter().map(view).collect::<Result<_, _>>()?;
+    Ok((events, next))
 }
 
 #[cfg(test)]

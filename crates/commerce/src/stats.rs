@@ -18,7 +18,7 @@ use crate::{CommerceError, store};
 
 const TOP_PRODUCTS: u64 = 5;
 /// The longest period, so that `revenueByDay` stays a bounded list (at most 367 days).
-const MAX_PERIOD_DAYS: i64 = 366;
+const MAX_PERIOD_DAYS: i64 = domain::limits::MAX_STATS_PERIOD_DAYS;
 /// How the day of `utc_day` is spelt.
 const DAY_FORMAT: &str = "%Y-%m-%d";
 

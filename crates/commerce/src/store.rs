@@ -5,6 +5,7 @@ use api_types::commerce::{StoreSettings, StorefrontView, UpdateStoreRequest};
 use chrono::{DateTime, Utc};
 use db::entities::{product, store_settings};
 use db::repo::organizations;
+use domain::text;
 use domain::{Currency, OrgId};
 use sea_orm::{
     ActiveValue, ColumnTrait as _, ConnectionTrait, EntityTrait as _, PaginatorTrait as _,
@@ -96,7 +97,7 @@ pub async fn update(
     let name = request
         .name
         .as_deref()
-        .map(|name| problems.text("name", name, 1, 200))
+        .map(|name| problems.text("name", name, text::STORE_NAME))
         .unwrap_or(current.name);
     let support_email = match request.support_email.as_deref() {
         Some("") => None,
@@ -111,7 +112,7 @@ pub async fn update(
     let secret = request
         .stripe_webhook_secret
         .as_deref()
-        .map(|secret| problems.text("stripeWebhookSecret", secret, 8, 255));
+        .map(|secret| problems.text("stripeWebhookSecret", secret, text::WEBHOOK_SECRET));
     problems.finish()?;
     let currency = request.currency.unwrap_or(current.currency);
     if currency != current.currency {
@@ -159,10 +160,7 @@ pub async fn update(
 
 /// `#rrggbb` in either case, answered in lower case.
 fn hex_colour(problems: &mut Problems, field: &str, value: &str) -> String {
-    let valid = value.len() == 7
-        && value.starts_with('#')
-        && value.bytes().skip(1).all(|b| b.is_ascii_hexdigit());
-    if !valid {
+    if !text::is_colour(value) {
         problems.add(field, "must be a colour `#rrggbb` of six hex digits");
     }
     value.to_ascii_lowercase()

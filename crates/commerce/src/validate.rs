@@ -1,11 +1,9 @@
 //! Field checks shared by the store's operations: they collect every problem, then fail once.
 
 use api_types::commerce::Address;
+use domain::text::{self, TextRule};
 
 use crate::CommerceError;
-
-/// The longest text of an address field, in characters.
-const ADDRESS_MAX: usize = 200;
 
 /// Collects field errors.
 #[derive(Debug, Default)]
@@ -16,93 +14,73 @@ impl Problems {
         self.0.push((field.into(), message.into()));
     }
 
-    /// A text of `min..=max` characters without control characters, trimmed.
-    pub fn text(&mut self, field: &str, value: &str, min: usize, max: usize) -> String {
-        let trimmed = value.trim();
-        let chars = trimmed.chars().count();
-        if chars < min || chars > max || trimmed.chars().any(|c| c.is_control() && c != '\n') {
-            self.add(field, format!("must be {min} to {max} characters"));
+    /// `value` checked by `rule`, trimmed.
+    pub fn text(&mut self, field: &str, value: &str, rule: TextRule) -> String {
+        match rule.check(value) {
+            Ok(trimmed) => trimmed.to_owned(),
+            Err(problem) => {
+                self.add(field, problem.to_string());
+                value.trim().to_owned()
+            }
         }
-        trimmed.to_owned()
+    }
+
+    /// Like [`Self::text`] for an optional field: absent, or blank, is `None`.
+    pub fn optional_text(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        rule: TextRule,
+    ) -> Option<String> {
+        value
+            .filter(|value| !value.trim().is_empty())
+            .map(|value| self.text(field, value, rule))
     }
 
     /// A lower-cased email address of sensible shape.
     pub fn email(&mut self, field: &str, value: &str) -> String {
-        let email = value.trim().to_lowercase();
-        let valid = email.len() <= 320
-            && email.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty()
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-            })
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-        if !valid {
+        text::email(value).unwrap_or_else(|| {
             self.add(field, "must be an email address");
-        }
-        email
-    }
-
-    /// One line of text (no line breaks or other control characters), trimmed, of `1..=max`
-    /// characters.
-    pub fn line(&mut self, field: &str, value: &str, max: usize) -> String {
-        let trimmed = value.trim();
-        let chars = trimmed.chars().count();
-        if chars == 0 || chars > max || trimmed.chars().any(char::is_control) {
-            self.add(field, format!("must be 1 to {max} characters on one line"));
-        }
-        trimmed.to_owned()
-    }
-
-    /// Like [`Self::line`] for an optional field: absent, or blank after trimming, is `None`.
-    pub fn optional_line(
-        &mut self,
-        field: &str,
-        value: Option<&str>,
-        max: usize,
-    ) -> Option<String> {
-        value
-            .filter(|value| !value.trim().is_empty())
-            .map(|value| self.line(field, value, max))
+            value.trim().to_lowercase()
+        })
     }
 
     /// A postal address, every field checked and named under `prefix` (`shippingAddress.city`),
     /// in the order of the fields; the country upper-cased.
     pub fn address(&mut self, prefix: &str, address: &Address) -> Address {
         let field = |name: &str| format!("{prefix}.{name}");
-        let name = self.line(&field("name"), &address.name, ADDRESS_MAX);
-        let line1 = self.line(&field("line1"), &address.line1, ADDRESS_MAX);
-        let line2 = self.optional_line(&field("line2"), address.line2.as_deref(), ADDRESS_MAX);
-        let city = self.line(&field("city"), &address.city, ADDRESS_MAX);
-        let postal_code = self.line(&field("postalCode"), &address.postal_code, ADDRESS_MAX);
-        let region = self.optional_line(&field("region"), address.region.as_deref(), ADDRESS_MAX);
-        let country = address.country.trim().to_ascii_uppercase();
-        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        let rule = text::ADDRESS_FIELD;
+        let name = self.text(&field("name"), &address.name, rule);
+        let line1 = self.text(&field("line1"), &address.line1, rule);
+        let line2 = self.optional_text(&field("line2"), address.line2.as_deref(), rule);
+        let city = self.text(&field("city"), &address.city, rule);
+        let postal_code = self.text(&field("postalCode"), &address.postal_code, rule);
+        let region = self.optional_text(&field("region"), address.region.as_deref(), rule);
+        let country = text::country(&address.country).unwrap_or_else(|| {
             self.add(
                 field("country"),
                 "must be an ISO 3166-1 alpha-2 country code (two letters, e.g. `DE`)",
             );
-        }
+            address.country.trim().to_owned()
+        });
         let phone = address
             .phone
             .as_deref()
             .filter(|phone| !phone.trim().is_empty())
             .map(|phone| {
-                let phone = phone.trim();
-                let allowed =
-                    |c: char| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')');
-                if phone.chars().count() > ADDRESS_MAX
-                    || !phone.chars().all(allowed)
-                    || !phone.chars().any(|c| c.is_ascii_digit())
-                {
-                    self.add(
-                        field("phone"),
-                        format!(
-                            "must be up to {ADDRESS_MAX} digits, spaces and `+-()`, with a digit"
-                        ),
-                    );
-                }
-                phone.to_owned()
+                text::phone(phone).map_or_else(
+                    || {
+                        self.add(
+                            field("phone"),
+                            format!(
+                                "must be up to {} digits, spaces and `+-()`, with a digit",
+                                text::PHONE_MAX
+                            ),
+                        );
+                        phone.trim().to_owned()
+                    },
+                    str::to_owned,
+                )
             });
         Address {
             name,

@@ -5,10 +5,13 @@
 
 mod clock;
 mod ids;
+pub mod limits;
 mod money;
 mod named;
 mod roles;
 mod status;
+pub mod text;
+pub mod whole;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
@@ -17,4 +20,4 @@ pub use ids::{
 };
 pub use money::{Currency, InvalidCurrency, Money};
 pub use roles::{OrgRole, PlatformRole, UnknownRole};
-pub use status::{OrderStatus, ProductStatus, UnknownStatus};
+pub use status::{OrderStatus, PaymentEventStatus, ProductStatus, UnknownStatus};

@@ -78,6 +78,7 @@ impl fmt::Display for Currency {
 pub struct Money {
     /// Minor units (cents for EUR, yen for JPY).
     #[cfg_attr(feature = "openapi", schema(example = 1999))]
+    #[serde(deserialize_with = "crate::whole::i64")]
     pub amount: i64,
     pub currency: Currency,
 }

@@ -37,6 +37,25 @@ named_enum!(
     }
 );
 
+named_enum!(
+    /// What became of a payment event: stored as `received` (or `ignored`, for a type that changes
+    /// nothing), then `processed` or `failed` (and retried).
+    PaymentEventStatus, unknown: UnknownStatus {
+        Received => "received",
+        Processed => "processed",
+        Failed => "failed",
+        Ignored => "ignored",
+    }
+);
+
+impl PaymentEventStatus {
+    /// Whether processing may be tried again.
+    #[must_use]
+    pub const fn is_retryable(self) -> bool {
+        matches!(self, Self::Received | Self::Failed)
+    }
+}
+
 impl OrderStatus {
     /// Whether payment has been received (and so refunds are possible).
     #[must_use]

@@ -9,9 +9,6 @@ use serde_json::json;
 use crate::audit::{Actor, AuditAction};
 use crate::{Identity, IdentityError, password};
 
-const MAX_EMAIL_LEN: usize = 320;
-const MAX_NAME_CHARS: usize = 200;
-
 /// `POST /api/auth/sign-up/email`.
 #[derive(Clone, Debug)]
 pub struct SignUp {
@@ -44,32 +41,15 @@ pub struct SessionInfo {
 
 /// Trimmed, lower-cased, and shaped like an address.
 fn normalise_email(raw: &str) -> Result<String, IdentityError> {
-    let email = raw.trim().to_lowercase();
-    let valid = email.len() <= MAX_EMAIL_LEN
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        })
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-    if valid {
-        Ok(email)
-    } else {
-        Err(IdentityError::invalid("email", "must be an email address"))
-    }
+    domain::text::email(raw)
+        .ok_or_else(|| IdentityError::invalid("email", "must be an email address"))
 }
 
 fn check_name(raw: &str) -> Result<String, IdentityError> {
-    let name = raw.trim();
-    let chars = name.chars().count();
-    if chars == 0 || chars > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-        return Err(IdentityError::invalid(
-            "name",
-            format!("must be 1 to {MAX_NAME_CHARS} characters"),
-        ));
-    }
-    Ok(name.to_owned())
+    domain::text::PERSON_NAME
+        .check(raw)
+        .map(str::to_owned)
+        .map_err(|problem| IdentityError::invalid("name", problem.to_string()))
 }
 
 impl Identity {

@@ -69,14 +69,10 @@ pub(crate) fn check_key(x: &str) -> Result<(), IdentityError> {
 }
 
 pub(crate) fn check_name(name: &str) -> Result<String, IdentityError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        return Err(IdentityError::invalid(
-            "name",
-            "must be 1 to 200 characters",
-        ));
-    }
-    Ok(name.to_owned())
+    domain::text::AGENT_NAME
+        .check(name)
+        .map(str::to_owned)
+        .map_err(|problem| IdentityError::invalid("name", problem.to_string()))
 }
 
 pub(crate) fn host_token_refused(error: VerifyError) -> IdentityError {
@@ -714,5 +710,29 @@ impl AgentAuth {
             identity.role_in(org, user).await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// The documented pattern of a public key is exactly what `check_key` accepts.
+        #[test]
+        fn the_documented_key_pattern_is_exactly_the_keys(raw in "[A-Za-z0-9_-]{41,44}|\\PC{0,44}") {
+            let pattern = regex::Regex::new(domain::text::ED25519_X_PATTERN).unwrap();
+            prop_assert_eq!(pattern.is_match(&raw), check_key(&raw).is_ok(), "{:?}", raw);
+        }
+
+        #[test]
+        fn every_key_has_the_documented_shape(bytes in proptest::array::uniform32(0u8..)) {
+            use base64::Engine as _;
+            let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+            let pattern = regex::Regex::new(domain::text::ED25519_X_PATTERN).unwrap();
+            prop_assert!(pattern.is_match(&x));
+        }
     }
 }

@@ -11,10 +11,9 @@ use crate::permissions::Permission;
 use crate::tokens::issue_api_key;
 use crate::{Identity, IdentityError};
 
-const MAX_NAME_CHARS: usize = 100;
 /// The shortest and longest lifetimes a key may be given (`expiresIn`, seconds).
-const MIN_EXPIRES_IN: i64 = 60;
-const MAX_EXPIRES_IN: i64 = 10 * 366 * 24 * 3600;
+const MIN_EXPIRES_IN: i64 = domain::limits::MIN_KEY_LIFETIME;
+const MAX_EXPIRES_IN: i64 = domain::limits::MAX_KEY_LIFETIME;
 
 /// `POST /api/auth/api-key/create`.
 #[derive(Clone, Debug)]
@@ -34,12 +33,8 @@ pub struct CreatedApiKey {
 
 fn check(request: &NewApiKeyRequest) -> Result<(), IdentityError> {
     let mut errors = Vec::new();
-    let name = request.name.trim();
-    if name.is_empty()
-        || name.chars().count() > MAX_NAME_CHARS
-        || name.chars().any(char::is_control)
-    {
-        errors.push(("name", format!("must be 1 to {MAX_NAME_CHARS} characters")));
+    if let Err(problem) = domain::text::API_KEY_NAME.check(&request.name) {
+        errors.push(("name", problem.to_string()));
     }
     if request.scopes.is_empty() {
         errors.push((

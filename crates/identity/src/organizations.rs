@@ -12,33 +12,18 @@ use crate::audit::{Actor, AuditAction};
 use crate::permissions::Permission;
 use crate::{Identity, IdentityError};
 
-const MAX_ORG_NAME_CHARS: usize = 200;
-const MAX_SLUG_LEN: usize = 64;
-const MAX_USER_SEARCH_CHARS: usize = 200;
+const MAX_USER_SEARCH_CHARS: usize = domain::limits::MAX_SEARCH_CHARS;
 
 fn check_org(name: &str, slug: &str) -> Result<(String, String), IdentityError> {
-    let name = name.trim();
     let mut errors = Vec::new();
-    if name.is_empty()
-        || name.chars().count() > MAX_ORG_NAME_CHARS
-        || name.chars().any(char::is_control)
-    {
-        errors.push((
-            "name",
-            format!("must be 1 to {MAX_ORG_NAME_CHARS} characters"),
-        ));
-    }
-    let slug_ok = (2..=MAX_SLUG_LEN).contains(&slug.len())
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-');
-    if !slug_ok {
-        errors.push((
-            "slug",
-            format!("must be 2 to {MAX_SLUG_LEN} lower-case letters, digits or '-'"),
-        ));
+    let name = domain::text::STORE_NAME
+        .check(name)
+        .unwrap_or_else(|problem| {
+            errors.push(("name", problem.to_string()));
+            name
+        });
+    if !domain::text::ORG_SLUG.is_valid(slug) {
+        errors.push(("slug", domain::text::ORG_SLUG.message()));
     }
     if errors.is_empty() {
         Ok((name.to_owned(), slug.to_owned()))
@@ -349,13 +334,13 @@ impl Identity {
         before: Option<UserId>,
         limit: u64,
     ) -> Result<Vec<UserSummary>, IdentityError> {
-        let search = search.map(str::trim).filter(|search| !search.is_empty());
         if search.is_some_and(|search| search.chars().count() > MAX_USER_SEARCH_CHARS) {
             return Err(IdentityError::invalid(
                 "q",
                 format!("must be at most {MAX_USER_SEARCH_CHARS} characters"),
             ));
         }
+        let search = search.map(str::trim).filter(|search| !search.is_empty());
         Ok(users::list(self.db(), search, before, limit, self.now()).await?)
     }
 

@@ -6,9 +6,9 @@ use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier 
 
 use crate::IdentityError;
 
-pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MIN_PASSWORD_CHARS: usize = domain::text::PASSWORD_MIN;
 /// Long passphrases are welcome; anything longer is refused before any hashing.
-pub const MAX_PASSWORD_CHARS: usize = 128;
+pub const MAX_PASSWORD_CHARS: usize = domain::text::PASSWORD_MAX;
 
 /// Checks a new password's length: no trimming, no truncation.
 pub(crate) fn check_new(password: &str) -> Result<(), IdentityError> {

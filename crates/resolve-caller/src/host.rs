@@ -4,7 +4,12 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-const MAX_HOSTNAME_LEN: usize = 253;
+/// The longest hostname (RFC 1035).
+pub const MAX_HOSTNAME_LEN: usize = 253;
+/// What [`Hostname::parse_name`] accepts, with `maxLength` [`MAX_HOSTNAME_LEN`]: letter-digit-hyphen
+/// labels of 1 to 63 characters, none starting or ending with `-`, joined by dots, and one optional
+/// trailing dot.
+pub const HOSTNAME_PATTERN: &str = "^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?$";
 const MAX_LABEL_LEN: usize = 63;
 
 /// A lower-case DNS hostname without port or trailing dot: the key storefront domains are stored and
@@ -38,6 +43,21 @@ impl Hostname {
             check_label(label)?;
         }
         Ok(Self(name.to_ascii_lowercase()))
+    }
+
+    /// Parses a hostname as a merchant names their domain: a DNS name of at most 253 characters as
+    /// written (a trailing dot included), in any case, without a port or brackets (what
+    /// [`HOSTNAME_PATTERN`] documents).
+    pub fn parse_name(raw: &str) -> Result<Self, InvalidHostname> {
+        if raw.contains(':') || raw.starts_with('[') {
+            return Err(InvalidHostname(
+                "a port or an IP literal: name the domain alone",
+            ));
+        }
+        if raw.len() > MAX_HOSTNAME_LEN {
+            return Err(InvalidHostname("longer than 253 characters"));
+        }
+        Self::parse(raw)
     }
 
     #[must_use]
@@ -185,7 +205,30 @@ mod tests {
         assert!(Hostname::parse(&["a"; 130].join(".")).is_err());
     }
 
+    #[test]
+    fn a_merchants_name_is_a_dns_name_alone() {
+        assert_eq!(
+            Hostname::parse_name("Shop.Example.com").unwrap().as_str(),
+            "shop.example.com"
+        );
+        assert_eq!(
+            Hostname::parse_name("shop.example.com.").unwrap().as_str(),
+            "shop.example.com"
+        );
+        for raw in ["shop.example.com:443", "shop.example.com..", "[::1]", ""] {
+            assert!(Hostname::parse_name(raw).is_err(), "{raw:?}");
+        }
+    }
+
     proptest! {
+        /// The documented pattern (with `maxLength`) accepts exactly what `parse_name` accepts.
+        #[test]
+        fn the_pattern_documents_parse_name(raw in "([a-zA-Z0-9-]{0,64}[.:]?){0,4}|[a-z.]{250,256}|\\PC{0,20}") {
+            let pattern = regex::Regex::new(HOSTNAME_PATTERN).unwrap();
+            let documented = raw.chars().count() <= MAX_HOSTNAME_LEN && pattern.is_match(&raw);
+            prop_assert_eq!(documented, Hostname::parse_name(&raw).is_ok(), "{:?}", raw);
+        }
+
         #[test]
         fn parsing_never_panics(raw in "\\PC{0,80}") {
             let _ = Hostname::parse(&raw);

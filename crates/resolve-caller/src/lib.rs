@@ -28,7 +28,7 @@ pub use credentials::{
     AGENT_JWT_ALGORITHM, AGENT_JWT_TYPE, API_KEY_HEADER, HOST_JWT_TYPE, RawCredentials,
     RequestTarget, SESSION_COOKIE_NAME,
 };
-pub use host::{Hostname, InvalidHostname};
+pub use host::{HOSTNAME_PATTERN, Hostname, InvalidHostname, MAX_HOSTNAME_LEN};
 pub use resolver::{AuthFailure, CallerResolver, Credential, ResolveError, Verifiers};
 pub use scope::{Scope, UnknownScope};
 pub use verify::{

@@ -3,8 +3,9 @@
 //! `storefront` (a `Host`, a shopper's session, a storefront key or an agent with these grants).
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api_http::ApiError;
+use api_http::{ApiError, Json, OptionalJson};
 use api_types::ErrorBody;
+use api_types::commerce::IdempotencyKeyHeader;
 use api_types::commerce::{
     AddCartItemRequest, Cart, CreateCartRequest, Order, PlaceOrderRequest, Product, ProductQuery,
     StorefrontView, UpdateCartItemRequest,
@@ -137,7 +138,7 @@ pub async fn get_product_by_handle(
 /// A new, empty cart in the store's currency (a signed-in shopper's own). Scope `storefront`.
 #[utoipa::path(
     post, path = "/v1/carts", operation_id = "createCart", tag = "storefront",
-    request_body = CreateCartRequest,
+    request_body = Option<CreateCartRequest>,
     responses(
         (status = 201, description = "The cart", body = Cart),
         (status = 400, description = "Not the store's currency", body = ErrorBody),
@@ -149,7 +150,7 @@ pub async fn get_product_by_handle(
 pub async fn create_cart(
     state: web::Data<AppState>,
     caller: ApiCaller,
-    body: Option<web::Json<CreateCartRequest>>,
+    OptionalJson(body): OptionalJson<CreateCartRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize::storefront(&caller, "createCart")?;
     let currency = body.and_then(|body| body.currency);
@@ -213,7 +214,7 @@ pub async fn add_cart_item(
     state: web::Data<AppState>,
     caller: ApiCaller,
     id: web::Path<Uuid>,
-    body: web::Json<AddCartItemRequest>,
+    body: Json<AddCartItemRequest>,
 ) -> Result<web::Json<Cart>, ApiError> {
     authorize::storefront_with(&caller, "addCartItem", &*body)?;
     let cart = carts::add_item(
@@ -249,7 +250,7 @@ pub async fn update_cart_item(
     state: web::Data<AppState>,
     caller: ApiCaller,
     path: web::Path<(Uuid, Uuid)>,
-    body: web::Json<UpdateCartItemRequest>,
+    body: Json<UpdateCartItemRequest>,
 ) -> Result<web::Json<Cart>, ApiError> {
     authorize::storefront_with(&caller, "updateCartItem", &*body)?;
     let (cart, item) = path.into_inner();
@@ -306,7 +307,7 @@ pub async fn remove_cart_item(
 /// status page (`getOrder`). Scope `storefront`.
 #[utoipa::path(
     post, path = "/v1/orders", operation_id = "placeOrder", tag = "storefront",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe (1 to 255 characters)")),
+    params(IdempotencyKeyHeader),
     request_body = PlaceOrderRequest,
     responses(
         (status = 201, description = "The order, awaiting payment", body = Order),
@@ -323,7 +324,7 @@ pub async fn place_order(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: ApiCaller,
-    body: web::Json<PlaceOrderRequest>,
+    body: Json<PlaceOrderRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize::storefront_with(&caller, "placeOrder", &*body)?;
     let request = body.into_inner();

@@ -14,6 +14,7 @@ mod agents;
 mod api_keys;
 mod caller_resolution;
 mod catalog;
+mod contract;
 mod device;
 mod domains;
 mod envelopes;

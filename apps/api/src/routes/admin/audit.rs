@@ -1,9 +1,10 @@
 //! The organization's audit log.
 
 use actix_web::web;
-use api_http::{ApiError, FieldError};
+use api_http::ApiError;
 use api_types::ErrorBody;
 use api_types::store::{AuditEventView, Page, PageQuery};
+use commerce::PageRequest;
 use identity::permissions::Permission;
 use resolve_caller::ApiCaller;
 
@@ -11,7 +12,6 @@ use crate::authorize;
 use crate::state::AppState;
 
 const DEFAULT_LIMIT: u32 = 50;
-const MAX_LIMIT: u32 = 100;
 
 /// Security-relevant events of the organization, newest first. Scope `admin`; owners and admins.
 #[utoipa::path(
@@ -37,34 +37,17 @@ pub async fn list(
         Permission::AuditLogRead,
     )
     .await?;
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "limit",
-            format!("must be 1 to {MAX_LIMIT}"),
-        )]));
-    }
-    let before = query
-        .cursor
-        .as_deref()
-        .map(|cursor| {
-            uuid::Uuid::parse_str(cursor).map_err(|_| {
-                ApiError::validation(vec![FieldError::new(
-                    "cursor",
-                    "is not a cursor of this list",
-                )])
-            })
-        })
-        .transpose()?;
-    let events = state
+    // The log reads best a longer page at a time; the bounds and cursors are every list's.
+    let page = PageRequest::parse(query.limit.or(Some(DEFAULT_LIMIT)), query.cursor.as_deref())
+        .map_err(|e| state.commerce_error(e))?;
+    let mut events = state
         .identity
-        .audit_events_of(caller.org_id(), before, u64::from(limit) + 1)
+        .audit_events_of(caller.org_id(), page.before, page.fetch())
         .await
         .map_err(|e| state.identity_error(e))?;
-    let has_more = events.len() > limit as usize;
+    let next_cursor = page.finish(&mut events, |event| event.id);
     let data: Vec<AuditEventView> = events
         .into_iter()
-        .take(limit as usize)
         .map(|event| AuditEventView {
             id: event.id,
             action: event.action,
@@ -77,8 +60,5 @@ pub async fn list(
             created_at: event.created_at,
         })
         .collect();
-    let next_cursor = has_more
-        .then(|| data.last().map(|event| event.id.to_string()))
-        .flatten();
     Ok(web::Json(Page { data, next_cursor }))
 }

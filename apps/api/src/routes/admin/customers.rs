@@ -1,8 +1,9 @@
 //! The store's customers.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api_http::ApiError;
+use api_http::{ApiError, Json};
 use api_types::ErrorBody;
+use api_types::commerce::IdempotencyKeyHeader;
 use api_types::commerce::{CreateCustomerRequest, Customer, UpdateCustomerRequest};
 use api_types::store::{Page, PageQuery};
 use commerce::{PageRequest, customers};
@@ -51,7 +52,7 @@ pub async fn list(
 /// Scope `admin`.
 #[utoipa::path(
     post, path = "/v1/admin/customers", operation_id = "adminCreateCustomer", tag = "customers",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    params(IdempotencyKeyHeader),
     request_body = CreateCustomerRequest,
     responses(
         (status = 201, description = "Created", body = Customer),
@@ -67,7 +68,7 @@ pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: ApiCaller,
-    body: web::Json<CreateCustomerRequest>,
+    body: Json<CreateCustomerRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize::admin_with(
         &state,
@@ -135,7 +136,7 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: ApiCaller,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateCustomerRequest>,
+    body: Json<UpdateCustomerRequest>,
 ) -> Result<web::Json<Customer>, ApiError> {
     authorize::admin_with(
         &state,

@@ -1,9 +1,9 @@
 //! Storefront domains: the hostnames whose `Host` resolves to this organization.
 
 use actix_web::{HttpResponse, web};
-use api_http::{ApiError, FieldError};
+use api_http::{ApiError, FieldError, Json};
 use api_types::ErrorBody;
-use api_types::store::{AddStoreDomainRequest, List, StoreDomainView};
+use api_types::store::{AddStoreDomainRequest, HostnamePath, List, StoreDomainView};
 use db::repo::store_domains::{self, StoreDomain};
 use identity::AuditAction;
 use identity::permissions::Permission;
@@ -22,9 +22,8 @@ fn view(domain: StoreDomain) -> StoreDomainView {
     }
 }
 
-fn hostname(raw: &str, field: &str) -> Result<Hostname, ApiError> {
-    Hostname::parse(raw)
-        .map_err(|e| ApiError::validation(vec![FieldError::new(field, e.to_string())]))
+fn invalid(field: &str) -> impl FnOnce(resolve_caller::InvalidHostname) -> ApiError + '_ {
+    move |e| ApiError::validation(vec![FieldError::new(field, e.to_string())])
 }
 
 /// The organization's storefront hostnames. Scope `admin`.
@@ -74,7 +73,7 @@ pub async fn add(
     state: web::Data<AppState>,
     caller: ApiCaller,
     client: ClientInfo,
-    body: web::Json<AddStoreDomainRequest>,
+    body: Json<AddStoreDomainRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize::admin_with(
         &state,
@@ -84,7 +83,7 @@ pub async fn add(
         &*body,
     )
     .await?;
-    let host = hostname(&body.hostname, "hostname")?;
+    let host = Hostname::parse_name(&body.hostname).map_err(invalid("hostname"))?;
     let domain = store_domains::register(&state.db.conn, caller.org_id(), &host, state.now())
         .await
         .map_err(|error| match error {
@@ -111,7 +110,7 @@ pub async fn add(
 /// Scope `admin`.
 #[utoipa::path(
     delete, path = "/v1/admin/store/domains/{hostname}", operation_id = "adminRemoveStoreDomain", tag = "store",
-    params(("hostname" = String, Path, description = "The hostname, in any case")),
+    params(HostnamePath),
     responses(
         (status = 204, description = "Removed"),
         (status = 401, description = "No valid caller", body = ErrorBody),
@@ -133,7 +132,8 @@ pub async fn remove(
         Permission::StoreDomainDelete,
     )
     .await?;
-    let host = hostname(&path, "path.hostname")?;
+    // Parsed as a `Host` is, so that a hostname registered before names were checked stays removable.
+    let host = Hostname::parse(&path).map_err(invalid("path.hostname"))?;
     store_domains::remove(&state.db.conn, caller.org_id(), &host)
         .await
         .map_err(|error| match error {

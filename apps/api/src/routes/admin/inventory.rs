@@ -1,8 +1,9 @@
 //! Stock levels and adjustments.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api_http::ApiError;
+use api_http::{ApiError, Json};
 use api_types::ErrorBody;
+use api_types::commerce::IdempotencyKeyHeader;
 use api_types::commerce::{AdjustInventoryRequest, InventoryLevel};
 use api_types::store::{Page, PageQuery};
 use commerce::PageRequest;
@@ -55,7 +56,7 @@ pub async fn list(
     post, path = "/v1/admin/inventory/{variantId}/adjustments", operation_id = "adminAdjustInventory", tag = "catalog",
     params(
         ("variantId" = Uuid, Path, description = "Variant id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+        IdempotencyKeyHeader,
     ),
     request_body = AdjustInventoryRequest,
     responses(
@@ -74,7 +75,7 @@ pub async fn adjust(
     state: web::Data<AppState>,
     caller: ApiCaller,
     variant: web::Path<Uuid>,
-    body: web::Json<AdjustInventoryRequest>,
+    body: Json<AdjustInventoryRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize::admin_with(
         &state,

@@ -1,8 +1,9 @@
 //! Orders, as the merchant manages them: list, look at, record a payment, fulfil, cancel, refund.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api_http::ApiError;
+use api_http::{ApiError, Json};
 use api_types::ErrorBody;
+use api_types::commerce::IdempotencyKeyHeader;
 use api_types::commerce::{Order, OrderQuery, RecordPaymentRequest, Refund, RefundRequest};
 use api_types::store::Page;
 use commerce::orders;
@@ -132,7 +133,7 @@ pub async fn cancel(
     post, path = "/v1/admin/orders/{id}/refunds", operation_id = "adminRefundOrder", tag = "orders",
     params(
         ("id" = Uuid, Path, description = "Order id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+        IdempotencyKeyHeader,
     ),
     request_body = RefundRequest,
     responses(
@@ -152,7 +153,7 @@ pub async fn refund(
     caller: ApiCaller,
     client: ClientInfo,
     id: web::Path<Uuid>,
-    body: web::Json<RefundRequest>,
+    body: Json<RefundRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize::admin_with(
         &state,
@@ -205,7 +206,7 @@ pub async fn refund(
     post, path = "/v1/admin/orders/{id}/payments", operation_id = "adminRecordPayment", tag = "orders",
     params(
         ("id" = Uuid, Path, description = "Order id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe"),
+        IdempotencyKeyHeader,
     ),
     request_body = RecordPaymentRequest,
     responses(
@@ -225,7 +226,7 @@ pub async fn record_payment(
     caller: ApiCaller,
     client: ClientInfo,
     id: web::Path<Uuid>,
-    body: web::Json<RecordPaymentRequest>,
+    body: Json<RecordPaymentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize::admin_with(
         &state,

@@ -6,7 +6,7 @@ use api_types::ErrorBody;
 use api_types::commerce::PaymentEvent;
 use api_types::store::Page;
 use commerce::{PageRequest, payments};
-use domain::PaymentEventId;
+use domain::{PaymentEventId, PaymentEventStatus};
 use identity::permissions::Permission;
 use resolve_caller::ApiCaller;
 use serde::Deserialize;
@@ -24,11 +24,10 @@ pub struct PaymentEventQuery {
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
     #[serde(default)]
-    #[param(min_length = 1)]
+    #[param(schema_with = api_types::shapes::cursor)]
     cursor: Option<String>,
-    /// `received`, `processed`, `failed` or `ignored`.
     #[serde(default)]
-    status: Option<String>,
+    status: Option<PaymentEventStatus>,
 }
 
 /// Payment events, newest first, optionally of one status. Scope `admin`; owners and admins.
@@ -55,24 +54,11 @@ pub async fn list(
         Permission::PaymentEventRead,
     )
     .await?;
-    if let Some(status) = query.status.as_deref()
-        && !["received", "processed", "failed", "ignored"].contains(&status)
-    {
-        return Err(ApiError::validation(vec![api_http::FieldError::new(
-            "status",
-            "must be received, processed, failed or ignored",
-        )]));
-    }
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())
         .map_err(|e| state.commerce_error(e))?;
-    let (data, next_cursor) = payments::list(
-        &state.db.conn,
-        caller.org_id(),
-        query.status.as_deref(),
-        page,
-    )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    let (data, next_cursor) = payments::list(&state.db.conn, caller.org_id(), query.status, page)
+        .await
+        .map_err(|e| state.commerce_error(e))?;
     Ok(web::Json(Page { data, next_cursor }))
 }
 

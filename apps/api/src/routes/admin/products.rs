@@ -1,8 +1,9 @@
 //! The catalog, as the merchant manages it.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api_http::ApiError;
+use api_http::{ApiError, Json};
 use api_types::ErrorBody;
+use api_types::commerce::IdempotencyKeyHeader;
 use api_types::commerce::{CreateProductRequest, Product, ProductQuery, UpdateProductRequest};
 use api_types::store::Page;
 use commerce::catalog::{self, Audience};
@@ -50,7 +51,7 @@ pub async fn list(
 /// `Idempotency-Key` makes retries safe. Scope `admin`.
 #[utoipa::path(
     post, path = "/v1/admin/products", operation_id = "adminCreateProduct", tag = "catalog",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    params(IdempotencyKeyHeader),
     request_body = CreateProductRequest,
     responses(
         (status = 201, description = "Created", body = Product),
@@ -66,7 +67,7 @@ pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: ApiCaller,
-    body: web::Json<CreateProductRequest>,
+    body: Json<CreateProductRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize::admin_with(
         &state,
@@ -137,7 +138,7 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: ApiCaller,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateProductRequest>,
+    body: Json<UpdateProductRequest>,
 ) -> Result<web::Json<Product>, ApiError> {
     authorize::admin_with(
         &state,

@@ -1,7 +1,7 @@
 //! Store settings and the numbers of a period.
 
 use actix_web::web;
-use api_http::ApiError;
+use api_http::{ApiError, Json};
 use api_types::ErrorBody;
 use api_types::commerce::{Stats, StatsQuery, StoreSettings, UpdateStoreRequest};
 use commerce::{stats, store};
@@ -49,7 +49,7 @@ pub async fn get(
 pub async fn update(
     state: web::Data<AppState>,
     caller: ApiCaller,
-    body: web::Json<UpdateStoreRequest>,
+    body: Json<UpdateStoreRequest>,
 ) -> Result<web::Json<StoreSettings>, ApiError> {
     authorize::admin_with(
         &state,

@@ -1,7 +1,7 @@
 //! Sign-up, sign-in, sign-out, the current session, and the permission statement.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api_http::ApiError;
+use api_http::{ApiError, Json};
 use api_types::ErrorBody;
 use api_types::auth::{
     SessionResponse, SessionView, SignInRequest, SignUpRequest, Success, UserView,
@@ -31,7 +31,7 @@ use crate::state::AppState;
 pub async fn sign_up(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<SignUpRequest>,
+    body: Json<SignUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
     state.rate_limits.attempt(client.ip, &body.email)?;
     let SignUpRequest {
@@ -71,7 +71,7 @@ pub async fn sign_up(
 pub async fn sign_in(
     state: web::Data<AppState>,
     client: ClientInfo,
-    body: web::Json<SignInRequest>,
+    body: Json<SignInRequest>,
 ) -> Result<HttpResponse, ApiError> {
     state.rate_limits.attempt(client.ip, &body.email)?;
     let SignInRequest { email, password } = body.into_inner();

@@ -2,7 +2,7 @@
 //! administrators only.
 
 use actix_web::web;
-use api_http::ApiError;
+use api_http::{ApiError, Json};
 use api_types::ErrorBody;
 use api_types::auth::{
     ListUsersQuery, RevokeSessionsRequest, RevokeSessionsResponse, SetRoleRequest, Success,
@@ -76,7 +76,7 @@ pub async fn list_users(
 pub async fn set_role(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<SetRoleRequest>,
+    body: Json<SetRoleRequest>,
 ) -> Result<web::Json<Success>, ApiError> {
     state
         .identity
@@ -106,7 +106,7 @@ pub async fn set_role(
 pub async fn revoke_sessions(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<RevokeSessionsRequest>,
+    body: Json<RevokeSessionsRequest>,
 ) -> Result<web::Json<RevokeSessionsResponse>, ApiError> {
     let revoked = state
         .identity

@@ -1,7 +1,7 @@
 //! API keys of the active organization (Settings → API Keys in the dashboard).
 
 use actix_web::web;
-use api_http::ApiError;
+use api_http::{ApiError, Json};
 use api_types::ErrorBody;
 use api_types::auth::{
     ApiKeyMetadata, ApiKeyView, CreateApiKeyRequest, CreatedApiKey, DeleteApiKeyRequest, Success,
@@ -47,7 +47,7 @@ fn api_key_view(key: ApiKey) -> ApiKeyView {
 pub async fn create(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<CreateApiKeyRequest>,
+    body: Json<CreateApiKeyRequest>,
 ) -> Result<web::Json<CreatedApiKey>, ApiError> {
     let org = user.organization(None)?;
     let CreateApiKeyRequest {
@@ -79,6 +79,7 @@ pub async fn create(
 #[utoipa::path(
     get, path = "/api/auth/api-key/list", operation_id = "listApiKeys", tag = "api-keys",
     responses(
+        (status = 400, description = "No active organization to list for (`NO_ACTIVE_ORGANIZATION`)", body = ErrorBody),
         (status = 200, description = "Keys", body = List<ApiKeyView>),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Your role may not list keys", body = ErrorBody),
@@ -115,7 +116,7 @@ pub async fn list(
 pub async fn delete(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<DeleteApiKeyRequest>,
+    body: Json<DeleteApiKeyRequest>,
 ) -> Result<web::Json<Success>, ApiError> {
     let org = user.organization(None)?;
     state

@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
 use actix_web::{Either, HttpResponse, web};
-use api_http::ApiError;
+use api_http::{ApiError, Json};
 use api_types::ErrorBody;
 use api_types::auth::{
     DeviceCodeRequest, DeviceCodeResponse, DeviceDecisionRequest, DeviceQuery, DeviceRequestView,
@@ -190,7 +190,7 @@ async fn decide(
 pub async fn approve(
     state: web::Data<AppState>,
     user: SignedInUser,
-    request: web::Json<DeviceDecisionRequest>,
+    request: Json<DeviceDecisionRequest>,
 ) -> Result<web::Json<Success>, ApiError> {
     decide(&state, &user, &request.user_code, true).await
 }
@@ -211,7 +211,7 @@ pub async fn approve(
 pub async fn deny(
     state: web::Data<AppState>,
     user: SignedInUser,
-    request: web::Json<DeviceDecisionRequest>,
+    request: Json<DeviceDecisionRequest>,
 ) -> Result<web::Json<Success>, ApiError> {
     decide(&state, &user, &request.user_code, false).await
 }

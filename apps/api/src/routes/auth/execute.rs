@@ -3,9 +3,10 @@
 use actix_web::http::header::HeaderName;
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpMessage as _, HttpRequest, HttpResponse, web};
-use api_http::{ApiError, RequestId};
+use api_http::{ApiError, Json, RequestId};
 use api_types::ErrorBody;
 use api_types::agent::ExecuteRequest;
+use api_types::commerce::IdempotencyKeyHeader;
 use identity::AuditAction;
 use resolve_caller::ApiCaller;
 use serde_json::{Map, Value, json};
@@ -22,7 +23,7 @@ use crate::state::AppState;
 #[utoipa::path(
     post, path = "/api/auth/agent/capability/execute", operation_id = "executeAgentCapability", tag = "agents",
     request_body = ExecuteRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Passed on to operations that take one")),
+    params(IdempotencyKeyHeader),
     responses(
         (status = 200, description = "`{data}`: what the operation answered", body = Object),
         (status = 201, description = "`{data}`: what the operation created", body = Object),
@@ -40,7 +41,7 @@ pub async fn execute(
     state: web::Data<AppState>,
     in_process: web::Data<InProcess>,
     caller: ApiCaller,
-    body: web::Json<ExecuteRequest>,
+    body: Json<ExecuteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     require_agent(&state, &caller)?;
     state.rate_limits.agent_call(caller.principal_id())?;

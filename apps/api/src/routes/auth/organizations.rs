@@ -1,7 +1,7 @@
 //! Organizations and their members.
 
 use actix_web::web;
-use api_http::ApiError;
+use api_http::{ApiError, Json};
 use api_types::ErrorBody;
 use api_types::auth::{
     AddMemberRequest, CreateOrganizationRequest, MemberView, OrganizationQuery, OrganizationView,
@@ -50,7 +50,7 @@ fn member_view(member: Member) -> MemberView {
 pub async fn create(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<CreateOrganizationRequest>,
+    body: Json<CreateOrganizationRequest>,
 ) -> Result<web::Json<OrganizationView>, ApiError> {
     let org = state
         .identity
@@ -106,7 +106,7 @@ pub async fn list(
 pub async fn set_active(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<SetActiveOrganizationRequest>,
+    body: Json<SetActiveOrganizationRequest>,
 ) -> Result<web::Json<Option<OrganizationView>>, ApiError> {
     let org = state
         .identity
@@ -164,7 +164,7 @@ pub async fn list_members(
 pub async fn add_member(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<AddMemberRequest>,
+    body: Json<AddMemberRequest>,
 ) -> Result<web::Json<MemberView>, ApiError> {
     let org = user.organization(body.organization_id)?;
     let member = state
@@ -192,7 +192,7 @@ pub async fn add_member(
 pub async fn remove_member(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<RemoveMemberRequest>,
+    body: Json<RemoveMemberRequest>,
 ) -> Result<web::Json<Success>, ApiError> {
     let org = user.organization(body.organization_id)?;
     state
@@ -224,7 +224,7 @@ pub async fn remove_member(
 pub async fn update_member_role(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<UpdateMemberRoleRequest>,
+    body: Json<UpdateMemberRoleRequest>,
 ) -> Result<web::Json<Success>, ApiError> {
     let org = user.organization(body.organization_id)?;
     state

@@ -2,7 +2,7 @@
 //! reactivated, re-keyed and revoked — and listed and revoked from the dashboard.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api_http::ApiError;
+use api_http::{ApiError, Json};
 use api_types::ErrorBody;
 use api_types::agent::{
     AgentChangedView, AgentIdRequest, AgentStatusView, CapabilityAsk, CapabilityRequestView,
@@ -74,7 +74,7 @@ pub async fn register(
     req: HttpRequest,
     state: web::Data<AppState>,
     host: VerifiedHost,
-    body: web::Json<RegisterAgentRequest>,
+    body: Json<RegisterAgentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let client = ClientInfo::of(&req);
     state.rate_limits.agent_registration(client.ip)?;
@@ -165,7 +165,7 @@ pub async fn request_capability(
     state: web::Data<AppState>,
     caller: ApiCaller,
     client: ClientInfo,
-    body: web::Json<RequestCapabilityRequest>,
+    body: Json<RequestCapabilityRequest>,
 ) -> Result<web::Json<CapabilityRequestView>, ApiError> {
     ask_for_more(&state, &caller, &client, body.into_inner()).await
 }
@@ -187,7 +187,7 @@ pub async fn authorize(
     state: web::Data<AppState>,
     caller: ApiCaller,
     client: ClientInfo,
-    body: web::Json<RequestCapabilityRequest>,
+    body: Json<RequestCapabilityRequest>,
 ) -> Result<web::Json<CapabilityRequestView>, ApiError> {
     ask_for_more(&state, &caller, &client, body.into_inner()).await
 }
@@ -271,7 +271,7 @@ pub async fn reactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
     host: VerifiedHost,
-    body: web::Json<AgentIdRequest>,
+    body: Json<AgentIdRequest>,
 ) -> Result<web::Json<AgentStatusView>, ApiError> {
     state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
     let agent = state
@@ -300,7 +300,7 @@ pub async fn rotate_key(
     req: HttpRequest,
     state: web::Data<AppState>,
     host: VerifiedHost,
-    body: web::Json<RotateAgentKeyRequest>,
+    body: Json<RotateAgentKeyRequest>,
 ) -> Result<web::Json<AgentChangedView>, ApiError> {
     state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
     let agent = state
@@ -331,7 +331,7 @@ pub async fn revoke(
     req: HttpRequest,
     state: web::Data<AppState>,
     host: PresentedHost,
-    body: web::Json<AgentIdRequest>,
+    body: Json<AgentIdRequest>,
 ) -> Result<web::Json<AgentChangedView>, ApiError> {
     if let PresentedHost(Some(host)) = host {
         state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
@@ -372,7 +372,7 @@ pub async fn revoke(
 pub async fn revoke_grant(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<RevokeGrantRequest>,
+    body: Json<RevokeGrantRequest>,
 ) -> Result<web::Json<Success>, ApiError> {
     let org = user.organization(None)?;
     state
@@ -393,6 +393,7 @@ pub async fn revoke_grant(
 #[utoipa::path(
     get, path = "/api/auth/agent/list", operation_id = "listAgents", tag = "agents",
     responses(
+        (status = 400, description = "No active organization to list for (`NO_ACTIVE_ORGANIZATION`)", body = ErrorBody),
         (status = 200, description = "Newest first", body = [AgentStatusView]),
         (status = 401, description = "Not signed in", body = ErrorBody),
     ),

@@ -2,7 +2,7 @@
 //! authorization) or, for the CIBA requests addressed to them, from their pending list.
 
 use actix_web::web;
-use api_http::{ApiError, FieldError};
+use api_http::{ApiError, FieldError, Json};
 use api_types::ErrorBody;
 use api_types::agent::{ApprovalRequestView, ApproveAgentRequest, PendingApprovalView};
 use api_types::auth::Success;
@@ -69,7 +69,7 @@ async fn decide(
 pub async fn approve(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<ApproveAgentRequest>,
+    body: Json<ApproveAgentRequest>,
 ) -> Result<web::Json<Success>, ApiError> {
     decide(&state, &user, body.into_inner(), true).await
 }
@@ -92,7 +92,7 @@ pub async fn approve(
 pub async fn deny(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<ApproveAgentRequest>,
+    body: Json<ApproveAgentRequest>,
 ) -> Result<web::Json<Success>, ApiError> {
     decide(&state, &user, body.into_inner(), false).await
 }

@@ -2,7 +2,7 @@
 //! agent's grant status), and introspection of agent tokens.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api_http::ApiError;
+use api_http::{ApiError, Json};
 use api_types::ErrorBody;
 use resolve_caller::{ApiCaller, CallerKind};
 
@@ -169,7 +169,7 @@ pub struct IntrospectRequest {
 pub async fn introspect(
     state: web::Data<AppState>,
     caller: ApiCaller,
-    body: web::Json<IntrospectRequest>,
+    body: Json<IntrospectRequest>,
 ) -> Result<HttpResponse, ApiError> {
     if caller.kind() != CallerKind::ApiKey {
         return Err(ApiError::forbidden(

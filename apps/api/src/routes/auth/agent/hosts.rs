@@ -2,7 +2,7 @@
 //! listed, re-keyed and revoked.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api_http::ApiError;
+use api_http::{ApiError, Json, OptionalJson};
 use api_types::ErrorBody;
 use api_types::agent::{
     CreateEnrollmentRequest, CreateHostRequest, EnrollHostRequest, EnrollmentView, HostView,
@@ -33,7 +33,7 @@ use crate::state::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<CreateHostRequest>,
+    body: Json<CreateHostRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let org = user.organization(None)?;
     let body = body.into_inner();
@@ -70,7 +70,7 @@ pub async fn create(
 pub async fn create_enrollment(
     state: web::Data<AppState>,
     user: SignedInUser,
-    body: web::Json<CreateEnrollmentRequest>,
+    body: Json<CreateEnrollmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let org = user.organization(None)?;
     let body = body.into_inner();
@@ -115,7 +115,7 @@ pub async fn create_enrollment(
 pub async fn enroll(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<EnrollHostRequest>,
+    body: Json<EnrollHostRequest>,
 ) -> Result<HttpResponse, ApiError> {
     state
         .rate_limits
@@ -132,6 +132,7 @@ pub async fn enroll(
 #[utoipa::path(
     get, path = "/api/auth/agent/hosts", operation_id = "listAgentHosts", tag = "agents",
     responses(
+        (status = 400, description = "No active organization to list for (`NO_ACTIVE_ORGANIZATION`)", body = ErrorBody),
         (status = 200, description = "Newest first", body = [HostView]),
         (status = 401, description = "Not signed in", body = ErrorBody),
     ),
@@ -167,7 +168,7 @@ pub async fn revoke(
     req: HttpRequest,
     state: web::Data<AppState>,
     host: PresentedHost,
-    body: Option<web::Json<RevokeHostRequest>>,
+    OptionalJson(body): OptionalJson<RevokeHostRequest>,
 ) -> Result<web::Json<RevokedHostView>, ApiError> {
     let revoked = if let PresentedHost(Some(host)) = host {
         state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
@@ -213,7 +214,7 @@ pub async fn rotate_key(
     req: HttpRequest,
     state: web::Data<AppState>,
     host: VerifiedHost,
-    body: web::Json<RotateHostKeyRequest>,
+    body: Json<RotateHostKeyRequest>,
 ) -> Result<web::Json<HostView>, ApiError> {
     state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
     let new_key = key_x(&body.public_key)?;
