@@ -1,12 +1,97 @@
-//! How the domain crates' errors become HTTP answers.
+//! How the domain crates' errors become HTTP answers: [`AppError`], which every handler returns and
+//! builds with `?` from any of them.
 
-use api_http::{ApiError, FieldError};
+use std::fmt;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, ResponseError, web};
+use api_http::{ApiError, AuthLinks, FieldError};
 use commerce::CommerceError;
 use db::DbError;
 use identity::IdentityError;
 
-/// An identity error as the envelope. Wrong credentials are a 401 with the sign-in links.
-pub fn identity(error: IdentityError, links: &api_http::AuthLinks) -> ApiError {
+/// A handler's error: an [`ApiError`], or any error of identity, commerce or the repositories,
+/// turned into the envelope by `From` (a 401 among them gets its sign-in links from
+/// [`sign_in_links`] as it is answered).
+#[derive(Debug)]
+pub struct AppError(ApiError);
+
+impl From<ApiError> for AppError {
+    fn from(error: ApiError) -> Self {
+        Self(error)
+    }
+}
+
+impl From<IdentityError> for AppError {
+    fn from(error: IdentityError) -> Self {
+        Self(identity(error))
+    }
+}
+
+impl From<CommerceError> for AppError {
+    fn from(error: CommerceError) -> Self {
+        Self(commerce(error))
+    }
+}
+
+impl From<resolve_caller::AccessDenied> for AppError {
+    fn from(denied: resolve_caller::AccessDenied) -> Self {
+        Self(denied.into())
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(error: DbError) -> Self {
+        Self(database(error))
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.0.error_response()
+    }
+}
+
+/// Middleware: a 401 a handler made from a domain error is answered with the app's sign-in links,
+/// read from the typed error (never from the body).
+pub async fn sign_in_links(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let response = next.call(req).await?;
+    let relinked = response
+        .response()
+        .error()
+        .and_then(|error| error.as_error::<AppError>())
+        .filter(|error| error.0.lacks_sign_in_links())
+        .map(|error| {
+            let links = response
+                .request()
+                .app_data::<web::Data<AuthLinks>>()
+                .map_or_else(|| AuthLinks::under(""), |links| links.get_ref().clone());
+            error.0.error_response_with_links(&links)
+        });
+    Ok(match relinked {
+        Some(answer) => response.into_response(answer).map_into_right_body(),
+        None => response.map_into_left_body(),
+    })
+}
+
+/// An identity error as the envelope. Wrong credentials are a 401.
+pub fn identity(error: IdentityError) -> ApiError {
     match error {
         IdentityError::Invalid(fields) => ApiError::validation(
             fields
@@ -15,10 +100,10 @@ pub fn identity(error: IdentityError, links: &api_http::AuthLinks) -> ApiError {
                 .collect(),
         ),
         IdentityError::InvalidCredentials => {
-            ApiError::unauthorized("INVALID_CREDENTIALS", "invalid email or password", links)
+            ApiError::unauthorized_unlinked("INVALID_CREDENTIALS", "invalid email or password")
         }
         IdentityError::Unauthenticated { failure, message } => {
-            ApiError::unauthorized("INVALID_HOST_TOKEN", message, links)
+            ApiError::unauthorized_unlinked("INVALID_HOST_TOKEN", message)
                 .with_detail("failure", failure)
         }
         IdentityError::Forbidden { reason, message } => ApiError::forbidden(reason, message),
@@ -31,7 +116,7 @@ pub fn identity(error: IdentityError, links: &api_http::AuthLinks) -> ApiError {
 }
 
 /// A store error as the envelope.
-pub fn commerce(error: CommerceError, links: &api_http::AuthLinks) -> ApiError {
+pub fn commerce(error: CommerceError) -> ApiError {
     match error {
         CommerceError::Invalid(fields) => ApiError::validation(
             fields
@@ -56,7 +141,7 @@ pub fn commerce(error: CommerceError, links: &api_http::AuthLinks) -> ApiError {
             "this Idempotency-Key was already used with a different request",
         ),
         CommerceError::Unauthenticated(reason) => {
-            ApiError::unauthorized("INVALID_SIGNATURE", reason, links)
+            ApiError::unauthorized_unlinked("INVALID_SIGNATURE", reason)
         }
         CommerceError::Store(error) => database(error),
     }

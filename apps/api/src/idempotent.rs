@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
-use api_http::ApiError;
 use commerce::CommerceError;
 use commerce::idempotency::{IdempotencyKey, Outcome};
 use db::DatabaseTransaction;
@@ -11,6 +10,7 @@ use futures_util::future::BoxFuture;
 use resolve_caller::ApiCaller;
 use serde::Serialize;
 
+use crate::errors::AppError;
 use crate::state::AppState;
 
 /// The header a client names its retry key in.
@@ -34,11 +34,10 @@ pub fn respond<T: Serialize>(status: StatusCode, outcome: Outcome<T>) -> HttpRes
 /// fingerprinted with `request`.
 pub fn key(
     req: &HttpRequest,
-    state: &AppState,
     caller: &ApiCaller,
     operation: &'static str,
     request: &impl Serialize,
-) -> Result<Option<IdempotencyKey>, ApiError> {
+) -> Result<Option<IdempotencyKey>, AppError> {
     req.headers()
         .get(IDEMPOTENCY_KEY_HEADER)
         .map(|value| {
@@ -52,7 +51,7 @@ pub fn key(
             )
         })
         .transpose()
-        .map_err(|e| state.commerce_error(e))
+        .map_err(AppError::from)
 }
 
 /// Runs a creating operation once per key, answering 201 (or the first answer, replayed).
@@ -60,7 +59,7 @@ pub async fn created<T, F>(
     state: &AppState,
     key: Option<IdempotencyKey>,
     operation: F,
-) -> Result<HttpResponse, ApiError>
+) -> Result<HttpResponse, AppError>
 where
     T: Serialize,
     F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<T, CommerceError>>,
@@ -74,7 +73,7 @@ pub async fn changed<T, F>(
     state: &AppState,
     key: Option<IdempotencyKey>,
     operation: F,
-) -> Result<HttpResponse, ApiError>
+) -> Result<HttpResponse, AppError>
 where
     T: Serialize,
     F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<T, CommerceError>>,
@@ -87,7 +86,7 @@ async fn once<T, F>(
     key: Option<IdempotencyKey>,
     status: StatusCode,
     operation: F,
-) -> Result<HttpResponse, ApiError>
+) -> Result<HttpResponse, AppError>
 where
     T: Serialize,
     F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<T, CommerceError>>,
@@ -99,7 +98,6 @@ where
         state.now(),
         operation,
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(respond(status, outcome))
 }

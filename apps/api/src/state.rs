@@ -34,12 +34,12 @@ pub struct AppState {
 impl AppState {
     /// An identity error as the envelope (a 401 carries this deployment's sign-in links).
     pub fn identity_error(&self, error: IdentityError) -> ApiError {
-        crate::errors::identity(error, &self.links)
+        crate::errors::identity(error).with_sign_in_links(&self.links)
     }
 
     /// A store error as the envelope.
     pub fn commerce_error(&self, error: CommerceError) -> ApiError {
-        crate::errors::commerce(error, &self.links)
+        crate::errors::commerce(error).with_sign_in_links(&self.links)
     }
 
     /// A storefront's view of `order`: with the key of its status page.

@@ -69,6 +69,44 @@ impl ApiError {
             .with_detail("signUpUrl", links.sign_up_url.clone())
     }
 
+    /// 401 made where the sign-in links are not at hand (a domain error turned into the envelope by
+    /// `From`); [`Self::error_response_with_links`] adds them when the answer is written.
+    pub fn unauthorized_unlinked(code: &'static str, reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, "Unauthorized")
+            .with_detail("reason", reason.into())
+    }
+
+    /// This error with the sign-in links, for a 401 that lacks them.
+    #[must_use]
+    pub fn with_sign_in_links(mut self, links: &AuthLinks) -> Self {
+        if self.lacks_sign_in_links() {
+            self.details
+                .insert("signInUrl".to_owned(), links.sign_in_url.clone().into());
+            self.details
+                .insert("signUpUrl".to_owned(), links.sign_up_url.clone().into());
+        }
+        self
+    }
+
+    /// Whether this is a 401 made without its sign-in links.
+    #[must_use]
+    pub fn lacks_sign_in_links(&self) -> bool {
+        self.status == StatusCode::UNAUTHORIZED && !self.details.contains_key("signInUrl")
+    }
+
+    /// The answer, as [`ResponseError::error_response`] writes it, with the sign-in links added to
+    /// a 401 that lacks them.
+    #[must_use]
+    pub fn error_response_with_links(&self, links: &AuthLinks) -> HttpResponse {
+        let mut body = self.body();
+        if self.lacks_sign_in_links() {
+            let details = body.details.get_or_insert_with(Map::new);
+            details.insert("signInUrl".to_owned(), links.sign_in_url.clone().into());
+            details.insert("signUpUrl".to_owned(), links.sign_up_url.clone().into());
+        }
+        self.respond(body)
+    }
+
     /// 401 for a credential that resolve-caller refused, naming the credential and why.
     pub fn from_auth_failure(failure: &AuthFailure, links: &AuthLinks) -> Self {
         Self::unauthorized(
@@ -300,6 +338,12 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.respond(self.body())
+    }
+}
+
+impl ApiError {
+    fn respond(&self, body: ErrorBody) -> HttpResponse {
         self.log();
         let mut response = HttpResponse::build(self.status);
         if let Some(seconds) = self.retry_after_seconds {
@@ -308,7 +352,7 @@ impl ResponseError for ApiError {
         if let Some(allow) = self.allow_header() {
             response.insert_header((header::ALLOW, allow));
         }
-        response.json(self.body())
+        response.json(body)
     }
 }
 

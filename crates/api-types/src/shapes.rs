@@ -148,14 +148,19 @@ pub fn email() -> Object {
         .build()
 }
 
-/// An email address, `""` to clear one, or `null` to keep it.
-pub fn email_or_empty() -> Schema {
+/// `schema`, `""` to clear the setting, or `null` to keep it.
+fn or_empty_or_null(schema: Object) -> Schema {
     OneOfBuilder::new()
         .item(ObjectBuilder::new().schema_type(Type::Null))
-        .item(email())
+        .item(schema)
         .item(string().enum_values(Some([""])))
         .build()
         .into()
+}
+
+/// An email address, `""` to clear one, or `null` to keep it.
+pub fn email_or_empty() -> Schema {
+    or_empty_or_null(email())
 }
 
 pub fn new_password() -> Object {
@@ -194,12 +199,7 @@ pub fn colour() -> Object {
 
 /// A colour, `""` to clear one, or `null` to keep it.
 pub fn colour_or_empty() -> Schema {
-    OneOfBuilder::new()
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .item(colour())
-        .item(string().enum_values(Some([""])))
-        .build()
-        .into()
+    or_empty_or_null(colour())
 }
 
 pub fn hostname() -> Object {

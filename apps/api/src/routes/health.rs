@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 use api_http::ApiError;
 use api_types::{ErrorBody, Health, Readiness};
 
+use crate::errors::AppError;
 use crate::state::AppState;
 
 /// Liveness: the process answers.
@@ -25,7 +26,7 @@ pub async fn healthz() -> HttpResponse {
         (status = 503, description = "The database does not answer", body = ErrorBody),
     ),
 )]
-pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     state.db.ping().await.map_err(ApiError::unavailable)?;
     Ok(HttpResponse::Ok().json(Readiness {
         status: "ready".to_owned(),

@@ -23,6 +23,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(endpoint("/readyz").get(health::readyz))
         .service(endpoint("/openapi.json").get(docs::openapi_json))
         .service(endpoint("/docs").get(docs::docs_page))
+        .service(endpoint("/docs/swagger-ui-bundle.js").get(docs::swagger_ui_bundle))
+        .service(endpoint("/docs/swagger-ui.css").get(docs::swagger_ui_css))
+        .service(endpoint("/docs/swagger-init.js").get(docs::swagger_init))
         .service(
             endpoint("/.well-known/agent-configuration").get(auth::agent::discovery::configuration),
         )
@@ -32,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             endpoint(identity::agents::EXECUTE_PATH)
                 .post(auth::execute::execute)
                 .into_resource()
+                .wrap(from_fn(crate::errors::sign_in_links))
                 .wrap(from_fn(api_http::agent_protocol_errors)),
         )
         .service(

@@ -19,6 +19,7 @@ use resolve_caller::ApiCaller;
 use uuid::Uuid;
 
 use crate::authorize;
+use crate::errors::AppError;
 use crate::idempotent;
 use crate::state::AppState;
 
@@ -40,11 +41,9 @@ fn shopper(caller: &ApiCaller) -> Shopper {
 pub async fn get_storefront(
     state: web::Data<AppState>,
     caller: ApiCaller,
-) -> Result<web::Json<StorefrontView>, ApiError> {
+) -> Result<web::Json<StorefrontView>, AppError> {
     authorize::storefront(&caller, "getStorefront")?;
-    let view = store::storefront_view(&state.db.conn, caller.org_id())
-        .await
-        .map_err(|e| state.commerce_error(e))?;
+    let view = store::storefront_view(&state.db.conn, caller.org_id()).await?;
     Ok(web::Json(view))
 }
 
@@ -64,7 +63,7 @@ pub async fn list_products(
     state: web::Data<AppState>,
     caller: ApiCaller,
     query: web::Query<ProductQuery>,
-) -> Result<web::Json<Page<Product>>, ApiError> {
+) -> Result<web::Json<Page<Product>>, AppError> {
     authorize::storefront(&caller, "listProducts")?;
     let (data, next_cursor) = catalog::list_products(
         &state.db.conn,
@@ -72,8 +71,7 @@ pub async fn list_products(
         &query,
         Audience::Storefront,
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(Page { data, next_cursor }))
 }
 
@@ -93,7 +91,7 @@ pub async fn get_product(
     state: web::Data<AppState>,
     caller: ApiCaller,
     id: web::Path<Uuid>,
-) -> Result<web::Json<Product>, ApiError> {
+) -> Result<web::Json<Product>, AppError> {
     authorize::storefront(&caller, "getProduct")?;
     let product = catalog::get_product(
         &state.db.conn,
@@ -101,8 +99,7 @@ pub async fn get_product(
         ProductId::from_uuid(*id),
         Audience::Storefront,
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(product))
 }
 
@@ -122,7 +119,7 @@ pub async fn get_product_by_handle(
     state: web::Data<AppState>,
     caller: ApiCaller,
     handle: web::Path<String>,
-) -> Result<web::Json<Product>, ApiError> {
+) -> Result<web::Json<Product>, AppError> {
     authorize::storefront(&caller, "getProductByHandle")?;
     let product = catalog::get_product_by_handle(
         &state.db.conn,
@@ -130,8 +127,7 @@ pub async fn get_product_by_handle(
         &handle,
         Audience::Storefront,
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(product))
 }
 
@@ -151,7 +147,7 @@ pub async fn create_cart(
     state: web::Data<AppState>,
     caller: ApiCaller,
     OptionalJson(body): OptionalJson<CreateCartRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     authorize::storefront(&caller, "createCart")?;
     let currency = body.and_then(|body| body.currency);
     let cart = carts::create(
@@ -161,8 +157,7 @@ pub async fn create_cart(
         shopper(&caller),
         state.now(),
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(HttpResponse::Created().json(cart))
 }
 
@@ -182,7 +177,7 @@ pub async fn get_cart(
     state: web::Data<AppState>,
     caller: ApiCaller,
     id: web::Path<Uuid>,
-) -> Result<web::Json<Cart>, ApiError> {
+) -> Result<web::Json<Cart>, AppError> {
     authorize::storefront(&caller, "getCart")?;
     let cart = carts::get(
         &state.db.conn,
@@ -190,8 +185,7 @@ pub async fn get_cart(
         CartId::from_uuid(*id),
         shopper(&caller),
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(cart))
 }
 
@@ -215,7 +209,7 @@ pub async fn add_cart_item(
     caller: ApiCaller,
     id: web::Path<Uuid>,
     body: Json<AddCartItemRequest>,
-) -> Result<web::Json<Cart>, ApiError> {
+) -> Result<web::Json<Cart>, AppError> {
     authorize::storefront_with(&caller, "addCartItem", &*body)?;
     let cart = carts::add_item(
         &state.db.conn,
@@ -226,8 +220,7 @@ pub async fn add_cart_item(
         body.quantity,
         state.now(),
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(cart))
 }
 
@@ -251,7 +244,7 @@ pub async fn update_cart_item(
     caller: ApiCaller,
     path: web::Path<(Uuid, Uuid)>,
     body: Json<UpdateCartItemRequest>,
-) -> Result<web::Json<Cart>, ApiError> {
+) -> Result<web::Json<Cart>, AppError> {
     authorize::storefront_with(&caller, "updateCartItem", &*body)?;
     let (cart, item) = path.into_inner();
     let cart = carts::update_item(
@@ -263,8 +256,7 @@ pub async fn update_cart_item(
         body.quantity,
         state.now(),
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(cart))
 }
 
@@ -285,7 +277,7 @@ pub async fn remove_cart_item(
     state: web::Data<AppState>,
     caller: ApiCaller,
     path: web::Path<(Uuid, Uuid)>,
-) -> Result<web::Json<Cart>, ApiError> {
+) -> Result<web::Json<Cart>, AppError> {
     authorize::storefront(&caller, "removeCartItem")?;
     let (cart, item) = path.into_inner();
     let cart = carts::remove_item(
@@ -296,8 +288,7 @@ pub async fn remove_cart_item(
         CartItemId::from_uuid(item),
         state.now(),
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(cart))
 }
 
@@ -325,10 +316,10 @@ pub async fn place_order(
     state: web::Data<AppState>,
     caller: ApiCaller,
     body: Json<PlaceOrderRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     authorize::storefront_with(&caller, "placeOrder", &*body)?;
     let request = body.into_inner();
-    let key = idempotent::key(&req, &state, &caller, "placeOrder", &request)?;
+    let key = idempotent::key(&req, &caller, "placeOrder", &request)?;
     let (org, shopper, now) = (caller.org_id(), shopper(&caller), state.now());
     let cart = CartId::from_uuid(request.cart_id);
     let keys = state.order_keys.clone();
@@ -363,16 +354,15 @@ pub async fn get_order(
     caller: ApiCaller,
     id: web::Path<Uuid>,
     query: web::Query<api_types::commerce::OrderStatusQuery>,
-) -> Result<web::Json<Order>, ApiError> {
+) -> Result<web::Json<Order>, AppError> {
     authorize::storefront(&caller, "getOrder")?;
     let reader = orders::StatusReader {
         key: query.key.as_deref(),
         shopper: caller.user_id(),
     };
     let (org, id) = (caller.org_id(), domain::OrderId::from_uuid(*id));
-    let order = orders::get_on_storefront(&state.db.conn, &state.order_keys, org, id, reader)
-        .await
-        .map_err(|e| state.commerce_error(e))?;
+    let order =
+        orders::get_on_storefront(&state.db.conn, &state.order_keys, org, id, reader).await?;
     Ok(web::Json(state.with_status_key(org, order)))
 }
 
@@ -392,20 +382,19 @@ pub async fn list_customer_orders(
     state: web::Data<AppState>,
     caller: ApiCaller,
     query: web::Query<PageQuery>,
-) -> Result<web::Json<Page<Order>>, ApiError> {
+) -> Result<web::Json<Page<Order>>, AppError> {
     authorize::storefront(&caller, "listCustomerOrders")?;
     let Some(user) = caller.user_id() else {
         return Err(ApiError::unauthorized(
             "UNAUTHORIZED",
             "sign in to see your orders",
             &state.links,
-        ));
+        )
+        .into());
     };
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref())
-        .map_err(|e| state.commerce_error(e))?;
-    let (data, next_cursor) = orders::list_for_shopper(&state.db.conn, caller.org_id(), user, page)
-        .await
-        .map_err(|e| state.commerce_error(e))?;
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let (data, next_cursor) =
+        orders::list_for_shopper(&state.db.conn, caller.org_id(), user, page).await?;
     let data = data
         .into_iter()
         .map(|order| state.with_status_key(caller.org_id(), order))

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq as _;
 use uuid::Uuid;
 
+use crate::errors::AppError;
 use crate::state::AppState;
 
 /// The header the checkout app authenticates with.
@@ -53,7 +54,7 @@ pub async fn receive(
     provider: web::Path<String>,
     query: web::Query<WebhookQuery>,
     body: web::Bytes,
-) -> Result<web::Json<WebhookReceipt>, ApiError> {
+) -> Result<web::Json<WebhookReceipt>, AppError> {
     let presented = req
         .headers()
         .get(CHECKOUT_SECRET_HEADER)
@@ -67,9 +68,10 @@ pub async fn receive(
             "INVALID_CHECKOUT_SECRET",
             "the x-checkout-secret header is missing or wrong",
             &state.links,
-        ));
+        )
+        .into());
     }
-    let provider: Provider = provider.parse().map_err(|e| state.commerce_error(e))?;
+    let provider: Provider = provider.parse()?;
     let org = query.org.map(OrgId::from_uuid).ok_or_else(|| {
         ApiError::validation(vec![FieldError::new(
             "org",
@@ -84,8 +86,6 @@ pub async fn receive(
             .and_then(|value| value.to_str().ok()),
     };
     let (event, duplicate) =
-        payments::receive(&state.db.conn, org, provider, delivery, state.now())
-            .await
-            .map_err(|e| state.commerce_error(e))?;
+        payments::receive(&state.db.conn, org, provider, delivery, state.now()).await?;
     Ok(web::Json(WebhookReceipt { event, duplicate }))
 }

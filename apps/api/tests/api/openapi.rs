@@ -71,6 +71,38 @@ async fn the_api_serves_the_same_document_and_a_docs_page() {
         !html.contains("https://"),
         "the docs page must work offline"
     );
+    for (asset, content_type) in [
+        ("/docs/swagger-ui-bundle.js", "text/javascript"),
+        ("/docs/swagger-ui.css", "text/css"),
+        ("/docs/swagger-init.js", "text/javascript"),
+    ] {
+        let served = TestResponse::send(app.get(asset), None).await;
+        assert_eq!(served.status, 200, "{asset}");
+        assert!(
+            served
+                .header("content-type")
+                .unwrap_or_default()
+                .starts_with(content_type),
+            "{asset}"
+        );
+    }
+}
+
+/// The reference renders in a real browser from the api alone: Swagger UI draws every tag and the
+/// operations of the document, and the page's policy lets it (a blocked script draws nothing).
+#[actix_web::test]
+async fn the_docs_page_renders_the_document_in_a_browser() {
+    let app = TestApp::spawn().await;
+    for (width, label) in [(1280, "desktop"), (390, "phone")] {
+        let browser = test_support::Browser::start(&format!("api-docs-{label}"), width).await;
+        browser.visit(&app.url("/docs"), "docs").await;
+        browser.wait_for_text("adminRefundOrder").await;
+        let text = browser.text().await;
+        for expected in ["Commerce API", "storefront", "listProducts", "placeOrder"] {
+            assert!(text.contains(expected), "{expected} on the {label} page");
+        }
+        browser.screenshot("docs").await;
+    }
 }
 
 /// Enums are documented as they are serialised, or a generated client breaks on the first one.

@@ -1,7 +1,6 @@
 //! The organization's audit log.
 
 use actix_web::web;
-use api_http::ApiError;
 use api_types::ErrorBody;
 use api_types::store::{AuditEventView, Page, PageQuery};
 use commerce::PageRequest;
@@ -9,6 +8,7 @@ use identity::permissions::Permission;
 use resolve_caller::ApiCaller;
 
 use crate::authorize;
+use crate::errors::AppError;
 use crate::state::AppState;
 
 const DEFAULT_LIMIT: u32 = 50;
@@ -29,7 +29,7 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: ApiCaller,
     query: web::Query<PageQuery>,
-) -> Result<web::Json<Page<AuditEventView>>, ApiError> {
+) -> Result<web::Json<Page<AuditEventView>>, AppError> {
     authorize::admin(
         &state,
         &caller,
@@ -38,13 +38,11 @@ pub async fn list(
     )
     .await?;
     // The log reads best a longer page at a time; the bounds and cursors are every list's.
-    let page = PageRequest::parse(query.limit.or(Some(DEFAULT_LIMIT)), query.cursor.as_deref())
-        .map_err(|e| state.commerce_error(e))?;
+    let page = PageRequest::parse(query.limit.or(Some(DEFAULT_LIMIT)), query.cursor.as_deref())?;
     let mut events = state
         .identity
         .audit_events_of(caller.org_id(), page.before, page.fetch())
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     let next_cursor = page.finish(&mut events, |event| event.id);
     let data: Vec<AuditEventView> = events
         .into_iter()

@@ -1,7 +1,7 @@
 //! The store's customers.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api_http::{ApiError, Json};
+use api_http::Json;
 use api_types::ErrorBody;
 use api_types::commerce::IdempotencyKeyHeader;
 use api_types::commerce::{CreateCustomerRequest, Customer, UpdateCustomerRequest};
@@ -13,6 +13,7 @@ use resolve_caller::ApiCaller;
 use uuid::Uuid;
 
 use crate::authorize;
+use crate::errors::AppError;
 use crate::idempotent;
 use crate::state::AppState;
 
@@ -32,7 +33,7 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: ApiCaller,
     query: web::Query<PageQuery>,
-) -> Result<web::Json<Page<Customer>>, ApiError> {
+) -> Result<web::Json<Page<Customer>>, AppError> {
     authorize::admin(
         &state,
         &caller,
@@ -40,11 +41,8 @@ pub async fn list(
         Permission::CustomerRead,
     )
     .await?;
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref())
-        .map_err(|e| state.commerce_error(e))?;
-    let (data, next_cursor) = customers::list(&state.db.conn, caller.org_id(), page)
-        .await
-        .map_err(|e| state.commerce_error(e))?;
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let (data, next_cursor) = customers::list(&state.db.conn, caller.org_id(), page).await?;
     Ok(web::Json(Page { data, next_cursor }))
 }
 
@@ -69,7 +67,7 @@ pub async fn create(
     state: web::Data<AppState>,
     caller: ApiCaller,
     body: Json<CreateCustomerRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     authorize::admin_with(
         &state,
         &caller,
@@ -79,7 +77,7 @@ pub async fn create(
     )
     .await?;
     let request = body.into_inner();
-    let key = idempotent::key(&req, &state, &caller, "adminCreateCustomer", &request)?;
+    let key = idempotent::key(&req, &caller, "adminCreateCustomer", &request)?;
     let (org, now) = (caller.org_id(), state.now());
     idempotent::created(&state, key, move |txn| {
         Box::pin(async move { customers::create(txn, org, request, now).await })
@@ -103,7 +101,7 @@ pub async fn get(
     state: web::Data<AppState>,
     caller: ApiCaller,
     id: web::Path<Uuid>,
-) -> Result<web::Json<Customer>, ApiError> {
+) -> Result<web::Json<Customer>, AppError> {
     authorize::admin(
         &state,
         &caller,
@@ -111,9 +109,8 @@ pub async fn get(
         Permission::CustomerRead,
     )
     .await?;
-    let customer = customers::get(&state.db.conn, caller.org_id(), CustomerId::from_uuid(*id))
-        .await
-        .map_err(|e| state.commerce_error(e))?;
+    let customer =
+        customers::get(&state.db.conn, caller.org_id(), CustomerId::from_uuid(*id)).await?;
     Ok(web::Json(customer))
 }
 
@@ -137,7 +134,7 @@ pub async fn update(
     caller: ApiCaller,
     id: web::Path<Uuid>,
     body: Json<UpdateCustomerRequest>,
-) -> Result<web::Json<Customer>, ApiError> {
+) -> Result<web::Json<Customer>, AppError> {
     authorize::admin_with(
         &state,
         &caller,
@@ -153,7 +150,6 @@ pub async fn update(
         body.into_inner(),
         state.now(),
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(customer))
 }

@@ -12,6 +12,7 @@ use serde_json::json;
 
 use crate::authorize;
 use crate::errors;
+use crate::errors::AppError;
 use crate::extract::ClientInfo;
 use crate::state::AppState;
 
@@ -39,7 +40,7 @@ fn invalid(field: &str) -> impl FnOnce(resolve_caller::InvalidHostname) -> ApiEr
 pub async fn list(
     state: web::Data<AppState>,
     caller: ApiCaller,
-) -> Result<web::Json<List<StoreDomainView>>, ApiError> {
+) -> Result<web::Json<List<StoreDomainView>>, AppError> {
     authorize::admin(
         &state,
         &caller,
@@ -47,9 +48,7 @@ pub async fn list(
         Permission::StoreDomainList,
     )
     .await?;
-    let domains = store_domains::list(&state.db.conn, caller.org_id())
-        .await
-        .map_err(errors::database)?;
+    let domains = store_domains::list(&state.db.conn, caller.org_id()).await?;
     Ok(web::Json(List {
         data: domains.into_iter().map(view).collect(),
     }))
@@ -74,7 +73,7 @@ pub async fn add(
     caller: ApiCaller,
     client: ClientInfo,
     body: Json<AddStoreDomainRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     authorize::admin_with(
         &state,
         &caller,
@@ -101,8 +100,7 @@ pub async fn add(
             Some(host.to_string()),
             json!({}),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(HttpResponse::Created().json(view(domain)))
 }
 
@@ -124,7 +122,7 @@ pub async fn remove(
     caller: ApiCaller,
     client: ClientInfo,
     path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     authorize::admin(
         &state,
         &caller,
@@ -149,7 +147,6 @@ pub async fn remove(
             Some(host.to_string()),
             json!({}),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,7 +1,7 @@
 //! Stock levels and adjustments.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api_http::{ApiError, Json};
+use api_http::Json;
 use api_types::ErrorBody;
 use api_types::commerce::IdempotencyKeyHeader;
 use api_types::commerce::{AdjustInventoryRequest, InventoryLevel};
@@ -14,6 +14,7 @@ use resolve_caller::ApiCaller;
 use uuid::Uuid;
 
 use crate::authorize;
+use crate::errors::AppError;
 use crate::idempotent;
 use crate::state::AppState;
 
@@ -33,7 +34,7 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: ApiCaller,
     query: web::Query<PageQuery>,
-) -> Result<web::Json<Page<InventoryLevel>>, ApiError> {
+) -> Result<web::Json<Page<InventoryLevel>>, AppError> {
     authorize::admin(
         &state,
         &caller,
@@ -41,11 +42,8 @@ pub async fn list(
         Permission::InventoryRead,
     )
     .await?;
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref())
-        .map_err(|e| state.commerce_error(e))?;
-    let (data, next_cursor) = inventory::list(&state.db.conn, caller.org_id(), page)
-        .await
-        .map_err(|e| state.commerce_error(e))?;
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let (data, next_cursor) = inventory::list(&state.db.conn, caller.org_id(), page).await?;
     Ok(web::Json(Page { data, next_cursor }))
 }
 
@@ -76,7 +74,7 @@ pub async fn adjust(
     caller: ApiCaller,
     variant: web::Path<Uuid>,
     body: Json<AdjustInventoryRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     authorize::admin_with(
         &state,
         &caller,
@@ -87,13 +85,7 @@ pub async fn adjust(
     .await?;
     let request = body.into_inner();
     let variant = VariantId::from_uuid(*variant);
-    let key = idempotent::key(
-        &req,
-        &state,
-        &caller,
-        "adminAdjustInventory",
-        &(variant, &request),
-    )?;
+    let key = idempotent::key(&req, &caller, "adminAdjustInventory", &(variant, &request))?;
     let adjuster = Adjuster {
         kind: caller.kind().as_str().to_owned(),
         principal_id: Some(caller.principal_id().to_owned()),

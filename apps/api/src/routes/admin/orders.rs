@@ -1,7 +1,7 @@
 //! Orders, as the merchant manages them: list, look at, record a payment, fulfil, cancel, refund.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api_http::{ApiError, Json};
+use api_http::Json;
 use api_types::ErrorBody;
 use api_types::commerce::IdempotencyKeyHeader;
 use api_types::commerce::{Order, OrderQuery, RecordPaymentRequest, Refund, RefundRequest};
@@ -15,6 +15,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::authorize;
+use crate::errors::AppError;
 use crate::extract::ClientInfo;
 use crate::idempotent;
 use crate::state::AppState;
@@ -35,11 +36,9 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: ApiCaller,
     query: web::Query<OrderQuery>,
-) -> Result<web::Json<Page<Order>>, ApiError> {
+) -> Result<web::Json<Page<Order>>, AppError> {
     authorize::admin(&state, &caller, "adminListOrders", Permission::OrderRead).await?;
-    let (data, next_cursor) = orders::list(&state.db.conn, caller.org_id(), &query)
-        .await
-        .map_err(|e| state.commerce_error(e))?;
+    let (data, next_cursor) = orders::list(&state.db.conn, caller.org_id(), &query).await?;
     Ok(web::Json(Page { data, next_cursor }))
 }
 
@@ -59,11 +58,9 @@ pub async fn get(
     state: web::Data<AppState>,
     caller: ApiCaller,
     id: web::Path<Uuid>,
-) -> Result<web::Json<Order>, ApiError> {
+) -> Result<web::Json<Order>, AppError> {
     authorize::admin(&state, &caller, "adminGetOrder", Permission::OrderRead).await?;
-    let order = orders::get(&state.db.conn, caller.org_id(), OrderId::from_uuid(*id))
-        .await
-        .map_err(|e| state.commerce_error(e))?;
+    let order = orders::get(&state.db.conn, caller.org_id(), OrderId::from_uuid(*id)).await?;
     Ok(web::Json(order))
 }
 
@@ -84,7 +81,7 @@ pub async fn fulfil(
     state: web::Data<AppState>,
     caller: ApiCaller,
     id: web::Path<Uuid>,
-) -> Result<web::Json<Order>, ApiError> {
+) -> Result<web::Json<Order>, AppError> {
     authorize::admin(&state, &caller, "adminFulfilOrder", Permission::OrderFulfil).await?;
     let order = orders::fulfil(
         &state.db.conn,
@@ -92,8 +89,7 @@ pub async fn fulfil(
         OrderId::from_uuid(*id),
         state.now(),
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(order))
 }
 
@@ -114,7 +110,7 @@ pub async fn cancel(
     state: web::Data<AppState>,
     caller: ApiCaller,
     id: web::Path<Uuid>,
-) -> Result<web::Json<Order>, ApiError> {
+) -> Result<web::Json<Order>, AppError> {
     authorize::admin(&state, &caller, "adminCancelOrder", Permission::OrderCancel).await?;
     let order = orders::cancel(
         &state.db.conn,
@@ -122,8 +118,7 @@ pub async fn cancel(
         OrderId::from_uuid(*id),
         state.now(),
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(order))
 }
 
@@ -154,7 +149,7 @@ pub async fn refund(
     client: ClientInfo,
     id: web::Path<Uuid>,
     body: Json<RefundRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     authorize::admin_with(
         &state,
         &caller,
@@ -165,13 +160,7 @@ pub async fn refund(
     .await?;
     let request = body.into_inner();
     let order = OrderId::from_uuid(*id);
-    let key = idempotent::key(
-        &req,
-        &state,
-        &caller,
-        "adminRefundOrder",
-        &(order, &request),
-    )?;
+    let key = idempotent::key(&req, &caller, "adminRefundOrder", &(order, &request))?;
     let (org, now, actor) = (caller.org_id(), state.now(), client.actor_for(&caller));
     let identity = state.identity.clone();
     idempotent::created(&state, key, move |txn| {
@@ -227,7 +216,7 @@ pub async fn record_payment(
     client: ClientInfo,
     id: web::Path<Uuid>,
     body: Json<RecordPaymentRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     authorize::admin_with(
         &state,
         &caller,
@@ -238,13 +227,7 @@ pub async fn record_payment(
     .await?;
     let request = body.into_inner();
     let order = OrderId::from_uuid(*id);
-    let key = idempotent::key(
-        &req,
-        &state,
-        &caller,
-        "adminRecordPayment",
-        &(order, &request),
-    )?;
+    let key = idempotent::key(&req, &caller, "adminRecordPayment", &(order, &request))?;
     let (org, now, actor) = (caller.org_id(), state.now(), client.actor_for(&caller));
     let identity = state.identity.clone();
     idempotent::changed(&state, key, move |txn| {

@@ -1,7 +1,6 @@
 //! Payment events: what the checkout app forwarded, and a way to retry what failed.
 
 use actix_web::web;
-use api_http::ApiError;
 use api_types::ErrorBody;
 use api_types::commerce::PaymentEvent;
 use api_types::store::Page;
@@ -13,6 +12,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::authorize;
+use crate::errors::AppError;
 use crate::state::AppState;
 
 /// `GET /v1/admin/payment-events`
@@ -46,7 +46,7 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: ApiCaller,
     query: web::Query<PaymentEventQuery>,
-) -> Result<web::Json<Page<PaymentEvent>>, ApiError> {
+) -> Result<web::Json<Page<PaymentEvent>>, AppError> {
     authorize::admin(
         &state,
         &caller,
@@ -54,11 +54,9 @@ pub async fn list(
         Permission::PaymentEventRead,
     )
     .await?;
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref())
-        .map_err(|e| state.commerce_error(e))?;
-    let (data, next_cursor) = payments::list(&state.db.conn, caller.org_id(), query.status, page)
-        .await
-        .map_err(|e| state.commerce_error(e))?;
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
+    let (data, next_cursor) =
+        payments::list(&state.db.conn, caller.org_id(), query.status, page).await?;
     Ok(web::Json(Page { data, next_cursor }))
 }
 
@@ -80,7 +78,7 @@ pub async fn retry(
     state: web::Data<AppState>,
     caller: ApiCaller,
     id: web::Path<Uuid>,
-) -> Result<web::Json<PaymentEvent>, ApiError> {
+) -> Result<web::Json<PaymentEvent>, AppError> {
     authorize::admin(
         &state,
         &caller,
@@ -94,7 +92,6 @@ pub async fn retry(
         PaymentEventId::from_uuid(*id),
         state.now(),
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(event))
 }

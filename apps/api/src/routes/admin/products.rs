@@ -1,7 +1,7 @@
 //! The catalog, as the merchant manages it.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api_http::{ApiError, Json};
+use api_http::Json;
 use api_types::ErrorBody;
 use api_types::commerce::IdempotencyKeyHeader;
 use api_types::commerce::{CreateProductRequest, Product, ProductQuery, UpdateProductRequest};
@@ -13,6 +13,7 @@ use resolve_caller::ApiCaller;
 use uuid::Uuid;
 
 use crate::authorize;
+use crate::errors::AppError;
 use crate::idempotent;
 use crate::state::AppState;
 
@@ -32,7 +33,7 @@ pub async fn list(
     state: web::Data<AppState>,
     caller: ApiCaller,
     query: web::Query<ProductQuery>,
-) -> Result<web::Json<Page<Product>>, ApiError> {
+) -> Result<web::Json<Page<Product>>, AppError> {
     authorize::admin(
         &state,
         &caller,
@@ -41,9 +42,7 @@ pub async fn list(
     )
     .await?;
     let (data, next_cursor) =
-        catalog::list_products(&state.db.conn, caller.org_id(), &query, Audience::Admin)
-            .await
-            .map_err(|e| state.commerce_error(e))?;
+        catalog::list_products(&state.db.conn, caller.org_id(), &query, Audience::Admin).await?;
     Ok(web::Json(Page { data, next_cursor }))
 }
 
@@ -68,7 +67,7 @@ pub async fn create(
     state: web::Data<AppState>,
     caller: ApiCaller,
     body: Json<CreateProductRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     authorize::admin_with(
         &state,
         &caller,
@@ -78,11 +77,9 @@ pub async fn create(
     )
     .await?;
     let request = body.into_inner();
-    let key = idempotent::key(&req, &state, &caller, "adminCreateProduct", &request)?;
+    let key = idempotent::key(&req, &caller, "adminCreateProduct", &request)?;
     let (org, now) = (caller.org_id(), state.now());
-    let currency = commerce::store::currency(&state.db.conn, org)
-        .await
-        .map_err(|e| state.commerce_error(e))?;
+    let currency = commerce::store::currency(&state.db.conn, org).await?;
     idempotent::created(&state, key, move |txn| {
         Box::pin(async move { catalog::create_product(txn, org, currency, request, now).await })
     })
@@ -105,7 +102,7 @@ pub async fn get(
     state: web::Data<AppState>,
     caller: ApiCaller,
     id: web::Path<Uuid>,
-) -> Result<web::Json<Product>, ApiError> {
+) -> Result<web::Json<Product>, AppError> {
     authorize::admin(&state, &caller, "adminGetProduct", Permission::ProductRead).await?;
     let product = catalog::get_product(
         &state.db.conn,
@@ -113,8 +110,7 @@ pub async fn get(
         ProductId::from_uuid(*id),
         Audience::Admin,
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(product))
 }
 
@@ -139,7 +135,7 @@ pub async fn update(
     caller: ApiCaller,
     id: web::Path<Uuid>,
     body: Json<UpdateProductRequest>,
-) -> Result<web::Json<Product>, ApiError> {
+) -> Result<web::Json<Product>, AppError> {
     authorize::admin_with(
         &state,
         &caller,
@@ -155,8 +151,7 @@ pub async fn update(
         body.into_inner(),
         state.now(),
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(product))
 }
 
@@ -176,7 +171,7 @@ pub async fn archive(
     state: web::Data<AppState>,
     caller: ApiCaller,
     id: web::Path<Uuid>,
-) -> Result<web::Json<Product>, ApiError> {
+) -> Result<web::Json<Product>, AppError> {
     authorize::admin(
         &state,
         &caller,
@@ -190,7 +185,6 @@ pub async fn archive(
         ProductId::from_uuid(*id),
         state.now(),
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(product))
 }

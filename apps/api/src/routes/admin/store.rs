@@ -1,7 +1,7 @@
 //! Store settings and the numbers of a period.
 
 use actix_web::web;
-use api_http::{ApiError, Json};
+use api_http::Json;
 use api_types::ErrorBody;
 use api_types::commerce::{Stats, StatsQuery, StoreSettings, UpdateStoreRequest};
 use commerce::{stats, store};
@@ -9,6 +9,7 @@ use identity::permissions::Permission;
 use resolve_caller::ApiCaller;
 
 use crate::authorize;
+use crate::errors::AppError;
 use crate::state::AppState;
 
 /// The store's settings. Scope `admin`.
@@ -24,11 +25,9 @@ use crate::state::AppState;
 pub async fn get(
     state: web::Data<AppState>,
     caller: ApiCaller,
-) -> Result<web::Json<StoreSettings>, ApiError> {
+) -> Result<web::Json<StoreSettings>, AppError> {
     authorize::admin(&state, &caller, "adminGetStore", Permission::StoreRead).await?;
-    let settings = store::settings(&state.db.conn, caller.org_id())
-        .await
-        .map_err(|e| state.commerce_error(e))?;
+    let settings = store::settings(&state.db.conn, caller.org_id()).await?;
     Ok(web::Json(settings))
 }
 
@@ -50,7 +49,7 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: ApiCaller,
     body: Json<UpdateStoreRequest>,
-) -> Result<web::Json<StoreSettings>, ApiError> {
+) -> Result<web::Json<StoreSettings>, AppError> {
     authorize::admin_with(
         &state,
         &caller,
@@ -65,8 +64,7 @@ pub async fn update(
         body.into_inner(),
         state.now(),
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(settings))
 }
 
@@ -87,7 +85,7 @@ pub async fn stats(
     state: web::Data<AppState>,
     caller: ApiCaller,
     query: web::Query<StatsQuery>,
-) -> Result<web::Json<Stats>, ApiError> {
+) -> Result<web::Json<Stats>, AppError> {
     authorize::admin(&state, &caller, "adminGetStats", Permission::StatsRead).await?;
     let numbers = stats::period(
         &state.db.conn,
@@ -96,7 +94,6 @@ pub async fn stats(
         query.to,
         state.now(),
     )
-    .await
-    .map_err(|e| state.commerce_error(e))?;
+    .await?;
     Ok(web::Json(numbers))
 }

@@ -11,6 +11,7 @@ use resolve_caller::ResolveError;
 use resolve_caller::actix::raw_credentials;
 
 use crate::cookies;
+use crate::errors::AppError;
 use crate::extract::{ClientInfo, SignedInUser};
 use crate::state::AppState;
 
@@ -32,7 +33,7 @@ pub async fn sign_up(
     state: web::Data<AppState>,
     client: ClientInfo,
     body: Json<SignUpRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     state.rate_limits.attempt(client.ip, &body.email)?;
     let SignUpRequest {
         email,
@@ -50,8 +51,7 @@ pub async fn sign_up(
             &client.anonymous_actor(),
             client.user_agent.as_deref(),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(signed_in_response(&state, signed_in))
 }
 
@@ -72,7 +72,7 @@ pub async fn sign_in(
     state: web::Data<AppState>,
     client: ClientInfo,
     body: Json<SignInRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     state.rate_limits.attempt(client.ip, &body.email)?;
     let SignInRequest { email, password } = body.into_inner();
     let signed_in = state
@@ -82,8 +82,7 @@ pub async fn sign_in(
             &client.anonymous_actor(),
             client.user_agent.as_deref(),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(signed_in_response(&state, signed_in))
 }
 
@@ -139,15 +138,16 @@ fn session_response(info: SessionInfo) -> SessionResponse {
 pub async fn sign_out(
     req: HttpRequest,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     match SignedInUser::resolve(&req).await {
-        Ok(user) => state
-            .identity
-            .sign_out(user.session_id, &user.actor())
-            .await
-            .map_err(|e| state.identity_error(e))?,
+        Ok(user) => {
+            state
+                .identity
+                .sign_out(user.session_id, &user.actor())
+                .await?
+        }
         Err(ResolveError::Unauthenticated(_)) => {}
-        Err(error) => return Err(ApiError::from_resolve(error, &state.links)),
+        Err(error) => return Err(ApiError::from_resolve(error, &state.links).into()),
     }
     Ok(HttpResponse::Ok()
         .cookie(cookies::cleared(&state.settings))
@@ -168,7 +168,7 @@ pub async fn sign_out(
 pub async fn get_session(
     req: HttpRequest,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let user = match SignedInUser::resolve(&req).await {
         Ok(user) => user,
         Err(ResolveError::Unauthenticated(_)) => {
@@ -178,13 +178,12 @@ pub async fn get_session(
             }
             return Ok(response.json(None::<SessionResponse>));
         }
-        Err(error) => return Err(ApiError::from_resolve(error, &state.links)),
+        Err(error) => return Err(ApiError::from_resolve(error, &state.links).into()),
     };
     let info = state
         .identity
         .session_info(user.session_id, user.user_id, user.active_org)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     let body = session_response(info);
     let mut response = HttpResponse::Ok();
     if let Some(cookie) = raw_credentials(&req).session_cookie() {

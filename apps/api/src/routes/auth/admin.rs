@@ -2,7 +2,7 @@
 //! administrators only.
 
 use actix_web::web;
-use api_http::{ApiError, Json};
+use api_http::Json;
 use api_types::ErrorBody;
 use api_types::auth::{
     ListUsersQuery, RevokeSessionsRequest, RevokeSessionsResponse, SetRoleRequest, Success,
@@ -12,6 +12,7 @@ use api_types::store::Page;
 use commerce::PageRequest;
 use domain::UserId;
 
+use crate::errors::AppError;
 use crate::extract::SignedInUser;
 use crate::state::AppState;
 
@@ -32,20 +33,14 @@ pub async fn list_users(
     state: web::Data<AppState>,
     user: SignedInUser,
     query: web::Query<ListUsersQuery>,
-) -> Result<web::Json<Page<UserSummary>>, ApiError> {
-    let admin = state
-        .identity
-        .require_platform_admin(user.user_id)
-        .await
-        .map_err(|e| state.identity_error(e))?;
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref())
-        .map_err(|e| state.commerce_error(e))?;
+) -> Result<web::Json<Page<UserSummary>>, AppError> {
+    let admin = state.identity.require_platform_admin(user.user_id).await?;
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
     let before = page.before.map(UserId::from_uuid);
     let mut users = state
         .identity
         .list_users(&admin, query.q.as_deref(), before, page.fetch())
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     let next_cursor = page.finish(&mut users, |user| user.id.as_uuid());
     let data = users
         .into_iter()
@@ -77,7 +72,7 @@ pub async fn set_role(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<SetRoleRequest>,
-) -> Result<web::Json<Success>, ApiError> {
+) -> Result<web::Json<Success>, AppError> {
     state
         .identity
         .set_platform_role(
@@ -86,8 +81,7 @@ pub async fn set_role(
             body.role,
             &user.actor(),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(Success::yes()))
 }
 
@@ -107,11 +101,10 @@ pub async fn revoke_sessions(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<RevokeSessionsRequest>,
-) -> Result<web::Json<RevokeSessionsResponse>, ApiError> {
+) -> Result<web::Json<RevokeSessionsResponse>, AppError> {
     let revoked = state
         .identity
         .revoke_sessions(user.user_id, UserId::from_uuid(body.user_id), &user.actor())
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(RevokeSessionsResponse { revoked }))
 }

@@ -1,7 +1,7 @@
 //! API keys of the active organization (Settings → API Keys in the dashboard).
 
 use actix_web::web;
-use api_http::{ApiError, Json};
+use api_http::Json;
 use api_types::ErrorBody;
 use api_types::auth::{
     ApiKeyMetadata, ApiKeyView, CreateApiKeyRequest, CreatedApiKey, DeleteApiKeyRequest, Success,
@@ -11,6 +11,7 @@ use db::repo::api_keys::ApiKey;
 use domain::ApiKeyId;
 use identity::NewApiKeyRequest;
 
+use crate::errors::AppError;
 use crate::extract::SignedInUser;
 use crate::state::AppState;
 
@@ -48,7 +49,7 @@ pub async fn create(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<CreateApiKeyRequest>,
-) -> Result<web::Json<CreatedApiKey>, ApiError> {
+) -> Result<web::Json<CreatedApiKey>, AppError> {
     let org = user.organization(None)?;
     let CreateApiKeyRequest {
         name,
@@ -67,8 +68,7 @@ pub async fn create(
             },
             &user.actor(),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(CreatedApiKey {
         key: created.key,
         api_key: api_key_view(created.record),
@@ -89,13 +89,9 @@ pub async fn create(
 pub async fn list(
     state: web::Data<AppState>,
     user: SignedInUser,
-) -> Result<web::Json<List<ApiKeyView>>, ApiError> {
+) -> Result<web::Json<List<ApiKeyView>>, AppError> {
     let org = user.organization(None)?;
-    let keys = state
-        .identity
-        .list_api_keys(org, user.user_id)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+    let keys = state.identity.list_api_keys(org, user.user_id).await?;
     Ok(web::Json(List {
         data: keys.into_iter().map(api_key_view).collect(),
     }))
@@ -117,7 +113,7 @@ pub async fn delete(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<DeleteApiKeyRequest>,
-) -> Result<web::Json<Success>, ApiError> {
+) -> Result<web::Json<Success>, AppError> {
     let org = user.organization(None)?;
     state
         .identity
@@ -127,7 +123,6 @@ pub async fn delete(
             ApiKeyId::from_uuid(body.key_id),
             &user.actor(),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(Success::yes()))
 }

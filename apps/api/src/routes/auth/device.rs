@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
 use actix_web::{Either, HttpResponse, web};
-use api_http::{ApiError, Json};
+use api_http::Json;
 use api_types::ErrorBody;
 use api_types::auth::{
     DeviceCodeRequest, DeviceCodeResponse, DeviceDecisionRequest, DeviceQuery, DeviceRequestView,
@@ -13,6 +13,7 @@ use api_types::auth::{
 use identity::device::DeviceTokenError;
 use serde_json::json;
 
+use crate::errors::AppError;
 use crate::extract::{ClientInfo, SignedInUser};
 use crate::state::AppState;
 
@@ -135,12 +136,8 @@ pub async fn lookup(
     state: web::Data<AppState>,
     _user: SignedInUser,
     query: web::Query<DeviceQuery>,
-) -> Result<web::Json<DeviceRequestView>, ApiError> {
-    let info = state
-        .identity
-        .device_request(&query.user_code)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+) -> Result<web::Json<DeviceRequestView>, AppError> {
+    let info = state.identity.device_request(&query.user_code).await?;
     Ok(web::Json(DeviceRequestView {
         user_code: info.user_code,
         client_id: info.client_id,
@@ -157,7 +154,7 @@ async fn decide(
     user: &SignedInUser,
     user_code: &str,
     approve: bool,
-) -> Result<web::Json<Success>, ApiError> {
+) -> Result<web::Json<Success>, AppError> {
     state.rate_limits.approval(user.user_id)?;
     state
         .identity
@@ -168,8 +165,7 @@ async fn decide(
             approve,
             &user.actor(),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(Success::yes()))
 }
 
@@ -191,7 +187,7 @@ pub async fn approve(
     state: web::Data<AppState>,
     user: SignedInUser,
     request: Json<DeviceDecisionRequest>,
-) -> Result<web::Json<Success>, ApiError> {
+) -> Result<web::Json<Success>, AppError> {
     decide(&state, &user, &request.user_code, true).await
 }
 
@@ -212,6 +208,6 @@ pub async fn deny(
     state: web::Data<AppState>,
     user: SignedInUser,
     request: Json<DeviceDecisionRequest>,
-) -> Result<web::Json<Success>, ApiError> {
+) -> Result<web::Json<Success>, AppError> {
     decide(&state, &user, &request.user_code, false).await
 }

@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 
 use super::agent::require_agent;
 use crate::capabilities::Capability;
+use crate::errors::AppError;
 use crate::execute::{Call, InProcess};
 use crate::extract::ClientInfo;
 use crate::state::AppState;
@@ -42,7 +43,7 @@ pub async fn execute(
     in_process: web::Data<InProcess>,
     caller: ApiCaller,
     body: Json<ExecuteRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     require_agent(&state, &caller)?;
     state.rate_limits.agent_call(caller.principal_id())?;
     let ExecuteRequest {

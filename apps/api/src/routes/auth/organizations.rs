@@ -1,7 +1,7 @@
 //! Organizations and their members.
 
 use actix_web::web;
-use api_http::{ApiError, Json};
+use api_http::Json;
 use api_types::ErrorBody;
 use api_types::auth::{
     AddMemberRequest, CreateOrganizationRequest, MemberView, OrganizationQuery, OrganizationView,
@@ -12,6 +12,7 @@ use db::repo::members::Member;
 use db::repo::organizations::Organization;
 use domain::{OrgId, OrgRole, UserId};
 
+use crate::errors::AppError;
 use crate::extract::SignedInUser;
 use crate::state::AppState;
 
@@ -51,7 +52,7 @@ pub async fn create(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<CreateOrganizationRequest>,
-) -> Result<web::Json<OrganizationView>, ApiError> {
+) -> Result<web::Json<OrganizationView>, AppError> {
     let org = state
         .identity
         .create_organization(
@@ -61,8 +62,7 @@ pub async fn create(
             &body.slug,
             &user.actor(),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(organization_view(org, Some(OrgRole::Owner))))
 }
 
@@ -78,12 +78,8 @@ pub async fn create(
 pub async fn list(
     state: web::Data<AppState>,
     user: SignedInUser,
-) -> Result<web::Json<List<OrganizationView>>, ApiError> {
-    let orgs = state
-        .identity
-        .organizations_of(user.user_id)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+) -> Result<web::Json<List<OrganizationView>>, AppError> {
+    let orgs = state.identity.organizations_of(user.user_id).await?;
     Ok(web::Json(List {
         data: orgs
             .into_iter()
@@ -107,7 +103,7 @@ pub async fn set_active(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<SetActiveOrganizationRequest>,
-) -> Result<web::Json<Option<OrganizationView>>, ApiError> {
+) -> Result<web::Json<Option<OrganizationView>>, AppError> {
     let org = state
         .identity
         .set_active_organization(
@@ -115,8 +111,7 @@ pub async fn set_active(
             user.session_id,
             body.organization_id.map(OrgId::from_uuid),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(org.map(|org| organization_view(org, None))))
 }
 
@@ -136,13 +131,9 @@ pub async fn list_members(
     state: web::Data<AppState>,
     user: SignedInUser,
     query: web::Query<OrganizationQuery>,
-) -> Result<web::Json<List<MemberView>>, ApiError> {
+) -> Result<web::Json<List<MemberView>>, AppError> {
     let org = user.organization(query.organization_id)?;
-    let members = state
-        .identity
-        .list_members(org, user.user_id)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+    let members = state.identity.list_members(org, user.user_id).await?;
     Ok(web::Json(List {
         data: members.into_iter().map(member_view).collect(),
     }))
@@ -165,13 +156,12 @@ pub async fn add_member(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<AddMemberRequest>,
-) -> Result<web::Json<MemberView>, ApiError> {
+) -> Result<web::Json<MemberView>, AppError> {
     let org = user.organization(body.organization_id)?;
     let member = state
         .identity
         .add_member(org, user.user_id, &body.email, body.role, &user.actor())
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(member_view(member)))
 }
 
@@ -193,7 +183,7 @@ pub async fn remove_member(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<RemoveMemberRequest>,
-) -> Result<web::Json<Success>, ApiError> {
+) -> Result<web::Json<Success>, AppError> {
     let org = user.organization(body.organization_id)?;
     state
         .identity
@@ -203,8 +193,7 @@ pub async fn remove_member(
             UserId::from_uuid(body.user_id),
             &user.actor(),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(Success::yes()))
 }
 
@@ -225,7 +214,7 @@ pub async fn update_member_role(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<UpdateMemberRoleRequest>,
-) -> Result<web::Json<Success>, ApiError> {
+) -> Result<web::Json<Success>, AppError> {
     let org = user.organization(body.organization_id)?;
     state
         .identity
@@ -236,7 +225,6 @@ pub async fn update_member_role(
             body.role,
             &user.actor(),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(Success::yes()))
 }

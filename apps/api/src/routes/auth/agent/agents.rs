@@ -17,12 +17,13 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{approval_view, grant_view, key_x, require_agent, status_view};
+use crate::errors::AppError;
 use crate::extract::{ClientInfo, SignedInUser};
 use crate::state::AppState;
 
 /// The names asked for. Proposed constraints are refused rather than dropped: a user sets them
 /// when approving, and dropping them would grant more than was asked.
-fn capability_names(asks: &[CapabilityAsk]) -> Result<Vec<String>, ApiError> {
+fn capability_names(asks: &[CapabilityAsk]) -> Result<Vec<String>, AppError> {
     asks.iter()
         .map(|ask| match ask {
             CapabilityAsk::Object {
@@ -31,7 +32,8 @@ fn capability_names(asks: &[CapabilityAsk]) -> Result<Vec<String>, ApiError> {
             } => Err(ApiError::validation(vec![api_http::FieldError::new(
                 "capabilities",
                 format!("`{name}`: constraints are set by the approving user, not proposed"),
-            )])),
+            )])
+            .into()),
             ask => Ok(ask.name().to_owned()),
         })
         .collect()
@@ -75,7 +77,7 @@ pub async fn register(
     state: web::Data<AppState>,
     host: VerifiedHost,
     body: Json<RegisterAgentRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let client = ClientInfo::of(&req);
     state.rate_limits.agent_registration(client.ip)?;
     let body = body.into_inner();
@@ -83,7 +85,8 @@ pub async fn register(
         return Err(ApiError::bad_request(
             "UNSUPPORTED_MODE",
             "this api registers delegated agents only",
-        ));
+        )
+        .into());
     }
     let registration = Registration {
         name: body.name,
@@ -101,8 +104,7 @@ pub async fn register(
     let registered = state
         .agents
         .register(&host, storefront, registration)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(HttpResponse::Created().json(status_view(&state, registered)))
 }
 
@@ -131,7 +133,7 @@ pub async fn status(
     state: web::Data<AppState>,
     host: PresentedHost,
     query: web::Query<StatusQuery>,
-) -> Result<web::Json<AgentStatusView>, ApiError> {
+) -> Result<web::Json<AgentStatusView>, AppError> {
     let agent = if let PresentedHost(Some(host)) = host {
         let agent = query.agent_id.ok_or_else(|| {
             ApiError::bad_request("MISSING_AGENT_ID", "name the agent: ?agent_id=")
@@ -143,8 +145,7 @@ pub async fn status(
         let agent = require_agent(&state, &caller)?;
         state.rate_limits.agent_status(caller.principal_id())?;
         state.agents.state(caller.org_id(), agent).await
-    }
-    .map_err(|e| state.identity_error(e))?;
+    }?;
     Ok(web::Json(status_view(&state, agent)))
 }
 
@@ -166,7 +167,7 @@ pub async fn request_capability(
     caller: ApiCaller,
     client: ClientInfo,
     body: Json<RequestCapabilityRequest>,
-) -> Result<web::Json<CapabilityRequestView>, ApiError> {
+) -> Result<web::Json<CapabilityRequestView>, AppError> {
     ask_for_more(&state, &caller, &client, body.into_inner()).await
 }
 
@@ -188,7 +189,7 @@ pub async fn authorize(
     caller: ApiCaller,
     client: ClientInfo,
     body: Json<RequestCapabilityRequest>,
-) -> Result<web::Json<CapabilityRequestView>, ApiError> {
+) -> Result<web::Json<CapabilityRequestView>, AppError> {
     ask_for_more(&state, &caller, &client, body.into_inner()).await
 }
 
@@ -208,20 +209,17 @@ pub async fn authorize(
 pub async fn token(
     state: web::Data<AppState>,
     caller: ApiCaller,
-) -> Result<web::Json<AgentStatusView>, ApiError> {
+) -> Result<web::Json<AgentStatusView>, AppError> {
     let agent = require_agent(&state, &caller)?;
     state.rate_limits.agent_status(caller.principal_id())?;
-    let agent = state
-        .agents
-        .state(caller.org_id(), agent)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+    let agent = state.agents.state(caller.org_id(), agent).await?;
     if agent.approval.is_some() {
         return Err(ApiError::bad_request(
             "AUTHORIZATION_PENDING",
             "a user has not decided yet; poll again",
         )
-        .with_detail("interval", identity::approvals::POLL_INTERVAL_SECONDS));
+        .with_detail("interval", identity::approvals::POLL_INTERVAL_SECONDS)
+        .into());
     }
     Ok(web::Json(status_view(&state, agent)))
 }
@@ -231,7 +229,7 @@ async fn ask_for_more(
     caller: &ApiCaller,
     client: &ClientInfo,
     body: RequestCapabilityRequest,
-) -> Result<web::Json<CapabilityRequestView>, ApiError> {
+) -> Result<web::Json<CapabilityRequestView>, AppError> {
     let agent = require_agent(state, caller)?;
     state.rate_limits.agent_call(caller.principal_id())?;
     let requested = state
@@ -242,8 +240,7 @@ async fn ask_for_more(
             &capability_names(&body.capabilities)?,
             &approval_ask(body.approval, client),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(CapabilityRequestView {
         agent_id: agent,
         agent_capability_grants: requested.grants.into_iter().map(grant_view).collect(),
@@ -272,13 +269,9 @@ pub async fn reactivate(
     state: web::Data<AppState>,
     host: VerifiedHost,
     body: Json<AgentIdRequest>,
-) -> Result<web::Json<AgentStatusView>, ApiError> {
+) -> Result<web::Json<AgentStatusView>, AppError> {
     state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
-    let agent = state
-        .agents
-        .reactivate(&host, body.agent_id)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+    let agent = state.agents.reactivate(&host, body.agent_id).await?;
     Ok(web::Json(status_view(&state, agent)))
 }
 
@@ -301,13 +294,12 @@ pub async fn rotate_key(
     state: web::Data<AppState>,
     host: VerifiedHost,
     body: Json<RotateAgentKeyRequest>,
-) -> Result<web::Json<AgentChangedView>, ApiError> {
+) -> Result<web::Json<AgentChangedView>, AppError> {
     state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
     let agent = state
         .agents
         .rotate_agent_key(&host, body.agent_id, key_x(&body.public_key)?)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(AgentChangedView {
         agent_id: agent.id,
         status: agent.status,
@@ -332,7 +324,7 @@ pub async fn revoke(
     state: web::Data<AppState>,
     host: PresentedHost,
     body: Json<AgentIdRequest>,
-) -> Result<web::Json<AgentChangedView>, ApiError> {
+) -> Result<web::Json<AgentChangedView>, AppError> {
     if let PresentedHost(Some(host)) = host {
         state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
         state
@@ -349,8 +341,7 @@ pub async fn revoke(
             .agents
             .revoke_agent(org, user.user_id, body.agent_id, &user.actor())
             .await
-    }
-    .map_err(|e| state.identity_error(e))?;
+    }?;
     Ok(web::Json(AgentChangedView {
         agent_id: body.agent_id,
         status: "revoked".to_owned(),
@@ -373,7 +364,7 @@ pub async fn revoke_grant(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<RevokeGrantRequest>,
-) -> Result<web::Json<Success>, ApiError> {
+) -> Result<web::Json<Success>, AppError> {
     let org = user.organization(None)?;
     state
         .agents
@@ -384,8 +375,7 @@ pub async fn revoke_grant(
             &body.capability,
             &user.actor(),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(Success::yes()))
 }
 
@@ -402,13 +392,9 @@ pub async fn revoke_grant(
 pub async fn list(
     state: web::Data<AppState>,
     user: SignedInUser,
-) -> Result<web::Json<Vec<AgentStatusView>>, ApiError> {
+) -> Result<web::Json<Vec<AgentStatusView>>, AppError> {
     let org = user.organization(None)?;
-    let agents = state
-        .agents
-        .agents_of(org, user.user_id)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+    let agents = state.agents.agents_of(org, user.user_id).await?;
     Ok(web::Json(
         agents
             .into_iter()

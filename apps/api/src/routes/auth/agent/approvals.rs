@@ -9,6 +9,7 @@ use api_types::auth::Success;
 use identity::approvals::{ApprovalChoice, ApprovalTarget};
 use uuid::Uuid;
 
+use crate::errors::AppError;
 use crate::extract::SignedInUser;
 use crate::state::AppState;
 
@@ -17,7 +18,7 @@ async fn decide(
     user: &SignedInUser,
     request: ApproveAgentRequest,
     approve: bool,
-) -> Result<web::Json<Success>, ApiError> {
+) -> Result<web::Json<Success>, AppError> {
     state.rate_limits.approval(user.user_id)?;
     for (name, constraints) in &request.constraints {
         if let Some(capability) = state.capabilities.get(name) {
@@ -43,8 +44,7 @@ async fn decide(
             },
             &user.actor(),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(web::Json(Success::yes()))
 }
 
@@ -70,7 +70,7 @@ pub async fn approve(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<ApproveAgentRequest>,
-) -> Result<web::Json<Success>, ApiError> {
+) -> Result<web::Json<Success>, AppError> {
     decide(&state, &user, body.into_inner(), true).await
 }
 
@@ -93,7 +93,7 @@ pub async fn deny(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<ApproveAgentRequest>,
-) -> Result<web::Json<Success>, ApiError> {
+) -> Result<web::Json<Success>, AppError> {
     decide(&state, &user, body.into_inner(), false).await
 }
 
@@ -111,14 +111,15 @@ pub struct ApprovalQuery {
 fn target_of(
     user_code: Option<String>,
     request_id: Option<Uuid>,
-) -> Result<ApprovalTarget, ApiError> {
+) -> Result<ApprovalTarget, AppError> {
     match (user_code, request_id) {
         (Some(code), None) => Ok(ApprovalTarget::UserCode(code)),
         (None, Some(id)) => Ok(ApprovalTarget::Request(id)),
         _ => Err(ApiError::validation(vec![FieldError::new(
             "userCode",
             "name the request by its userCode or its requestId, one of the two",
-        )])),
+        )])
+        .into()),
     }
 }
 
@@ -141,21 +142,13 @@ pub async fn lookup(
     state: web::Data<AppState>,
     user: SignedInUser,
     query: web::Query<ApprovalQuery>,
-) -> Result<web::Json<ApprovalRequestView>, ApiError> {
+) -> Result<web::Json<ApprovalRequestView>, AppError> {
     // A code is guessed only by trying: lookups count like decisions.
     state.rate_limits.approval(user.user_id)?;
     let query = query.into_inner();
     let target = target_of(query.user_code, query.request_id)?;
-    let (approval, agent, host) = state
-        .agents
-        .approval_for(user.user_id, target)
-        .await
-        .map_err(|e| state.identity_error(e))?;
-    let sign_in_again = !state
-        .agents
-        .is_fresh(user.session_id)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+    let (approval, agent, host) = state.agents.approval_for(user.user_id, target).await?;
+    let sign_in_again = !state.agents.is_fresh(user.session_id).await?;
     Ok(web::Json(ApprovalRequestView {
         request_id: approval.id,
         organization_id: approval.org_id.as_uuid(),
@@ -191,12 +184,8 @@ pub async fn lookup(
 pub async fn pending(
     state: web::Data<AppState>,
     user: SignedInUser,
-) -> Result<web::Json<Vec<PendingApprovalView>>, ApiError> {
-    let pending = state
-        .agents
-        .pending_approvals(user.user_id)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+) -> Result<web::Json<Vec<PendingApprovalView>>, AppError> {
+    let pending = state.agents.pending_approvals(user.user_id).await?;
     Ok(web::Json(
         pending
             .into_iter()

@@ -7,6 +7,7 @@ use api_types::ErrorBody;
 use resolve_caller::{ApiCaller, CallerKind};
 
 use super::require_agent;
+use crate::errors::AppError;
 use crate::state::AppState;
 
 /// Every capability an agent can ask for (the api's operations under `/v1`), with its scope and
@@ -22,7 +23,7 @@ use crate::state::AppState;
 pub async fn capabilities(
     req: HttpRequest,
     state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let grants = agent_grants(&req, &state).await?;
     let capabilities: Vec<serde_json::Value> = state
         .capabilities
@@ -62,7 +63,7 @@ pub async fn describe(
     req: HttpRequest,
     state: web::Data<AppState>,
     name: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let grants = agent_grants(&req, &state).await?;
     let capability = state
         .capabilities
@@ -75,7 +76,7 @@ pub async fn describe(
 async fn agent_grants(
     req: &HttpRequest,
     state: &AppState,
-) -> Result<Option<Vec<(String, String)>>, ApiError> {
+) -> Result<Option<Vec<(String, String)>>, AppError> {
     if !req
         .headers()
         .contains_key(actix_web::http::header::AUTHORIZATION)
@@ -85,11 +86,7 @@ async fn agent_grants(
     let caller = crate::extract::resolve_caller(req).await?;
     let agent = require_agent(state, &caller)?;
     state.rate_limits.agent_call(caller.principal_id())?;
-    let agent = state
-        .agents
-        .state(caller.org_id(), agent)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+    let agent = state.agents.state(caller.org_id(), agent).await?;
     Ok(Some(
         agent
             .grants
@@ -170,12 +167,13 @@ pub async fn introspect(
     state: web::Data<AppState>,
     caller: ApiCaller,
     body: Json<IntrospectRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     if caller.kind() != CallerKind::ApiKey {
         return Err(ApiError::forbidden(
             "api_key_required",
             "introspection needs an admin API key",
-        ));
+        )
+        .into());
     }
     caller.require(resolve_caller::Scope::Admin)?;
     use resolve_caller::AgentTokenVerifier as _;
@@ -186,18 +184,14 @@ pub async fn introspect(
             return Ok(HttpResponse::Ok().json(serde_json::json!({ "active": false })));
         }
         Err(resolve_caller::VerifyError::Unavailable(source)) => {
-            return Err(ApiError::unavailable(source));
+            return Err(ApiError::unavailable(source).into());
         }
     };
     let id = agent
         .agent_id
         .parse()
         .map_err(|_| ApiError::internal("an agent id that is not a UUID"))?;
-    let known = state
-        .agents
-        .state(agent.org_id, id)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+    let known = state.agents.state(agent.org_id, id).await?;
     let grants: Vec<serde_json::Value> = agent
         .capabilities
         .iter()

@@ -13,6 +13,7 @@ use resolve_caller::VerifiedHost;
 use resolve_caller::actix::PresentedHost;
 
 use super::{host_view, key_x};
+use crate::errors::AppError;
 use crate::extract::{ClientInfo, SignedInUser};
 use crate::state::AppState;
 
@@ -34,7 +35,7 @@ pub async fn create(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<CreateHostRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let org = user.organization(None)?;
     let body = body.into_inner();
     let host = state
@@ -49,8 +50,7 @@ pub async fn create(
             key_x(&body.public_key)?,
             &user.actor(),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(HttpResponse::Created().json(host_view(host)))
 }
 
@@ -71,7 +71,7 @@ pub async fn create_enrollment(
     state: web::Data<AppState>,
     user: SignedInUser,
     body: Json<CreateEnrollmentRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     let org = user.organization(None)?;
     let body = body.into_inner();
     let created = state
@@ -85,8 +85,7 @@ pub async fn create_enrollment(
             },
             &user.actor(),
         )
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(HttpResponse::Created().json(EnrollmentView {
         id: created.enrollment.id,
         enrollment_token: created.token,
@@ -116,15 +115,14 @@ pub async fn enroll(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: Json<EnrollHostRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AppError> {
     state
         .rate_limits
         .agent_registration(ClientInfo::of(&req).ip)?;
     let host = state
         .agents
         .redeem_enrollment(&body.enrollment_token, key_x(&body.public_key)?)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+        .await?;
     Ok(HttpResponse::Created().json(host_view(host)))
 }
 
@@ -141,13 +139,9 @@ pub async fn enroll(
 pub async fn list(
     state: web::Data<AppState>,
     user: SignedInUser,
-) -> Result<web::Json<Vec<HostView>>, ApiError> {
+) -> Result<web::Json<Vec<HostView>>, AppError> {
     let org = user.organization(None)?;
-    let hosts = state
-        .agents
-        .hosts_of(org, user.user_id)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+    let hosts = state.agents.hosts_of(org, user.user_id).await?;
     Ok(web::Json(hosts.into_iter().map(host_view).collect()))
 }
 
@@ -169,7 +163,7 @@ pub async fn revoke(
     state: web::Data<AppState>,
     host: PresentedHost,
     OptionalJson(body): OptionalJson<RevokeHostRequest>,
-) -> Result<web::Json<RevokedHostView>, ApiError> {
+) -> Result<web::Json<RevokedHostView>, AppError> {
     let revoked = if let PresentedHost(Some(host)) = host {
         state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
         state.agents.revoke_host_itself(&host).await
@@ -189,7 +183,7 @@ pub async fn revoke(
     let RevokedHost {
         host,
         agents_revoked,
-    } = revoked.map_err(|e| state.identity_error(e))?;
+    } = revoked?;
     Ok(web::Json(RevokedHostView {
         host_id: host.id,
         status: "revoked".to_owned(),
@@ -215,14 +209,10 @@ pub async fn rotate_key(
     state: web::Data<AppState>,
     host: VerifiedHost,
     body: Json<RotateHostKeyRequest>,
-) -> Result<web::Json<HostView>, ApiError> {
+) -> Result<web::Json<HostView>, AppError> {
     state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
     let new_key = key_x(&body.public_key)?;
-    let host = state
-        .agents
-        .rotate_host_key(&host, new_key)
-        .await
-        .map_err(|e| state.identity_error(e))?;
+    let host = state.agents.rotate_host_key(&host, new_key).await?;
     let mut view = host_view(host);
     view.thumbprint = identity::agents::thumbprint(new_key);
     Ok(web::Json(view))

@@ -19,6 +19,7 @@ use resolve_caller::{ApiCaller, CallerKind};
 use uuid::Uuid;
 
 use super::super::endpoint;
+use crate::errors::AppError;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -49,26 +50,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The id of the agent calling; any other kind of caller is refused (401: these endpoints take an
 /// agent's token and nothing else).
-pub fn require_agent(state: &AppState, caller: &ApiCaller) -> Result<Uuid, ApiError> {
+pub fn require_agent(state: &AppState, caller: &ApiCaller) -> Result<Uuid, AppError> {
     if caller.kind() != CallerKind::Agent {
         return Err(ApiError::unauthorized(
             "INVALID_AGENT_TOKEN",
             "this endpoint answers agents only: send an agent+jwt",
             &state.links,
-        ));
+        )
+        .into());
     }
     caller
         .principal_id()
         .parse()
-        .map_err(|_| ApiError::internal("an agent id that is not a UUID"))
+        .map_err(|_| ApiError::internal("an agent id that is not a UUID").into())
 }
 
-fn key_x(key: &PublicJwk) -> Result<&str, ApiError> {
+fn key_x(key: &PublicJwk) -> Result<&str, AppError> {
     if key.kty != "OKP" || key.crv != "Ed25519" {
         return Err(ApiError::validation(vec![FieldError::new(
             "publicKey",
             "must be an Ed25519 JWK (kty OKP, crv Ed25519)",
-        )]));
+        )])
+        .into());
     }
     Ok(&key.x)
 }
