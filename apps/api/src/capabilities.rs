@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use actix_web::http::Method;
+use api_types::operations;
 use identity::agents::CapabilityPolicy;
 use resolve_caller::Scope;
 use serde_json::{Value, json};
@@ -62,7 +63,7 @@ impl Catalog {
     /// it is). The OpenAPI document lists the same names as `CapabilityName`.
     #[must_use]
     pub fn is_capability(path: &str, name: &str) -> bool {
-        path.starts_with("/v1/") && !path.starts_with("/v1/webhooks/") && name != "whoami"
+        path.starts_with("/v1/") && !path.starts_with("/v1/webhooks/") && name != operations::WHOAMI
     }
 
     /// The capabilities of the api's own OpenAPI document.
@@ -92,8 +93,8 @@ impl Catalog {
                 if !Self::is_capability(path, name) {
                     continue;
                 }
-                let auto_granted =
-                    scope == Scope::Storefront && (method == Method::GET || name == "createCart");
+                let auto_granted = scope == Scope::Storefront
+                    && (method == Method::GET || name == operations::CREATE_CART);
                 let parameters = operation.get("parameters").cloned().unwrap_or_default();
                 let names_in = |location: &str| -> Vec<String> {
                     parameters
@@ -248,22 +249,37 @@ mod tests {
     #[test]
     fn every_v1_operation_but_whoami_and_webhooks_is_a_capability() {
         let catalog = Catalog::of_this_api().unwrap();
-        assert!(catalog.get("whoami").is_none());
-        assert!(catalog.get("receivePaymentWebhook").is_none());
-        let refund = catalog.get("adminRefundOrder").unwrap();
+        assert!(catalog.get(operations::WHOAMI).is_none());
+        assert!(catalog.get(operations::RECEIVE_PAYMENT_WEBHOOK).is_none());
+        let refund = catalog.get(operations::ADMIN_REFUND_ORDER).unwrap();
         assert_eq!(refund.method, Method::POST);
         assert_eq!(refund.path_parameters, ["id"]);
         assert!(refund.takes_body);
         assert_eq!(refund.policy.scope, Scope::Admin);
         assert!(!refund.policy.auto_granted);
-        let list = catalog.get("listProducts").unwrap();
+        let list = catalog.get(operations::LIST_PRODUCTS).unwrap();
         assert!(list.policy.auto_granted);
         assert!(list.query_parameters.iter().any(|name| name == "limit"));
         assert!(!list.takes_body);
-        assert!(catalog.get("createCart").unwrap().policy.auto_granted);
-        assert!(!catalog.get("placeOrder").unwrap().policy.auto_granted);
+        assert!(
+            catalog
+                .get(operations::CREATE_CART)
+                .unwrap()
+                .policy
+                .auto_granted
+        );
+        assert!(
+            !catalog
+                .get(operations::PLACE_ORDER)
+                .unwrap()
+                .policy
+                .auto_granted
+        );
         // The storefront edge's reads are storefront GETs, so granted without a user.
-        for name in ["getStorefront", "getProductByHandle"] {
+        for name in [
+            operations::GET_STOREFRONT,
+            operations::GET_PRODUCT_BY_HANDLE,
+        ] {
             let read = catalog.get(name).unwrap();
             assert_eq!(read.method, Method::GET, "{name}");
             assert_eq!(read.policy.scope, Scope::Storefront, "{name}");
@@ -271,7 +287,10 @@ mod tests {
             assert!(!read.takes_body, "{name}");
         }
         assert_eq!(
-            catalog.get("getProductByHandle").unwrap().path_parameters,
+            catalog
+                .get(operations::GET_PRODUCT_BY_HANDLE)
+                .unwrap()
+                .path_parameters,
             ["handle"]
         );
     }
@@ -281,14 +300,26 @@ mod tests {
         let catalog = Catalog::of_this_api().unwrap();
         let narrowed = catalog
             .clone()
-            .auto_granting(&["getProduct".to_owned()])
+            .auto_granting(&[operations::GET_PRODUCT.to_owned()])
             .unwrap();
-        assert!(narrowed.get("getProduct").unwrap().policy.auto_granted);
-        assert!(!narrowed.get("listProducts").unwrap().policy.auto_granted);
+        assert!(
+            narrowed
+                .get(operations::GET_PRODUCT)
+                .unwrap()
+                .policy
+                .auto_granted
+        );
+        assert!(
+            !narrowed
+                .get(operations::LIST_PRODUCTS)
+                .unwrap()
+                .policy
+                .auto_granted
+        );
         assert!(
             catalog
                 .clone()
-                .auto_granting(&["adminGetStats".to_owned()])
+                .auto_granting(&[operations::ADMIN_GET_STATS.to_owned()])
                 .is_err()
         );
         assert!(catalog.auto_granting(&["nothing".to_owned()]).is_err());
@@ -297,7 +328,7 @@ mod tests {
     #[test]
     fn constraints_name_fields_of_the_body() {
         let catalog = Catalog::of_this_api().unwrap();
-        let refund = catalog.get("adminRefundOrder").unwrap();
+        let refund = catalog.get(operations::ADMIN_REFUND_ORDER).unwrap();
         assert!(refund.body_fields.iter().any(|field| field == "amount"));
         assert!(
             refund
@@ -309,7 +340,7 @@ mod tests {
                 .check_constraints(&serde_json::json!({"ammount": {"max": 5}}))
                 .is_err()
         );
-        let cancel = catalog.get("adminCancelOrder").unwrap();
+        let cancel = catalog.get(operations::ADMIN_CANCEL_ORDER).unwrap();
         assert!(
             cancel
                 .check_constraints(&serde_json::json!({"id": "x"}))

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod commerce;
 mod error;
 mod health;
+pub mod operations;
 pub mod shapes;
 pub mod store;
 

@@ -1,13 +1,14 @@
 //! The OpenAPI document and a docs page that renders it without any network access.
 
 use actix_web::{HttpResponse, http::header};
+use api_types::operations;
 use utoipa::OpenApi as _;
 
 use crate::openapi::ApiDoc;
 
 /// The OpenAPI 3.1 document of this API (the same one committed as `openapi/openapi.json`).
 #[utoipa::path(
-    get, path = "/openapi.json", operation_id = "getOpenApiDocument", tag = "operations",
+    get, path = "/openapi.json", operation_id = operations::GET_OPEN_API_DOCUMENT, tag = "operations",
     responses((status = 200, description = "The OpenAPI document", content_type = "application/json")),
 )]
 pub async fn openapi_json() -> HttpResponse {

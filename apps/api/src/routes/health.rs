@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use api_http::ApiError;
+use api_types::operations;
 use api_types::{ErrorBody, Health, Readiness};
 
 use crate::errors::AppError;
@@ -9,7 +10,7 @@ use crate::state::AppState;
 
 /// Liveness: the process answers.
 #[utoipa::path(
-    get, path = "/healthz", operation_id = "healthz", tag = "operations",
+    get, path = "/healthz", operation_id = operations::HEALTHZ, tag = "operations",
     responses((status = 200, description = "The process is up", body = Health)),
 )]
 pub async fn healthz() -> HttpResponse {
@@ -20,7 +21,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// Readiness: the database answers, so requests can be served.
 #[utoipa::path(
-    get, path = "/readyz", operation_id = "readyz", tag = "operations",
+    get, path = "/readyz", operation_id = operations::READYZ, tag = "operations",
     responses(
         (status = 200, description = "Ready to serve", body = Readiness),
         (status = 503, description = "The database does not answer", body = ErrorBody),

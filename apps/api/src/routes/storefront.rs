@@ -10,6 +10,7 @@ use api_types::commerce::{
     AddCartItemRequest, Cart, CreateCartRequest, Order, PlaceOrderRequest, Product, ProductQuery,
     StorefrontView, UpdateCartItemRequest,
 };
+use api_types::operations;
 use api_types::store::{Page, PageQuery};
 use commerce::carts::{self, Shopper};
 use commerce::catalog::{self, Audience};
@@ -30,7 +31,7 @@ fn shopper(caller: &ApiCaller) -> Shopper {
 /// The store's public face: its name, currency, accent colour and support address. Scope
 /// `storefront`.
 #[utoipa::path(
-    get, path = "/v1/store", operation_id = "getStorefront", tag = "storefront",
+    get, path = "/v1/store", operation_id = operations::GET_STOREFRONT, tag = "storefront",
     responses(
         (status = 200, description = "The store, as its storefront shows it", body = StorefrontView),
         (status = 401, description = "No valid caller", body = ErrorBody),
@@ -42,14 +43,14 @@ pub async fn get_storefront(
     state: web::Data<AppState>,
     caller: ApiCaller,
 ) -> Result<web::Json<StorefrontView>, AppError> {
-    authorize::storefront(&caller, "getStorefront")?;
+    authorize::storefront(&caller, operations::GET_STOREFRONT)?;
     let view = store::storefront_view(&state.db.conn, caller.org_id()).await?;
     Ok(web::Json(view))
 }
 
 /// Published products, newest first, with cursor pagination and a title search. Scope `storefront`.
 #[utoipa::path(
-    get, path = "/v1/products", operation_id = "listProducts", tag = "storefront",
+    get, path = "/v1/products", operation_id = operations::LIST_PRODUCTS, tag = "storefront",
     params(ProductQuery),
     responses(
         (status = 200, description = "A page of products", body = Page<Product>),
@@ -64,7 +65,7 @@ pub async fn list_products(
     caller: ApiCaller,
     query: web::Query<ProductQuery>,
 ) -> Result<web::Json<Page<Product>>, AppError> {
-    authorize::storefront(&caller, "listProducts")?;
+    authorize::storefront(&caller, operations::LIST_PRODUCTS)?;
     let (data, next_cursor) = catalog::list_products(
         &state.db.conn,
         caller.org_id(),
@@ -77,7 +78,7 @@ pub async fn list_products(
 
 /// One published product. Scope `storefront`.
 #[utoipa::path(
-    get, path = "/v1/products/{id}", operation_id = "getProduct", tag = "storefront",
+    get, path = "/v1/products/{id}", operation_id = operations::GET_PRODUCT, tag = "storefront",
     params(("id" = Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "The product", body = Product),
@@ -92,7 +93,7 @@ pub async fn get_product(
     caller: ApiCaller,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Product>, AppError> {
-    authorize::storefront(&caller, "getProduct")?;
+    authorize::storefront(&caller, operations::GET_PRODUCT)?;
     let product = catalog::get_product(
         &state.db.conn,
         caller.org_id(),
@@ -105,7 +106,7 @@ pub async fn get_product(
 
 /// One published product by its handle (lower case, as stored). Scope `storefront`.
 #[utoipa::path(
-    get, path = "/v1/products/by-handle/{handle}", operation_id = "getProductByHandle", tag = "storefront",
+    get, path = "/v1/products/by-handle/{handle}", operation_id = operations::GET_PRODUCT_BY_HANDLE, tag = "storefront",
     params(("handle" = String, Path, description = "Product handle, e.g. `black-tee-2024`")),
     responses(
         (status = 200, description = "The product", body = Product),
@@ -120,7 +121,7 @@ pub async fn get_product_by_handle(
     caller: ApiCaller,
     handle: web::Path<String>,
 ) -> Result<web::Json<Product>, AppError> {
-    authorize::storefront(&caller, "getProductByHandle")?;
+    authorize::storefront(&caller, operations::GET_PRODUCT_BY_HANDLE)?;
     let product = catalog::get_product_by_handle(
         &state.db.conn,
         caller.org_id(),
@@ -133,7 +134,7 @@ pub async fn get_product_by_handle(
 
 /// A new, empty cart in the store's currency (a signed-in shopper's own). Scope `storefront`.
 #[utoipa::path(
-    post, path = "/v1/carts", operation_id = "createCart", tag = "storefront",
+    post, path = "/v1/carts", operation_id = operations::CREATE_CART, tag = "storefront",
     request_body = Option<CreateCartRequest>,
     responses(
         (status = 201, description = "The cart", body = Cart),
@@ -148,7 +149,7 @@ pub async fn create_cart(
     caller: ApiCaller,
     OptionalJson(body): OptionalJson<CreateCartRequest>,
 ) -> Result<HttpResponse, AppError> {
-    authorize::storefront(&caller, "createCart")?;
+    authorize::storefront(&caller, operations::CREATE_CART)?;
     let currency = body.and_then(|body| body.currency);
     let cart = carts::create(
         &state.db.conn,
@@ -163,7 +164,7 @@ pub async fn create_cart(
 
 /// A cart with its lines, priced from the catalog now. Scope `storefront`.
 #[utoipa::path(
-    get, path = "/v1/carts/{id}", operation_id = "getCart", tag = "storefront",
+    get, path = "/v1/carts/{id}", operation_id = operations::GET_CART, tag = "storefront",
     params(("id" = Uuid, Path, description = "Cart id")),
     responses(
         (status = 200, description = "The cart", body = Cart),
@@ -178,7 +179,7 @@ pub async fn get_cart(
     caller: ApiCaller,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Cart>, AppError> {
-    authorize::storefront(&caller, "getCart")?;
+    authorize::storefront(&caller, operations::GET_CART)?;
     let cart = carts::get(
         &state.db.conn,
         caller.org_id(),
@@ -191,7 +192,7 @@ pub async fn get_cart(
 
 /// Add a published variant to a cart (1 to 1000 units per line). Scope `storefront`.
 #[utoipa::path(
-    post, path = "/v1/carts/{id}/items", operation_id = "addCartItem", tag = "storefront",
+    post, path = "/v1/carts/{id}/items", operation_id = operations::ADD_CART_ITEM, tag = "storefront",
     params(("id" = Uuid, Path, description = "Cart id")),
     request_body = AddCartItemRequest,
     responses(
@@ -210,7 +211,7 @@ pub async fn add_cart_item(
     id: web::Path<Uuid>,
     body: Json<AddCartItemRequest>,
 ) -> Result<web::Json<Cart>, AppError> {
-    authorize::storefront_with(&caller, "addCartItem", &*body)?;
+    authorize::storefront_with(&caller, operations::ADD_CART_ITEM, &*body)?;
     let cart = carts::add_item(
         &state.db.conn,
         caller.org_id(),
@@ -226,7 +227,7 @@ pub async fn add_cart_item(
 
 /// Set a cart line's quantity. Scope `storefront`.
 #[utoipa::path(
-    patch, path = "/v1/carts/{id}/items/{itemId}", operation_id = "updateCartItem", tag = "storefront",
+    patch, path = "/v1/carts/{id}/items/{itemId}", operation_id = operations::UPDATE_CART_ITEM, tag = "storefront",
     params(("id" = Uuid, Path, description = "Cart id"), ("itemId" = Uuid, Path, description = "Line id")),
     request_body = UpdateCartItemRequest,
     responses(
@@ -245,7 +246,7 @@ pub async fn update_cart_item(
     path: web::Path<(Uuid, Uuid)>,
     body: Json<UpdateCartItemRequest>,
 ) -> Result<web::Json<Cart>, AppError> {
-    authorize::storefront_with(&caller, "updateCartItem", &*body)?;
+    authorize::storefront_with(&caller, operations::UPDATE_CART_ITEM, &*body)?;
     let (cart, item) = path.into_inner();
     let cart = carts::update_item(
         &state.db.conn,
@@ -262,7 +263,7 @@ pub async fn update_cart_item(
 
 /// Remove a cart line. Scope `storefront`.
 #[utoipa::path(
-    delete, path = "/v1/carts/{id}/items/{itemId}", operation_id = "removeCartItem", tag = "storefront",
+    delete, path = "/v1/carts/{id}/items/{itemId}", operation_id = operations::REMOVE_CART_ITEM, tag = "storefront",
     params(("id" = Uuid, Path, description = "Cart id"), ("itemId" = Uuid, Path, description = "Line id")),
     responses(
         (status = 200, description = "The cart", body = Cart),
@@ -278,7 +279,7 @@ pub async fn remove_cart_item(
     caller: ApiCaller,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<web::Json<Cart>, AppError> {
-    authorize::storefront(&caller, "removeCartItem")?;
+    authorize::storefront(&caller, operations::REMOVE_CART_ITEM)?;
     let (cart, item) = path.into_inner();
     let cart = carts::remove_item(
         &state.db.conn,
@@ -297,7 +298,7 @@ pub async fn remove_cart_item(
 /// address too) is 422; while the first runs, 409. The answer's `statusKey` opens the order's
 /// status page (`getOrder`). Scope `storefront`.
 #[utoipa::path(
-    post, path = "/v1/orders", operation_id = "placeOrder", tag = "storefront",
+    post, path = "/v1/orders", operation_id = operations::PLACE_ORDER, tag = "storefront",
     params(IdempotencyKeyHeader),
     request_body = PlaceOrderRequest,
     responses(
@@ -317,9 +318,9 @@ pub async fn place_order(
     caller: ApiCaller,
     body: Json<PlaceOrderRequest>,
 ) -> Result<HttpResponse, AppError> {
-    authorize::storefront_with(&caller, "placeOrder", &*body)?;
+    authorize::storefront_with(&caller, operations::PLACE_ORDER, &*body)?;
     let request = body.into_inner();
-    let key = idempotent::key(&req, &caller, "placeOrder", &request)?;
+    let key = idempotent::key(&req, &caller, operations::PLACE_ORDER, &request)?;
     let (org, shopper, now) = (caller.org_id(), shopper(&caller), state.now());
     let cart = CartId::from_uuid(request.cart_id);
     let keys = state.order_keys.clone();
@@ -339,7 +340,7 @@ pub async fn place_order(
 /// on its store, and to the signed-in shopper who placed it; anyone else gets 404, as for an order
 /// that does not exist. Scope `storefront`.
 #[utoipa::path(
-    get, path = "/v1/orders/{id}", operation_id = "getOrder", tag = "storefront",
+    get, path = "/v1/orders/{id}", operation_id = operations::GET_ORDER, tag = "storefront",
     params(("id" = Uuid, Path, description = "Order id"), api_types::commerce::OrderStatusQuery),
     responses(
         (status = 200, description = "The order", body = Order),
@@ -355,7 +356,7 @@ pub async fn get_order(
     id: web::Path<Uuid>,
     query: web::Query<api_types::commerce::OrderStatusQuery>,
 ) -> Result<web::Json<Order>, AppError> {
-    authorize::storefront(&caller, "getOrder")?;
+    authorize::storefront(&caller, operations::GET_ORDER)?;
     let reader = orders::StatusReader {
         key: query.key.as_deref(),
         shopper: caller.user_id(),
@@ -369,7 +370,7 @@ pub async fn get_order(
 /// The signed-in shopper's own orders in this store, newest first. Scope `storefront`, with a
 /// shopper's session.
 #[utoipa::path(
-    get, path = "/v1/customer/orders", operation_id = "listCustomerOrders", tag = "storefront",
+    get, path = "/v1/customer/orders", operation_id = operations::LIST_CUSTOMER_ORDERS, tag = "storefront",
     params(PageQuery),
     responses(
         (status = 200, description = "A page of your orders", body = Page<Order>),
@@ -383,7 +384,7 @@ pub async fn list_customer_orders(
     caller: ApiCaller,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<Order>>, AppError> {
-    authorize::storefront(&caller, "listCustomerOrders")?;
+    authorize::storefront(&caller, operations::LIST_CUSTOMER_ORDERS)?;
     let Some(user) = caller.user_id() else {
         return Err(ApiError::unauthorized(
             "UNAUTHORIZED",

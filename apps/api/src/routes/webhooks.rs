@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, web};
 use api_http::{ApiError, FieldError};
 use api_types::ErrorBody;
 use api_types::commerce::{GenericPaymentWebhook, WebhookReceipt};
+use api_types::operations;
 use commerce::payments::{self, Delivery, Provider};
 use domain::OrgId;
 use serde::Deserialize;
@@ -32,7 +33,7 @@ pub struct WebhookQuery {
 /// Stored before it is processed; processed once per event id (a replay answers `duplicate`); an
 /// event that fails is kept, failed, for an admin to retry.
 #[utoipa::path(
-    post, path = "/v1/webhooks/payments/{provider}", operation_id = "receivePaymentWebhook", tag = "webhooks",
+    post, path = "/v1/webhooks/payments/{provider}", operation_id = operations::RECEIVE_PAYMENT_WEBHOOK, tag = "webhooks",
     params(
         ("provider" = String, Path, description = "`generic` or `stripe`"),
         WebhookQuery,

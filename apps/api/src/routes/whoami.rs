@@ -2,13 +2,14 @@
 
 use actix_web::web;
 use api_types::ErrorBody;
+use api_types::operations;
 use resolve_caller::ApiCaller;
 
 /// The resolved caller: kind, organization, scopes, user, principal and (for agents) capabilities.
 ///
 /// Any caller may ask, so that whoever gets a 401 or 403 can see what the API saw. Needs no scope.
 #[utoipa::path(
-    get, path = "/v1/whoami", operation_id = "whoami", tag = "identity",
+    get, path = "/v1/whoami", operation_id = operations::WHOAMI, tag = "identity",
     responses(
         (status = 200, description = "The resolved caller", body = ApiCaller),
         (status = 401, description = "No valid credential, or an unknown storefront host", body = ErrorBody),

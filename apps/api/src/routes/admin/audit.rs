@@ -2,6 +2,7 @@
 
 use actix_web::web;
 use api_types::ErrorBody;
+use api_types::operations;
 use api_types::store::{AuditEventView, Page, PageQuery};
 use commerce::PageRequest;
 use identity::permissions::Permission;
@@ -15,7 +16,7 @@ const DEFAULT_LIMIT: u32 = 50;
 
 /// Security-relevant events of the organization, newest first. Scope `admin`; owners and admins.
 #[utoipa::path(
-    get, path = "/v1/admin/audit-events", operation_id = "adminListAuditEvents", tag = "store",
+    get, path = "/v1/admin/audit-events", operation_id = operations::ADMIN_LIST_AUDIT_EVENTS, tag = "store",
     params(PageQuery),
     responses(
         (status = 200, description = "A page of events", body = Page<AuditEventView>),
@@ -33,7 +34,7 @@ pub async fn list(
     authorize::admin(
         &state,
         &caller,
-        "adminListAuditEvents",
+        operations::ADMIN_LIST_AUDIT_EVENTS,
         Permission::AuditLogRead,
     )
     .await?;

@@ -5,6 +5,7 @@ use api_http::Json;
 use api_types::ErrorBody;
 use api_types::commerce::IdempotencyKeyHeader;
 use api_types::commerce::{CreateCustomerRequest, Customer, UpdateCustomerRequest};
+use api_types::operations;
 use api_types::store::{Page, PageQuery};
 use commerce::{PageRequest, customers};
 use domain::CustomerId;
@@ -19,7 +20,7 @@ use crate::state::AppState;
 
 /// Customers, newest first. Scope `admin`.
 #[utoipa::path(
-    get, path = "/v1/admin/customers", operation_id = "adminListCustomers", tag = "customers",
+    get, path = "/v1/admin/customers", operation_id = operations::ADMIN_LIST_CUSTOMERS, tag = "customers",
     params(PageQuery),
     responses(
         (status = 200, description = "A page of customers", body = Page<Customer>),
@@ -37,7 +38,7 @@ pub async fn list(
     authorize::admin(
         &state,
         &caller,
-        "adminListCustomers",
+        operations::ADMIN_LIST_CUSTOMERS,
         Permission::CustomerRead,
     )
     .await?;
@@ -49,7 +50,7 @@ pub async fn list(
 /// Create a customer (one per email in the store). An `Idempotency-Key` makes retries safe.
 /// Scope `admin`.
 #[utoipa::path(
-    post, path = "/v1/admin/customers", operation_id = "adminCreateCustomer", tag = "customers",
+    post, path = "/v1/admin/customers", operation_id = operations::ADMIN_CREATE_CUSTOMER, tag = "customers",
     params(IdempotencyKeyHeader),
     request_body = CreateCustomerRequest,
     responses(
@@ -71,13 +72,13 @@ pub async fn create(
     authorize::admin_with(
         &state,
         &caller,
-        "adminCreateCustomer",
+        operations::ADMIN_CREATE_CUSTOMER,
         Permission::CustomerCreate,
         &*body,
     )
     .await?;
     let request = body.into_inner();
-    let key = idempotent::key(&req, &caller, "adminCreateCustomer", &request)?;
+    let key = idempotent::key(&req, &caller, operations::ADMIN_CREATE_CUSTOMER, &request)?;
     let (org, now) = (caller.org_id(), state.now());
     idempotent::created(&state, key, move |txn| {
         Box::pin(async move { customers::create(txn, org, request, now).await })
@@ -87,7 +88,7 @@ pub async fn create(
 
 /// One customer. Scope `admin`.
 #[utoipa::path(
-    get, path = "/v1/admin/customers/{id}", operation_id = "adminGetCustomer", tag = "customers",
+    get, path = "/v1/admin/customers/{id}", operation_id = operations::ADMIN_GET_CUSTOMER, tag = "customers",
     params(("id" = Uuid, Path, description = "Customer id")),
     responses(
         (status = 200, description = "The customer", body = Customer),
@@ -105,7 +106,7 @@ pub async fn get(
     authorize::admin(
         &state,
         &caller,
-        "adminGetCustomer",
+        operations::ADMIN_GET_CUSTOMER,
         Permission::CustomerRead,
     )
     .await?;
@@ -116,7 +117,7 @@ pub async fn get(
 
 /// Change a customer's email or name. Scope `admin`.
 #[utoipa::path(
-    patch, path = "/v1/admin/customers/{id}", operation_id = "adminUpdateCustomer", tag = "customers",
+    patch, path = "/v1/admin/customers/{id}", operation_id = operations::ADMIN_UPDATE_CUSTOMER, tag = "customers",
     params(("id" = Uuid, Path, description = "Customer id")),
     request_body = UpdateCustomerRequest,
     responses(
@@ -138,7 +139,7 @@ pub async fn update(
     authorize::admin_with(
         &state,
         &caller,
-        "adminUpdateCustomer",
+        operations::ADMIN_UPDATE_CUSTOMER,
         Permission::CustomerUpdate,
         &*body,
     )

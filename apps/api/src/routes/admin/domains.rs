@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, web};
 use api_http::{ApiError, FieldError, Json};
 use api_types::ErrorBody;
+use api_types::operations;
 use api_types::store::{AddStoreDomainRequest, HostnamePath, List, StoreDomainView};
 use db::repo::store_domains::{self, StoreDomain};
 use identity::AuditAction;
@@ -29,7 +30,7 @@ fn invalid(field: &str) -> impl FnOnce(resolve_caller::InvalidHostname) -> ApiEr
 
 /// The organization's storefront hostnames. Scope `admin`.
 #[utoipa::path(
-    get, path = "/v1/admin/store/domains", operation_id = "adminListStoreDomains", tag = "store",
+    get, path = "/v1/admin/store/domains", operation_id = operations::ADMIN_LIST_STORE_DOMAINS, tag = "store",
     responses(
         (status = 200, description = "Hostnames, oldest first", body = List<StoreDomainView>),
         (status = 401, description = "No valid caller", body = ErrorBody),
@@ -44,7 +45,7 @@ pub async fn list(
     authorize::admin(
         &state,
         &caller,
-        "adminListStoreDomains",
+        operations::ADMIN_LIST_STORE_DOMAINS,
         Permission::StoreDomainList,
     )
     .await?;
@@ -57,7 +58,7 @@ pub async fn list(
 /// Register a storefront hostname (normalised: lower case, no port, no trailing dot). A hostname
 /// belongs to at most one organization. Scope `admin`.
 #[utoipa::path(
-    post, path = "/v1/admin/store/domains", operation_id = "adminAddStoreDomain", tag = "store",
+    post, path = "/v1/admin/store/domains", operation_id = operations::ADMIN_ADD_STORE_DOMAIN, tag = "store",
     request_body = AddStoreDomainRequest,
     responses(
         (status = 201, description = "Registered", body = StoreDomainView),
@@ -77,7 +78,7 @@ pub async fn add(
     authorize::admin_with(
         &state,
         &caller,
-        "adminAddStoreDomain",
+        operations::ADMIN_ADD_STORE_DOMAIN,
         Permission::StoreDomainCreate,
         &*body,
     )
@@ -107,7 +108,7 @@ pub async fn add(
 /// Remove one of the organization's hostnames; it stops resolving at once on this instance.
 /// Scope `admin`.
 #[utoipa::path(
-    delete, path = "/v1/admin/store/domains/{hostname}", operation_id = "adminRemoveStoreDomain", tag = "store",
+    delete, path = "/v1/admin/store/domains/{hostname}", operation_id = operations::ADMIN_REMOVE_STORE_DOMAIN, tag = "store",
     params(HostnamePath),
     responses(
         (status = 204, description = "Removed"),
@@ -126,7 +127,7 @@ pub async fn remove(
     authorize::admin(
         &state,
         &caller,
-        "adminRemoveStoreDomain",
+        operations::ADMIN_REMOVE_STORE_DOMAIN,
         Permission::StoreDomainDelete,
     )
     .await?;

@@ -5,6 +5,7 @@ use api_http::Json;
 use api_types::ErrorBody;
 use api_types::commerce::IdempotencyKeyHeader;
 use api_types::commerce::{AdjustInventoryRequest, InventoryLevel};
+use api_types::operations;
 use api_types::store::{Page, PageQuery};
 use commerce::PageRequest;
 use commerce::inventory::{self, Adjuster};
@@ -20,7 +21,7 @@ use crate::state::AppState;
 
 /// Every variant's stock, newest first. Scope `admin`.
 #[utoipa::path(
-    get, path = "/v1/admin/inventory", operation_id = "adminListInventory", tag = "catalog",
+    get, path = "/v1/admin/inventory", operation_id = operations::ADMIN_LIST_INVENTORY, tag = "catalog",
     params(PageQuery),
     responses(
         (status = 200, description = "A page of stock levels", body = Page<InventoryLevel>),
@@ -38,7 +39,7 @@ pub async fn list(
     authorize::admin(
         &state,
         &caller,
-        "adminListInventory",
+        operations::ADMIN_LIST_INVENTORY,
         Permission::InventoryRead,
     )
     .await?;
@@ -51,7 +52,7 @@ pub async fn list(
 /// `Idempotency-Key` makes retries safe: a replay answers the first level and never applies twice.
 /// Scope `admin`.
 #[utoipa::path(
-    post, path = "/v1/admin/inventory/{variantId}/adjustments", operation_id = "adminAdjustInventory", tag = "catalog",
+    post, path = "/v1/admin/inventory/{variantId}/adjustments", operation_id = operations::ADMIN_ADJUST_INVENTORY, tag = "catalog",
     params(
         ("variantId" = Uuid, Path, description = "Variant id"),
         IdempotencyKeyHeader,
@@ -78,14 +79,19 @@ pub async fn adjust(
     authorize::admin_with(
         &state,
         &caller,
-        "adminAdjustInventory",
+        operations::ADMIN_ADJUST_INVENTORY,
         Permission::InventoryAdjust,
         &*body,
     )
     .await?;
     let request = body.into_inner();
     let variant = VariantId::from_uuid(*variant);
-    let key = idempotent::key(&req, &caller, "adminAdjustInventory", &(variant, &request))?;
+    let key = idempotent::key(
+        &req,
+        &caller,
+        operations::ADMIN_ADJUST_INVENTORY,
+        &(variant, &request),
+    )?;
     let adjuster = Adjuster {
         kind: caller.kind().as_str().to_owned(),
         principal_id: Some(caller.principal_id().to_owned()),

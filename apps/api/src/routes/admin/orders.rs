@@ -5,6 +5,7 @@ use api_http::Json;
 use api_types::ErrorBody;
 use api_types::commerce::IdempotencyKeyHeader;
 use api_types::commerce::{Order, OrderQuery, RecordPaymentRequest, Refund, RefundRequest};
+use api_types::operations;
 use api_types::store::Page;
 use commerce::orders;
 use domain::OrderId;
@@ -22,7 +23,7 @@ use crate::state::AppState;
 
 /// Orders, newest first; filter by `status`, `customerId`, `from`, `to`. Scope `admin`.
 #[utoipa::path(
-    get, path = "/v1/admin/orders", operation_id = "adminListOrders", tag = "orders",
+    get, path = "/v1/admin/orders", operation_id = operations::ADMIN_LIST_ORDERS, tag = "orders",
     params(OrderQuery),
     responses(
         (status = 200, description = "A page of orders", body = Page<Order>),
@@ -37,14 +38,20 @@ pub async fn list(
     caller: ApiCaller,
     query: web::Query<OrderQuery>,
 ) -> Result<web::Json<Page<Order>>, AppError> {
-    authorize::admin(&state, &caller, "adminListOrders", Permission::OrderRead).await?;
+    authorize::admin(
+        &state,
+        &caller,
+        operations::ADMIN_LIST_ORDERS,
+        Permission::OrderRead,
+    )
+    .await?;
     let (data, next_cursor) = orders::list(&state.db.conn, caller.org_id(), &query).await?;
     Ok(web::Json(Page { data, next_cursor }))
 }
 
 /// One order. Scope `admin`.
 #[utoipa::path(
-    get, path = "/v1/admin/orders/{id}", operation_id = "adminGetOrder", tag = "orders",
+    get, path = "/v1/admin/orders/{id}", operation_id = operations::ADMIN_GET_ORDER, tag = "orders",
     params(("id" = Uuid, Path, description = "Order id")),
     responses(
         (status = 200, description = "The order", body = Order),
@@ -59,14 +66,20 @@ pub async fn get(
     caller: ApiCaller,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Order>, AppError> {
-    authorize::admin(&state, &caller, "adminGetOrder", Permission::OrderRead).await?;
+    authorize::admin(
+        &state,
+        &caller,
+        operations::ADMIN_GET_ORDER,
+        Permission::OrderRead,
+    )
+    .await?;
     let order = orders::get(&state.db.conn, caller.org_id(), OrderId::from_uuid(*id)).await?;
     Ok(web::Json(order))
 }
 
 /// `paid → fulfilled`. Scope `admin`.
 #[utoipa::path(
-    post, path = "/v1/admin/orders/{id}/fulfil", operation_id = "adminFulfilOrder", tag = "orders",
+    post, path = "/v1/admin/orders/{id}/fulfil", operation_id = operations::ADMIN_FULFIL_ORDER, tag = "orders",
     params(("id" = Uuid, Path, description = "Order id")),
     responses(
         (status = 200, description = "The order", body = Order),
@@ -82,7 +95,13 @@ pub async fn fulfil(
     caller: ApiCaller,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Order>, AppError> {
-    authorize::admin(&state, &caller, "adminFulfilOrder", Permission::OrderFulfil).await?;
+    authorize::admin(
+        &state,
+        &caller,
+        operations::ADMIN_FULFIL_ORDER,
+        Permission::OrderFulfil,
+    )
+    .await?;
     let order = orders::fulfil(
         &state.db.conn,
         caller.org_id(),
@@ -95,7 +114,7 @@ pub async fn fulfil(
 
 /// `pending_payment → cancelled`, giving its stock back. Scope `admin`.
 #[utoipa::path(
-    post, path = "/v1/admin/orders/{id}/cancel", operation_id = "adminCancelOrder", tag = "orders",
+    post, path = "/v1/admin/orders/{id}/cancel", operation_id = operations::ADMIN_CANCEL_ORDER, tag = "orders",
     params(("id" = Uuid, Path, description = "Order id")),
     responses(
         (status = 200, description = "The order", body = Order),
@@ -111,7 +130,13 @@ pub async fn cancel(
     caller: ApiCaller,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Order>, AppError> {
-    authorize::admin(&state, &caller, "adminCancelOrder", Permission::OrderCancel).await?;
+    authorize::admin(
+        &state,
+        &caller,
+        operations::ADMIN_CANCEL_ORDER,
+        Permission::OrderCancel,
+    )
+    .await?;
     let order = orders::cancel(
         &state.db.conn,
         caller.org_id(),
@@ -125,7 +150,7 @@ pub async fn cancel(
 /// Refund part or all of a paid order, never more than remains paid; audited. An
 /// `Idempotency-Key` makes retries safe. Scope `admin`; owners and admins.
 #[utoipa::path(
-    post, path = "/v1/admin/orders/{id}/refunds", operation_id = "adminRefundOrder", tag = "orders",
+    post, path = "/v1/admin/orders/{id}/refunds", operation_id = operations::ADMIN_REFUND_ORDER, tag = "orders",
     params(
         ("id" = Uuid, Path, description = "Order id"),
         IdempotencyKeyHeader,
@@ -153,14 +178,19 @@ pub async fn refund(
     authorize::admin_with(
         &state,
         &caller,
-        "adminRefundOrder",
+        operations::ADMIN_REFUND_ORDER,
         Permission::OrderRefund,
         &*body,
     )
     .await?;
     let request = body.into_inner();
     let order = OrderId::from_uuid(*id);
-    let key = idempotent::key(&req, &caller, "adminRefundOrder", &(order, &request))?;
+    let key = idempotent::key(
+        &req,
+        &caller,
+        operations::ADMIN_REFUND_ORDER,
+        &(order, &request),
+    )?;
     let (org, now, actor) = (caller.org_id(), state.now(), client.actor_for(&caller));
     let identity = state.identity.clone();
     idempotent::created(&state, key, move |txn| {
@@ -192,7 +222,7 @@ pub async fn refund(
 /// order awaiting payment: `pending_payment → paid`, audited. An `Idempotency-Key` makes retries
 /// safe. Scope `admin`; owners and admins.
 #[utoipa::path(
-    post, path = "/v1/admin/orders/{id}/payments", operation_id = "adminRecordPayment", tag = "orders",
+    post, path = "/v1/admin/orders/{id}/payments", operation_id = operations::ADMIN_RECORD_PAYMENT, tag = "orders",
     params(
         ("id" = Uuid, Path, description = "Order id"),
         IdempotencyKeyHeader,
@@ -220,14 +250,19 @@ pub async fn record_payment(
     authorize::admin_with(
         &state,
         &caller,
-        "adminRecordPayment",
+        operations::ADMIN_RECORD_PAYMENT,
         Permission::OrderRecordPayment,
         &*body,
     )
     .await?;
     let request = body.into_inner();
     let order = OrderId::from_uuid(*id);
-    let key = idempotent::key(&req, &caller, "adminRecordPayment", &(order, &request))?;
+    let key = idempotent::key(
+        &req,
+        &caller,
+        operations::ADMIN_RECORD_PAYMENT,
+        &(order, &request),
+    )?;
     let (org, now, actor) = (caller.org_id(), state.now(), client.actor_for(&caller));
     let identity = state.identity.clone();
     idempotent::changed(&state, key, move |txn| {

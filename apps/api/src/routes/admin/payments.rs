@@ -3,6 +3,7 @@
 use actix_web::web;
 use api_types::ErrorBody;
 use api_types::commerce::PaymentEvent;
+use api_types::operations;
 use api_types::store::Page;
 use commerce::{PageRequest, payments};
 use domain::{PaymentEventId, PaymentEventStatus};
@@ -32,7 +33,7 @@ pub struct PaymentEventQuery {
 
 /// Payment events, newest first, optionally of one status. Scope `admin`; owners and admins.
 #[utoipa::path(
-    get, path = "/v1/admin/payment-events", operation_id = "adminListPaymentEvents", tag = "orders",
+    get, path = "/v1/admin/payment-events", operation_id = operations::ADMIN_LIST_PAYMENT_EVENTS, tag = "orders",
     params(PaymentEventQuery),
     responses(
         (status = 200, description = "A page of events", body = Page<PaymentEvent>),
@@ -50,7 +51,7 @@ pub async fn list(
     authorize::admin(
         &state,
         &caller,
-        "adminListPaymentEvents",
+        operations::ADMIN_LIST_PAYMENT_EVENTS,
         Permission::PaymentEventRead,
     )
     .await?;
@@ -63,7 +64,7 @@ pub async fn list(
 /// Process a failed payment event again (once the order it names exists, say). Scope `admin`;
 /// owners and admins.
 #[utoipa::path(
-    post, path = "/v1/admin/payment-events/{id}/retry", operation_id = "adminRetryPaymentEvent", tag = "orders",
+    post, path = "/v1/admin/payment-events/{id}/retry", operation_id = operations::ADMIN_RETRY_PAYMENT_EVENT, tag = "orders",
     params(("id" = Uuid, Path, description = "Payment event id")),
     responses(
         (status = 200, description = "The event after the retry (processed, or failed again)", body = PaymentEvent),
@@ -82,7 +83,7 @@ pub async fn retry(
     authorize::admin(
         &state,
         &caller,
-        "adminRetryPaymentEvent",
+        operations::ADMIN_RETRY_PAYMENT_EVENT,
         Permission::PaymentEventRetry,
     )
     .await?;

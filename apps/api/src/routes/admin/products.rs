@@ -5,6 +5,7 @@ use api_http::Json;
 use api_types::ErrorBody;
 use api_types::commerce::IdempotencyKeyHeader;
 use api_types::commerce::{CreateProductRequest, Product, ProductQuery, UpdateProductRequest};
+use api_types::operations;
 use api_types::store::Page;
 use commerce::catalog::{self, Audience};
 use domain::ProductId;
@@ -19,7 +20,7 @@ use crate::state::AppState;
 
 /// Products of any status, newest first; filter by `status`, search by `q`. Scope `admin`.
 #[utoipa::path(
-    get, path = "/v1/admin/products", operation_id = "adminListProducts", tag = "catalog",
+    get, path = "/v1/admin/products", operation_id = operations::ADMIN_LIST_PRODUCTS, tag = "catalog",
     params(ProductQuery),
     responses(
         (status = 200, description = "A page of products", body = Page<Product>),
@@ -37,7 +38,7 @@ pub async fn list(
     authorize::admin(
         &state,
         &caller,
-        "adminListProducts",
+        operations::ADMIN_LIST_PRODUCTS,
         Permission::ProductRead,
     )
     .await?;
@@ -49,7 +50,7 @@ pub async fn list(
 /// Create a product with its variants, prices (in the store's currency) and starting stock. An
 /// `Idempotency-Key` makes retries safe. Scope `admin`.
 #[utoipa::path(
-    post, path = "/v1/admin/products", operation_id = "adminCreateProduct", tag = "catalog",
+    post, path = "/v1/admin/products", operation_id = operations::ADMIN_CREATE_PRODUCT, tag = "catalog",
     params(IdempotencyKeyHeader),
     request_body = CreateProductRequest,
     responses(
@@ -71,13 +72,13 @@ pub async fn create(
     authorize::admin_with(
         &state,
         &caller,
-        "adminCreateProduct",
+        operations::ADMIN_CREATE_PRODUCT,
         Permission::ProductCreate,
         &*body,
     )
     .await?;
     let request = body.into_inner();
-    let key = idempotent::key(&req, &caller, "adminCreateProduct", &request)?;
+    let key = idempotent::key(&req, &caller, operations::ADMIN_CREATE_PRODUCT, &request)?;
     let (org, now) = (caller.org_id(), state.now());
     let currency = commerce::store::currency(&state.db.conn, org).await?;
     idempotent::created(&state, key, move |txn| {
@@ -88,7 +89,7 @@ pub async fn create(
 
 /// One product, whatever its status. Scope `admin`.
 #[utoipa::path(
-    get, path = "/v1/admin/products/{id}", operation_id = "adminGetProduct", tag = "catalog",
+    get, path = "/v1/admin/products/{id}", operation_id = operations::ADMIN_GET_PRODUCT, tag = "catalog",
     params(("id" = Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "The product", body = Product),
@@ -103,7 +104,13 @@ pub async fn get(
     caller: ApiCaller,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Product>, AppError> {
-    authorize::admin(&state, &caller, "adminGetProduct", Permission::ProductRead).await?;
+    authorize::admin(
+        &state,
+        &caller,
+        operations::ADMIN_GET_PRODUCT,
+        Permission::ProductRead,
+    )
+    .await?;
     let product = catalog::get_product(
         &state.db.conn,
         caller.org_id(),
@@ -117,7 +124,7 @@ pub async fn get(
 /// Change a product (title, handle, description, status) and its variants' titles and prices.
 /// Scope `admin`.
 #[utoipa::path(
-    patch, path = "/v1/admin/products/{id}", operation_id = "adminUpdateProduct", tag = "catalog",
+    patch, path = "/v1/admin/products/{id}", operation_id = operations::ADMIN_UPDATE_PRODUCT, tag = "catalog",
     params(("id" = Uuid, Path, description = "Product id")),
     request_body = UpdateProductRequest,
     responses(
@@ -139,7 +146,7 @@ pub async fn update(
     authorize::admin_with(
         &state,
         &caller,
-        "adminUpdateProduct",
+        operations::ADMIN_UPDATE_PRODUCT,
         Permission::ProductUpdate,
         &*body,
     )
@@ -157,7 +164,7 @@ pub async fn update(
 
 /// Archive a product: storefronts stop seeing it; orders keep their lines. Scope `admin`.
 #[utoipa::path(
-    delete, path = "/v1/admin/products/{id}", operation_id = "adminArchiveProduct", tag = "catalog",
+    delete, path = "/v1/admin/products/{id}", operation_id = operations::ADMIN_ARCHIVE_PRODUCT, tag = "catalog",
     params(("id" = Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "The archived product", body = Product),
@@ -175,7 +182,7 @@ pub async fn archive(
     authorize::admin(
         &state,
         &caller,
-        "adminArchiveProduct",
+        operations::ADMIN_ARCHIVE_PRODUCT,
         Permission::ProductArchive,
     )
     .await?;

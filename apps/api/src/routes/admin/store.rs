@@ -4,6 +4,7 @@ use actix_web::web;
 use api_http::Json;
 use api_types::ErrorBody;
 use api_types::commerce::{Stats, StatsQuery, StoreSettings, UpdateStoreRequest};
+use api_types::operations;
 use commerce::{stats, store};
 use identity::permissions::Permission;
 use resolve_caller::ApiCaller;
@@ -14,7 +15,7 @@ use crate::state::AppState;
 
 /// The store's settings. Scope `admin`.
 #[utoipa::path(
-    get, path = "/v1/admin/store", operation_id = "adminGetStore", tag = "store",
+    get, path = "/v1/admin/store", operation_id = operations::ADMIN_GET_STORE, tag = "store",
     responses(
         (status = 200, description = "The settings", body = StoreSettings),
         (status = 401, description = "No valid caller", body = ErrorBody),
@@ -26,7 +27,13 @@ pub async fn get(
     state: web::Data<AppState>,
     caller: ApiCaller,
 ) -> Result<web::Json<StoreSettings>, AppError> {
-    authorize::admin(&state, &caller, "adminGetStore", Permission::StoreRead).await?;
+    authorize::admin(
+        &state,
+        &caller,
+        operations::ADMIN_GET_STORE,
+        Permission::StoreRead,
+    )
+    .await?;
     let settings = store::settings(&state.db.conn, caller.org_id()).await?;
     Ok(web::Json(settings))
 }
@@ -34,7 +41,7 @@ pub async fn get(
 /// Change the store's name, currency (while it has no products), support email, accent colour
 /// (`#rrggbb`; `""` clears it) or Stripe webhook secret. Scope `admin`; owners and admins.
 #[utoipa::path(
-    patch, path = "/v1/admin/store", operation_id = "adminUpdateStore", tag = "store",
+    patch, path = "/v1/admin/store", operation_id = operations::ADMIN_UPDATE_STORE, tag = "store",
     request_body = UpdateStoreRequest,
     responses(
         (status = 200, description = "The settings", body = StoreSettings),
@@ -53,7 +60,7 @@ pub async fn update(
     authorize::admin_with(
         &state,
         &caller,
-        "adminUpdateStore",
+        operations::ADMIN_UPDATE_STORE,
         Permission::StoreUpdate,
         &*body,
     )
@@ -71,7 +78,7 @@ pub async fn update(
 /// Revenue (paid minus refunded), in all and per UTC day, orders by status, average order value
 /// and top products of a period of at most 366 days (default: the last 30 days). Scope `admin`.
 #[utoipa::path(
-    get, path = "/v1/admin/stats", operation_id = "adminGetStats", tag = "store",
+    get, path = "/v1/admin/stats", operation_id = operations::ADMIN_GET_STATS, tag = "store",
     params(StatsQuery),
     responses(
         (status = 200, description = "The numbers", body = Stats),
@@ -86,7 +93,13 @@ pub async fn stats(
     caller: ApiCaller,
     query: web::Query<StatsQuery>,
 ) -> Result<web::Json<Stats>, AppError> {
-    authorize::admin(&state, &caller, "adminGetStats", Permission::StatsRead).await?;
+    authorize::admin(
+        &state,
+        &caller,
+        operations::ADMIN_GET_STATS,
+        Permission::StatsRead,
+    )
+    .await?;
     let numbers = stats::period(
         &state.db.conn,
         caller.org_id(),

@@ -6,6 +6,7 @@ use api_types::ErrorBody;
 use api_types::auth::{
     SessionResponse, SessionView, SignInRequest, SignUpRequest, Success, UserView,
 };
+use api_types::operations;
 use identity::{SessionInfo, SignIn, SignUp, SignedIn};
 use resolve_caller::ResolveError;
 use resolve_caller::actix::raw_credentials;
@@ -19,7 +20,7 @@ use crate::state::AppState;
 ///
 /// No credential needed. Rate-limited per client address and per email. Sets the session cookie.
 #[utoipa::path(
-    post, path = "/api/auth/sign-up/email", operation_id = "signUpEmail", tag = "auth",
+    post, path = "/api/auth/sign-up/email", operation_id = operations::SIGN_UP_EMAIL, tag = "auth",
     request_body = SignUpRequest,
     responses(
         (status = 200, description = "Signed up and signed in; the session cookie is set", body = SessionResponse),
@@ -60,7 +61,7 @@ pub async fn sign_up(
 /// No credential needed. An unknown email and a wrong password get the same 401. Rate-limited per
 /// client address and per email. Sets the session cookie.
 #[utoipa::path(
-    post, path = "/api/auth/sign-in/email", operation_id = "signInEmail", tag = "auth",
+    post, path = "/api/auth/sign-in/email", operation_id = operations::SIGN_IN_EMAIL, tag = "auth",
     request_body = SignInRequest,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = SessionResponse),
@@ -128,7 +129,7 @@ fn session_response(info: SessionInfo) -> SessionResponse {
 
 /// End the current session, here and on every instance; clears the cookie. Idempotent.
 #[utoipa::path(
-    post, path = "/api/auth/sign-out", operation_id = "signOut", tag = "auth",
+    post, path = "/api/auth/sign-out", operation_id = operations::SIGN_OUT, tag = "auth",
     responses(
         (status = 200, description = "Signed out", body = Success),
         (status = 403, description = "A cookie-authenticated request from an untrusted origin", body = ErrorBody),
@@ -158,7 +159,7 @@ pub async fn sign_out(
 ///
 /// Refreshes the cookie's lifetime.
 #[utoipa::path(
-    get, path = "/api/auth/get-session", operation_id = "getSession", tag = "auth",
+    get, path = "/api/auth/get-session", operation_id = operations::GET_SESSION, tag = "auth",
     responses(
         (status = 200, description = "The session, or null", body = Option<SessionResponse>),
         (status = 503, description = "The session store did not answer", body = ErrorBody),
@@ -199,7 +200,7 @@ pub async fn get_session(
 /// The permission statement: resources → actions, and what each organization role holds. The
 /// same list every check in the api uses.
 #[utoipa::path(
-    get, path = "/api/auth/permissions", operation_id = "getPermissions", tag = "auth",
+    get, path = "/api/auth/permissions", operation_id = operations::GET_PERMISSIONS, tag = "auth",
     responses((status = 200, description = "The statement", body = Object)),
     security(()),
 )]
@@ -211,7 +212,7 @@ pub async fn permissions() -> HttpResponse {
 /// keys are opaque, and agents sign their own tokens with keys they registered — so the set is
 /// empty; a verifier that finds no key must refuse the token.
 #[utoipa::path(
-    get, path = "/api/auth/jwks", operation_id = "getJwks", tag = "auth",
+    get, path = "/api/auth/jwks", operation_id = operations::GET_JWKS, tag = "auth",
     responses((status = 200, description = "The JWK set", body = Object)),
     security(()),
 )]

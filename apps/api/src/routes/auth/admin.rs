@@ -8,6 +8,7 @@ use api_types::auth::{
     ListUsersQuery, RevokeSessionsRequest, RevokeSessionsResponse, SetRoleRequest, Success,
     UserSummary,
 };
+use api_types::operations;
 use api_types::store::Page;
 use commerce::PageRequest;
 use domain::UserId;
@@ -19,7 +20,7 @@ use crate::state::AppState;
 /// Find users, newest first, by part of their email or name (case-insensitive), each with their
 /// count of unexpired sessions.
 #[utoipa::path(
-    get, path = "/api/auth/admin/list-users", operation_id = "adminListUsers", tag = "platform",
+    get, path = "/api/auth/admin/list-users", operation_id = operations::ADMIN_LIST_USERS, tag = "platform",
     params(ListUsersQuery),
     responses(
         (status = 200, description = "A page of users", body = Page<UserSummary>),
@@ -58,7 +59,7 @@ pub async fn list_users(
 
 /// Set a user's platform role (`platform_admin` or `org_member`); effective on their next request.
 #[utoipa::path(
-    post, path = "/api/auth/admin/set-role", operation_id = "adminSetRole", tag = "platform",
+    post, path = "/api/auth/admin/set-role", operation_id = operations::ADMIN_SET_ROLE, tag = "platform",
     request_body = SetRoleRequest,
     responses(
         (status = 200, description = "Changed", body = Success),
@@ -87,7 +88,7 @@ pub async fn set_role(
 
 /// Sign a user out everywhere.
 #[utoipa::path(
-    post, path = "/api/auth/admin/revoke-sessions", operation_id = "adminRevokeSessions", tag = "platform",
+    post, path = "/api/auth/admin/revoke-sessions", operation_id = operations::ADMIN_REVOKE_SESSIONS, tag = "platform",
     request_body = RevokeSessionsRequest,
     responses(
         (status = 200, description = "Sessions ended", body = RevokeSessionsResponse),

@@ -6,6 +6,7 @@ use api_types::ErrorBody;
 use api_types::auth::{
     ApiKeyMetadata, ApiKeyView, CreateApiKeyRequest, CreatedApiKey, DeleteApiKeyRequest, Success,
 };
+use api_types::operations;
 use api_types::store::List;
 use db::repo::api_keys::ApiKey;
 use domain::ApiKeyId;
@@ -35,7 +36,7 @@ fn api_key_view(key: ApiKey) -> ApiKeyView {
 
 /// Create an API key for your active organization; the key is in this answer only. Owners and admins.
 #[utoipa::path(
-    post, path = "/api/auth/api-key/create", operation_id = "createApiKey", tag = "api-keys",
+    post, path = "/api/auth/api-key/create", operation_id = operations::CREATE_API_KEY, tag = "api-keys",
     request_body = CreateApiKeyRequest,
     responses(
         (status = 200, description = "Created; `key` is shown this once", body = CreatedApiKey),
@@ -77,7 +78,7 @@ pub async fn create(
 
 /// The active organization's keys, newest first (never the keys themselves). Owners and admins.
 #[utoipa::path(
-    get, path = "/api/auth/api-key/list", operation_id = "listApiKeys", tag = "api-keys",
+    get, path = "/api/auth/api-key/list", operation_id = operations::LIST_API_KEYS, tag = "api-keys",
     responses(
         (status = 400, description = "No active organization to list for (`NO_ACTIVE_ORGANIZATION`)", body = ErrorBody),
         (status = 200, description = "Keys", body = List<ApiKeyView>),
@@ -99,7 +100,7 @@ pub async fn list(
 
 /// Revoke one of the active organization's keys: refused from the next request on. Owners and admins.
 #[utoipa::path(
-    post, path = "/api/auth/api-key/delete", operation_id = "deleteApiKey", tag = "api-keys",
+    post, path = "/api/auth/api-key/delete", operation_id = operations::DELETE_API_KEY, tag = "api-keys",
     request_body = DeleteApiKeyRequest,
     responses(
         (status = 200, description = "Revoked", body = Success),

@@ -10,6 +10,7 @@ use api_types::auth::{
     DeviceCodeRequest, DeviceCodeResponse, DeviceDecisionRequest, DeviceQuery, DeviceRequestView,
     DeviceTokenRequest, DeviceTokenResponse, Success,
 };
+use api_types::operations;
 use identity::device::DeviceTokenError;
 use serde_json::json;
 
@@ -46,7 +47,7 @@ fn rfc_error(error: DeviceTokenError) -> HttpResponse {
 /// Start a device authorization: the CLI shows `user_code` and `verification_uri`, then polls the
 /// token endpoint. Only configured `client_id`s (`DEVICE_CLIENT_IDS`). No credential needed.
 #[utoipa::path(
-    post, path = "/api/auth/device/code", operation_id = "deviceCode", tag = "auth",
+    post, path = "/api/auth/device/code", operation_id = operations::DEVICE_CODE, tag = "auth",
     request_body(content = DeviceCodeRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "A device code", body = DeviceCodeResponse),
@@ -88,7 +89,7 @@ pub async fn code(
 /// Poll for the token: `authorization_pending` until the user approves, `slow_down` when polled
 /// faster than the interval, then — once — a session token for `Authorization: Bearer`.
 #[utoipa::path(
-    post, path = "/api/auth/device/token", operation_id = "deviceToken", tag = "auth",
+    post, path = "/api/auth/device/token", operation_id = operations::DEVICE_TOKEN, tag = "auth",
     request_body(content = DeviceTokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, description = "A session token", body = DeviceTokenResponse),
@@ -123,7 +124,7 @@ pub async fn token(
 
 /// The request behind a user code, for the dashboard's device page. Signed-in users only.
 #[utoipa::path(
-    get, path = "/api/auth/device", operation_id = "getDeviceRequest", tag = "auth",
+    get, path = "/api/auth/device", operation_id = operations::GET_DEVICE_REQUEST, tag = "auth",
     params(DeviceQuery),
     responses(
         (status = 200, description = "The request", body = DeviceRequestView),
@@ -172,7 +173,7 @@ async fn decide(
 /// Approve the request with this user code: the CLI's next poll gets a session of yours.
 /// Rate-limited per user.
 #[utoipa::path(
-    post, path = "/api/auth/device/approve", operation_id = "approveDevice", tag = "auth",
+    post, path = "/api/auth/device/approve", operation_id = operations::APPROVE_DEVICE, tag = "auth",
     request_body = DeviceDecisionRequest,
     responses(
         (status = 200, description = "Approved", body = Success),
@@ -193,7 +194,7 @@ pub async fn approve(
 
 /// Deny the request with this user code: the CLI's next poll gets `access_denied`.
 #[utoipa::path(
-    post, path = "/api/auth/device/deny", operation_id = "denyDevice", tag = "auth",
+    post, path = "/api/auth/device/deny", operation_id = operations::DENY_DEVICE, tag = "auth",
     request_body = DeviceDecisionRequest,
     responses(
         (status = 200, description = "Denied", body = Success),

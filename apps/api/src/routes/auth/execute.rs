@@ -7,6 +7,7 @@ use api_http::{ApiError, Json, RequestId};
 use api_types::ErrorBody;
 use api_types::agent::ExecuteRequest;
 use api_types::commerce::IdempotencyKeyHeader;
+use api_types::operations;
 use identity::AuditAction;
 use resolve_caller::ApiCaller;
 use serde_json::{Map, Value, json};
@@ -22,7 +23,7 @@ use crate::state::AppState;
 /// REST route. The token's `aud` is this endpoint's URL. Answers `{data}` with the operation's
 /// success status, or the operation's own error.
 #[utoipa::path(
-    post, path = "/api/auth/agent/capability/execute", operation_id = "executeAgentCapability", tag = "agents",
+    post, path = "/api/auth/agent/capability/execute", operation_id = operations::EXECUTE_AGENT_CAPABILITY, tag = "agents",
     request_body = ExecuteRequest,
     params(IdempotencyKeyHeader),
     responses(

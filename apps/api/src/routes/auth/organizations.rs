@@ -7,6 +7,7 @@ use api_types::auth::{
     AddMemberRequest, CreateOrganizationRequest, MemberView, OrganizationQuery, OrganizationView,
     RemoveMemberRequest, SetActiveOrganizationRequest, Success, UpdateMemberRoleRequest,
 };
+use api_types::operations;
 use api_types::store::List;
 use db::repo::members::Member;
 use db::repo::organizations::Organization;
@@ -38,7 +39,7 @@ fn member_view(member: Member) -> MemberView {
 
 /// Create an organization: you become its owner and it becomes your active organization.
 #[utoipa::path(
-    post, path = "/api/auth/organization/create", operation_id = "createOrganization", tag = "organizations",
+    post, path = "/api/auth/organization/create", operation_id = operations::CREATE_ORGANIZATION, tag = "organizations",
     request_body = CreateOrganizationRequest,
     responses(
         (status = 200, description = "Created", body = OrganizationView),
@@ -68,7 +69,7 @@ pub async fn create(
 
 /// The organizations you belong to, with your role in each.
 #[utoipa::path(
-    get, path = "/api/auth/organization/list", operation_id = "listOrganizations", tag = "organizations",
+    get, path = "/api/auth/organization/list", operation_id = operations::LIST_ORGANIZATIONS, tag = "organizations",
     responses(
         (status = 200, description = "Your organizations", body = List<OrganizationView>),
         (status = 401, description = "Not signed in", body = ErrorBody),
@@ -90,7 +91,7 @@ pub async fn list(
 
 /// Choose the organization your session acts in (`null` to clear). Only one you belong to.
 #[utoipa::path(
-    post, path = "/api/auth/organization/set-active", operation_id = "setActiveOrganization", tag = "organizations",
+    post, path = "/api/auth/organization/set-active", operation_id = operations::SET_ACTIVE_ORGANIZATION, tag = "organizations",
     request_body = SetActiveOrganizationRequest,
     responses(
         (status = 200, description = "The active organization, or null", body = Option<OrganizationView>),
@@ -117,7 +118,7 @@ pub async fn set_active(
 
 /// The members of your active (or the named) organization.
 #[utoipa::path(
-    get, path = "/api/auth/organization/list-members", operation_id = "listMembers", tag = "organizations",
+    get, path = "/api/auth/organization/list-members", operation_id = operations::LIST_MEMBERS, tag = "organizations",
     params(OrganizationQuery),
     responses(
         (status = 200, description = "Members", body = List<MemberView>),
@@ -141,7 +142,7 @@ pub async fn list_members(
 
 /// Add an existing user (by email) with a role. Owners and admins; only an owner adds an owner.
 #[utoipa::path(
-    post, path = "/api/auth/organization/add-member", operation_id = "addMember", tag = "organizations",
+    post, path = "/api/auth/organization/add-member", operation_id = operations::ADD_MEMBER, tag = "organizations",
     request_body = AddMemberRequest,
     responses(
         (status = 200, description = "Added", body = MemberView),
@@ -168,7 +169,7 @@ pub async fn add_member(
 /// Remove a member (or leave). Admins cannot remove owners; the last owner cannot leave. The
 /// removed user loses access on their next request.
 #[utoipa::path(
-    post, path = "/api/auth/organization/remove-member", operation_id = "removeMember", tag = "organizations",
+    post, path = "/api/auth/organization/remove-member", operation_id = operations::REMOVE_MEMBER, tag = "organizations",
     request_body = RemoveMemberRequest,
     responses(
         (status = 200, description = "Removed", body = Success),
@@ -199,7 +200,7 @@ pub async fn remove_member(
 
 /// Change a member's role. Admins can neither change nor make owners; an organization keeps an owner.
 #[utoipa::path(
-    post, path = "/api/auth/organization/update-member-role", operation_id = "updateMemberRole", tag = "organizations",
+    post, path = "/api/auth/organization/update-member-role", operation_id = operations::UPDATE_MEMBER_ROLE, tag = "organizations",
     request_body = UpdateMemberRoleRequest,
     responses(
         (status = 200, description = "Changed", body = Success),

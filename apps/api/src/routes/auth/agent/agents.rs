@@ -9,6 +9,7 @@ use api_types::agent::{
     RegisterAgentRequest, RequestCapabilityRequest, RevokeGrantRequest, RotateAgentKeyRequest,
 };
 use api_types::auth::Success;
+use api_types::operations;
 use identity::agent_lifecycle::Registration;
 use identity::approvals::ApprovalAsk;
 use resolve_caller::actix::PresentedHost;
@@ -61,7 +62,7 @@ fn approval_ask(
 /// storefront's domain (its key in the token's `host_public_key`) is created `pending` with its
 /// agent until a user approves.
 #[utoipa::path(
-    post, path = "/api/auth/agent/register", operation_id = "registerAgent", tag = "agents",
+    post, path = "/api/auth/agent/register", operation_id = operations::REGISTER_AGENT, tag = "agents",
     request_body = RegisterAgentRequest,
     responses(
         (status = 201, description = "Registered", body = AgentStatusView),
@@ -117,7 +118,7 @@ pub struct StatusQuery {
 /// An agent's status and grants: the agent's own (its `agent+jwt`), or one of a host's agents
 /// (the host's `host+jwt` and `?agent_id=`). The polling target while approval is pending.
 #[utoipa::path(
-    get, path = "/api/auth/agent/status", operation_id = "agentStatus", tag = "agents",
+    get, path = "/api/auth/agent/status", operation_id = operations::AGENT_STATUS, tag = "agents",
     params(StatusQuery),
     responses(
         (status = 200, description = "The agent", body = AgentStatusView),
@@ -152,7 +153,7 @@ pub async fn status(
 /// An active agent asks for more capabilities (its `agent+jwt`). Those it may have at once are
 /// granted; the rest wait for a user's approval, answered as for registration.
 #[utoipa::path(
-    post, path = "/api/auth/agent/request-capability", operation_id = "requestAgentCapability", tag = "agents",
+    post, path = "/api/auth/agent/request-capability", operation_id = operations::REQUEST_AGENT_CAPABILITY, tag = "agents",
     request_body = RequestCapabilityRequest,
     responses(
         (status = 200, description = "The grants of what was asked", body = CapabilityRequestView),
@@ -174,7 +175,7 @@ pub async fn request_capability(
 /// The seed's `authorization_endpoint`: starts an approval of more capabilities for the calling
 /// agent, exactly as `request-capability` does.
 #[utoipa::path(
-    post, path = "/api/auth/agent/authorize", operation_id = "authorizeAgent", tag = "agents",
+    post, path = "/api/auth/agent/authorize", operation_id = operations::AUTHORIZE_AGENT, tag = "agents",
     request_body = RequestCapabilityRequest,
     responses(
         (status = 200, description = "The grants of what was asked", body = CapabilityRequestView),
@@ -197,7 +198,7 @@ pub async fn authorize(
 /// 400 `authorization_pending` (poll again after `details.interval` seconds); then the agent's
 /// status and grants.
 #[utoipa::path(
-    post, path = "/api/auth/agent/token", operation_id = "pollAgentApproval", tag = "agents",
+    post, path = "/api/auth/agent/token", operation_id = operations::POLL_AGENT_APPROVAL, tag = "agents",
     responses(
         (status = 200, description = "Decided: the agent", body = AgentStatusView),
         (status = 400, description = "authorization_pending", body = ErrorBody),
@@ -254,7 +255,7 @@ async fn ask_for_more(
 /// A host brings back its expired agent: grants go back to the host's defaults, the session and
 /// max lifetime start over. An active agent is answered as it is.
 #[utoipa::path(
-    post, path = "/api/auth/agent/reactivate", operation_id = "reactivateAgent", tag = "agents",
+    post, path = "/api/auth/agent/reactivate", operation_id = operations::REACTIVATE_AGENT, tag = "agents",
     request_body = AgentIdRequest,
     responses(
         (status = 200, description = "The agent", body = AgentStatusView),
@@ -278,7 +279,7 @@ pub async fn reactivate(
 /// A host gives one of its agents a new key (signed with the host's key, so it works when the
 /// agent's key is lost). The old key is refused from now on.
 #[utoipa::path(
-    post, path = "/api/auth/agent/rotate-key", operation_id = "rotateAgentKey", tag = "agents",
+    post, path = "/api/auth/agent/rotate-key", operation_id = operations::ROTATE_AGENT_KEY, tag = "agents",
     request_body = RotateAgentKeyRequest,
     responses(
         (status = 200, description = "Rotated", body = AgentChangedView),
@@ -309,7 +310,7 @@ pub async fn rotate_key(
 /// Revoke an agent for good: from the dashboard (owners and admins, or the agent's user), or by
 /// its host (`host+jwt`). Its tokens are refused from the next request on.
 #[utoipa::path(
-    post, path = "/api/auth/agent/revoke", operation_id = "revokeAgent", tag = "agents",
+    post, path = "/api/auth/agent/revoke", operation_id = operations::REVOKE_AGENT, tag = "agents",
     request_body = AgentIdRequest,
     responses(
         (status = 200, description = "Revoked", body = AgentChangedView),
@@ -350,7 +351,7 @@ pub async fn revoke(
 
 /// Revoke one capability of an agent of your active organization: refused from its next request.
 #[utoipa::path(
-    post, path = "/api/auth/agent/grant/revoke", operation_id = "revokeAgentGrant", tag = "agents",
+    post, path = "/api/auth/agent/grant/revoke", operation_id = operations::REVOKE_AGENT_GRANT, tag = "agents",
     request_body = RevokeGrantRequest,
     responses(
         (status = 200, description = "Revoked", body = Success),
@@ -381,7 +382,7 @@ pub async fn revoke_grant(
 
 /// The agents of your active organization, with their grants.
 #[utoipa::path(
-    get, path = "/api/auth/agent/list", operation_id = "listAgents", tag = "agents",
+    get, path = "/api/auth/agent/list", operation_id = operations::LIST_AGENTS, tag = "agents",
     responses(
         (status = 400, description = "No active organization to list for (`NO_ACTIVE_ORGANIZATION`)", body = ErrorBody),
         (status = 200, description = "Newest first", body = [AgentStatusView]),

@@ -6,6 +6,7 @@ use api_http::{ApiError, FieldError, Json};
 use api_types::ErrorBody;
 use api_types::agent::{ApprovalRequestView, ApproveAgentRequest, PendingApprovalView};
 use api_types::auth::Success;
+use api_types::operations;
 use identity::approvals::{ApprovalChoice, ApprovalTarget};
 use uuid::Uuid;
 
@@ -53,7 +54,7 @@ async fn decide(
 /// `constraints` on their input. Your session must be at most 5 minutes old; you must belong to
 /// the agent's organization and may grant only what your role may do.
 #[utoipa::path(
-    post, path = "/api/auth/agent/approve", operation_id = "approveAgent", tag = "agents",
+    post, path = "/api/auth/agent/approve", operation_id = operations::APPROVE_AGENT, tag = "agents",
     request_body = ApproveAgentRequest,
     responses(
         (status = 200, description = "Approved", body = Success),
@@ -77,7 +78,7 @@ pub async fn approve(
 /// Deny an agent's request: its capabilities are denied, and a registration's agent is rejected
 /// (with its host, when the host registered itself).
 #[utoipa::path(
-    post, path = "/api/auth/agent/deny", operation_id = "denyAgent", tag = "agents",
+    post, path = "/api/auth/agent/deny", operation_id = operations::DENY_AGENT, tag = "agents",
     request_body = ApproveAgentRequest,
     responses(
         (status = 200, description = "Denied", body = Success),
@@ -127,7 +128,7 @@ fn target_of(
 /// the capabilities described — by the user code it showed (members of the agent's organization),
 /// or by the id of a CIBA request addressed to you.
 #[utoipa::path(
-    get, path = "/api/auth/agent/approval", operation_id = "getAgentApprovalRequest", tag = "agents",
+    get, path = "/api/auth/agent/approval", operation_id = operations::GET_AGENT_APPROVAL_REQUEST, tag = "agents",
     params(ApprovalQuery),
     responses(
         (status = 200, description = "The request", body = ApprovalRequestView),
@@ -174,7 +175,7 @@ pub async fn lookup(
 
 /// The CIBA requests waiting for your decision, newest first.
 #[utoipa::path(
-    get, path = "/api/auth/agent/ciba/pending", operation_id = "listPendingAgentApprovals", tag = "agents",
+    get, path = "/api/auth/agent/ciba/pending", operation_id = operations::LIST_PENDING_AGENT_APPROVALS, tag = "agents",
     responses(
         (status = 200, description = "Pending requests addressed to you", body = [PendingApprovalView]),
         (status = 401, description = "Not signed in", body = ErrorBody),

@@ -4,6 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use api_http::{ApiError, Json};
 use api_types::ErrorBody;
+use api_types::operations;
 use resolve_caller::{ApiCaller, CallerKind};
 
 use super::require_agent;
@@ -13,7 +14,7 @@ use crate::state::AppState;
 /// Every capability an agent can ask for (the api's operations under `/v1`), with its scope and
 /// approval policy; with an agent's token, also `grant_status` for that agent. No credential needed.
 #[utoipa::path(
-    get, path = "/api/auth/agent/capabilities", operation_id = "listAgentCapabilities", tag = "agents",
+    get, path = "/api/auth/agent/capabilities", operation_id = operations::LIST_AGENT_CAPABILITIES, tag = "agents",
     responses(
         (status = 200, description = "The capabilities", body = Object),
         (status = 401, description = "An agent token that is not valid", body = ErrorBody),
@@ -51,7 +52,7 @@ fn described(
 
 /// One capability, described (with `grant_status` for an agent).
 #[utoipa::path(
-    get, path = "/api/auth/agent/capabilities/{name}", operation_id = "describeAgentCapability", tag = "agents",
+    get, path = "/api/auth/agent/capabilities/{name}", operation_id = operations::DESCRIBE_AGENT_CAPABILITY, tag = "agents",
     params(("name" = String, Path, description = "The operationId")),
     responses(
         (status = 200, description = "The capability", body = Object),
@@ -98,7 +99,7 @@ async fn agent_grants(
 
 /// The discovery document of Agent Auth (absolute URLs from `API_PUBLIC_URL`).
 #[utoipa::path(
-    get, path = "/.well-known/agent-configuration", operation_id = "agentConfiguration", tag = "agents",
+    get, path = "/.well-known/agent-configuration", operation_id = operations::AGENT_CONFIGURATION, tag = "agents",
     responses((status = 200, description = "The discovery document", body = Object)),
     security(()),
 )]
@@ -154,7 +155,7 @@ pub struct IntrospectRequest {
 /// an API key with `admin` scope; a token of another organization is simply `active: false`.
 /// Introspecting a token uses it up (its `jti`).
 #[utoipa::path(
-    post, path = "/api/auth/agent/introspect", operation_id = "introspectAgentToken", tag = "agents",
+    post, path = "/api/auth/agent/introspect", operation_id = operations::INTROSPECT_AGENT_TOKEN, tag = "agents",
     request_body = IntrospectRequest,
     responses(
         (status = 200, description = "`{active: false}`, or the agent and what it may do", body = Object),

@@ -8,6 +8,7 @@ use api_types::agent::{
     CreateEnrollmentRequest, CreateHostRequest, EnrollHostRequest, EnrollmentView, HostView,
     RevokeHostRequest, RevokedHostView, RotateHostKeyRequest,
 };
+use api_types::operations;
 use identity::agent_hosts::{NewHost, RevokedHost};
 use resolve_caller::VerifiedHost;
 use resolve_caller::actix::PresentedHost;
@@ -20,7 +21,7 @@ use crate::state::AppState;
 /// Connect an agent runtime (a host) by its Ed25519 public key, in your active organization,
 /// optionally with default capabilities its agents get without asking again (within your role).
 #[utoipa::path(
-    post, path = "/api/auth/agent/host/create", operation_id = "createAgentHost", tag = "agents",
+    post, path = "/api/auth/agent/host/create", operation_id = operations::CREATE_AGENT_HOST, tag = "agents",
     request_body = CreateHostRequest,
     responses(
         (status = 201, description = "Connected", body = HostView),
@@ -57,7 +58,7 @@ pub async fn create(
 /// A one-time enrollment token for a runtime to connect itself as a host of your active
 /// organization (valid for an hour; only its hash is kept).
 #[utoipa::path(
-    post, path = "/api/auth/agent/host/enrollment", operation_id = "createAgentHostEnrollment", tag = "agents",
+    post, path = "/api/auth/agent/host/enrollment", operation_id = operations::CREATE_AGENT_HOST_ENROLLMENT, tag = "agents",
     request_body = CreateEnrollmentRequest,
     responses(
         (status = 201, description = "The token, shown once", body = EnrollmentView),
@@ -100,7 +101,7 @@ pub async fn create_enrollment(
 /// A runtime redeems its enrollment token with its public key and becomes an active host. The
 /// token works once.
 #[utoipa::path(
-    post, path = "/api/auth/agent/host/enroll", operation_id = "enrollAgentHost", tag = "agents",
+    post, path = "/api/auth/agent/host/enroll", operation_id = operations::ENROLL_AGENT_HOST, tag = "agents",
     request_body = EnrollHostRequest,
     responses(
         (status = 201, description = "The host", body = HostView),
@@ -128,7 +129,7 @@ pub async fn enroll(
 
 /// The hosts of your active organization.
 #[utoipa::path(
-    get, path = "/api/auth/agent/hosts", operation_id = "listAgentHosts", tag = "agents",
+    get, path = "/api/auth/agent/hosts", operation_id = operations::LIST_AGENT_HOSTS, tag = "agents",
     responses(
         (status = 400, description = "No active organization to list for (`NO_ACTIVE_ORGANIZATION`)", body = ErrorBody),
         (status = 200, description = "Newest first", body = [HostView]),
@@ -148,7 +149,7 @@ pub async fn list(
 /// Revoke a host and every agent under it: from the dashboard (`{hostId}`, owners and admins or
 /// the host's user), or by the host itself (its `host+jwt`, no body).
 #[utoipa::path(
-    post, path = "/api/auth/agent/host/revoke", operation_id = "revokeAgentHost", tag = "agents",
+    post, path = "/api/auth/agent/host/revoke", operation_id = operations::REVOKE_AGENT_HOST, tag = "agents",
     request_body(content = Option<RevokeHostRequest>, description = "From the dashboard; a host revoking itself sends none"),
     responses(
         (status = 200, description = "Revoked", body = RevokedHostView),
@@ -194,7 +195,7 @@ pub async fn revoke(
 /// A host replaces its key, signing this request with the current one. The old key is refused
 /// from now on; the host's tokens carry the new thumbprint as `iss`.
 #[utoipa::path(
-    post, path = "/api/auth/agent/host/rotate-key", operation_id = "rotateAgentHostKey", tag = "agents",
+    post, path = "/api/auth/agent/host/rotate-key", operation_id = operations::ROTATE_AGENT_HOST_KEY, tag = "agents",
     request_body = RotateHostKeyRequest,
     responses(
         (status = 200, description = "The host, with its new thumbprint", body = HostView),
