@@ -152,7 +152,33 @@ pub fn database(error: DbError) -> ApiError {
     match error {
         DbError::NotFound => ApiError::not_found("resource"),
         DbError::Conflict(what) => ApiError::conflict("CONFLICT", format!("{what} already exists")),
-        error @ DbError::Database(_) => ApiError::unavailable(error),
+        error @ DbError::Database(_) if error.is_unavailable() => ApiError::unavailable(error),
+        // Refused for good (a constraint a bug broke, a bad query): a retry would repeat it.
+        error @ DbError::Database(_) => ApiError::internal(error),
         error @ DbError::Corrupt(_) => ApiError::internal(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::error::ConnAcquireErr;
+    use sea_orm::{DbErr, RuntimeErr};
+
+    use super::*;
+
+    #[test]
+    fn only_an_unreachable_database_is_a_503_and_a_query_refused_for_good_is_a_500() {
+        let unreachable = database(DbError::Database(DbErr::ConnectionAcquire(
+            ConnAcquireErr::Timeout,
+        )));
+        assert_eq!(unreachable.status_code(), StatusCode::SERVICE_UNAVAILABLE);
+        let broken = database(DbError::Database(DbErr::Query(RuntimeErr::Internal(
+            "FOREIGN KEY constraint failed".to_owned(),
+        ))));
+        assert_eq!(broken.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            AppError::from(CommerceError::Store(DbError::Corrupt("role".to_owned()))).status_code(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }

@@ -14,7 +14,7 @@ use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue, ColumnTrait as _, Condition, ConnectionTrait,
     DatabaseConnection, DatabaseTransaction, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    SqlErr, TransactionTrait as _,
+    TransactionTrait as _,
 };
 use uuid::Uuid;
 
@@ -111,21 +111,19 @@ fn check_price(problems: &mut Problems, field: &str, price: Money, currency: Cur
     problems.range(&format!("{field}.amount"), price.amount, 1, MAX_PRICE);
 }
 
-fn store_error(what: &'static str, error: sea_orm::DbErr) -> CommerceError {
-    match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(message))
-            if message.contains("sku") || what == "sku" =>
-        {
-            CommerceError::conflict(
-                "SKU_TAKEN",
-                "a variant with this SKU already exists in the store",
-            )
-        }
-        Some(SqlErr::UniqueConstraintViolation(_)) => CommerceError::conflict(
+fn store_error(error: sea_orm::DbErr) -> CommerceError {
+    if db::unique::VARIANT_SKU.refused(&error) {
+        CommerceError::conflict(
+            "SKU_TAKEN",
+            "a variant with this SKU already exists in the store",
+        )
+    } else if db::unique::PRODUCT_HANDLE.refused(&error) {
+        CommerceError::conflict(
             "HANDLE_TAKEN",
             "a product with this handle already exists in the store",
-        ),
-        _ => error.into(),
+        )
+    } else {
+        error.into()
     }
 }
 
@@ -197,7 +195,7 @@ pub async fn create_product(
     }
     .insert(txn)
     .await
-    .map_err(|e| store_error("handle", e))?;
+    .map_err(store_error)?;
     let mut rows = Vec::with_capacity(variants.len());
     for (position, (sku, title, amount, stock)) in variants.into_iter().enumerate() {
         let row = product_variant::ActiveModel {
@@ -215,7 +213,7 @@ pub async fn create_product(
         }
         .insert(txn)
         .await
-        .map_err(|e| store_error("sku", e))?;
+        .map_err(store_error)?;
         rows.push(row);
     }
     product_view(product, rows)
@@ -419,10 +417,7 @@ pub async fn update_product(
     if let Some(status) = request.status {
         changes = changes.col_expr(product::Column::Status, Expr::value(status.as_str()));
     }
-    let updated = changes
-        .exec(&txn)
-        .await
-        .map_err(|e| store_error("handle", e))?;
+    let updated = changes.exec(&txn).await.map_err(store_error)?;
     if updated.rows_affected == 0 {
         return Err(CommerceError::NotFound("product"));
     }
