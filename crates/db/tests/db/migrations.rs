@@ -1,5 +1,5 @@
 use migrations::{Migrator, MigratorTrait as _};
-use test_support::TestDb;
+use test_database::TestDb;
 
 /// Every migration can be undone and redone: up → down (all) → up, on both engines.
 #[tokio::test]

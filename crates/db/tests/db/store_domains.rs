@@ -2,7 +2,7 @@ use db::DbError;
 use db::repo::{organizations, store_domains};
 use domain::OrgId;
 use resolve_caller::Hostname;
-use test_support::TestDb;
+use test_database::TestDb;
 
 fn host(raw: &str) -> Hostname {
     Hostname::parse(raw).unwrap()

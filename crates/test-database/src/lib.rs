@@ -1,4 +1,13 @@
-//! One database per test, so tests never share state and can all run at once.
+//! One database per test — a SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL` is
+//! set — so tests never share state and can all run at once.
+//!
+//! Dev-only, and kept apart from `test-support` so that the repositories' tests build the
+//! repositories alone: this crate must never depend on the api, the edges or the domain crates.
+
+#![expect(
+    clippy::expect_used,
+    reason = "a test that cannot get its database fails at once, with a message"
+)]
 
 use std::thread;
 
