@@ -7,7 +7,7 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError, web};
+use actix_web::{HttpResponse, ResponseError};
 use api_http::{ApiError, AuthLinks, FieldError};
 use commerce::CommerceError;
 use db::DbError;
@@ -78,11 +78,9 @@ pub async fn sign_in_links(
         .and_then(|error| error.as_error::<AppError>())
         .filter(|error| error.0.lacks_sign_in_links())
         .map(|error| {
-            let links = response
-                .request()
-                .app_data::<web::Data<AuthLinks>>()
-                .map_or_else(|| AuthLinks::under(""), |links| links.get_ref().clone());
-            error.0.error_response_with_links(&links)
+            error
+                .0
+                .error_response_with_links(&AuthLinks::of(response.request()))
         });
     Ok(match relinked {
         Some(answer) => response.into_response(answer).map_into_right_body(),

@@ -18,4 +18,11 @@ impl AuthLinks {
             sign_up_url: format!("{base}/sign-up"),
         }
     }
+
+    /// The links the app registered (`web::Data<AuthLinks>`), or links under `/` when it did not.
+    #[must_use]
+    pub fn of(req: &actix_web::HttpRequest) -> Self {
+        req.app_data::<actix_web::web::Data<Self>>()
+            .map_or_else(|| Self::under(""), |links| links.get_ref().clone())
+    }
 }

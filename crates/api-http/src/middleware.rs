@@ -9,7 +9,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
 use actix_web::http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage, HttpRequest, ResponseError, web};
+use actix_web::{Error, HttpMessage, HttpRequest, ResponseError};
 use futures_util::FutureExt as _;
 use resolve_caller::ResolveError;
 use tracing::Instrument as _;
@@ -119,7 +119,7 @@ pub async fn envelope_for_bare_errors(
         ApiError::unauthorized(
             "UNAUTHORIZED",
             "authentication required",
-            &links(response.request()),
+            &AuthLinks::of(response.request()),
         )
     } else {
         ApiError::from_status(status)
@@ -143,11 +143,6 @@ fn is_json<B>(response: &ServiceResponse<B>) -> bool {
         .is_some_and(|value| value.starts_with("application/json"))
 }
 
-fn links(req: &HttpRequest) -> AuthLinks {
-    req.app_data::<web::Data<AuthLinks>>()
-        .map_or_else(|| AuthLinks::under(""), |links| links.get_ref().clone())
-}
-
 /// The [`resolve_caller::actix::CallerExtractor`] error handler: a refused credential is a 401
 /// envelope naming it (and is logged with its reason); an unreachable store is a 503.
 pub fn resolve_error_handler(error: ResolveError, req: &HttpRequest) -> Error {
@@ -159,7 +154,7 @@ pub fn resolve_error_handler(error: ResolveError, req: &HttpRequest) -> Error {
             "caller refused"
         );
     }
-    ApiError::from_resolve(error, &links(req)).into()
+    ApiError::from_resolve(error, &AuthLinks::of(req)).into()
 }
 
 #[cfg(test)]

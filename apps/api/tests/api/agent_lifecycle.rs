@@ -918,6 +918,19 @@ async fn agent_endpoints_refuse_what_they_cannot_take() {
     )
     .await
     .assert_error(400, "MISSING_BODY");
+    // `null` is no body too; a body once sent is read, never taken for none.
+    let revoke = |body: &'static str| {
+        TestResponse::send(
+            app.as_user(Method::POST, "/api/auth/agent/host/revoke", &store.owner)
+                .insert_header(("content-type", "application/json")),
+            Some(body),
+        )
+    };
+    revoke("null").await.assert_error(400, "MISSING_BODY");
+    revoke("{").await.assert_error(400, "MALFORMED_JSON");
+    revoke(r#"["not", "an object"]"#)
+        .await
+        .assert_error(400, "VALIDATION_ERROR");
     // A revoked agent cannot be brought back.
     let revoked = as_host(
         &app,

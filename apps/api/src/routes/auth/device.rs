@@ -19,7 +19,7 @@ use crate::extract::{ClientInfo, SignedInUser};
 use crate::state::AppState;
 
 /// A body in JSON or, as OAuth clients send it, form-encoded.
-type JsonOrForm<T> = Either<web::Json<T>, web::Form<T>>;
+type JsonOrForm<T> = Either<Json<T>, web::Form<T>>;
 
 fn body<T>(either: JsonOrForm<T>) -> T {
     match either {
