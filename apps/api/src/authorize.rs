@@ -68,7 +68,7 @@ async fn require_role(
             .identity
             .require(caller.org_id(), user, permission)
             .await
-            .map_err(|e| state.identity_error(e))?;
+            .map_err(crate::errors::identity)?;
     }
     Ok(())
 }

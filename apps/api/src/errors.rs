@@ -3,19 +3,14 @@
 
 use std::fmt;
 
-use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
-use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError};
-use api_http::{ApiError, AuthLinks, FieldError};
+use api_http::{ApiError, FieldError};
 use commerce::CommerceError;
 use db::DbError;
 use identity::IdentityError;
 
 /// A handler's error: an [`ApiError`], or any error of identity, commerce or the repositories,
 /// turned into the envelope by `From` (a 401 among them gets its sign-in links from
-/// [`sign_in_links`] as it is answered).
+/// [`api_http::sign_in_links`] as it is answered).
 #[derive(Debug)]
 pub struct AppError(ApiError);
 
@@ -55,37 +50,12 @@ impl fmt::Display for AppError {
     }
 }
 
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        self.0.status_code()
+/// Answered as the [`ApiError`] it holds, which the response keeps for the layers that finish it
+/// ([`api_http::sign_in_links`], [`api_http::agent_protocol_errors`]).
+impl From<AppError> for actix_web::Error {
+    fn from(error: AppError) -> Self {
+        error.0.into()
     }
-
-    fn error_response(&self) -> HttpResponse {
-        self.0.error_response()
-    }
-}
-
-/// Middleware: a 401 a handler made from a domain error is answered with the app's sign-in links,
-/// read from the typed error (never from the body).
-pub async fn sign_in_links(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let response = next.call(req).await?;
-    let relinked = response
-        .response()
-        .error()
-        .and_then(|error| error.as_error::<AppError>())
-        .filter(|error| error.0.lacks_sign_in_links())
-        .map(|error| {
-            error
-                .0
-                .error_response_with_links(&AuthLinks::of(response.request()))
-        });
-    Ok(match relinked {
-        Some(answer) => response.into_response(answer).map_into_right_body(),
-        None => response.map_into_left_body(),
-    })
 }
 
 /// An identity error as the envelope. Wrong credentials are a 401.
@@ -103,6 +73,7 @@ pub fn identity(error: IdentityError) -> ApiError {
         IdentityError::Unauthenticated { failure, message } => {
             ApiError::unauthorized_unlinked("INVALID_HOST_TOKEN", message)
                 .with_detail("failure", failure)
+                .with_protocol_word(failure)
         }
         IdentityError::Forbidden { reason, message } => ApiError::forbidden(reason, message),
         IdentityError::NotFound(what) => ApiError::not_found(what),
@@ -159,6 +130,8 @@ pub fn database(error: DbError) -> ApiError {
 
 #[cfg(test)]
 mod tests {
+    use actix_web::ResponseError as _;
+    use actix_web::http::StatusCode;
     use sea_orm::error::ConnAcquireErr;
     use sea_orm::{DbErr, RuntimeErr};
 
@@ -175,7 +148,9 @@ mod tests {
         ))));
         assert_eq!(broken.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(
-            AppError::from(CommerceError::Store(DbError::Corrupt("role".to_owned()))).status_code(),
+            AppError::from(CommerceError::Store(DbError::Corrupt("role".to_owned())))
+                .0
+                .status_code(),
             StatusCode::INTERNAL_SERVER_ERROR
         );
     }

@@ -11,12 +11,12 @@ use std::rc::Rc;
 use actix_http::Request;
 use actix_service::boxed::{self, BoxService};
 use actix_service::{IntoServiceFactory as _, ServiceExt as _};
-use actix_web::HttpMessage as _;
 use actix_web::body::{self, BoxBody};
 use actix_web::dev::{AppConfig, Payload, Service as _, ServiceFactory as _, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode, Uri};
 use actix_web::web::Bytes;
+use actix_web::{HttpMessage as _, HttpResponse};
 use api_http::{ApiError, FieldError, RequestId};
 use resolve_caller::ApiCaller;
 use serde_json::{Map, Value};
@@ -116,7 +116,8 @@ fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
-/// What the operation answered.
+/// What the operation answered when it did not fail with an error of ours (which [`InProcess::run`]
+/// returns as its error).
 #[derive(Debug)]
 pub struct Answer {
     pub status: StatusCode,
@@ -200,8 +201,16 @@ impl InProcess {
         let service = self.service().await?;
         let response = match service.call(request).await {
             Ok(response) => response.into_parts().1,
-            Err(error) => error.error_response(),
+            Err(error) => HttpResponse::from_error(error),
         };
+        // The operation's own error is passed on as the error it is, so the execute route answers
+        // it in Agent Auth's shape like any error of its own.
+        if let Some(error) = response
+            .error()
+            .and_then(|error| error.as_error::<ApiError>())
+        {
+            return Err(error.clone());
+        }
         let status = response.status();
         let bytes = body::to_bytes_limited(response.into_body(), MAX_ANSWER_BYTES)
             .await

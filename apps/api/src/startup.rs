@@ -27,7 +27,7 @@ use crate::config::LogFormat;
 use crate::execute::InProcess;
 use crate::rate_limit::RateLimits;
 use crate::state::AppState;
-use crate::{Settings, errors, expiry, origin, routes, verifiers};
+use crate::{Settings, expiry, origin, routes, verifiers};
 
 /// A built, bound, not yet running server, and the state its background work shares.
 pub struct Application {
@@ -157,7 +157,7 @@ fn app(
         .app_data(web::Data::new(InProcess::new(state)))
         .configure(routes::configure)
         .default_service(web::to(route_not_found))
-        .wrap(from_fn(errors::sign_in_links))
+        .wrap(from_fn(api_http::sign_in_links))
         .wrap(from_fn(origin::require_trusted_origin))
         .wrap(cors(&settings))
         .wrap(from_fn(api_http::envelope_for_bare_errors))
@@ -181,7 +181,6 @@ pub(crate) fn v1_app(
     with_shared_data(App::new(), &state)
         .configure(routes::configure_v1)
         .default_service(web::to(route_not_found))
-        .wrap(from_fn(errors::sign_in_links))
         .wrap(from_fn(api_http::envelope_for_bare_errors))
         .wrap(from_fn(api_http::catch_panics))
 }

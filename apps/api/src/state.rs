@@ -2,14 +2,13 @@
 
 use std::sync::Arc;
 
-use api_http::{ApiError, AuthLinks};
+use api_http::AuthLinks;
 use api_types::commerce::Order;
-use commerce::CommerceError;
 use commerce::orders::StatusKeys;
 use db::Database;
 use domain::Clock;
+use identity::Identity;
 use identity::agents::AgentAuth;
-use identity::{Identity, IdentityError};
 
 use crate::Settings;
 use crate::capabilities::Catalog;
@@ -32,16 +31,6 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// An identity error as the envelope (a 401 carries this deployment's sign-in links).
-    pub fn identity_error(&self, error: IdentityError) -> ApiError {
-        crate::errors::identity(error).with_sign_in_links(&self.links)
-    }
-
-    /// A store error as the envelope.
-    pub fn commerce_error(&self, error: CommerceError) -> ApiError {
-        crate::errors::commerce(error).with_sign_in_links(&self.links)
-    }
-
     /// A storefront's view of `order`: with the key of its status page.
     #[must_use]
     pub fn with_status_key(&self, org: domain::OrgId, mut order: Order) -> Order {

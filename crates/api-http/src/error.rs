@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -31,15 +32,21 @@ impl FieldError {
 }
 
 /// An error answered to a client. Internal causes are logged with their whole chain and answered
-/// as an opaque 500 (or 503) envelope; nothing else of them leaves the process.
-#[derive(Debug)]
+/// as an opaque 500 (or 503) envelope; nothing else of them leaves the process. Cloning is cheap (the
+/// cause is shared), so an answer made in-process can be passed on as the error it is.
+#[derive(Clone, Debug)]
 pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: Cow<'static, str>,
     details: Map<String, Value>,
-    retry_after_seconds: Option<u64>,
-    source: Option<Box<dyn StdError + Send + Sync>>,
+    /// Seconds (u32 keeps the error small enough to return by value everywhere).
+    retry_after_seconds: Option<u32>,
+    /// Agent Auth's snake_case word for this error, where the code alone does not say it (the
+    /// token check that failed, the reason refused, the resource missing); see
+    /// [`Self::protocol_word`].
+    protocol_word: Option<Cow<'static, str>>,
+    source: Option<Arc<dyn StdError + Send + Sync>>,
 }
 
 impl ApiError {
@@ -50,8 +57,16 @@ impl ApiError {
             message: message.into(),
             details: Map::new(),
             retry_after_seconds: None,
+            protocol_word: None,
             source: None,
         }
+    }
+
+    /// This error with Agent Auth's word for it (a token check's `failure`, say).
+    #[must_use]
+    pub fn with_protocol_word(mut self, word: impl Into<Cow<'static, str>>) -> Self {
+        self.protocol_word = Some(word.into());
+        self
     }
 
     /// Adds one entry to `details`.
@@ -70,7 +85,7 @@ impl ApiError {
     }
 
     /// 401 made where the sign-in links are not at hand (a domain error turned into the envelope by
-    /// `From`); [`Self::error_response_with_links`] adds them when the answer is written.
+    /// `From`); [`crate::sign_in_links`] adds them when the answer is written.
     pub fn unauthorized_unlinked(code: &'static str, reason: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, code, "Unauthorized")
             .with_detail("reason", reason.into())
@@ -94,19 +109,6 @@ impl ApiError {
         self.status == StatusCode::UNAUTHORIZED && !self.details.contains_key("signInUrl")
     }
 
-    /// The answer, as [`ResponseError::error_response`] writes it, with the sign-in links added to
-    /// a 401 that lacks them.
-    #[must_use]
-    pub fn error_response_with_links(&self, links: &AuthLinks) -> HttpResponse {
-        let mut body = self.body();
-        if self.lacks_sign_in_links() {
-            let details = body.details.get_or_insert_with(Map::new);
-            details.insert("signInUrl".to_owned(), links.sign_in_url.clone().into());
-            details.insert("signUpUrl".to_owned(), links.sign_up_url.clone().into());
-        }
-        self.respond(body)
-    }
-
     /// 401 for a credential that resolve-caller refused, naming the credential and why.
     pub fn from_auth_failure(failure: &AuthFailure, links: &AuthLinks) -> Self {
         Self::unauthorized(
@@ -116,6 +118,7 @@ impl ApiError {
         )
         .with_detail("credential", failure.credential.as_str())
         .with_detail("failure", failure.failure)
+        .with_protocol_word(failure.failure)
     }
 
     /// The answer for any failed caller resolution: 401, 400 for a credential header sent twice,
@@ -138,7 +141,9 @@ impl ApiError {
 
     /// 403 with our `FORBIDDEN` code and the protocol's reason word.
     pub fn forbidden(reason: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", message).with_detail("reason", reason)
+        Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", message)
+            .with_detail("reason", reason)
+            .with_protocol_word(reason)
     }
 
     /// 404 for a missing resource — or one of another tenant, which must look the same.
@@ -149,6 +154,7 @@ impl ApiError {
             format!("{resource} not found"),
         )
         .with_detail("resource", resource)
+        .with_protocol_word(format!("{}_not_found", resource.replace(' ', "_")))
     }
 
     /// 400 `VALIDATION_ERROR` naming every offending field.
@@ -201,7 +207,7 @@ impl ApiError {
             "RATE_LIMITED",
             "Too many requests",
         );
-        error.retry_after_seconds = Some(retry_after_seconds.max(1));
+        error.retry_after_seconds = Some(u32::try_from(retry_after_seconds.max(1)).unwrap_or(u32::MAX));
         error
     }
 
@@ -213,7 +219,7 @@ impl ApiError {
             "Service temporarily unavailable",
         );
         error.retry_after_seconds = Some(1);
-        error.source = Some(source.into());
+        error.source = Some(Arc::from(source.into()));
         error
     }
 
@@ -242,7 +248,7 @@ impl ApiError {
             "INTERNAL_ERROR",
             "Internal server error",
         );
-        error.source = Some(source.into());
+        error.source = Some(Arc::from(source.into()));
         error
     }
 
@@ -302,6 +308,48 @@ impl ApiError {
         }
     }
 
+    /// Agent Auth's snake_case word for this error: the one it was given, or the protocol's
+    /// generic word for its status.
+    #[must_use]
+    pub fn protocol_word(&self) -> Cow<'static, str> {
+        if let Some(word) = &self.protocol_word {
+            return word.clone();
+        }
+        let generic = match self.status {
+            StatusCode::UNAUTHORIZED => "invalid_jwt",
+            StatusCode::FORBIDDEN => "unauthorized",
+            StatusCode::NOT_FOUND => "not_found",
+            StatusCode::BAD_REQUEST
+                if self.code == "VALIDATION_ERROR" || self.code == "MALFORMED_JSON" =>
+            {
+                "invalid_request"
+            }
+            StatusCode::TOO_MANY_REQUESTS => "rate_limited",
+            StatusCode::INTERNAL_SERVER_ERROR => "internal_error",
+            _ => return self.code.to_ascii_lowercase().into(),
+        };
+        generic.into()
+    }
+
+    /// The envelope as written in `shape`, with the sign-in links added to a 401 that lacks them.
+    /// Written again by a layer that knows the request, so it is not logged again.
+    #[must_use]
+    pub(crate) fn answer(&self, shape: ErrorShape, links: &AuthLinks) -> HttpResponse {
+        let mut body = self.body();
+        if self.lacks_sign_in_links() {
+            let details = body.details.get_or_insert_with(Map::new);
+            details.insert("signInUrl".to_owned(), links.sign_in_url.clone().into());
+            details.insert("signUpUrl".to_owned(), links.sign_up_url.clone().into());
+        }
+        if shape == ErrorShape::AgentProtocol {
+            body.message = Some(std::mem::replace(
+                &mut body.error,
+                self.protocol_word().into_owned(),
+            ));
+        }
+        self.render(body)
+    }
+
     fn log(&self) {
         match &self.source {
             Some(source) if self.status.is_server_error() => {
@@ -342,9 +390,21 @@ impl ResponseError for ApiError {
     }
 }
 
+/// How an error's envelope is written: ours, or Agent Auth's on its endpoints, where `error` is
+/// the protocol's snake_case word and `message` the human text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ErrorShape {
+    Ours,
+    AgentProtocol,
+}
+
 impl ApiError {
     fn respond(&self, body: ErrorBody) -> HttpResponse {
         self.log();
+        self.render(body)
+    }
+
+    fn render(&self, body: ErrorBody) -> HttpResponse {
         let mut response = HttpResponse::build(self.status);
         if let Some(seconds) = self.retry_after_seconds {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from(seconds)));
@@ -475,5 +535,70 @@ mod tests {
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(body["code"], "VALIDATION_ERROR");
         assert_eq!(body["details"]["fields"][0]["field"], "email");
+    }
+
+    #[test]
+    fn each_error_carries_the_protocols_word() {
+        let unauthenticated = ApiError::unauthorized_unlinked("INVALID_AGENT_TOKEN", "replayed");
+        let cases = [
+            (
+                unauthenticated.with_protocol_word("jti_replay"),
+                "jti_replay",
+            ),
+            (
+                ApiError::unauthorized_unlinked("INVALID_AGENT_TOKEN", "bad"),
+                "invalid_jwt",
+            ),
+            (
+                ApiError::forbidden("capability_not_granted", "no"),
+                "capability_not_granted",
+            ),
+            (
+                ApiError::not_found("approval request"),
+                "approval_request_not_found",
+            ),
+            (ApiError::validation(Vec::new()), "invalid_request"),
+            (
+                ApiError::bad_request("MALFORMED_JSON", "not JSON"),
+                "invalid_request",
+            ),
+            (ApiError::conflict("AGENT_EXISTS", "exists"), "agent_exists"),
+            (ApiError::too_many_requests(1), "rate_limited"),
+            (ApiError::internal("bug"), "internal_error"),
+            (ApiError::unavailable("down"), "service_unavailable"),
+            (ApiError::from_status(StatusCode::FORBIDDEN), "unauthorized"),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(error.protocol_word(), expected, "{error}");
+        }
+    }
+
+    #[actix_web::test]
+    async fn the_protocols_envelope_moves_the_text_to_message_and_keeps_our_code() {
+        let links = AuthLinks::under("https://dash.example.com");
+        let error = ApiError::forbidden("constraint_violated", "Capability constraint violated");
+        let response = error.answer(ErrorShape::AgentProtocol, &links);
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let bytes = to_bytes(response.into_body()).await.unwrap();
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["error"], "constraint_violated");
+        assert_eq!(body["message"], "Capability constraint violated");
+        assert_eq!(body["code"], "FORBIDDEN");
+        assert_eq!(body["details"]["reason"], "constraint_violated");
+    }
+
+    #[actix_web::test]
+    async fn a_401_answered_again_gets_the_links_in_either_shape() {
+        let links = AuthLinks::under("https://dash.example.com");
+        for shape in [ErrorShape::Ours, ErrorShape::AgentProtocol] {
+            let error = ApiError::unauthorized_unlinked("INVALID_HOST_TOKEN", "expired");
+            let response = error.answer(shape, &links);
+            let bytes = to_bytes(response.into_body()).await.unwrap();
+            let body: Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(
+                body["details"]["signInUrl"],
+                "https://dash.example.com/sign-in"
+            );
+        }
     }
 }

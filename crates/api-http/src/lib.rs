@@ -9,7 +9,7 @@ mod error;
 mod extractors;
 mod links;
 mod middleware;
-mod protocol;
+mod render;
 
 pub use body::{Json, OptionalJson};
 pub use error::{ApiError, FieldError};
@@ -19,4 +19,4 @@ pub use middleware::{
     REQUEST_ID_HEADER, RequestId, catch_panics, envelope_for_bare_errors, request_id,
     resolve_error_handler,
 };
-pub use protocol::agent_protocol_errors;
+pub use render::{agent_protocol_errors, sign_in_links};

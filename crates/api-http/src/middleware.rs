@@ -9,7 +9,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
 use actix_web::http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage, HttpRequest, ResponseError};
+use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse};
 use futures_util::FutureExt as _;
 use resolve_caller::ResolveError;
 use tracing::Instrument as _;
@@ -130,8 +130,9 @@ pub async fn envelope_for_bare_errors(
             "an inner layer answered a bare server error"
         );
     }
+    // The answer keeps the typed error, for the layers that finish it (links, Agent Auth's shape).
     Ok(response
-        .into_response(error.error_response())
+        .into_response(HttpResponse::from_error(error))
         .map_into_right_body())
 }
 

@@ -35,7 +35,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             endpoint(identity::agents::EXECUTE_PATH)
                 .post(auth::execute::execute)
                 .into_resource()
-                .wrap(from_fn(crate::errors::sign_in_links))
                 .wrap(from_fn(api_http::agent_protocol_errors)),
         )
         .service(

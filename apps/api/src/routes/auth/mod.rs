@@ -44,7 +44,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(endpoint("/device/deny").post(device::deny))
         .service(
             web::scope("/agent")
-                .wrap(from_fn(crate::errors::sign_in_links))
                 .wrap(from_fn(api_http::agent_protocol_errors))
                 .configure(agent::configure),
         );
