@@ -2,7 +2,6 @@
 //! log and rate limits).
 
 use std::net::IpAddr;
-use std::str::FromStr as _;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
@@ -62,10 +61,8 @@ impl SignedInUser {
             .resolver()
             .resolve_session(&raw_credentials(req))
             .await?;
-        let session_id = SessionId::from_str(&session.session_id)
-            .map_err(|_| unavailable("a session id that is not a UUID"))?;
         Ok(Self {
-            session_id,
+            session_id: session.session_id,
             user_id: session.user_id,
             active_org: session.active_org,
             client: ClientInfo::of(req),
@@ -128,7 +125,7 @@ impl ClientInfo {
         Actor {
             user_id: caller.user_id(),
             kind: caller.kind().as_str(),
-            principal_id: Some(caller.principal_id().to_owned()),
+            principal_id: Some(caller.principal().to_string()),
             ip_address: self.ip.map(|ip| ip.to_string()),
         }
     }

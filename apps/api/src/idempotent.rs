@@ -44,7 +44,7 @@ pub fn key(
             let key = value.to_str().unwrap_or("\u{0}");
             IdempotencyKey::new(
                 caller.org_id(),
-                caller.principal_id(),
+                &caller.principal().to_string(),
                 operation,
                 key,
                 request,

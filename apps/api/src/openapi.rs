@@ -2,8 +2,9 @@
 //! capability names agents are granted; `openapi/openapi.json` is this document, committed, and a
 //! test fails when the two differ.
 
-use api_types::{ErrorBody, Health, Readiness};
-use resolve_caller::{ApiCaller, CallerKind, Scope};
+use api_types::{ErrorBody, Health, Readiness, Whoami};
+use domain::{CallerKind, Scope};
+
 use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::{Response, ResponseBuilder};
@@ -116,7 +117,7 @@ use crate::routes;
         routes::admin::payments::retry,
         routes::webhooks::receive,
     ),
-    components(schemas(ErrorBody, Health, Readiness, ApiCaller, CallerKind, Scope)),
+    components(schemas(ErrorBody, Health, Readiness, Whoami, CallerKind, Scope)),
     modifiers(&SecuritySchemes, &StandardErrors, &CapabilityNames),
     tags(
         (name = "identity", description = "Who is calling"),

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 
 use api_http::ApiError;
-use domain::UserId;
+use domain::{AgentId, UserId};
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
@@ -123,8 +123,8 @@ impl RateLimits {
     }
 
     /// One status poll by an agent.
-    pub fn agent_status(&self, agent: &str) -> Result<(), ApiError> {
-        check(&self.agent_status, &agent.to_owned())
+    pub fn agent_status(&self, agent: AgentId) -> Result<(), ApiError> {
+        check(&self.agent_status, &agent.to_string())
     }
 
     /// One call of a host (with its `host+jwt`) from `ip`: counted by address, as the token is not
@@ -142,8 +142,8 @@ impl RateLimits {
     }
 
     /// One other Agent Auth call by an agent.
-    pub fn agent_call(&self, agent: &str) -> Result<(), ApiError> {
-        check(&self.agent_other, &agent.to_owned())
+    pub fn agent_call(&self, agent: AgentId) -> Result<(), ApiError> {
+        check(&self.agent_other, &agent.to_string())
     }
 }
 

@@ -207,7 +207,8 @@ impl ApiError {
             "RATE_LIMITED",
             "Too many requests",
         );
-        error.retry_after_seconds = Some(u32::try_from(retry_after_seconds.max(1)).unwrap_or(u32::MAX));
+        error.retry_after_seconds =
+            Some(u32::try_from(retry_after_seconds.max(1)).unwrap_or(u32::MAX));
         error
     }
 

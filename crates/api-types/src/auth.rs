@@ -1,8 +1,7 @@
 //! `/api/auth/*`: accounts, sessions, organizations, members, platform roles, API keys.
 
 use chrono::{DateTime, Utc};
-use domain::{OrgRole, PlatformRole};
-use resolve_caller::Scope;
+use domain::{OrgRole, PlatformRole, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

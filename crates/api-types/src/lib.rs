@@ -12,6 +12,8 @@ mod health;
 pub mod operations;
 pub mod shapes;
 pub mod store;
+mod whoami;
 
 pub use error::ErrorBody;
 pub use health::{Health, Readiness};
+pub use whoami::Whoami;

@@ -5,7 +5,7 @@
 use domain::limits::{MAX_CART_QUANTITY, MAX_KEY_LIFETIME, MAX_STOCK, MIN_KEY_LIFETIME};
 use domain::limits::{MAX_PRICE, MAX_SEARCH_CHARS};
 use domain::text::{self, TextRule};
-use resolve_caller::{HOSTNAME_PATTERN, MAX_HOSTNAME_LEN};
+use domain::text::{HOSTNAME_PATTERN, MAX_HOSTNAME_LEN};
 use utoipa::openapi::schema::{
     KnownFormat, Object, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
 };

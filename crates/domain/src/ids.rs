@@ -111,6 +111,10 @@ uuid_id!(
     /// An agent host (Agent Auth): the program that registers agents with its own key.
     AgentHostId
 );
+uuid_id!(
+    /// An agent (Agent Auth): one key of a host, acting for a user with the capabilities granted.
+    AgentId
+);
 
 #[cfg(test)]
 mod tests {

@@ -9,15 +9,17 @@ pub mod limits;
 mod money;
 mod named;
 mod roles;
+mod scope;
 mod status;
 pub mod text;
 pub mod whole;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
-    AgentHostId, ApiKeyId, CartId, CartItemId, CustomerId, OrderId, OrgId, PaymentEventId,
+    AgentHostId, AgentId, ApiKeyId, CartId, CartItemId, CustomerId, OrderId, OrgId, PaymentEventId,
     ProductId, RefundId, SessionId, UserId, VariantId,
 };
 pub use money::{Currency, InvalidCurrency, Money};
 pub use roles::{OrgRole, PlatformRole, UnknownRole};
+pub use scope::{CallerKind, Scope, UnknownCallerKind, UnknownScope};
 pub use status::{OrderStatus, PaymentEventStatus, ProductStatus, UnknownStatus};

@@ -262,6 +262,13 @@ pub fn email(raw: &str) -> Option<String> {
     (shaped && !email.chars().any(|c| c.is_whitespace() || c.is_control())).then_some(email)
 }
 
+/// The longest hostname (RFC 1035).
+pub const MAX_HOSTNAME_LEN: usize = 253;
+/// What `resolve_caller::Hostname::parse_name` accepts, with `maxLength` [`MAX_HOSTNAME_LEN`]: letter-digit-hyphen
+/// labels of 1 to 63 characters, none starting or ending with `-`, joined by dots, and one optional
+/// trailing dot.
+pub const HOSTNAME_PATTERN: &str = "^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?$";
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

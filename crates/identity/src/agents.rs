@@ -400,7 +400,7 @@ impl AgentTokenVerifier for AgentAuth {
             .filter_map(|capability| self.policy(capability).map(|policy| policy.scope))
             .collect();
         Ok(VerifiedAgent {
-            agent_id: agent.id.to_string(),
+            agent_id: domain::AgentId::from_uuid(agent.id),
             org_id: agent.org_id,
             user_id: agent.user_id,
             scopes,

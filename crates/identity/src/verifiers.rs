@@ -58,7 +58,7 @@ impl Identity {
             None => None,
         };
         let verified = VerifiedSession {
-            session_id: session.id.to_string(),
+            session_id: session.id,
             user_id: session.user_id,
             active_org,
         };
@@ -138,7 +138,7 @@ impl ApiKeyVerifier for Identity {
             .filter_map(|scope| scope.parse().ok())
             .collect();
         Ok(VerifiedApiKey {
-            key_id: record.id.to_string(),
+            key_id: record.id,
             org_id: record.org_id,
             scopes,
         })

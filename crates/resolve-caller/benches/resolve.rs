@@ -14,7 +14,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use base64::Engine as _;
 use criterion::{Criterion, criterion_group, criterion_main};
-use domain::{OrgId, UserId};
+use domain::{AgentId, ApiKeyId, OrgId, SessionId, UserId};
 use resolve_caller::{
     AgentTokenVerifier, ApiKeyVerifier, CallerResolver, HostResolver, HostTokenVerifier, Hostname,
     RawCredentials, Rejection, RequestTarget, Scope, SessionVerifier, VerifiedAgent,
@@ -40,7 +40,7 @@ impl AgentTokenVerifier for Memory {
     ) -> Result<VerifiedAgent, VerifyError> {
         (!token.is_empty())
             .then(|| VerifiedAgent {
-                agent_id: "agent".to_owned(),
+                agent_id: AgentId::new(),
                 org_id: self.org,
                 user_id: Some(self.user),
                 scopes: BTreeSet::from([Scope::Storefront]),
@@ -56,7 +56,7 @@ impl ApiKeyVerifier for Memory {
     async fn verify_api_key(&self, key: &str) -> Result<VerifiedApiKey, VerifyError> {
         (!key.is_empty())
             .then(|| VerifiedApiKey {
-                key_id: "key".to_owned(),
+                key_id: ApiKeyId::new(),
                 org_id: self.org,
                 scopes: BTreeSet::from([Scope::Admin]),
             })
@@ -73,7 +73,7 @@ impl SessionVerifier for Memory {
     async fn verify_session_token(&self, token: &str) -> Result<VerifiedSession, VerifyError> {
         (!token.is_empty())
             .then(|| VerifiedSession {
-                session_id: "session".to_owned(),
+                session_id: SessionId::new(),
                 user_id: self.user,
                 active_org: Some(self.org),
             })

@@ -3,64 +3,58 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use domain::{OrgId, UserId};
-use serde::{Deserialize, Serialize};
+use domain::{AgentId, ApiKeyId, CallerKind, OrgId, Scope, SessionId, UserId};
 
-use crate::Scope;
+use crate::Hostname;
 
-/// Which of the four kinds of credential resolved the caller.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CallerKind {
-    Agent,
-    ApiKey,
-    Session,
-    Host,
+/// The one credential that resolved the caller, by its typed id: what audit records and
+/// per-caller limits are keyed by.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Principal {
+    Agent(AgentId),
+    ApiKey(ApiKeyId),
+    Session(SessionId),
+    /// A storefront found by its `Host` alone: its normalised hostname.
+    Host(Hostname),
 }
 
-impl CallerKind {
+impl Principal {
     #[must_use]
-    pub const fn as_str(self) -> &'static str {
+    pub const fn kind(&self) -> CallerKind {
         match self {
-            Self::Agent => "agent",
-            Self::ApiKey => "api_key",
-            Self::Session => "session",
-            Self::Host => "host",
+            Self::Agent(_) => CallerKind::Agent,
+            Self::ApiKey(_) => CallerKind::ApiKey,
+            Self::Session(_) => CallerKind::Session,
+            Self::Host(_) => CallerKind::Host,
         }
     }
 }
 
-impl fmt::Display for CallerKind {
+/// The id (or the hostname), as audit records and idempotency keys store it.
+impl fmt::Display for Principal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        match self {
+            Self::Agent(id) => id.fmt(f),
+            Self::ApiKey(id) => id.fmt(f),
+            Self::Session(id) => id.fmt(f),
+            Self::Host(host) => f.write_str(host.as_str()),
+        }
     }
 }
 
 /// Who is calling, for which tenant, with which scopes.
 ///
-/// Only [`crate::CallerResolver`] builds one from credentials. Its JSON form is what `GET /v1/whoami`
-/// answers, so the proxies read the api's verdict with this same type.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
+/// Only [`crate::CallerResolver`] builds one from credentials; `GET /v1/whoami` answers a wire type
+/// made from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiCaller {
-    kind: CallerKind,
-    #[serde(rename = "organizationId")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
+    principal: Principal,
     org_id: OrgId,
     scopes: BTreeSet<Scope>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Uuid))]
     user_id: Option<UserId>,
-    /// The key, session, agent or host that authenticated, for audit.
-    principal_id: String,
     /// The operationIds an agent was granted; absent for every other kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     capabilities: Option<BTreeSet<String>>,
     /// Limits on the input of some of an agent's capabilities, by operationId.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     constraints: BTreeMap<String, serde_json::Value>,
 }
 
@@ -80,18 +74,16 @@ pub enum AccessDenied {
 
 impl ApiCaller {
     pub(crate) fn new(
-        kind: CallerKind,
+        principal: Principal,
         org_id: OrgId,
         scopes: impl IntoIterator<Item = Scope>,
         user_id: Option<UserId>,
-        principal_id: String,
     ) -> Self {
         Self {
-            kind,
+            principal,
             org_id,
             scopes: scopes.into_iter().collect(),
             user_id,
-            principal_id,
             capabilities: None,
             constraints: BTreeMap::new(),
         }
@@ -109,7 +101,21 @@ impl ApiCaller {
 
     #[must_use]
     pub const fn kind(&self) -> CallerKind {
-        self.kind
+        self.principal.kind()
+    }
+
+    #[must_use]
+    pub const fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// The agent calling, when an agent's token resolved the caller.
+    #[must_use]
+    pub const fn agent_id(&self) -> Option<AgentId> {
+        match self.principal {
+            Principal::Agent(id) => Some(id),
+            _ => None,
+        }
     }
 
     /// The tenant. Every query of tenant data takes this, and nothing else, as its organization.
@@ -128,9 +134,10 @@ impl ApiCaller {
         self.user_id
     }
 
+    /// Constraints on the input of some of an agent's capabilities, by operationId.
     #[must_use]
-    pub fn principal_id(&self) -> &str {
-        &self.principal_id
+    pub const fn constraints(&self) -> &BTreeMap<String, serde_json::Value> {
+        &self.constraints
     }
 
     #[must_use]
@@ -216,11 +223,10 @@ mod tests {
 
     fn host_caller() -> ApiCaller {
         ApiCaller::new(
-            CallerKind::Host,
+            Principal::Host(Hostname::parse("shop.example.com").unwrap()),
             OrgId::new(),
             [Scope::Storefront],
             None,
-            "shop.example.com".into(),
         )
     }
 
@@ -239,11 +245,10 @@ mod tests {
     #[test]
     fn agents_are_limited_to_their_granted_operations() {
         let agent = ApiCaller::new(
-            CallerKind::Agent,
+            Principal::Agent(AgentId::new()),
             OrgId::new(),
             [Scope::Storefront],
             Some(UserId::new()),
-            "agent-1".into(),
         )
         .with_capabilities(BTreeSet::from(["listProducts".to_owned()]), BTreeMap::new());
         assert_eq!(
@@ -269,11 +274,10 @@ mod tests {
     fn constrained_grants_check_the_input_and_fail_closed_without_it() {
         let limits = serde_json::json!({ "amount": { "max": 500 } });
         let agent = ApiCaller::new(
-            CallerKind::Agent,
+            Principal::Agent(AgentId::new()),
             OrgId::new(),
             [Scope::Admin],
             Some(UserId::new()),
-            "agent-1".into(),
         )
         .with_capabilities(
             BTreeSet::from(["adminRefundOrder".to_owned()]),
@@ -296,15 +300,13 @@ mod tests {
     }
 
     #[test]
-    fn json_is_the_whoami_shape() {
+    fn the_principal_says_the_kind_and_is_written_as_its_id() {
+        let agent = AgentId::new();
+        assert_eq!(Principal::Agent(agent).kind(), CallerKind::Agent);
+        assert_eq!(Principal::Agent(agent).to_string(), agent.to_string());
         let caller = host_caller();
-        let json = serde_json::to_value(&caller).unwrap();
-        assert_eq!(json["kind"], "host");
-        assert_eq!(json["scopes"], serde_json::json!(["storefront"]));
-        assert_eq!(json["organizationId"], caller.org_id().to_string());
-        assert!(json.get("userId").is_none());
-        assert!(json.get("capabilities").is_none());
-        let back: ApiCaller = serde_json::from_value(json).unwrap();
-        assert_eq!(back, caller);
+        assert_eq!(caller.kind(), CallerKind::Host);
+        assert_eq!(caller.principal().to_string(), "shop.example.com");
+        assert_eq!(caller.agent_id(), None);
     }
 }

@@ -2,14 +2,9 @@
 
 use std::fmt;
 
+use domain::text::MAX_HOSTNAME_LEN;
 use serde::{Deserialize, Serialize};
 
-/// The longest hostname (RFC 1035).
-pub const MAX_HOSTNAME_LEN: usize = 253;
-/// What [`Hostname::parse_name`] accepts, with `maxLength` [`MAX_HOSTNAME_LEN`]: letter-digit-hyphen
-/// labels of 1 to 63 characters, none starting or ending with `-`, joined by dots, and one optional
-/// trailing dot.
-pub const HOSTNAME_PATTERN: &str = "^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?$";
 const MAX_LABEL_LEN: usize = 63;
 
 /// A lower-case DNS hostname without port or trailing dot: the key storefront domains are stored and
@@ -47,7 +42,7 @@ impl Hostname {
 
     /// Parses a hostname as a merchant names their domain: a DNS name of at most 253 characters as
     /// written (a trailing dot included), in any case, without a port or brackets (what
-    /// [`HOSTNAME_PATTERN`] documents).
+    /// [`domain::text::HOSTNAME_PATTERN`] documents).
     pub fn parse_name(raw: &str) -> Result<Self, InvalidHostname> {
         if raw.contains(':') || raw.starts_with('[') {
             return Err(InvalidHostname(
@@ -224,7 +219,7 @@ mod tests {
         /// The documented pattern (with `maxLength`) accepts exactly what `parse_name` accepts.
         #[test]
         fn the_pattern_documents_parse_name(raw in "([a-zA-Z0-9-]{0,64}[.:]?){0,4}|[a-z.]{250,256}|\\PC{0,20}") {
-            let pattern = regex::Regex::new(HOSTNAME_PATTERN).unwrap();
+            let pattern = regex::Regex::new(domain::text::HOSTNAME_PATTERN).unwrap();
             let documented = raw.chars().count() <= MAX_HOSTNAME_LEN && pattern.is_match(&raw);
             prop_assert_eq!(documented, Hostname::parse_name(&raw).is_ok(), "{:?}", raw);
         }

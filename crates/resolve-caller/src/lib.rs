@@ -1,6 +1,6 @@
 //! Caller resolution: every request's credentials become one [`ApiCaller`] before a handler runs.
 //!
-//! The ranking of SPEC §3 lives here and only here — agent JWT, then `x-api-key`, then a session
+//! The ranking (docs/DECISIONS.md, "Caller resolution") lives here and only here — agent JWT, then `x-api-key`, then a session
 //! (bearer token or cookie), then the `Host` header — together with the failure rules: the
 //! highest-ranked credential that is *present* decides, and an invalid one is a 401 that names the
 //! credential and the reason, never a silent fall-back to a lower rank. An agent host's `host+jwt`
@@ -20,17 +20,17 @@ pub mod constraints;
 mod credentials;
 mod host;
 mod resolver;
-mod scope;
 mod verify;
 
-pub use caller::{AccessDenied, ApiCaller, CallerKind};
+pub use caller::{AccessDenied, ApiCaller, Principal};
 pub use credentials::{
     AGENT_JWT_ALGORITHM, AGENT_JWT_TYPE, API_KEY_HEADER, HOST_JWT_TYPE, RawCredentials,
     RequestTarget, SESSION_COOKIE_NAME,
 };
-pub use host::{HOSTNAME_PATTERN, Hostname, InvalidHostname, MAX_HOSTNAME_LEN};
+/// The scopes and kinds of caller are the vocabulary of every crate; they live in `domain`.
+pub use domain::{CallerKind, Scope, UnknownScope};
+pub use host::{Hostname, InvalidHostname};
 pub use resolver::{AuthFailure, CallerResolver, Credential, ResolveError, Verifiers};
-pub use scope::{Scope, UnknownScope};
 pub use verify::{
     AgentTokenVerifier, ApiKeyVerifier, HostResolver, HostTokenVerifier, Rejection,
     SessionVerifier, VerifiedAgent, VerifiedApiKey, VerifiedHost, VerifiedSession, VerifyError,

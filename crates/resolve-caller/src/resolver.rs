@@ -4,7 +4,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::caller::{ApiCaller, CallerKind};
+use crate::caller::{ApiCaller, Principal};
 use crate::credentials::{
     BadBearer, Bearer, RawCredentials, classify_authorization, is_opaque_token,
 };
@@ -243,11 +243,10 @@ impl CallerResolver {
             .storefront(raw, "no credentials were sent, and ")
             .await?;
         Ok(ApiCaller::new(
-            CallerKind::Host,
+            Principal::Host(host),
             org_id,
             [Scope::Storefront],
             None,
-            host.to_string(),
         ))
     }
 
@@ -345,11 +344,10 @@ impl CallerResolver {
             .await
             .map_err(|e| ResolveError::from_verifier(Credential::AgentToken, e))?;
         Ok(ApiCaller::new(
-            CallerKind::Agent,
+            Principal::Agent(agent.agent_id),
             agent.org_id,
             agent.scopes,
             agent.user_id,
-            agent.agent_id,
         )
         .with_capabilities(agent.capabilities, agent.constraints))
     }
@@ -369,11 +367,10 @@ impl CallerResolver {
             .await
             .map_err(|e| ResolveError::from_verifier(Credential::ApiKey, e))?;
         Ok(ApiCaller::new(
-            CallerKind::ApiKey,
+            Principal::ApiKey(key.key_id),
             key.org_id,
             key.scopes,
             None,
-            key.key_id,
         ))
     }
 
@@ -386,11 +383,10 @@ impl CallerResolver {
         let session = verified.map_err(|e| ResolveError::from_verifier(credential, e))?;
         if let Some(org_id) = session.active_org {
             return Ok(ApiCaller::new(
-                CallerKind::Session,
+                Principal::Session(session.session_id),
                 org_id,
                 [Scope::Admin, Scope::Storefront],
                 Some(session.user_id),
-                session.session_id,
             ));
         }
         // A shopper's account: the store is the one the request was addressed to.
@@ -398,11 +394,10 @@ impl CallerResolver {
             .storefront(raw, "the session has no active organization, and ")
             .await?;
         Ok(ApiCaller::new(
-            CallerKind::Session,
+            Principal::Session(session.session_id),
             org_id,
             [Scope::Storefront],
             Some(session.user_id),
-            session.session_id,
         ))
     }
 

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error as StdError;
 
 use async_trait::async_trait;
-use domain::{AgentHostId, OrgId, UserId};
+use domain::{AgentHostId, AgentId, ApiKeyId, OrgId, SessionId, UserId};
 
 use crate::{Hostname, RequestTarget, Scope};
 
@@ -48,7 +48,7 @@ impl From<Rejection> for VerifyError {
 /// A valid agent JWT: the agent, its organization and what its active grants allow.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedAgent {
-    pub agent_id: String,
+    pub agent_id: AgentId,
     pub org_id: OrgId,
     /// The user who approved the agent; it never exceeds what this user may do.
     pub user_id: Option<UserId>,
@@ -81,7 +81,7 @@ pub enum VerifiedHost {
 /// A valid, unexpired, unrevoked API key. Its organization and scopes are server-set columns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedApiKey {
-    pub key_id: String,
+    pub key_id: ApiKeyId,
     pub org_id: OrgId,
     pub scopes: BTreeSet<Scope>,
 }
@@ -89,7 +89,7 @@ pub struct VerifiedApiKey {
 /// A live session. `active_org` is present only while the user is still a member of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifiedSession {
-    pub session_id: String,
+    pub session_id: SessionId,
     pub user_id: UserId,
     pub active_org: Option<OrgId>,
 }

@@ -7,8 +7,8 @@ use api_types::auth::{
 };
 use api_types::store::List;
 use chrono::Utc;
+use domain::Scope;
 use maud::{Markup, html};
-use resolve_caller::Scope;
 use serde::Deserialize;
 use uuid::Uuid;
 use web_ui::api::Change;
@@ -92,7 +92,8 @@ pub async fn create(
         lifetime: value("lifetime"),
     };
     let scopes: Vec<Scope> = Scope::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|scope| new_key.scopes.iter().any(|s| s == scope.as_str()))
         .collect();
     let mut errors = FormErrors::default();
@@ -193,7 +194,7 @@ fn keys_page(
                                         checked[form.scopes.iter().any(|s| s == scope.as_str())];
                                     span {
                                         strong { (scope.as_str()) } " — "
-                                        @if scope == Scope::Admin { "manage the store: products, orders, customers, settings" }
+                                        @if *scope == Scope::Admin { "manage the store: products, orders, customers, settings" }
                                         @else { "what a shopper can do: catalog, carts, orders" }
                                     }
                                 }

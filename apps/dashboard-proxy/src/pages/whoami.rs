@@ -2,8 +2,8 @@
 //! explanation the api gives callers, for people.
 
 use actix_web::http::StatusCode;
+use api_types::Whoami;
 use maud::html;
-use resolve_caller::ApiCaller;
 use web_ui::PageResult;
 use web_ui::components::html_response;
 
@@ -11,7 +11,7 @@ use crate::shell::{Api, Browser, Memory, Section, Shell, page as frame};
 
 pub async fn page(browser: Browser, api: Api, memory: Memory) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
-    let caller: ApiCaller = api.get(&browser.credentials, "/v1/whoami").await?;
+    let caller: Whoami = api.get(&browser.credentials, "/v1/whoami").await?;
     let caller_json = serde_json::to_string_pretty(&caller).unwrap_or_default();
     Ok(html_response(
         StatusCode::OK,

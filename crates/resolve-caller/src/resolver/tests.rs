@@ -1,4 +1,4 @@
-//! Every rank and every failure rule of SPEC §3, as one table, against in-memory verifiers.
+//! Every rank and every failure rule of caller resolution, as one table, against in-memory verifiers.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use base64::Engine as _;
-use domain::{AgentHostId, OrgId, UserId};
+use domain::{AgentHostId, AgentId, ApiKeyId, CallerKind, OrgId, SessionId, UserId};
 
 use super::*;
 use crate::verify::{Rejection, VerifiedAgent, VerifiedApiKey, VerifiedHost};
@@ -136,16 +136,16 @@ fn world() -> (World, Fake) {
         user: UserId::new(),
         host: AgentHostId::new(),
     };
-    let session = |id: &str, org: Option<OrgId>| {
+    let session = |_token: &str, org: Option<OrgId>| {
         Ok(VerifiedSession {
-            session_id: id.to_owned(),
+            session_id: SessionId::new(),
             user_id: world.user,
             active_org: org,
         })
     };
-    let key = |id: &str, org: OrgId, scope: Scope| {
+    let key = |_token: &str, org: OrgId, scope: Scope| {
         Ok(VerifiedApiKey {
-            key_id: id.to_owned(),
+            key_id: ApiKeyId::new(),
             org_id: org,
             scopes: BTreeSet::from([scope]),
         })
@@ -155,7 +155,7 @@ fn world() -> (World, Fake) {
             (
                 jwt("agent+jwt", "good"),
                 Ok(VerifiedAgent {
-                    agent_id: "agent-1".into(),
+                    agent_id: AgentId::new(),
                     org_id: world.org_a,
                     user_id: Some(world.user),
                     scopes: BTreeSet::from([Scope::Storefront]),
@@ -543,7 +543,7 @@ async fn every_rank_and_failure_rule() {
                     "{name}"
                 );
                 assert_eq!(caller.user_id().is_some(), *user, "{name}");
-                assert!(!caller.principal_id().is_empty(), "{name}");
+                assert_eq!(caller.principal().kind(), *kind, "{name}");
                 assert_eq!(
                     caller.capabilities().is_some(),
                     *kind == CallerKind::Agent,
@@ -580,7 +580,10 @@ async fn forwarded_host_decides_when_the_proxy_is_trusted() {
     let caller = resolver.resolve(&request.raw()).await.unwrap();
     assert_eq!(caller.kind(), CallerKind::Host);
     assert_eq!(caller.org_id(), world.org_a);
-    assert_eq!(caller.principal_id(), HOST_A);
+    assert_eq!(
+        caller.principal(),
+        &Principal::Host(Hostname::parse(HOST_A).unwrap())
+    );
 }
 
 #[tokio::test]

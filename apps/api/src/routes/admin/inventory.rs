@@ -94,7 +94,7 @@ pub async fn adjust(
     )?;
     let adjuster = Adjuster {
         kind: caller.kind().as_str().to_owned(),
-        principal_id: Some(caller.principal_id().to_owned()),
+        principal_id: Some(caller.principal().to_string()),
     };
     let (org, now) = (caller.org_id(), state.now());
     idempotent::changed(&state, key, move |txn| {

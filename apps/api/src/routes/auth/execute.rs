@@ -45,8 +45,8 @@ pub async fn execute(
     caller: ApiCaller,
     body: Json<ExecuteRequest>,
 ) -> Result<HttpResponse, AppError> {
-    require_agent(&state, &caller)?;
-    state.rate_limits.agent_call(caller.principal_id())?;
+    let agent = require_agent(&state, &caller)?;
+    state.rate_limits.agent_call(agent)?;
     let ExecuteRequest {
         capability,
         arguments,

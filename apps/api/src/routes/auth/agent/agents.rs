@@ -144,8 +144,8 @@ pub async fn status(
     } else {
         let caller = crate::extract::resolve_caller(&req).await?;
         let agent = require_agent(&state, &caller)?;
-        state.rate_limits.agent_status(caller.principal_id())?;
-        state.agents.state(caller.org_id(), agent).await
+        state.rate_limits.agent_status(agent)?;
+        state.agents.state(caller.org_id(), agent.as_uuid()).await
     }?;
     Ok(web::Json(status_view(&state, agent)))
 }
@@ -212,8 +212,8 @@ pub async fn token(
     caller: ApiCaller,
 ) -> Result<web::Json<AgentStatusView>, AppError> {
     let agent = require_agent(&state, &caller)?;
-    state.rate_limits.agent_status(caller.principal_id())?;
-    let agent = state.agents.state(caller.org_id(), agent).await?;
+    state.rate_limits.agent_status(agent)?;
+    let agent = state.agents.state(caller.org_id(), agent.as_uuid()).await?;
     if agent.approval.is_some() {
         return Err(ApiError::bad_request(
             "AUTHORIZATION_PENDING",
@@ -232,18 +232,18 @@ async fn ask_for_more(
     body: RequestCapabilityRequest,
 ) -> Result<web::Json<CapabilityRequestView>, AppError> {
     let agent = require_agent(state, caller)?;
-    state.rate_limits.agent_call(caller.principal_id())?;
+    state.rate_limits.agent_call(agent)?;
     let requested = state
         .agents
         .request_capabilities(
             caller.org_id(),
-            agent,
+            agent.as_uuid(),
             &capability_names(&body.capabilities)?,
             &approval_ask(body.approval, client),
         )
         .await?;
     Ok(web::Json(CapabilityRequestView {
-        agent_id: agent,
+        agent_id: agent.as_uuid(),
         agent_capability_grants: requested.grants.into_iter().map(grant_view).collect(),
         approval: requested
             .approval

@@ -86,8 +86,8 @@ async fn agent_grants(
     }
     let caller = crate::extract::resolve_caller(req).await?;
     let agent = require_agent(state, &caller)?;
-    state.rate_limits.agent_call(caller.principal_id())?;
-    let agent = state.agents.state(caller.org_id(), agent).await?;
+    state.rate_limits.agent_call(agent)?;
+    let agent = state.agents.state(caller.org_id(), agent.as_uuid()).await?;
     Ok(Some(
         agent
             .grants
@@ -188,11 +188,8 @@ pub async fn introspect(
             return Err(ApiError::unavailable(source).into());
         }
     };
-    let id = agent
-        .agent_id
-        .parse()
-        .map_err(|_| ApiError::internal("an agent id that is not a UUID"))?;
-    let known = state.agents.state(agent.org_id, id).await?;
+    let id = agent.agent_id;
+    let known = state.agents.state(agent.org_id, id.as_uuid()).await?;
     let grants: Vec<serde_json::Value> = agent
         .capabilities
         .iter()

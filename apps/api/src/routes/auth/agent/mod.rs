@@ -13,10 +13,10 @@ use api_http::{ApiError, FieldError};
 use api_types::agent::{AgentStatusView, ApprovalView, GrantView, HostView, PublicJwk};
 use chrono::Utc;
 use db::repo::agents::{Approval, CIBA, GrantRecord, KeyHolder};
+use domain::AgentId;
 use identity::agent_lifecycle::AgentState;
 use identity::device::display;
-use resolve_caller::{ApiCaller, CallerKind};
-use uuid::Uuid;
+use resolve_caller::ApiCaller;
 
 use super::super::endpoint;
 use crate::errors::AppError;
@@ -50,19 +50,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The id of the agent calling; any other kind of caller is refused (401: these endpoints take an
 /// agent's token and nothing else).
-pub fn require_agent(state: &AppState, caller: &ApiCaller) -> Result<Uuid, AppError> {
-    if caller.kind() != CallerKind::Agent {
-        return Err(ApiError::unauthorized(
+pub fn require_agent(state: &AppState, caller: &ApiCaller) -> Result<AgentId, AppError> {
+    caller.agent_id().ok_or_else(|| {
+        ApiError::unauthorized(
             "INVALID_AGENT_TOKEN",
             "this endpoint answers agents only: send an agent+jwt",
             &state.links,
         )
-        .into());
-    }
-    caller
-        .principal_id()
-        .parse()
-        .map_err(|_| ApiError::internal("an agent id that is not a UUID").into())
+        .into()
+    })
 }
 
 fn key_x(key: &PublicJwk) -> Result<&str, AppError> {
