@@ -3,6 +3,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use domain::{
+    AgentMode, AgentStatus, ApprovalMethod, ApprovalPurpose, ApprovalStatus, GrantStatus,
+    HostStatus,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -91,8 +95,7 @@ pub struct HostView {
     pub name: String,
     /// The RFC 7638 thumbprint of its key: the `iss` of its tokens.
     pub thumbprint: String,
-    /// `active`, `pending`, `revoked` or `rejected`.
-    pub status: String,
+    pub status: HostStatus,
     /// The user who stands behind it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<Uuid>,
@@ -173,8 +176,7 @@ pub struct RequestCapabilityRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct GrantView {
     pub capability: String,
-    /// `active`, `pending` or `denied`.
-    pub status: String,
+    pub status: GrantStatus,
     /// Limits on the capability's input.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
@@ -190,8 +192,7 @@ pub struct GrantView {
 /// What a user approves pending grants under.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ApprovalView {
-    /// `device_authorization` or `ciba`.
-    pub method: String,
+    pub method: ApprovalMethod,
     /// Device authorization: `WDJB-MJHT`, typed on the dashboard's approval page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_code: Option<String>,
@@ -213,10 +214,8 @@ pub struct AgentStatusView {
     pub agent_id: Uuid,
     pub host_id: Uuid,
     pub name: String,
-    /// `active`, `pending`, `expired`, `revoked` or `rejected`.
-    pub status: String,
-    /// `delegated`.
-    pub mode: String,
+    pub status: AgentStatus,
+    pub mode: AgentMode,
     /// The user it acts for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<Uuid>,
@@ -277,10 +276,8 @@ pub struct ApprovalRequestView {
     pub agent_name: String,
     pub host_id: Uuid,
     pub host_name: String,
-    /// `pending`, `approved` or `denied`.
-    pub status: String,
-    /// `registration` or `capability_request`.
-    pub purpose: String,
+    pub status: ApprovalStatus,
+    pub purpose: ApprovalPurpose,
     /// What is asked, described (name, description, scope, approval).
     #[schema(value_type = Vec<Object>)]
     pub capabilities: Vec<serde_json::Value>,
@@ -308,8 +305,7 @@ pub struct PendingApprovalView {
     pub agent_id: Uuid,
     pub agent_name: String,
     pub capabilities: Vec<String>,
-    /// `registration` or `capability_request`.
-    pub purpose: String,
+    pub purpose: ApprovalPurpose,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub binding_message: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -335,7 +331,7 @@ pub struct RevokeHostRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RevokedHostView {
     pub host_id: Uuid,
-    pub status: String,
+    pub status: HostStatus,
     pub agents_revoked: u64,
 }
 
@@ -351,7 +347,7 @@ pub struct AgentIdRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AgentChangedView {
     pub agent_id: Uuid,
-    pub status: String,
+    pub status: AgentStatus,
 }
 
 /// `POST /api/auth/agent/rotate-key` (host JWT): one of the host's agents gets a new key.

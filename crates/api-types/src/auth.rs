@@ -1,7 +1,7 @@
 //! `/api/auth/*`: accounts, sessions, organizations, members, platform roles, API keys.
 
 use chrono::{DateTime, Utc};
-use domain::{OrgRole, PlatformRole, Scope};
+use domain::{DeviceCodeStatus, OrgRole, PlatformRole, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -315,8 +315,7 @@ pub struct DeviceRequestView {
     pub user_code: String,
     pub client_id: String,
     pub scope: Option<String>,
-    /// `pending`, `approved`, `denied`, `redeemed` or `expired`.
-    pub status: String,
+    pub status: DeviceCodeStatus,
     pub expires_at: DateTime<Utc>,
     /// When the CLI asked for the code.
     pub created_at: DateTime<Utc>,

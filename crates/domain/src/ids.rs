@@ -115,6 +115,10 @@ uuid_id!(
     /// An agent (Agent Auth): one key of a host, acting for a user with the capabilities granted.
     AgentId
 );
+uuid_id!(
+    /// An approval request (Agent Auth): capabilities an agent asked for, awaiting a user.
+    ApprovalId
+);
 
 #[cfg(test)]
 mod tests {

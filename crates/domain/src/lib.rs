@@ -3,6 +3,7 @@
 //! This crate must never do I/O or depend on a web framework or a database: it is the vocabulary the
 //! others speak, and it stays cheap to compile and trivial to test.
 
+mod agent_auth;
 mod clock;
 mod ids;
 pub mod limits;
@@ -14,12 +15,16 @@ mod status;
 pub mod text;
 pub mod whole;
 
+pub use agent_auth::{
+    AgentMode, AgentStatus, ApprovalMethod, ApprovalPurpose, ApprovalStatus, GrantStatus,
+    HostStatus, UnknownAgentAuthName,
+};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{
-    AgentHostId, AgentId, ApiKeyId, CartId, CartItemId, CustomerId, OrderId, OrgId, PaymentEventId,
-    ProductId, RefundId, SessionId, UserId, VariantId,
+    AgentHostId, AgentId, ApiKeyId, ApprovalId, CartId, CartItemId, CustomerId, OrderId, OrgId,
+    PaymentEventId, ProductId, RefundId, SessionId, UserId, VariantId,
 };
 pub use money::{Currency, InvalidCurrency, Money};
 pub use roles::{OrgRole, PlatformRole, UnknownRole};
 pub use scope::{CallerKind, Scope, UnknownCallerKind, UnknownScope};
-pub use status::{OrderStatus, PaymentEventStatus, ProductStatus, UnknownStatus};
+pub use status::{DeviceCodeStatus, OrderStatus, PaymentEventStatus, ProductStatus, UnknownStatus};

@@ -48,6 +48,19 @@ named_enum!(
     }
 );
 
+named_enum!(
+    /// A device authorization request (RFC 8628): `pending` until its user decides, `approved` or
+    /// `denied`, then `redeemed` once the CLI took its token. `expired` is how a pending request
+    /// past its expiry is shown; it is never stored.
+    DeviceCodeStatus, unknown: UnknownStatus {
+        Pending => "pending",
+        Approved => "approved",
+        Denied => "denied",
+        Redeemed => "redeemed",
+        Expired => "expired",
+    }
+);
+
 impl PaymentEventStatus {
     /// Whether processing may be tried again.
     #[must_use]

@@ -16,8 +16,10 @@ use std::time::Duration;
 use std::collections::HashMap;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use db::repo::agents::{self, NewKeyHolder};
-use domain::{OrgId, SystemClock, UserId};
+use db::repo::agents::{self, NewAgent, NewHost};
+use domain::{
+    AgentHostId, AgentId, AgentStatus, GrantStatus, HostStatus, OrgId, SystemClock, UserId,
+};
 use identity::agents::{AgentAuth, AgentSettings, CapabilityPolicy};
 use identity::{Actor, Identity, IdentityConfig, NewApiKeyRequest, SessionKeys, SignUp};
 use resolve_caller::{AgentTokenVerifier as _, ApiKeyVerifier as _, Scope, SessionVerifier as _};
@@ -39,33 +41,35 @@ async fn agent(database: &TestDb, org: OrgId, user: UserId) -> TestAgent {
     let now = chrono::Utc::now();
     let host_key = TestKey::generate();
     let host_thumbprint = identity::agents::thumbprint(&host_key.x);
-    let new_host = NewKeyHolder {
-        id: uuid::Uuid::now_v7(),
+    let new_host = NewHost {
+        id: AgentHostId::new(),
         thumbprint: &host_thumbprint,
         public_key_x: &host_key.x,
         name: "bench host",
-        status: agents::ACTIVE,
+        status: HostStatus::Active,
         user_id: Some(user),
+        default_capabilities: &[],
     };
-    let host = agents::create_host(db, org, new_host, &[], now)
+    let host = agents::create_host(db, org, new_host, now)
         .await
         .expect("host");
     let key = TestKey::generate();
     let agent_thumbprint = identity::agents::thumbprint(&key.x);
-    let new_agent = NewKeyHolder {
-        id: uuid::Uuid::now_v7(),
+    let new_agent = NewAgent {
+        id: AgentId::new(),
+        host_id: host.id,
         thumbprint: &agent_thumbprint,
         public_key_x: &key.x,
         name: "bench agent",
-        status: agents::ACTIVE,
+        status: AgentStatus::Active,
         user_id: Some(user),
     };
-    let agent = agents::create_agent(db, org, host.id, new_agent, now)
+    let agent = agents::create_agent(db, org, new_agent, now)
         .await
         .expect("agent");
     let grant = agents::GrantDecision {
         capability: "listProducts",
-        status: agents::ACTIVE,
+        status: GrantStatus::Active,
         granted_by: Some(user),
         expires_at: None,
         constraints: None,
@@ -74,10 +78,10 @@ async fn agent(database: &TestDb, org: OrgId, user: UserId) -> TestAgent {
         .await
         .expect("grant");
     TestAgent {
-        id: agent.id,
+        id: agent.id.as_uuid(),
         org,
-        host_id: host.id,
-        host_thumbprint: host.thumbprint,
+        host_id: host.id.as_uuid(),
+        host_thumbprint: host.key.thumbprint,
         key,
         audience: AUDIENCE.to_owned(),
     }

@@ -7,11 +7,10 @@
 use chrono::Duration;
 use db::DbError;
 use db::TransactionTrait as _;
-use db::repo::agents::{self, ACTIVE, Enrollment, KeyHolder, NewEnrollment, NewKeyHolder, REVOKED};
-use domain::{OrgId, UserId};
+use db::repo::agents::{self, Enrollment, Host, IdentityKey, NewEnrollment};
+use domain::{AgentHostId, AgentStatus, HostStatus, OrgId, UserId};
 use resolve_caller::VerifiedHost;
 use serde_json::json;
-use uuid::Uuid;
 
 use crate::IdentityError;
 use crate::agent_lifecycle::{check_key, check_name, host_actor};
@@ -42,7 +41,8 @@ pub struct CreatedEnrollment {
 /// A host revoked, with how many agents went with it.
 #[derive(Clone, Debug)]
 pub struct RevokedHost {
-    pub host: KeyHolder,
+    /// As it is now: revoked.
+    pub host: Host,
     pub agents_revoked: u64,
 }
 
@@ -71,7 +71,7 @@ impl AgentAuth {
         host: NewHost,
         public_key_x: &str,
         actor: &Actor,
-    ) -> Result<KeyHolder, IdentityError> {
+    ) -> Result<Host, IdentityError> {
         let (name, defaults) = self.check_host_defaults(org, user, &host).await?;
         check_key(public_key_x)?;
         let identity = self.identity();
@@ -86,7 +86,7 @@ impl AgentAuth {
                 actor,
                 AuditAction::AgentHostCreated,
                 Some(host.id.to_string()),
-                json!({ "thumbprint": host.thumbprint, "defaultCapabilities": defaults }),
+                json!({ "thumbprint": host.key.thumbprint, "defaultCapabilities": defaults }),
             )
             .await?;
         txn.commit().await.map_err(DbError::from)?;
@@ -101,19 +101,19 @@ impl AgentAuth {
         name: &str,
         defaults: &[String],
         public_key_x: &str,
-    ) -> Result<KeyHolder, IdentityError> {
+    ) -> Result<Host, IdentityError> {
         agents::create_host(
             db,
             org,
-            NewKeyHolder {
-                id: Uuid::now_v7(),
+            agents::NewHost {
+                id: AgentHostId::new(),
                 thumbprint: &thumbprint(public_key_x),
                 public_key_x,
                 name,
-                status: ACTIVE,
+                status: HostStatus::Active,
                 user_id: Some(user),
+                default_capabilities: defaults,
             },
-            defaults,
             self.identity().now(),
         )
         .await
@@ -168,7 +168,7 @@ impl AgentAuth {
         &self,
         token: &str,
         public_key_x: &str,
-    ) -> Result<KeyHolder, IdentityError> {
+    ) -> Result<Host, IdentityError> {
         check_key(public_key_x)?;
         let identity = self.identity();
         let txn = identity.db().begin().await.map_err(DbError::from)?;
@@ -210,7 +210,7 @@ impl AgentAuth {
                 },
                 AuditAction::AgentHostCreated,
                 Some(host.id.to_string()),
-                json!({ "thumbprint": host.thumbprint, "enrollment": enrollment.id }),
+                json!({ "thumbprint": host.key.thumbprint, "enrollment": enrollment.id }),
             )
             .await?;
         txn.commit().await.map_err(DbError::from)?;
@@ -218,11 +218,7 @@ impl AgentAuth {
     }
 
     /// The hosts of `org`, for the dashboard (any member may look).
-    pub async fn hosts_of(
-        &self,
-        org: OrgId,
-        user: UserId,
-    ) -> Result<Vec<KeyHolder>, IdentityError> {
+    pub async fn hosts_of(&self, org: OrgId, user: UserId) -> Result<Vec<Host>, IdentityError> {
         let identity = self.identity();
         identity.role_in(org, user).await?;
         Ok(agents::hosts_of(identity.db(), org).await?)
@@ -233,14 +229,14 @@ impl AgentAuth {
         &self,
         org: OrgId,
         user: UserId,
-        host: Uuid,
+        host: AgentHostId,
         actor: &Actor,
     ) -> Result<RevokedHost, IdentityError> {
         let identity = self.identity();
         let holder = agents::find_host(identity.db(), org, host)
             .await?
             .ok_or(IdentityError::NotFound("host"))?;
-        self.may_manage(org, user, &holder).await?;
+        self.may_manage(org, user, holder.user_id).await?;
         self.end_host(holder, actor).await
     }
 
@@ -254,13 +250,14 @@ impl AgentAuth {
         self.end_host(host, &actor).await
     }
 
-    async fn end_host(&self, host: KeyHolder, actor: &Actor) -> Result<RevokedHost, IdentityError> {
+    async fn end_host(&self, mut host: Host, actor: &Actor) -> Result<RevokedHost, IdentityError> {
         let identity = self.identity();
         let (db, now) = (identity.db(), identity.now());
         let txn = db.begin().await.map_err(DbError::from)?;
-        agents::set_host_status(&txn, host.org_id, host.id, REVOKED, now).await?;
+        agents::set_host_status(&txn, host.org_id, host.id, HostStatus::Revoked, now).await?;
         let agents_revoked =
-            agents::end_agents_of_host(&txn, host.org_id, host.id, REVOKED, now).await?;
+            agents::end_agents_of_host(&txn, host.org_id, host.id, AgentStatus::Revoked, now)
+                .await?;
         identity
             .record(
                 &txn,
@@ -268,10 +265,11 @@ impl AgentAuth {
                 actor,
                 AuditAction::AgentHostRevoked,
                 Some(host.id.to_string()),
-                json!({ "thumbprint": host.thumbprint, "agentsRevoked": agents_revoked }),
+                json!({ "thumbprint": host.key.thumbprint, "agentsRevoked": agents_revoked }),
             )
             .await?;
         txn.commit().await.map_err(DbError::from)?;
+        host.status = HostStatus::Revoked;
         Ok(RevokedHost {
             host,
             agents_revoked,
@@ -284,8 +282,8 @@ impl AgentAuth {
         &self,
         host: &VerifiedHost,
         public_key_x: &str,
-    ) -> Result<KeyHolder, IdentityError> {
-        let host = self.host_of(host, false).await?;
+    ) -> Result<Host, IdentityError> {
+        let mut host = self.host_of(host, false).await?;
         check_key(public_key_x)?;
         let identity = self.identity();
         let new_thumbprint = thumbprint(public_key_x);
@@ -309,9 +307,13 @@ impl AgentAuth {
                 &host_actor(&host),
                 AuditAction::AgentHostKeyRotated,
                 Some(host.id.to_string()),
-                json!({ "from": host.thumbprint, "to": new_thumbprint }),
+                json!({ "from": host.key.thumbprint, "to": new_thumbprint }),
             )
             .await?;
+        host.key = IdentityKey {
+            thumbprint: new_thumbprint,
+            public_key_x: public_key_x.to_owned(),
+        };
         Ok(host)
     }
 }

@@ -8,26 +8,24 @@ use chrono::{DateTime, Utc};
 use db::DbError;
 use db::TransactionTrait as _;
 use db::repo::agents::{
-    self, ACTIVE, Approval, CAPABILITY_REQUEST, EXPIRED, GrantDecision, GrantRecord, KeyHolder,
-    NewKeyHolder, PENDING, REGISTRATION, REVOKED,
+    self, Agent, Approval, GrantDecision, GrantRecord, Host, IdentityKey, NewAgent, NewHost,
 };
-use domain::{AgentHostId, OrgId, UserId};
+use domain::{
+    AgentHostId, AgentId, AgentStatus, ApprovalPurpose, GrantStatus, HostStatus, OrgId, UserId,
+};
 use resolve_caller::{VerifiedHost, VerifyError};
 use serde_json::json;
-use uuid::Uuid;
 
 use crate::IdentityError;
-use crate::agents::{AgentAuth, Clock, require_active, thumbprint};
+use crate::agents::{AgentAuth, Lifetime, require_active_host, thumbprint};
 use crate::approvals::{ApprovalAsk, Asked};
 use crate::audit::{Actor, AuditAction};
 use crate::permissions::Permission;
 
-const DENIED: &str = "denied";
-
 /// An agent as its host, the agent itself and the dashboard see it.
 #[derive(Clone, Debug)]
 pub struct AgentState {
-    pub agent: KeyHolder,
+    pub agent: Agent,
     /// Every grant, by capability name.
     pub grants: Vec<GrantRecord>,
     /// The request awaiting a user's decision, if any.
@@ -46,6 +44,15 @@ pub struct Registration {
     /// A new host's name, when the host registers itself.
     pub host_name: Option<String>,
     pub ask: ApprovalAsk,
+}
+
+/// The host an agent registers under: one we know, or one registering itself with it.
+enum HostToBe<'a> {
+    Known(Host),
+    New {
+        id: AgentHostId,
+        public_key_x: &'a str,
+    },
 }
 
 /// More capabilities, as an agent's request answers them.
@@ -86,7 +93,7 @@ pub(crate) fn host_token_refused(error: VerifyError) -> IdentityError {
 }
 
 /// An agent acting with its own token, as the audit log records it.
-fn agent_actor(agent: &KeyHolder) -> Actor {
+fn agent_actor(agent: &Agent) -> Actor {
     Actor {
         user_id: agent.user_id,
         kind: "agent",
@@ -96,7 +103,7 @@ fn agent_actor(agent: &KeyHolder) -> Actor {
 }
 
 /// A host acting with its own token, as the audit log records it.
-pub(crate) fn host_actor(host: &KeyHolder) -> Actor {
+pub(crate) fn host_actor(host: &Host) -> Actor {
     Actor {
         user_id: None,
         kind: "host",
@@ -129,10 +136,10 @@ impl AgentAuth {
 
     /// Those of `capabilities` an agent of `host` gets without asking a user: the ones no one
     /// needs to approve, and — under a host a user stands behind — its default capabilities.
-    fn granted_at_once(&self, host: &KeyHolder, capability: &str) -> bool {
+    fn granted_at_once(&self, host: &Host, capability: &str) -> bool {
         self.policy(capability)
             .is_some_and(|policy| policy.auto_granted)
-            || (host.status == ACTIVE
+            || (host.status == HostStatus::Active
                 && host.user_id.is_some()
                 && host.default_capabilities.iter().any(|c| c == capability))
     }
@@ -162,22 +169,24 @@ impl AgentAuth {
         let name = check_name(&registration.name)?;
         check_key(&registration.public_key_x)?;
         let requested = self.known_capabilities(&registration.capabilities)?;
-        let host = match host {
-            VerifiedHost::Registered { .. } => self.host_of(host, true).await?,
+        let host_to_be = match host {
+            VerifiedHost::Registered { .. } => HostToBe::Known(self.host_of(host, true).await?),
             VerifiedHost::Unregistered {
                 host_id,
                 public_key_x,
-            } => {
-                self.register_host_itself(*host_id, public_key_x, org, &registration)
-                    .await?
-            }
+            } => HostToBe::New {
+                id: *host_id,
+                public_key_x,
+            },
         };
         let identity = self.identity();
         let (db, now) = (identity.db(), identity.now());
         let agent_thumbprint = thumbprint(&registration.public_key_x);
         if let Some(existing) = agents::find_agent_by_thumbprint(db, &agent_thumbprint).await? {
             // The same registration again while it waits: the same agent, the same request.
-            if existing.status == PENDING && existing.host_id == Some(host.id) {
+            let same_host =
+                matches!(&host_to_be, HostToBe::Known(host) if host.id == existing.host_id);
+            if existing.status == AgentStatus::Pending && same_host {
                 return self.state_of(existing).await;
             }
             return Err(IdentityError::conflict(
@@ -185,20 +194,28 @@ impl AgentAuth {
                 "an agent with this key is already registered",
             ));
         }
+        // A host that registers itself is stored with its agent, or not at all.
         let txn = db.begin().await.map_err(DbError::from)?;
+        let host = match host_to_be {
+            HostToBe::Known(host) => host,
+            HostToBe::New { id, public_key_x } => {
+                self.register_host_itself(&txn, id, public_key_x, org, &registration)
+                    .await?
+            }
+        };
         let agent = agents::create_agent(
             &txn,
             host.org_id,
-            host.id,
-            NewKeyHolder {
-                id: Uuid::now_v7(),
+            NewAgent {
+                id: AgentId::new(),
+                host_id: host.id,
                 thumbprint: &agent_thumbprint,
                 public_key_x: &registration.public_key_x,
                 name: &name,
-                status: if host.status == PENDING {
-                    PENDING
+                status: if host.status == HostStatus::Pending {
+                    AgentStatus::Pending
                 } else {
-                    ACTIVE
+                    AgentStatus::Active
                 },
                 user_id: host.user_id,
             },
@@ -218,18 +235,25 @@ impl AgentAuth {
         at_once.extend(asked_at_once);
         at_once.sort();
         at_once.dedup();
-        self.set_grants(&txn, &agent, &at_once, ACTIVE, host.user_id, now)
-            .await?;
-        self.set_grants(&txn, &agent, &pending, PENDING, None, now)
+        self.set_grants(
+            &txn,
+            &agent,
+            &at_once,
+            GrantStatus::Active,
+            host.user_id,
+            now,
+        )
+        .await?;
+        self.set_grants(&txn, &agent, &pending, GrantStatus::Pending, None, now)
             .await?;
         // A host that registered itself waits for a user however little its agent asks for.
-        if !pending.is_empty() || host.status == PENDING {
+        if !pending.is_empty() || host.status == HostStatus::Pending {
             let asked = Asked {
                 org: host.org_id,
                 agent: agent.id,
                 host_user: host.user_id,
                 capabilities: &pending,
-                purpose: REGISTRATION,
+                purpose: ApprovalPurpose::Registration,
             };
             self.open_approval(&txn, asked, &registration.ask).await?;
         }
@@ -251,11 +275,12 @@ impl AgentAuth {
     /// carries), `pending` in the storefront's organization.
     async fn register_host_itself(
         &self,
+        db: &impl db::ConnectionTrait,
         id: AgentHostId,
         public_key_x: &str,
         org: Option<OrgId>,
         registration: &Registration,
-    ) -> Result<KeyHolder, IdentityError> {
+    ) -> Result<Host, IdentityError> {
         let Some(org) = org else {
             return Err(IdentityError::invalid(
                 "host",
@@ -265,17 +290,17 @@ impl AgentAuth {
         let name = check_name(registration.host_name.as_deref().unwrap_or("agent host"))?;
         let identity = self.identity();
         let host = agents::create_host(
-            identity.db(),
+            db,
             org,
-            NewKeyHolder {
-                id: id.as_uuid(),
+            NewHost {
+                id,
                 thumbprint: &thumbprint(public_key_x),
                 public_key_x,
                 name: &name,
-                status: PENDING,
+                status: HostStatus::Pending,
                 user_id: None,
+                default_capabilities: &[],
             },
-            &[],
             identity.now(),
         )
         .await
@@ -285,12 +310,12 @@ impl AgentAuth {
         ))?;
         identity
             .record(
-                identity.db(),
+                db,
                 Some(org),
                 &host_actor(&host),
                 AuditAction::AgentHostCreated,
                 Some(host.id.to_string()),
-                json!({ "thumbprint": host.thumbprint, "dynamic": true }),
+                json!({ "thumbprint": host.key.thumbprint, "dynamic": true }),
             )
             .await?;
         Ok(host)
@@ -299,9 +324,9 @@ impl AgentAuth {
     async fn set_grants(
         &self,
         db: &impl db::ConnectionTrait,
-        agent: &KeyHolder,
+        agent: &Agent,
         capabilities: &[String],
-        status: &str,
+        status: GrantStatus,
         granted_by: Option<UserId>,
         now: DateTime<Utc>,
     ) -> Result<(), IdentityError> {
@@ -309,7 +334,7 @@ impl AgentAuth {
             let decision = GrantDecision {
                 capability,
                 status,
-                granted_by: granted_by.filter(|_| status == ACTIVE),
+                granted_by: granted_by.filter(|_| status == GrantStatus::Active),
                 expires_at: None,
                 constraints: None,
             };
@@ -319,24 +344,24 @@ impl AgentAuth {
     }
 
     /// The agent, its grants, its open request and its session's end.
-    pub async fn state(&self, org: OrgId, agent: Uuid) -> Result<AgentState, IdentityError> {
+    pub async fn state(&self, org: OrgId, agent: AgentId) -> Result<AgentState, IdentityError> {
         let holder = agents::find_agent_in(self.identity().db(), org, agent)
             .await?
             .ok_or(IdentityError::NotFound("agent"))?;
         self.state_of(holder).await
     }
 
-    async fn state_of(&self, mut holder: KeyHolder) -> Result<AgentState, IdentityError> {
+    async fn state_of(&self, mut holder: Agent) -> Result<AgentState, IdentityError> {
         let identity = self.identity();
         let (db, now) = (identity.db(), identity.now());
         // Its clocks are only written down when a token of it arrives: read them now.
         let lifetimes = self.settings().lifetimes;
         let mut session_ends = None;
-        if holder.status == ACTIVE {
-            match lifetimes.clock(&holder, now) {
-                Clock::Live => session_ends = Some(lifetimes.session_ends(&holder)),
-                Clock::Expired => EXPIRED.clone_into(&mut holder.status),
-                Clock::Ended => REVOKED.clone_into(&mut holder.status),
+        if holder.status == AgentStatus::Active {
+            match lifetimes.lifetime(&holder, now) {
+                Lifetime::Live => session_ends = Some(lifetimes.session_ends(&holder)),
+                Lifetime::Expired => holder.status = AgentStatus::Expired,
+                Lifetime::Ended => holder.status = AgentStatus::Revoked,
             }
         }
         Ok(AgentState {
@@ -353,7 +378,7 @@ impl AgentAuth {
         &self,
         host: &VerifiedHost,
         allow_pending: bool,
-    ) -> Result<KeyHolder, IdentityError> {
+    ) -> Result<Host, IdentityError> {
         let unknown = || IdentityError::Unauthenticated {
             failure: "unknown",
             message: "no host has this key".to_owned(),
@@ -364,11 +389,11 @@ impl AgentAuth {
         else {
             return Err(unknown());
         };
-        let holder = agents::find_host(self.identity().db(), *org_id, host_id.as_uuid())
+        let holder = agents::find_host(self.identity().db(), *org_id, *host_id)
             .await?
             .ok_or_else(unknown)?;
-        if !(allow_pending && holder.status == PENDING) {
-            require_active(&holder, "host").map_err(host_token_refused)?;
+        if !(allow_pending && holder.status == HostStatus::Pending) {
+            require_active_host(&holder).map_err(host_token_refused)?;
         }
         Ok(holder)
     }
@@ -378,23 +403,19 @@ impl AgentAuth {
     async fn host_and_agent(
         &self,
         host: &VerifiedHost,
-        agent: Uuid,
+        agent: AgentId,
         allow_pending: bool,
-    ) -> Result<(KeyHolder, KeyHolder), IdentityError> {
+    ) -> Result<(Host, Agent), IdentityError> {
         let host = self.host_of(host, allow_pending).await?;
         let agent = self.agent_of_host(&host, agent).await?;
         Ok((host, agent))
     }
 
     /// The agent of `host` with this id; another host's is not found.
-    async fn agent_of_host(
-        &self,
-        host: &KeyHolder,
-        agent: Uuid,
-    ) -> Result<KeyHolder, IdentityError> {
+    async fn agent_of_host(&self, host: &Host, agent: AgentId) -> Result<Agent, IdentityError> {
         agents::find_agent_in(self.identity().db(), host.org_id, agent)
             .await?
-            .filter(|holder| holder.host_id == Some(host.id))
+            .filter(|holder| holder.host_id == host.id)
             .ok_or(IdentityError::NotFound("agent"))
     }
 
@@ -402,7 +423,7 @@ impl AgentAuth {
     pub async fn state_for_host(
         &self,
         host: &VerifiedHost,
-        agent: Uuid,
+        agent: AgentId,
     ) -> Result<AgentState, IdentityError> {
         let (_, holder) = self.host_and_agent(host, agent, true).await?;
         self.state_of(holder).await
@@ -413,7 +434,7 @@ impl AgentAuth {
     pub async fn request_capabilities(
         &self,
         org: OrgId,
-        agent: Uuid,
+        agent: AgentId,
         capabilities: &[String],
         ask: &ApprovalAsk,
     ) -> Result<CapabilityRequest, IdentityError> {
@@ -429,7 +450,7 @@ impl AgentAuth {
         let holder = agents::find_agent_in(db, org, agent)
             .await?
             .ok_or(IdentityError::NotFound("agent"))?;
-        let host = agents::find_host(db, org, holder.host_id.unwrap_or_default())
+        let host = agents::find_host(db, org, holder.host_id)
             .await?
             .ok_or(IdentityError::NotFound("host"))?;
         let held = agents::active_capabilities(db, org, agent, now).await?;
@@ -448,9 +469,16 @@ impl AgentAuth {
             .cloned()
             .partition(|c| self.granted_at_once(&host, c));
         let txn = db.begin().await.map_err(DbError::from)?;
-        self.set_grants(&txn, &holder, &at_once, ACTIVE, host.user_id, now)
-            .await?;
-        self.set_grants(&txn, &holder, &pending, PENDING, None, now)
+        self.set_grants(
+            &txn,
+            &holder,
+            &at_once,
+            GrantStatus::Active,
+            host.user_id,
+            now,
+        )
+        .await?;
+        self.set_grants(&txn, &holder, &pending, GrantStatus::Pending, None, now)
             .await?;
         let approval = if pending.is_empty() {
             None
@@ -460,7 +488,7 @@ impl AgentAuth {
                 agent,
                 host_user: holder.user_id.or(host.user_id),
                 capabilities: &pending,
-                purpose: CAPABILITY_REQUEST,
+                purpose: ApprovalPurpose::CapabilityRequest,
             };
             Some(self.open_approval(&txn, asked, ask).await?)
         };
@@ -490,7 +518,7 @@ impl AgentAuth {
     pub async fn reactivate(
         &self,
         host: &VerifiedHost,
-        agent: Uuid,
+        agent: AgentId,
     ) -> Result<AgentState, IdentityError> {
         let (host, holder) = self.host_and_agent(host, agent, false).await?;
         let identity = self.identity();
@@ -498,23 +526,23 @@ impl AgentAuth {
         let lifetimes = self.settings().lifetimes;
         // The clocks decide before the stored state does: an agent not used since it expired
         // is still `active` in its row.
-        let stored = holder.status.clone();
-        let status = match (stored.as_str(), lifetimes.clock(&holder, now)) {
-            (ACTIVE | EXPIRED, Clock::Ended) => {
-                agents::set_agent_status(db, host.org_id, holder.id, REVOKED, now).await?;
+        let status = match (holder.status, lifetimes.lifetime(&holder, now)) {
+            (AgentStatus::Active | AgentStatus::Expired, Lifetime::Ended) => {
+                agents::set_agent_status(db, host.org_id, holder.id, AgentStatus::Revoked, now)
+                    .await?;
                 return Err(IdentityError::forbidden(
                     "absolute_lifetime_exceeded",
                     "the agent has reached its absolute lifetime: register a new one",
                 ));
             }
-            (ACTIVE, Clock::Live) => return self.state_of(holder).await,
-            (ACTIVE | EXPIRED, _) => EXPIRED,
+            (AgentStatus::Active, Lifetime::Live) => return self.state_of(holder).await,
+            (AgentStatus::Active | AgentStatus::Expired, _) => AgentStatus::Expired,
             (other, _) => other,
         };
-        if status != EXPIRED {
+        if status != AgentStatus::Expired {
             let reason = match status {
-                REVOKED => "agent_revoked",
-                PENDING => "agent_pending",
+                AgentStatus::Revoked => "agent_revoked",
+                AgentStatus::Pending => "agent_pending",
                 _ => "agent_rejected",
             };
             return Err(IdentityError::forbidden(
@@ -535,9 +563,16 @@ impl AgentAuth {
         defaults.dedup();
         let txn = db.begin().await.map_err(DbError::from)?;
         agents::clear_grants(&txn, host.org_id, holder.id).await?;
-        self.set_grants(&txn, &holder, &defaults, ACTIVE, host.user_id, now)
-            .await?;
-        agents::activate_agent(&txn, host.org_id, holder.id, ACTIVE, now).await?;
+        self.set_grants(
+            &txn,
+            &holder,
+            &defaults,
+            GrantStatus::Active,
+            host.user_id,
+            now,
+        )
+        .await?;
+        agents::activate_agent(&txn, host.org_id, holder.id, AgentStatus::Active, now).await?;
         identity
             .record(
                 &txn,
@@ -557,10 +592,10 @@ impl AgentAuth {
     pub async fn rotate_agent_key(
         &self,
         host: &VerifiedHost,
-        agent: Uuid,
+        agent: AgentId,
         public_key_x: &str,
-    ) -> Result<KeyHolder, IdentityError> {
-        let (host, holder) = self.host_and_agent(host, agent, false).await?;
+    ) -> Result<Agent, IdentityError> {
+        let (host, mut holder) = self.host_and_agent(host, agent, false).await?;
         check_key(public_key_x)?;
         let identity = self.identity();
         let new_thumbprint = thumbprint(public_key_x);
@@ -587,6 +622,10 @@ impl AgentAuth {
                 json!({ "thumbprint": new_thumbprint }),
             )
             .await?;
+        holder.key = IdentityKey {
+            thumbprint: new_thumbprint,
+            public_key_x: public_key_x.to_owned(),
+        };
         Ok(holder)
     }
 
@@ -594,21 +633,21 @@ impl AgentAuth {
     pub async fn revoke_agent_by_host(
         &self,
         host: &VerifiedHost,
-        agent: Uuid,
-    ) -> Result<KeyHolder, IdentityError> {
+        agent: AgentId,
+    ) -> Result<Agent, IdentityError> {
         let (host, holder) = self.host_and_agent(host, agent, false).await?;
         self.end_agent(&holder, &host_actor(&host)).await?;
         Ok(holder)
     }
 
     /// The agent is revoked for good, and the audit log says by whom.
-    async fn end_agent(&self, agent: &KeyHolder, actor: &Actor) -> Result<(), IdentityError> {
+    async fn end_agent(&self, agent: &Agent, actor: &Actor) -> Result<(), IdentityError> {
         let identity = self.identity();
         agents::set_agent_status(
             identity.db(),
             agent.org_id,
             agent.id,
-            REVOKED,
+            AgentStatus::Revoked,
             identity.now(),
         )
         .await?;
@@ -629,7 +668,7 @@ impl AgentAuth {
         &self,
         org: OrgId,
         user: UserId,
-        agent: Uuid,
+        agent: AgentId,
         capability: &str,
         actor: &Actor,
     ) -> Result<(), IdentityError> {
@@ -637,7 +676,7 @@ impl AgentAuth {
         let identity = self.identity();
         let decision = GrantDecision {
             capability,
-            status: DENIED,
+            status: GrantStatus::Denied,
             granted_by: Some(user),
             expires_at: None,
             constraints: None,
@@ -660,7 +699,7 @@ impl AgentAuth {
         &self,
         org: OrgId,
         user: UserId,
-        agent: Uuid,
+        agent: AgentId,
         actor: &Actor,
     ) -> Result<(), IdentityError> {
         let holder = self.manageable(org, user, agent).await?;
@@ -686,25 +725,26 @@ impl AgentAuth {
         &self,
         org: OrgId,
         user: UserId,
-        agent: Uuid,
-    ) -> Result<KeyHolder, IdentityError> {
+        agent: AgentId,
+    ) -> Result<Agent, IdentityError> {
         let identity = self.identity();
         let holder = agents::find_agent_in(identity.db(), org, agent)
             .await?
             .ok_or(IdentityError::NotFound("agent"))?;
-        self.may_manage(org, user, &holder).await?;
+        self.may_manage(org, user, holder.user_id).await?;
         Ok(holder)
     }
 
-    /// Owners and admins manage every host and agent of `org`; a member, those they stand behind.
+    /// Owners and admins manage every host and agent of `org`; a member, those they stand behind
+    /// (`behind`: the user of the host or agent).
     pub(crate) async fn may_manage(
         &self,
         org: OrgId,
         user: UserId,
-        holder: &KeyHolder,
+        behind: Option<UserId>,
     ) -> Result<(), IdentityError> {
         let identity = self.identity();
-        if holder.user_id != Some(user) {
+        if behind != Some(user) {
             identity.require(org, user, Permission::AgentRevoke).await?;
         } else {
             identity.role_in(org, user).await?;

@@ -15,8 +15,8 @@ use async_trait::async_trait;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, TimeZone as _, Utc};
-use db::repo::agents::{self, ACTIVE, PENDING};
-use domain::AgentHostId;
+use db::repo::agents::{self, Agent, Host};
+use domain::{AgentHostId, AgentId, AgentStatus, HostStatus};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use resolve_caller::{
@@ -68,7 +68,7 @@ impl Default for AgentLifetimes {
 
 /// Where an agent stands by its clocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Clock {
+pub enum Lifetime {
     Live,
     /// Session TTL or max lifetime elapsed: reactivation brings it back.
     Expired,
@@ -80,23 +80,23 @@ impl AgentLifetimes {
     /// When the agent's session ends if it makes no other request: the earlier of its sliding TTL
     /// and its max lifetime.
     #[must_use]
-    pub fn session_ends(&self, agent: &agents::KeyHolder) -> DateTime<Utc> {
+    pub fn session_ends(&self, agent: &Agent) -> DateTime<Utc> {
         let activated = agent.activated_at.unwrap_or(agent.created_at);
         let used = agent.last_used_at.unwrap_or(activated).max(activated);
         (used + self.session_ttl).min(activated + self.max_lifetime)
     }
 
     #[must_use]
-    pub fn clock(&self, agent: &agents::KeyHolder, now: DateTime<Utc>) -> Clock {
+    pub fn lifetime(&self, agent: &Agent, now: DateTime<Utc>) -> Lifetime {
         if self
             .absolute_lifetime
             .is_some_and(|lifetime| now >= agent.created_at + lifetime)
         {
-            Clock::Ended
+            Lifetime::Ended
         } else if now >= self.session_ends(agent) {
-            Clock::Expired
+            Lifetime::Expired
         } else {
-            Clock::Live
+            Lifetime::Live
         }
     }
 }
@@ -224,25 +224,50 @@ fn peek<T: serde::de::DeserializeOwned>(token: &str) -> Result<T, VerifyError> {
         .map_err(|_| reject("malformed", "the JWT's claims are not a JSON object"))
 }
 
-/// Refuses a host or agent whose status is not `active`.
-pub(crate) fn require_active(
-    holder: &agents::KeyHolder,
-    what: &'static str,
-) -> Result<(), VerifyError> {
-    if holder.status == ACTIVE {
-        return Ok(());
-    }
-    let failure = match (what, holder.status.as_str()) {
-        ("host", "pending") => "host_pending",
-        ("host", "rejected") => "host_rejected",
-        ("host", _) => "host_revoked",
-        (_, "revoked") => "agent_revoked",
-        (_, "pending") => "agent_pending",
-        (_, "rejected") => "agent_rejected",
-        (_, "expired") => "agent_expired",
-        _ => "agent_inactive",
+/// Refuses a host whose status is not `active`.
+pub(crate) fn require_active_host(host: &Host) -> Result<(), VerifyError> {
+    let failure = match host.status {
+        HostStatus::Active => return Ok(()),
+        HostStatus::Pending => "host_pending",
+        HostStatus::Rejected => "host_rejected",
+        HostStatus::Revoked => "host_revoked",
     };
-    Err(reject(failure, format!("the {what} is {}", holder.status)))
+    Err(reject(failure, format!("the host is {}", host.status)))
+}
+
+/// Refuses an agent whose status is not `active`.
+pub(crate) fn require_active_agent(agent: &Agent) -> Result<(), VerifyError> {
+    let failure = match agent.status {
+        AgentStatus::Active => return Ok(()),
+        AgentStatus::Pending => "agent_pending",
+        AgentStatus::Expired => "agent_expired",
+        AgentStatus::Revoked => "agent_revoked",
+        AgentStatus::Rejected => "agent_rejected",
+    };
+    Err(reject(failure, format!("the agent is {}", agent.status)))
+}
+
+/// Whose key signed a token, and the id its token ids are remembered under.
+#[derive(Clone, Copy, Debug)]
+struct Signer<'a> {
+    public_key_x: &'a str,
+    replay_id: Uuid,
+}
+
+impl<'a> Signer<'a> {
+    fn host(host: &'a Host) -> Self {
+        Self {
+            public_key_x: &host.key.public_key_x,
+            replay_id: host.id.as_uuid(),
+        }
+    }
+
+    fn agent(agent: &'a Agent) -> Self {
+        Self {
+            public_key_x: &agent.key.public_key_x,
+            replay_id: agent.id.as_uuid(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -312,20 +337,26 @@ impl HostTokenVerifier for AgentAuth {
                 return Err(reject("unknown", "no host has this key"));
             }
             let host_id = AgentHostId::new();
-            let public_key_x = self.verify_new_host_token(token, host_id.as_uuid()).await?;
+            let public_key_x = self.verify_new_host_token(token, host_id).await?;
             return Ok(VerifiedHost::Unregistered {
                 host_id,
                 public_key_x,
             });
         };
-        let pending = host.status == PENDING;
+        let pending = host.status == HostStatus::Pending;
         if !pending {
-            require_active(&host, "host")?;
+            require_active_host(&host)?;
         }
-        self.verified_claims(token, &host, &host.thumbprint, None, &self.audience)
-            .await?;
+        self.verified_claims(
+            token,
+            Signer::host(&host),
+            &host.key.thumbprint,
+            None,
+            &self.audience,
+        )
+        .await?;
         Ok(VerifiedHost::Registered {
-            host_id: AgentHostId::from_uuid(host.id),
+            host_id: host.id,
             org_id: host.org_id,
             pending,
         })
@@ -344,28 +375,34 @@ impl AgentTokenVerifier for AgentAuth {
         let agent_id = unverified
             .sub
             .as_deref()
-            .and_then(|sub| Uuid::parse_str(sub).ok())
+            .and_then(|sub| sub.parse::<AgentId>().ok())
             .ok_or_else(|| reject("unknown", "`sub` names no agent"))?;
         let db = self.identity.db();
         let agent = agents::find_agent(db, agent_id)
             .await
             .map_err(unavailable)?
             .ok_or_else(|| reject("unknown", "no such agent"))?;
-        let host = agents::find_host(db, agent.org_id, agent.host_id.unwrap_or_default())
+        let host = agents::find_host(db, agent.org_id, agent.host_id)
             .await
             .map_err(unavailable)?
             .ok_or_else(|| reject("unknown", "the agent's host does not exist"))?;
-        if unverified.iss.as_deref() != Some(host.thumbprint.as_str()) {
+        if unverified.iss.as_deref() != Some(host.key.thumbprint.as_str()) {
             return Err(reject(
                 "invalid_issuer",
                 "`iss` is not the thumbprint of the agent's host",
             ));
         }
-        require_active(&host, "host")?;
-        require_active(&agent, "agent")?;
+        require_active_host(&host)?;
+        require_active_agent(&agent)?;
         let audience = self.audience_for(target);
         let claims = self
-            .verified_claims(token, &agent, &host.thumbprint, Some(agent.id), &audience)
+            .verified_claims(
+                token,
+                Signer::agent(&agent),
+                &host.key.thumbprint,
+                Some(agent.id),
+                &audience,
+            )
             .await?;
         if let Some(target) = target {
             self.check_binding(&claims, target)?;
@@ -400,7 +437,7 @@ impl AgentTokenVerifier for AgentAuth {
             .filter_map(|capability| self.policy(capability).map(|policy| policy.scope))
             .collect();
         Ok(VerifiedAgent {
-            agent_id: domain::AgentId::from_uuid(agent.id),
+            agent_id: agent.id,
             org_id: agent.org_id,
             user_id: agent.user_id,
             scopes,
@@ -413,11 +450,11 @@ impl AgentTokenVerifier for AgentAuth {
 impl AgentAuth {
     /// An agent that passed every check but its clocks: expired (or revoked at its absolute
     /// lifetime) now, or its use recorded.
-    async fn keep_clocks(&self, agent: &agents::KeyHolder) -> Result<(), VerifyError> {
+    async fn keep_clocks(&self, agent: &Agent) -> Result<(), VerifyError> {
         let db = self.identity.db();
         let now = self.identity.now();
-        let (to, failure, message) = match self.settings.lifetimes.clock(agent, now) {
-            Clock::Live => {
+        let (to, failure, message) = match self.settings.lifetimes.lifetime(agent, now) {
+            Lifetime::Live => {
                 if agent
                     .last_used_at
                     .is_none_or(|used| now - used >= TOUCH_EVERY)
@@ -428,18 +465,18 @@ impl AgentAuth {
                 }
                 return Ok(());
             }
-            Clock::Expired => (
-                agents::EXPIRED,
+            Lifetime::Expired => (
+                AgentStatus::Expired,
                 "agent_expired",
                 "the agent's session has expired: its host may reactivate it",
             ),
-            Clock::Ended => (
-                agents::REVOKED,
+            Lifetime::Ended => (
+                AgentStatus::Revoked,
                 "absolute_lifetime_exceeded",
                 "the agent has reached its absolute lifetime: register a new one",
             ),
         };
-        agents::move_agent_status(db, agent.org_id, agent.id, ACTIVE, to, now)
+        agents::move_agent_status(db, agent.org_id, agent.id, AgentStatus::Active, to, now)
             .await
             .map_err(unavailable)?;
         Err(reject(failure, message))
@@ -451,7 +488,7 @@ impl AgentAuth {
     pub(crate) async fn verify_new_host_token(
         &self,
         token: &str,
-        id: Uuid,
+        id: AgentHostId,
     ) -> Result<String, VerifyError> {
         let claims = host_token_claims(token)?;
         let key = claims
@@ -469,22 +506,11 @@ impl AgentAuth {
                 "`iss` is not the thumbprint of `host_public_key`",
             ));
         }
-        let holder = agents::KeyHolder {
-            id,
-            org_id: domain::OrgId::from_uuid(Uuid::nil()),
-            thumbprint: claims.iss.clone(),
-            public_key_x: key.x.clone(),
-            name: String::new(),
-            status: PENDING.to_owned(),
-            user_id: None,
-            host_id: None,
-            mode: None,
-            created_at: self.identity.now(),
-            activated_at: None,
-            last_used_at: None,
-            default_capabilities: Vec::new(),
+        let signer = Signer {
+            public_key_x: &key.x,
+            replay_id: id.as_uuid(),
         };
-        self.verified_claims(token, &holder, &claims.iss, None, &self.audience)
+        self.verified_claims(token, signer, &claims.iss, None, &self.audience)
             .await?;
         Ok(key.x)
     }
@@ -532,17 +558,17 @@ impl AgentAuth {
         Ok(())
     }
 
-    /// Checks a token signed by `holder` (an agent, or a host) and issued by `issuer`: signature
-    /// with the stored key, `audience`, time by the api's clock, and the one use of its `jti`.
+    /// Checks a token signed by `signer` (an agent, or a host) and issued by `issuer`: signature
+    /// with its key, `audience`, time by the api's clock, and the one use of its `jti`.
     async fn verified_claims(
         &self,
         token: &str,
-        holder: &agents::KeyHolder,
+        signer: Signer<'_>,
         issuer: &str,
-        subject: Option<Uuid>,
+        subject: Option<AgentId>,
         audience: &str,
     ) -> Result<AgentClaims, VerifyError> {
-        let key = DecodingKey::from_ed_components(&holder.public_key_x)
+        let key = DecodingKey::from_ed_components(signer.public_key_x)
             .map_err(|_| reject("unknown", "the stored key is unusable"))?;
         let mut validation = Validation::new(Algorithm::EdDSA);
         // Time is checked below with the api's own clock and skew.
@@ -605,9 +631,15 @@ impl AgentAuth {
             .clone()
             .filter(|jti| !jti.is_empty() && jti.len() <= MAX_JTI_LEN)
             .ok_or_else(|| reject("missing_claim", "`jti` is required (1 to 255 characters)"))?;
-        if !agents::remember_jti(self.identity.db(), holder.id, &jti, expires + MAX_SKEW, now)
-            .await
-            .map_err(unavailable)?
+        if !agents::remember_jti(
+            self.identity.db(),
+            signer.replay_id,
+            &jti,
+            expires + MAX_SKEW,
+            now,
+        )
+        .await
+        .map_err(unavailable)?
         {
             return Err(reject("jti_replay", "this token was already used"));
         }
@@ -623,21 +655,22 @@ mod tests {
         created: DateTime<Utc>,
         activated: DateTime<Utc>,
         used: Option<DateTime<Utc>>,
-    ) -> agents::KeyHolder {
-        agents::KeyHolder {
-            id: Uuid::nil(),
-            org_id: domain::OrgId::from_uuid(Uuid::nil()),
-            thumbprint: String::new(),
-            public_key_x: String::new(),
+    ) -> Agent {
+        Agent {
+            id: AgentId::new(),
+            org_id: domain::OrgId::new(),
+            host_id: AgentHostId::new(),
+            key: agents::IdentityKey {
+                thumbprint: String::new(),
+                public_key_x: String::new(),
+            },
             name: String::new(),
-            status: ACTIVE.to_owned(),
+            status: AgentStatus::Active,
+            mode: domain::AgentMode::Delegated,
             user_id: None,
-            host_id: None,
-            mode: None,
             created_at: created,
             activated_at: Some(activated),
             last_used_at: used,
-            default_capabilities: Vec::new(),
         }
     }
 
@@ -652,21 +685,24 @@ mod tests {
         // Idle: an hour after its last use.
         let idle = agent(start, start, Some(hours(2)));
         assert_eq!(
-            lifetimes.clock(&idle, hours(2) + Duration::minutes(59)),
-            Clock::Live
+            lifetimes.lifetime(&idle, hours(2) + Duration::minutes(59)),
+            Lifetime::Live
         );
-        assert_eq!(lifetimes.clock(&idle, hours(3)), Clock::Expired);
+        assert_eq!(lifetimes.lifetime(&idle, hours(3)), Lifetime::Expired);
         // Busy: still 24 hours after its activation at most.
         let busy = agent(start, start, Some(hours(24) - Duration::minutes(1)));
         assert_eq!(lifetimes.session_ends(&busy), hours(24));
-        assert_eq!(lifetimes.clock(&busy, hours(24)), Clock::Expired);
+        assert_eq!(lifetimes.lifetime(&busy, hours(24)), Lifetime::Expired);
         // Reactivated clocks start over; the absolute one does not.
         let reactivated = agent(start, hours(24 * 7 - 1), None);
         assert_eq!(
-            lifetimes.clock(&reactivated, hours(24 * 7 - 1)),
-            Clock::Live
+            lifetimes.lifetime(&reactivated, hours(24 * 7 - 1)),
+            Lifetime::Live
         );
-        assert_eq!(lifetimes.clock(&reactivated, hours(24 * 7)), Clock::Ended);
+        assert_eq!(
+            lifetimes.lifetime(&reactivated, hours(24 * 7)),
+            Lifetime::Ended
+        );
     }
 
     /// RFC 8037 appendix A.3's key and thumbprint.

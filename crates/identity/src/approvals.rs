@@ -9,15 +9,13 @@ use std::net::IpAddr;
 use chrono::{DateTime, Duration, Utc};
 use db::DbError;
 use db::TransactionTrait as _;
-use db::repo::agents::{
-    self, ACTIVE, Approval, CAPABILITY_REQUEST, CIBA, DEVICE_AUTHORIZATION, GrantDecision,
-    KeyHolder, NewApproval, PENDING, REGISTRATION, REJECTED,
-};
+use db::repo::agents::{self, Agent, Approval, GrantDecision, Host, NewApproval};
 use db::repo::{sessions, users};
-use domain::{OrgId, OrgRole, SessionId, UserId};
-use resolve_caller::Scope;
+use domain::{
+    AgentId, AgentStatus, ApprovalId, ApprovalMethod, ApprovalPurpose, ApprovalStatus, GrantStatus,
+    HostStatus, OrgId, OrgRole, Scope, SessionId, UserId,
+};
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use crate::IdentityError;
 use crate::agents::AgentAuth;
@@ -30,8 +28,6 @@ pub const APPROVAL_LIFETIME: Duration = Duration::minutes(15);
 pub const FRESH_SESSION: Duration = Duration::minutes(5);
 /// How often an agent may ask whether it was decided.
 pub const POLL_INTERVAL_SECONDS: u64 = 5;
-const DENIED: &str = "denied";
-const APPROVED: &str = "approved";
 /// A binding message is shown to a person: short, one line.
 const MAX_BINDING_MESSAGE: usize = 200;
 
@@ -54,12 +50,11 @@ pub struct ApprovalAsk {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Asked<'a> {
     pub org: OrgId,
-    pub agent: Uuid,
+    pub agent: AgentId,
     /// The user behind the agent's host, who a CIBA request goes to unless the agent names another.
     pub host_user: Option<UserId>,
     pub capabilities: &'a [String],
-    /// [`REGISTRATION`] or [`CAPABILITY_REQUEST`].
-    pub purpose: &'a str,
+    pub purpose: ApprovalPurpose,
 }
 
 /// Which request a user decides.
@@ -68,7 +63,7 @@ pub enum ApprovalTarget {
     /// A device-authorization request, by the code the agent showed.
     UserCode(String),
     /// A request by its id (a CIBA request, from the approver's pending list).
-    Request(Uuid),
+    Request(ApprovalId),
 }
 
 /// What a user decides on an approval request.
@@ -113,7 +108,7 @@ impl AgentAuth {
         } = asked;
         let identity = self.identity();
         let now = identity.now();
-        let approver = if ask.preferred_method.as_deref() == Some(CIBA) {
+        let approver = if ask.preferred_method.as_deref() == Some(ApprovalMethod::Ciba.as_str()) {
             self.ciba_approver(org, host_user, ask.login_hint.as_deref())
                 .await?
         } else {
@@ -129,9 +124,9 @@ impl AgentAuth {
                 capabilities,
                 expires_at: now + APPROVAL_LIFETIME,
                 method: if approver.is_some() {
-                    CIBA
+                    ApprovalMethod::Ciba
                 } else {
-                    DEVICE_AUTHORIZATION
+                    ApprovalMethod::DeviceAuthorization
                 },
                 approver,
                 purpose,
@@ -185,7 +180,7 @@ impl AgentAuth {
             ApprovalTarget::UserCode(code) => {
                 agents::find_approval_by_code(db, &normalise_user_code(&code))
                     .await?
-                    .filter(|approval| approval.method == DEVICE_AUTHORIZATION)
+                    .filter(|approval| approval.method == ApprovalMethod::DeviceAuthorization)
             }
             ApprovalTarget::Request(id) => agents::find_approval(db, id)
                 .await?
@@ -201,7 +196,7 @@ impl AgentAuth {
         &self,
         user: UserId,
         target: ApprovalTarget,
-    ) -> Result<(Approval, KeyHolder, KeyHolder), IdentityError> {
+    ) -> Result<(Approval, Agent, Host), IdentityError> {
         let identity = self.identity();
         let db = identity.db();
         let approval = self.find_target(db, user, target).await?;
@@ -211,7 +206,7 @@ impl AgentAuth {
         let agent = agents::find_agent_in(db, approval.org_id, approval.agent_id)
             .await?
             .ok_or(IdentityError::NotFound("approval request"))?;
-        let host = agents::find_host(db, approval.org_id, agent.host_id.unwrap_or_default())
+        let host = agents::find_host(db, approval.org_id, agent.host_id)
             .await?
             .ok_or(IdentityError::NotFound("approval request"))?;
         Ok((approval, agent, host))
@@ -302,7 +297,11 @@ impl AgentAuth {
         }
         self.check_role_may_grant(role, &granted)?;
         let txn = db.begin().await.map_err(DbError::from)?;
-        let status = if approve { APPROVED } else { DENIED };
+        let status = if approve {
+            ApprovalStatus::Approved
+        } else {
+            ApprovalStatus::Denied
+        };
         if !agents::decide_approval(&txn, approval.org_id, approval.id, status, user, now).await? {
             return Err(IdentityError::conflict(
                 "APPROVAL_CLOSED",
@@ -314,7 +313,11 @@ impl AgentAuth {
             let limits = constraints.get(capability).map(Value::to_string);
             let decision = GrantDecision {
                 capability,
-                status: if active { ACTIVE } else { DENIED },
+                status: if active {
+                    GrantStatus::Active
+                } else {
+                    GrantStatus::Denied
+                },
                 granted_by: Some(user),
                 expires_at: expires_at.filter(|_| active),
                 constraints: limits.as_deref(),
@@ -364,25 +367,27 @@ impl AgentAuth {
         let agent = agents::find_agent_in(db, org, approval.agent_id)
             .await?
             .ok_or(IdentityError::NotFound("agent"))?;
-        let host = agents::find_host(db, org, agent.host_id.unwrap_or_default()).await?;
-        let host_pending = host.as_ref().is_some_and(|host| host.status == PENDING);
+        let host = agents::find_host(db, org, agent.host_id).await?;
+        let host_pending = host
+            .as_ref()
+            .is_some_and(|host| host.status == HostStatus::Pending);
         if approve {
             agents::set_agent_user(db, org, agent.id, user, now).await?;
-            if agent.status == PENDING {
-                agents::activate_agent(db, org, agent.id, ACTIVE, now).await?;
+            if agent.status == AgentStatus::Pending {
+                agents::activate_agent(db, org, agent.id, AgentStatus::Active, now).await?;
             }
             if let (Some(host), true) = (host, host_pending) {
                 agents::link_host(db, org, host.id, user, now).await?;
             }
-        } else if approval.purpose == REGISTRATION {
-            agents::set_agent_status(db, org, agent.id, REJECTED, now).await?;
+        } else if approval.purpose == ApprovalPurpose::Registration {
+            agents::set_agent_status(db, org, agent.id, AgentStatus::Rejected, now).await?;
             if let (Some(host), true) = (host, host_pending) {
-                agents::set_host_status(db, org, host.id, REJECTED, now).await?;
-                agents::end_agents_of_host(db, org, host.id, REJECTED, now).await?;
+                agents::set_host_status(db, org, host.id, HostStatus::Rejected, now).await?;
+                agents::end_agents_of_host(db, org, host.id, AgentStatus::Rejected, now).await?;
             }
-        } else {
-            debug_assert_eq!(approval.purpose, CAPABILITY_REQUEST);
         }
+        // Denying more capabilities for an active agent (or its reactivation) denies just those
+        // grants, written above.
         Ok(())
     }
 

@@ -8,11 +8,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use db::DbError;
-use db::repo::device_codes::{
-    self, APPROVED, DENIED, DeviceRequest, NewDeviceRequest, PENDING, REDEEMED,
-};
+use db::repo::device_codes::{self, DeviceRequest, NewDeviceRequest};
 use db::repo::users;
-use domain::UserId;
+use domain::{DeviceCodeStatus, UserId};
 use rand::Rng as _;
 use serde_json::json;
 use sha2::{Digest as _, Sha256};
@@ -44,7 +42,7 @@ pub struct DeviceRequestInfo {
     pub user_code: String,
     pub client_id: String,
     pub scope: Option<String>,
-    pub status: String,
+    pub status: DeviceCodeStatus,
     pub expires_at: DateTime<Utc>,
     /// When the CLI asked for the code.
     pub created_at: DateTime<Utc>,
@@ -199,13 +197,13 @@ impl Identity {
             .map_err(|_| DeviceTokenError::Unavailable)?
             .filter(|request| request.client_id == client_id)
             .ok_or(DeviceTokenError::InvalidGrant)?;
-        match request.status.as_str() {
-            REDEEMED => return Err(DeviceTokenError::InvalidGrant),
-            DENIED => return Err(DeviceTokenError::AccessDenied),
+        match request.status {
+            DeviceCodeStatus::Redeemed => return Err(DeviceTokenError::InvalidGrant),
+            DeviceCodeStatus::Denied => return Err(DeviceTokenError::AccessDenied),
             _ if request.expires_at <= now => return Err(DeviceTokenError::ExpiredToken),
-            APPROVED => return self.redeem(&request).await,
-            PENDING => {}
-            _ => return Err(DeviceTokenError::InvalidGrant),
+            DeviceCodeStatus::Approved => return self.redeem(&request).await,
+            DeviceCodeStatus::Pending => {}
+            DeviceCodeStatus::Expired => return Err(DeviceTokenError::ExpiredToken),
         }
         let too_early = request.last_polled_at.is_some_and(|last| {
             now - last < Duration::seconds(i64::from(request.interval_seconds))
@@ -259,8 +257,10 @@ impl Identity {
             user_code: display(&request.user_code),
             client_id: request.client_id,
             scope: request.scope,
-            status: if request.status == PENDING && request.expires_at <= self.now() {
-                "expired".to_owned()
+            status: if request.status == DeviceCodeStatus::Pending
+                && request.expires_at <= self.now()
+            {
+                DeviceCodeStatus::Expired
             } else {
                 request.status
             },

@@ -3,8 +3,8 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use db::repo::agents::{self, ACTIVE, GrantDecision, NewKeyHolder};
-use domain::{OrgId, UserId};
+use db::repo::agents::{self, GrantDecision, NewAgent, NewHost};
+use domain::{AgentHostId, AgentId, AgentStatus, GrantStatus, HostStatus, OrgId, UserId};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use ring::signature::{Ed25519KeyPair, KeyPair as _};
 use serde_json::{Value, json};
@@ -65,15 +65,15 @@ impl TestApp {
         let host = agents::create_host(
             db,
             org,
-            NewKeyHolder {
-                id: Uuid::now_v7(),
+            NewHost {
+                id: AgentHostId::new(),
                 thumbprint: &host_thumbprint,
                 public_key_x: &host_key.x,
                 name: "test host",
-                status: ACTIVE,
+                status: HostStatus::Active,
                 user_id: user,
+                default_capabilities: &[],
             },
-            &[],
             now,
         )
         .await
@@ -82,13 +82,13 @@ impl TestApp {
         let agent = agents::create_agent(
             db,
             org,
-            host.id,
-            NewKeyHolder {
-                id: Uuid::now_v7(),
+            NewAgent {
+                id: AgentId::new(),
+                host_id: host.id,
                 thumbprint: &identity::agents::thumbprint(&key.x),
                 public_key_x: &key.x,
                 name: "test agent",
-                status: ACTIVE,
+                status: AgentStatus::Active,
                 user_id: user,
             },
             now,
@@ -98,7 +98,7 @@ impl TestApp {
         for capability in capabilities {
             let decision = GrantDecision {
                 capability,
-                status: ACTIVE,
+                status: GrantStatus::Active,
                 granted_by: user,
                 expires_at: None,
                 constraints: None,
@@ -108,9 +108,9 @@ impl TestApp {
                 .expect("grant stored");
         }
         TestAgent {
-            id: agent.id,
+            id: agent.id.as_uuid(),
             org,
-            host_id: host.id,
+            host_id: host.id.as_uuid(),
             host_thumbprint,
             key,
             audience: self.issuer.clone(),
@@ -125,7 +125,7 @@ impl TestApp {
         let constraints = constraints.to_string();
         let decision = GrantDecision {
             capability,
-            status: ACTIVE,
+            status: GrantStatus::Active,
             granted_by: None,
             expires_at: None,
             constraints: Some(&constraints),
@@ -133,7 +133,7 @@ impl TestApp {
         agents::set_grant(
             &self.database.db.conn,
             agent.org,
-            agent.id,
+            AgentId::from_uuid(agent.id),
             decision,
             self.clock_now(),
         )

@@ -1045,3 +1045,24 @@ async fn a_bad_host_token_beside_a_valid_session_is_a_401() {
     assert_eq!(status.status, 200, "{}", status.json());
     assert_eq!(status.json()["status"], "active");
 }
+
+#[actix_web::test]
+async fn a_host_that_registers_itself_is_kept_only_with_its_agent() {
+    let app = TestApp::spawn_with(|settings| settings.agents.dynamic_hosts = true).await;
+    let store = app.store("acme").await;
+    let agent_key = TestKey::generate();
+    let first = register_new_host(&app, &store, &TestKey::generate(), &agent_key).await;
+    assert_eq!(first.status, 201, "{}", first.json());
+    // Another new host brings a key an agent already has: refused, and the host is not kept.
+    let refused = register_new_host(&app, &store, &TestKey::generate(), &agent_key)
+        .await
+        .assert_error(409, "AGENT_EXISTS");
+    assert_eq!(refused["error"], "agent_exists");
+    let hosts = TestResponse::send(
+        app.as_user(Method::GET, "/api/auth/agent/hosts", &store.owner),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(hosts.as_array().map(Vec::len), Some(1), "{hosts}");
+}

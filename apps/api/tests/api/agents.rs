@@ -2,6 +2,7 @@
 //! their organization and their approving user; every attack on the token refused.
 
 use actix_web::http::Method;
+use domain::AgentId;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 use test_support::{
@@ -163,30 +164,42 @@ async fn revoking_the_grant_the_agent_or_its_host_takes_effect_at_once() {
     );
     let denied = db::repo::agents::GrantDecision {
         capability: "listProducts",
-        status: "denied",
+        status: domain::GrantStatus::Denied,
         granted_by: None,
         expires_at: None,
         constraints: None,
     };
-    db::repo::agents::set_grant(db, store.org, agent.id, denied, now_utc)
+    db::repo::agents::set_grant(db, store.org, AgentId::from_uuid(agent.id), denied, now_utc)
         .await
         .unwrap();
     as_agent(&app, &agent.token(now(&app)), Method::GET, "/v1/products")
         .await
         .assert_error(403, "FORBIDDEN");
 
-    db::repo::agents::set_agent_status(db, store.org, agent.id, "revoked", now_utc)
-        .await
-        .unwrap();
+    db::repo::agents::set_agent_status(
+        db,
+        store.org,
+        AgentId::from_uuid(agent.id),
+        domain::AgentStatus::Revoked,
+        now_utc,
+    )
+    .await
+    .unwrap();
     let body = as_agent(&app, &agent.token(now(&app)), Method::GET, "/v1/whoami")
         .await
         .assert_error(401, "INVALID_AGENT_TOKEN");
     assert_eq!(body["details"]["failure"], "agent_revoked");
 
     let other = app.agent(store.org, None, &["listProducts"]).await;
-    db::repo::agents::set_host_status(db, store.org, other.host_id, "revoked", now_utc)
-        .await
-        .unwrap();
+    db::repo::agents::set_host_status(
+        db,
+        store.org,
+        domain::AgentHostId::from_uuid(other.host_id),
+        domain::HostStatus::Revoked,
+        now_utc,
+    )
+    .await
+    .unwrap();
     let body = as_agent(&app, &other.token(now(&app)), Method::GET, "/v1/whoami")
         .await
         .assert_error(401, "INVALID_AGENT_TOKEN");

@@ -12,6 +12,7 @@ use api_types::agent::{ApprovalRequestView, ApproveAgentRequest};
 use api_types::auth::{OrganizationView, Success};
 use api_types::store::List;
 use chrono::{DateTime, Duration, Utc};
+use domain::{ApprovalPurpose, ApprovalStatus};
 use futures_util::future::join;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -182,7 +183,7 @@ impl Request {
     }
 
     fn open(&self) -> bool {
-        self.view.status == "pending"
+        self.view.status == ApprovalStatus::Pending
     }
 }
 
@@ -425,7 +426,7 @@ fn review(here: &str, request: &Request, form: &Submitted, errors: &FormErrors) 
                 dt { "Agent" } dd { strong { (view.agent_name) } }
                 dt { "Host" } dd { (view.host_name) }
                 dt { "Store" } dd { strong { (request.store) } }
-                dt { "Asks for" } dd { @if view.purpose == "registration" { "Its first capabilities" } @else { "More capabilities" } }
+                dt { "Asks for" } dd { @if view.purpose == ApprovalPurpose::Registration { "Its first capabilities" } @else { "More capabilities" } }
                 @if let Some(message) = &view.binding_message {
                     dt { "Its message" } dd { q { (message) } " — check that your agent shows the same." }
                 }
@@ -434,7 +435,7 @@ fn review(here: &str, request: &Request, form: &Submitted, errors: &FormErrors) 
                     @if let Some(from) = &view.requested_from { " from " code { (from) } }
                 }
                 dt { "Expires" } dd { (datetime(view.expires_at, now)) }
-                dt { "Status" } dd { (badge(&view.status)) }
+                dt { "Status" } dd { (badge(view.status.as_str())) }
             }
             @if !request.open() {
                 p.notice.info { "This request is no longer waiting for a decision." }
@@ -584,8 +585,8 @@ mod tests {
             agent_name: "shopping <agent>".into(),
             host_id: Uuid::nil(),
             host_name: "laptop".into(),
-            status: "pending".into(),
-            purpose: "registration".into(),
+            status: ApprovalStatus::Pending,
+            purpose: ApprovalPurpose::Registration,
             capabilities: vec![add.clone(), place.clone()],
             binding_message: Some("order 42".into()),
             created_at: now,

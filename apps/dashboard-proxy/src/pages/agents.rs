@@ -11,6 +11,7 @@ use api_types::agent::{
 };
 use api_types::auth::Success;
 use chrono::Utc;
+use domain::{GrantStatus, HostStatus};
 use futures_util::future::try_join3;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -302,11 +303,11 @@ fn limits(grant: &GrantView) -> String {
 
 fn agent_card(agent: &AgentStatusView, host: &str) -> Markup {
     let now = Utc::now();
-    let live = matches!(agent.status.as_str(), "active" | "pending" | "expired");
+    let live = !agent.status.is_final();
     html! {
         section.card.agent {
             div.page-header {
-                h3 { (agent.name) " " (badge(&agent.status)) }
+                h3 { (agent.name) " " (badge(agent.status.as_str())) }
                 @if live {
                     form method="post" action="/agents/revoke" data-confirm="Revoke this agent? Its tokens stop working at once." {
                         input type="hidden" name="agentId" value=(agent.agent_id);
@@ -329,11 +330,11 @@ fn agent_card(agent: &AgentStatusView, host: &str) -> Markup {
                             @for grant in &agent.agent_capability_grants {
                                 tr {
                                     td { code { (grant.capability) } }
-                                    td { (badge(&grant.status)) }
+                                    td { (badge(grant.status.as_str())) }
                                     td { (limits(grant)) }
                                     td { @if let Some(at) = grant.expires_at { (datetime(at, now)) } @else { span.muted { "until revoked" } } }
                                     td {
-                                        @if grant.status == "active" && live {
+                                        @if grant.status == GrantStatus::Active && live {
                                             form method="post" action="/agents/grants/revoke" {
                                                 input type="hidden" name="agentId" value=(agent.agent_id);
                                                 input type="hidden" name="capability" value=(grant.capability);
@@ -361,12 +362,12 @@ fn hosts_table(hosts: &[HostView]) -> Markup {
                     @for host in hosts {
                         tr {
                             td { (host.name) }
-                            td { (badge(&host.status)) }
+                            td { (badge(host.status.as_str())) }
                             td.mono title=(host.thumbprint) { (host.thumbprint.chars().take(10).collect::<String>()) "…" }
                             td { @if host.default_capabilities.is_empty() { span.muted { "only what you approve" } } @else { (host.default_capabilities.join(", ")) } }
                             td { (datetime(host.created_at, now)) }
                             td {
-                                @if host.status != "revoked" && host.status != "rejected" {
+                                @if !matches!(host.status, HostStatus::Revoked | HostStatus::Rejected) {
                                     form method="post" action="/agents/hosts/revoke" data-confirm="Revoke this host and every agent under it?" {
                                         input type="hidden" name="hostId" value=(host.id);
                                         button.danger type="submit" aria-label={"Revoke host " (host.name)} { "Revoke" }
@@ -417,7 +418,7 @@ mod tests {
     fn limits_read_as_people_write_them() {
         let grant = |constraints| GrantView {
             capability: "addCartItem".into(),
-            status: "active".into(),
+            status: GrantStatus::Active,
             constraints,
             expires_at: None,
             granted_by: None,
@@ -441,7 +442,7 @@ mod tests {
             agent_id: Uuid::nil(),
             agent_name: "<b>bot</b>".into(),
             capabilities: vec!["adminGetStats".into()],
-            purpose: "capability_request".into(),
+            purpose: domain::ApprovalPurpose::CapabilityRequest,
             binding_message: Some("weekly report".into()),
             created_at: Utc::now(),
             expires_at: Utc::now(),

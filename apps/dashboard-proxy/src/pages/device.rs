@@ -131,7 +131,7 @@ fn enter_code(code: &str, errors: &FormErrors) -> Markup {
 
 fn review(shell: &Shell, request: &DeviceRequestView) -> Markup {
     let now = Utc::now();
-    let pending = request.status == "pending";
+    let pending = request.status == domain::DeviceCodeStatus::Pending;
     centered(
         &Head::new("Approve a device", SITE),
         "Approve a device?",
@@ -147,7 +147,7 @@ fn review(shell: &Shell, request: &DeviceRequestView) -> Markup {
                     (datetime(request.created_at, now))
                     @if let Some(from) = &request.requested_from { " from " code { (from) } }
                 }
-                dt { "Status" } dd { (badge(&request.status)) }
+                dt { "Status" } dd { (badge(request.status.as_str())) }
                 dt { "Expires" } dd { (datetime(request.expires_at, now)) }
             }
             @if pending {

@@ -2,7 +2,7 @@
 //! their user code (the approving user).
 
 use chrono::{DateTime, Utc};
-use domain::{OrgId, UserId};
+use domain::{DeviceCodeStatus, OrgId, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
@@ -13,11 +13,6 @@ use uuid::Uuid;
 use crate::DbError;
 use crate::entities::device_code::{self, Column, Entity};
 
-pub const PENDING: &str = "pending";
-pub const APPROVED: &str = "approved";
-pub const DENIED: &str = "denied";
-pub const REDEEMED: &str = "redeemed";
-
 /// A stored request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceRequest {
@@ -25,7 +20,7 @@ pub struct DeviceRequest {
     pub user_code: String,
     pub client_id: String,
     pub scope: Option<String>,
-    pub status: String,
+    pub status: DeviceCodeStatus,
     pub user_id: Option<UserId>,
     /// The approving session's organization, which the CLI's session starts in.
     pub active_org: Option<OrgId>,
@@ -37,14 +32,16 @@ pub struct DeviceRequest {
     pub requested_from: Option<String>,
 }
 
-impl From<device_code::Model> for DeviceRequest {
-    fn from(row: device_code::Model) -> Self {
-        Self {
+impl TryFrom<device_code::Model> for DeviceRequest {
+    type Error = DbError;
+
+    fn try_from(row: device_code::Model) -> Result<Self, DbError> {
+        Ok(Self {
             id: row.id,
             user_code: row.user_code,
             client_id: row.client_id,
             scope: row.scope,
-            status: row.status,
+            status: row.status.parse().map_err(DbError::corrupt)?,
             user_id: row.user_id.map(UserId::from_uuid),
             active_org: row.active_organization_id.map(OrgId::from_uuid),
             interval_seconds: row.interval_seconds,
@@ -52,7 +49,7 @@ impl From<device_code::Model> for DeviceRequest {
             expires_at: row.expires_at,
             created_at: row.created_at,
             requested_from: row.requested_from,
-        }
+        })
     }
 }
 
@@ -75,13 +72,13 @@ pub async fn create(
     new: NewDeviceRequest<'_>,
     now: DateTime<Utc>,
 ) -> Result<DeviceRequest, DbError> {
-    Ok(device_code::ActiveModel {
+    device_code::ActiveModel {
         id: ActiveValue::Set(Uuid::now_v7()),
         code_hash: ActiveValue::Set(new.code_hash.to_owned()),
         user_code: ActiveValue::Set(new.user_code.to_owned()),
         client_id: ActiveValue::Set(new.client_id.to_owned()),
         scope: ActiveValue::Set(new.scope.map(str::to_owned)),
-        status: ActiveValue::Set(PENDING.to_owned()),
+        status: ActiveValue::Set(DeviceCodeStatus::Pending.as_str().to_owned()),
         user_id: ActiveValue::Set(None),
         active_organization_id: ActiveValue::Set(None),
         interval_seconds: ActiveValue::Set(new.interval_seconds),
@@ -93,29 +90,31 @@ pub async fn create(
     .insert(db)
     .await
     .map_err(DbError::on_unique("user code"))?
-    .into())
+    .try_into()
 }
 
 pub async fn find_by_code_hash(
     db: &impl ConnectionTrait,
     hash: &str,
 ) -> Result<Option<DeviceRequest>, DbError> {
-    Ok(Entity::find()
+    Entity::find()
         .filter(Column::CodeHash.eq(hash))
         .one(db)
         .await?
-        .map(Into::into))
+        .map(DeviceRequest::try_from)
+        .transpose()
 }
 
 pub async fn find_by_user_code(
     db: &impl ConnectionTrait,
     user_code: &str,
 ) -> Result<Option<DeviceRequest>, DbError> {
-    Ok(Entity::find()
+    Entity::find()
         .filter(Column::UserCode.eq(user_code))
         .one(db)
         .await?
-        .map(Into::into))
+        .map(DeviceRequest::try_from)
+        .transpose()
 }
 
 /// Records a poll, slowing the client down by `slow_down_by` seconds when it polled too early.
@@ -147,16 +146,20 @@ pub async fn decide(
     approve: bool,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let status = if approve { APPROVED } else { DENIED };
+    let status = if approve {
+        DeviceCodeStatus::Approved
+    } else {
+        DeviceCodeStatus::Denied
+    };
     let decided = Entity::update_many()
-        .col_expr(Column::Status, Expr::value(status))
+        .col_expr(Column::Status, Expr::value(status.as_str()))
         .col_expr(Column::UserId, Expr::value(user.as_uuid()))
         .col_expr(
             Column::ActiveOrganizationId,
             Expr::value(active_org.map(|org| org.as_uuid())),
         )
         .filter(Column::Id.eq(id))
-        .filter(Column::Status.eq(PENDING))
+        .filter(Column::Status.eq(DeviceCodeStatus::Pending.as_str()))
         .filter(Column::ExpiresAt.gt(now))
         .exec(db)
         .await?;
@@ -166,9 +169,12 @@ pub async fn decide(
 /// Redeems an approved request, once: answers whether this call did.
 pub async fn redeem(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbError> {
     let redeemed = Entity::update_many()
-        .col_expr(Column::Status, Expr::value(REDEEMED))
+        .col_expr(
+            Column::Status,
+            Expr::value(DeviceCodeStatus::Redeemed.as_str()),
+        )
         .filter(Column::Id.eq(id))
-        .filter(Column::Status.eq(APPROVED))
+        .filter(Column::Status.eq(DeviceCodeStatus::Approved.as_str()))
         .exec(db)
         .await?;
     Ok(redeemed.rows_affected == 1)

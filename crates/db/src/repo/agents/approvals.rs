@@ -2,7 +2,7 @@
 //! user code (device authorization), or by the user it names (CIBA).
 
 use chrono::{DateTime, Utc};
-use domain::{OrgId, UserId};
+use domain::{AgentId, ApprovalId, ApprovalMethod, ApprovalPurpose, ApprovalStatus, OrgId, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
@@ -10,79 +10,67 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::PENDING;
+use super::{all, one};
 use crate::DbError;
 use crate::entities::approval_request;
-
-/// Decided under the user code, by any entitled user of the organization.
-pub const DEVICE_AUTHORIZATION: &str = "device_authorization";
-/// Decided by the one user it names, from their list of pending requests.
-pub const CIBA: &str = "ciba";
-
-/// A new agent's first capabilities: denying them rejects the agent.
-pub const REGISTRATION: &str = "registration";
-/// More capabilities for an active agent: denying them denies those grants only.
-pub const CAPABILITY_REQUEST: &str = "capability_request";
-/// An expired agent's way back: denying it leaves the agent expired.
-pub const REACTIVATION: &str = "reactivation";
 
 /// A decision on capabilities an agent asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Approval {
-    pub id: Uuid,
+    pub id: ApprovalId,
     pub org_id: OrgId,
-    pub agent_id: Uuid,
+    pub agent_id: AgentId,
     pub user_code: String,
     pub capabilities: Vec<String>,
-    pub status: String,
+    pub status: ApprovalStatus,
     pub expires_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
-    /// [`DEVICE_AUTHORIZATION`] or [`CIBA`].
-    pub method: String,
+    pub method: ApprovalMethod,
     /// For CIBA, the user who decides.
     pub approver_id: Option<UserId>,
-    /// [`REGISTRATION`], [`CAPABILITY_REQUEST`] or [`REACTIVATION`].
-    pub purpose: String,
+    pub purpose: ApprovalPurpose,
     /// Shown to the approver beside the request.
     pub binding_message: Option<String>,
     /// The client address of the call that opened the request, as text: for the approver only.
     pub requested_from: Option<String>,
 }
 
-impl From<approval_request::Model> for Approval {
-    fn from(row: approval_request::Model) -> Self {
-        Self {
-            id: row.id,
+impl TryFrom<approval_request::Model> for Approval {
+    type Error = DbError;
+
+    fn try_from(row: approval_request::Model) -> Result<Self, DbError> {
+        Ok(Self {
+            id: ApprovalId::from_uuid(row.id),
             org_id: OrgId::from_uuid(row.organization_id),
-            agent_id: row.agent_id,
+            agent_id: AgentId::from_uuid(row.agent_id),
             user_code: row.user_code,
             capabilities: row
                 .capabilities
                 .split_whitespace()
                 .map(str::to_owned)
                 .collect(),
-            status: row.status,
+            status: row.status.parse().map_err(DbError::corrupt)?,
             expires_at: row.expires_at,
             created_at: row.created_at,
-            method: row.method,
+            method: row.method.parse().map_err(DbError::corrupt)?,
             approver_id: row.approver_id.map(UserId::from_uuid),
-            purpose: row.purpose,
+            purpose: row.purpose.parse().map_err(DbError::corrupt)?,
             binding_message: row.binding_message,
             requested_from: row.requested_from,
-        }
+        })
     }
 }
 
 /// An approval request about to be stored.
 #[derive(Clone, Copy, Debug)]
 pub struct NewApproval<'a> {
-    pub agent: Uuid,
+    pub agent: AgentId,
     pub user_code: &'a str,
     pub capabilities: &'a [String],
     pub expires_at: DateTime<Utc>,
-    pub method: &'a str,
+    pub method: ApprovalMethod,
     pub approver: Option<UserId>,
-    pub purpose: &'a str,
+    pub purpose: ApprovalPurpose,
     pub binding_message: Option<&'a str>,
     /// The client address asking, as text.
     pub requested_from: Option<&'a str>,
@@ -95,26 +83,26 @@ pub async fn create_approval(
     new: NewApproval<'_>,
     now: DateTime<Utc>,
 ) -> Result<Approval, DbError> {
-    Ok(approval_request::ActiveModel {
+    approval_request::ActiveModel {
         organization_id: ActiveValue::Set(org.as_uuid()),
         id: ActiveValue::Set(Uuid::now_v7()),
-        agent_id: ActiveValue::Set(new.agent),
+        agent_id: ActiveValue::Set(new.agent.as_uuid()),
         user_code: ActiveValue::Set(new.user_code.to_owned()),
         capabilities: ActiveValue::Set(new.capabilities.join(" ")),
-        status: ActiveValue::Set(PENDING.to_owned()),
+        status: ActiveValue::Set(ApprovalStatus::Pending.as_str().to_owned()),
         decided_by: ActiveValue::Set(None),
         expires_at: ActiveValue::Set(new.expires_at),
         created_at: ActiveValue::Set(now),
-        method: ActiveValue::Set(new.method.to_owned()),
+        method: ActiveValue::Set(new.method.as_str().to_owned()),
         approver_id: ActiveValue::Set(new.approver.map(|user| user.as_uuid())),
-        purpose: ActiveValue::Set(new.purpose.to_owned()),
+        purpose: ActiveValue::Set(new.purpose.as_str().to_owned()),
         binding_message: ActiveValue::Set(new.binding_message.map(str::to_owned)),
         requested_from: ActiveValue::Set(new.requested_from.map(str::to_owned)),
     }
     .insert(db)
     .await
     .map_err(DbError::on_unique("user code"))?
-    .into())
+    .try_into()
 }
 
 /// The approval request a user typed the code of.
@@ -122,23 +110,21 @@ pub async fn find_approval_by_code(
     db: &impl ConnectionTrait,
     user_code: &str,
 ) -> Result<Option<Approval>, DbError> {
-    Ok(approval_request::Entity::find()
+    one(approval_request::Entity::find()
         .filter(approval_request::Column::UserCode.eq(user_code))
         .one(db)
-        .await?
-        .map(Into::into))
+        .await?)
 }
 
 /// One approval request, by id, whatever its organization (the caller checks the user's).
 pub async fn find_approval(
     db: &impl ConnectionTrait,
-    id: Uuid,
+    id: ApprovalId,
 ) -> Result<Option<Approval>, DbError> {
-    Ok(approval_request::Entity::find()
-        .filter(approval_request::Column::Id.eq(id))
+    one(approval_request::Entity::find()
+        .filter(approval_request::Column::Id.eq(id.as_uuid()))
         .one(db)
-        .await?
-        .map(Into::into))
+        .await?)
 }
 
 /// The CIBA requests waiting for `user`, newest first.
@@ -147,54 +133,53 @@ pub async fn pending_for(
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<Vec<Approval>, DbError> {
-    Ok(approval_request::Entity::find()
+    all(approval_request::Entity::find()
         .filter(approval_request::Column::ApproverId.eq(user.as_uuid()))
-        .filter(approval_request::Column::Status.eq(PENDING))
+        .filter(approval_request::Column::Status.eq(ApprovalStatus::Pending.as_str()))
         .filter(approval_request::Column::ExpiresAt.gt(now))
         .order_by_desc(approval_request::Column::Id)
         .all(db)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+        .await?)
 }
 
 /// The agent's newest request still pending, if any.
 pub async fn pending_of_agent(
     db: &impl ConnectionTrait,
     org: OrgId,
-    agent: Uuid,
+    agent: AgentId,
     now: DateTime<Utc>,
 ) -> Result<Option<Approval>, DbError> {
-    Ok(approval_request::Entity::find()
+    one(approval_request::Entity::find()
         .filter(approval_request::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(approval_request::Column::AgentId.eq(agent))
-        .filter(approval_request::Column::Status.eq(PENDING))
+        .filter(approval_request::Column::AgentId.eq(agent.as_uuid()))
+        .filter(approval_request::Column::Status.eq(ApprovalStatus::Pending.as_str()))
         .filter(approval_request::Column::ExpiresAt.gt(now))
         .order_by_desc(approval_request::Column::Id)
         .one(db)
-        .await?
-        .map(Into::into))
+        .await?)
 }
 
 /// Closes a pending, unexpired request as `status`, decided by `user`; answers whether it was.
 pub async fn decide_approval(
     db: &impl ConnectionTrait,
     org: OrgId,
-    id: Uuid,
-    status: &str,
+    id: ApprovalId,
+    status: ApprovalStatus,
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
     let decided = approval_request::Entity::update_many()
-        .col_expr(approval_request::Column::Status, Expr::value(status))
+        .col_expr(
+            approval_request::Column::Status,
+            Expr::value(status.as_str()),
+        )
         .col_expr(
             approval_request::Column::DecidedBy,
             Expr::value(user.as_uuid()),
         )
         .filter(approval_request::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(approval_request::Column::Id.eq(id))
-        .filter(approval_request::Column::Status.eq(PENDING))
+        .filter(approval_request::Column::Id.eq(id.as_uuid()))
+        .filter(approval_request::Column::Status.eq(ApprovalStatus::Pending.as_str()))
         .filter(approval_request::Column::ExpiresAt.gt(now))
         .exec(db)
         .await?;

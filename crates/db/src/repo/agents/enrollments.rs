@@ -2,7 +2,7 @@
 //! token once, with its public key, and the host exists from then on.
 
 use chrono::{DateTime, Utc};
-use domain::{OrgId, UserId};
+use domain::{AgentHostId, OrgId, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
@@ -112,10 +112,13 @@ pub async fn set_enrollment_host(
     db: &impl ConnectionTrait,
     org: OrgId,
     id: Uuid,
-    host: Uuid,
+    host: AgentHostId,
 ) -> Result<(), DbError> {
     agent_host_enrollment::Entity::update_many()
-        .col_expr(agent_host_enrollment::Column::HostId, Expr::value(host))
+        .col_expr(
+            agent_host_enrollment::Column::HostId,
+            Expr::value(host.as_uuid()),
+        )
         .filter(agent_host_enrollment::Column::OrganizationId.eq(org.as_uuid()))
         .filter(agent_host_enrollment::Column::Id.eq(id))
         .exec(db)

@@ -1,14 +1,13 @@
 //! An agent's grants: one row per capability, `active`, `pending` or `denied`.
 
 use chrono::{DateTime, Utc};
-use domain::{OrgId, UserId};
+use domain::{AgentId, GrantStatus, OrgId, UserId};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, QueryFilter as _,
 };
 use uuid::Uuid;
 
-use super::ACTIVE;
 use crate::DbError;
 use crate::entities::agent_capability_grant;
 
@@ -16,8 +15,7 @@ use crate::entities::agent_capability_grant;
 #[derive(Clone, Copy, Debug)]
 pub struct GrantDecision<'a> {
     pub capability: &'a str,
-    /// `active`, `pending` or `denied`.
-    pub status: &'a str,
+    pub status: GrantStatus,
     pub granted_by: Option<UserId>,
     pub expires_at: Option<DateTime<Utc>>,
     /// Limits on the capability's input, as a JSON object.
@@ -28,7 +26,7 @@ pub struct GrantDecision<'a> {
 pub async fn set_grant(
     db: &impl ConnectionTrait,
     org: OrgId,
-    agent: Uuid,
+    agent: AgentId,
     decision: GrantDecision<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
@@ -42,9 +40,9 @@ pub async fn set_grant(
     let row = agent_capability_grant::ActiveModel {
         organization_id: ActiveValue::Set(org.as_uuid()),
         id: ActiveValue::Set(Uuid::now_v7()),
-        agent_id: ActiveValue::Set(agent),
+        agent_id: ActiveValue::Set(agent.as_uuid()),
         capability: ActiveValue::Set(capability.to_owned()),
-        status: ActiveValue::Set(status.to_owned()),
+        status: ActiveValue::Set(status.as_str().to_owned()),
         constraints: ActiveValue::Set(constraints.map(str::to_owned)),
         granted_by: ActiveValue::Set(granted_by.map(|user| user.as_uuid())),
         expires_at: ActiveValue::Set(expires_at),
@@ -74,13 +72,13 @@ pub async fn set_grant(
 pub async fn active_capabilities(
     db: &impl ConnectionTrait,
     org: OrgId,
-    agent: Uuid,
+    agent: AgentId,
     now: DateTime<Utc>,
 ) -> Result<Vec<(String, Option<String>)>, DbError> {
     Ok(agent_capability_grant::Entity::find()
         .filter(agent_capability_grant::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(agent_capability_grant::Column::AgentId.eq(agent))
-        .filter(agent_capability_grant::Column::Status.eq(ACTIVE))
+        .filter(agent_capability_grant::Column::AgentId.eq(agent.as_uuid()))
+        .filter(agent_capability_grant::Column::Status.eq(GrantStatus::Active.as_str()))
         .filter(
             Condition::any()
                 .add(agent_capability_grant::Column::ExpiresAt.is_null())
@@ -97,8 +95,7 @@ pub async fn active_capabilities(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GrantRecord {
     pub capability: String,
-    /// `active`, `pending` or `denied`.
-    pub status: String,
+    pub status: GrantStatus,
     /// Limits on the capability's input, as a JSON object.
     pub constraints: Option<String>,
     pub granted_by: Option<UserId>,
@@ -109,22 +106,24 @@ pub struct GrantRecord {
 pub async fn grants_of(
     db: &impl ConnectionTrait,
     org: OrgId,
-    agent: Uuid,
+    agent: AgentId,
 ) -> Result<Vec<GrantRecord>, DbError> {
-    let mut grants: Vec<GrantRecord> = agent_capability_grant::Entity::find()
+    let mut grants = agent_capability_grant::Entity::find()
         .filter(agent_capability_grant::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(agent_capability_grant::Column::AgentId.eq(agent))
+        .filter(agent_capability_grant::Column::AgentId.eq(agent.as_uuid()))
         .all(db)
         .await?
         .into_iter()
-        .map(|row| GrantRecord {
-            capability: row.capability,
-            status: row.status,
-            constraints: row.constraints,
-            granted_by: row.granted_by.map(UserId::from_uuid),
-            expires_at: row.expires_at,
+        .map(|row| {
+            Ok(GrantRecord {
+                capability: row.capability,
+                status: row.status.parse().map_err(DbError::corrupt)?,
+                constraints: row.constraints,
+                granted_by: row.granted_by.map(UserId::from_uuid),
+                expires_at: row.expires_at,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<GrantRecord>, DbError>>()?;
     grants.sort_by(|a, b| a.capability.cmp(&b.capability));
     Ok(grants)
 }
@@ -133,11 +132,11 @@ pub async fn grants_of(
 pub async fn clear_grants(
     db: &impl ConnectionTrait,
     org: OrgId,
-    agent: Uuid,
+    agent: AgentId,
 ) -> Result<(), DbError> {
     agent_capability_grant::Entity::delete_many()
         .filter(agent_capability_grant::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(agent_capability_grant::Column::AgentId.eq(agent))
+        .filter(agent_capability_grant::Column::AgentId.eq(agent.as_uuid()))
         .exec(db)
         .await?;
     Ok(())

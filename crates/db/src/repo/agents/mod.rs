@@ -2,13 +2,12 @@
 //! enrollment tokens and the replay store of token ids live in the submodules.
 
 use chrono::{DateTime, Utc};
-use domain::{OrgId, UserId};
+use domain::{AgentHostId, AgentId, AgentMode, AgentStatus, HostStatus, OrgId, UserId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
     QueryFilter as _, QueryOrder as _,
 };
-use uuid::Uuid;
 
 use crate::DbError;
 use crate::entities::{agent, agent_host};
@@ -23,34 +22,47 @@ pub use enrollments::*;
 pub use grants::*;
 pub use replay::*;
 
-pub const ACTIVE: &str = "active";
-pub const PENDING: &str = "pending";
-pub const REVOKED: &str = "revoked";
-pub const EXPIRED: &str = "expired";
-pub const REJECTED: &str = "rejected";
-
-/// A stored host or agent: its identity key, state and clocks.
+/// An agent host's or agent's identity key.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KeyHolder {
-    pub id: Uuid,
-    pub org_id: OrgId,
+pub struct IdentityKey {
     /// The RFC 7638 SHA-256 thumbprint of its Ed25519 public key.
     pub thumbprint: String,
     /// The public key's `x` (base64url, 32 bytes).
     pub public_key_x: String,
+}
+
+/// A stored agent host: the program that registers agents with its own key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Host {
+    pub id: AgentHostId,
+    pub org_id: OrgId,
+    pub key: IdentityKey,
     pub name: String,
-    pub status: String,
+    pub status: HostStatus,
+    /// The user who stands behind it (who created it, or approved its registration).
     pub user_id: Option<UserId>,
-    /// For an agent, its host.
-    pub host_id: Option<Uuid>,
-    /// For an agent, `delegated`.
-    pub mode: Option<String>,
     pub created_at: DateTime<Utc>,
-    /// For an agent: when it last became active, and when a token of it was last accepted.
+    /// What its agents get without asking a user again.
+    pub default_capabilities: Vec<String>,
+}
+
+/// A stored agent: one key of a host, acting for a user with the capabilities granted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Agent {
+    pub id: AgentId,
+    pub org_id: OrgId,
+    pub host_id: AgentHostId,
+    pub key: IdentityKey,
+    pub name: String,
+    pub status: AgentStatus,
+    pub mode: AgentMode,
+    /// The user it acts for (its approving user).
+    pub user_id: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    /// When it last became active (its max lifetime runs from here), and when a token of it was
+    /// last accepted (its session slides from here).
     pub activated_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
-    /// For a host: what its agents get without asking a user again.
-    pub default_capabilities: Vec<String>,
 }
 
 fn words(text: Option<String>) -> Vec<String> {
@@ -60,204 +72,217 @@ fn words(text: Option<String>) -> Vec<String> {
         .collect()
 }
 
-impl From<agent_host::Model> for KeyHolder {
-    fn from(row: agent_host::Model) -> Self {
-        Self {
-            id: row.id,
+impl TryFrom<agent_host::Model> for Host {
+    type Error = DbError;
+
+    fn try_from(row: agent_host::Model) -> Result<Self, DbError> {
+        Ok(Self {
+            id: AgentHostId::from_uuid(row.id),
             org_id: OrgId::from_uuid(row.organization_id),
-            thumbprint: row.thumbprint,
-            public_key_x: row.public_key_x,
+            key: IdentityKey {
+                thumbprint: row.thumbprint,
+                public_key_x: row.public_key_x,
+            },
             name: row.name,
-            status: row.status,
+            status: row.status.parse().map_err(DbError::corrupt)?,
             user_id: row.user_id.map(UserId::from_uuid),
-            host_id: None,
-            mode: None,
             created_at: row.created_at,
-            activated_at: None,
-            last_used_at: None,
             default_capabilities: words(row.default_capabilities),
-        }
+        })
     }
 }
 
-impl From<agent::Model> for KeyHolder {
-    fn from(row: agent::Model) -> Self {
-        Self {
-            id: row.id,
+impl TryFrom<agent::Model> for Agent {
+    type Error = DbError;
+
+    fn try_from(row: agent::Model) -> Result<Self, DbError> {
+        Ok(Self {
+            id: AgentId::from_uuid(row.id),
             org_id: OrgId::from_uuid(row.organization_id),
-            thumbprint: row.thumbprint,
-            public_key_x: row.public_key_x,
+            host_id: AgentHostId::from_uuid(row.host_id),
+            key: IdentityKey {
+                thumbprint: row.thumbprint,
+                public_key_x: row.public_key_x,
+            },
             name: row.name,
-            status: row.status,
+            status: row.status.parse().map_err(DbError::corrupt)?,
+            mode: row.mode.parse().map_err(DbError::corrupt)?,
             user_id: row.user_id.map(UserId::from_uuid),
-            host_id: Some(row.host_id),
-            mode: Some(row.mode),
             created_at: row.created_at,
             activated_at: row.activated_at,
             last_used_at: row.last_used_at,
-            default_capabilities: Vec::new(),
-        }
+        })
     }
 }
 
-/// A host or agent about to be stored.
+/// A host about to be stored.
 #[derive(Debug)]
-pub struct NewKeyHolder<'a> {
-    pub id: Uuid,
+pub struct NewHost<'a> {
+    pub id: AgentHostId,
     pub thumbprint: &'a str,
     pub public_key_x: &'a str,
     pub name: &'a str,
-    pub status: &'a str,
+    pub status: HostStatus,
     pub user_id: Option<UserId>,
+    pub default_capabilities: &'a [String],
+}
+
+/// An agent about to be stored, under its host.
+#[derive(Debug)]
+pub struct NewAgent<'a> {
+    pub id: AgentId,
+    pub host_id: AgentHostId,
+    pub thumbprint: &'a str,
+    pub public_key_x: &'a str,
+    pub name: &'a str,
+    pub status: AgentStatus,
+    pub user_id: Option<UserId>,
+}
+
+fn one<M, T: TryFrom<M, Error = DbError>>(row: Option<M>) -> Result<Option<T>, DbError> {
+    row.map(T::try_from).transpose()
+}
+
+fn all<M, T: TryFrom<M, Error = DbError>>(rows: Vec<M>) -> Result<Vec<T>, DbError> {
+    rows.into_iter().map(T::try_from).collect()
 }
 
 pub async fn create_host(
     db: &impl ConnectionTrait,
     org: OrgId,
-    new: NewKeyHolder<'_>,
-    default_capabilities: &[String],
+    new: NewHost<'_>,
     now: DateTime<Utc>,
-) -> Result<KeyHolder, DbError> {
-    Ok(agent_host::ActiveModel {
+) -> Result<Host, DbError> {
+    agent_host::ActiveModel {
         organization_id: ActiveValue::Set(org.as_uuid()),
-        id: ActiveValue::Set(new.id),
+        id: ActiveValue::Set(new.id.as_uuid()),
         thumbprint: ActiveValue::Set(new.thumbprint.to_owned()),
         public_key_x: ActiveValue::Set(new.public_key_x.to_owned()),
         name: ActiveValue::Set(new.name.to_owned()),
-        status: ActiveValue::Set(new.status.to_owned()),
+        status: ActiveValue::Set(new.status.as_str().to_owned()),
         user_id: ActiveValue::Set(new.user_id.map(|user| user.as_uuid())),
         created_at: ActiveValue::Set(now),
         updated_at: ActiveValue::Set(now),
         default_capabilities: ActiveValue::Set(
-            (!default_capabilities.is_empty()).then(|| default_capabilities.join(" ")),
+            (!new.default_capabilities.is_empty()).then(|| new.default_capabilities.join(" ")),
         ),
     }
     .insert(db)
     .await
     .map_err(DbError::on_unique("host key"))?
-    .into())
+    .try_into()
 }
 
 pub async fn create_agent(
     db: &impl ConnectionTrait,
     org: OrgId,
-    host: Uuid,
-    new: NewKeyHolder<'_>,
+    new: NewAgent<'_>,
     now: DateTime<Utc>,
-) -> Result<KeyHolder, DbError> {
-    Ok(agent::ActiveModel {
+) -> Result<Agent, DbError> {
+    agent::ActiveModel {
         organization_id: ActiveValue::Set(org.as_uuid()),
-        id: ActiveValue::Set(new.id),
-        host_id: ActiveValue::Set(host),
+        id: ActiveValue::Set(new.id.as_uuid()),
+        host_id: ActiveValue::Set(new.host_id.as_uuid()),
         thumbprint: ActiveValue::Set(new.thumbprint.to_owned()),
         public_key_x: ActiveValue::Set(new.public_key_x.to_owned()),
         name: ActiveValue::Set(new.name.to_owned()),
-        mode: ActiveValue::Set("delegated".to_owned()),
-        status: ActiveValue::Set(new.status.to_owned()),
+        mode: ActiveValue::Set(AgentMode::Delegated.as_str().to_owned()),
+        status: ActiveValue::Set(new.status.as_str().to_owned()),
         user_id: ActiveValue::Set(new.user_id.map(|user| user.as_uuid())),
         created_at: ActiveValue::Set(now),
         updated_at: ActiveValue::Set(now),
-        activated_at: ActiveValue::Set((new.status == ACTIVE).then_some(now)),
+        activated_at: ActiveValue::Set((new.status == AgentStatus::Active).then_some(now)),
         last_used_at: ActiveValue::Set(None),
     }
     .insert(db)
     .await
     .map_err(DbError::on_unique("agent key"))?
-    .into())
+    .try_into()
 }
 
 /// The agent with this id, whichever organization it acts in: how a token's `sub` is looked up.
-pub async fn find_agent(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<KeyHolder>, DbError> {
-    Ok(agent::Entity::find()
-        .filter(agent::Column::Id.eq(id))
+pub async fn find_agent(db: &impl ConnectionTrait, id: AgentId) -> Result<Option<Agent>, DbError> {
+    one(agent::Entity::find()
+        .filter(agent::Column::Id.eq(id.as_uuid()))
         .one(db)
-        .await?
-        .map(Into::into))
+        .await?)
 }
 
 /// One of the organization's agents.
 pub async fn find_agent_in(
     db: &impl ConnectionTrait,
     org: OrgId,
-    id: Uuid,
-) -> Result<Option<KeyHolder>, DbError> {
-    Ok(agent::Entity::find_by_id((org.as_uuid(), id))
+    id: AgentId,
+) -> Result<Option<Agent>, DbError> {
+    one(agent::Entity::find_by_id((org.as_uuid(), id.as_uuid()))
         .one(db)
-        .await?
-        .map(Into::into))
+        .await?)
 }
 
 /// The agent with this key (a pending registration repeated).
 pub async fn find_agent_by_thumbprint(
     db: &impl ConnectionTrait,
     thumbprint: &str,
-) -> Result<Option<KeyHolder>, DbError> {
-    Ok(agent::Entity::find()
+) -> Result<Option<Agent>, DbError> {
+    one(agent::Entity::find()
         .filter(agent::Column::Thumbprint.eq(thumbprint))
         .one(db)
-        .await?
-        .map(Into::into))
+        .await?)
 }
 
 /// The organization's agents, newest first.
-pub async fn agents_of(db: &impl ConnectionTrait, org: OrgId) -> Result<Vec<KeyHolder>, DbError> {
-    Ok(agent::Entity::find()
+pub async fn agents_of(db: &impl ConnectionTrait, org: OrgId) -> Result<Vec<Agent>, DbError> {
+    all(agent::Entity::find()
         .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
         .order_by_desc(agent::Column::Id)
         .all(db)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+        .await?)
 }
 
 pub async fn find_host(
     db: &impl ConnectionTrait,
     org: OrgId,
-    id: Uuid,
-) -> Result<Option<KeyHolder>, DbError> {
-    Ok(agent_host::Entity::find_by_id((org.as_uuid(), id))
-        .one(db)
-        .await?
-        .map(Into::into))
+    id: AgentHostId,
+) -> Result<Option<Host>, DbError> {
+    one(
+        agent_host::Entity::find_by_id((org.as_uuid(), id.as_uuid()))
+            .one(db)
+            .await?,
+    )
 }
 
 /// The host with this key thumbprint: how a host token's `iss` is looked up.
 pub async fn find_host_by_thumbprint(
     db: &impl ConnectionTrait,
     thumbprint: &str,
-) -> Result<Option<KeyHolder>, DbError> {
-    Ok(agent_host::Entity::find()
+) -> Result<Option<Host>, DbError> {
+    one(agent_host::Entity::find()
         .filter(agent_host::Column::Thumbprint.eq(thumbprint))
         .one(db)
-        .await?
-        .map(Into::into))
+        .await?)
 }
 
 /// The organization's hosts, newest first.
-pub async fn hosts_of(db: &impl ConnectionTrait, org: OrgId) -> Result<Vec<KeyHolder>, DbError> {
-    Ok(agent_host::Entity::find()
+pub async fn hosts_of(db: &impl ConnectionTrait, org: OrgId) -> Result<Vec<Host>, DbError> {
+    all(agent_host::Entity::find()
         .filter(agent_host::Column::OrganizationId.eq(org.as_uuid()))
         .order_by_desc(agent_host::Column::Id)
         .all(db)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+        .await?)
 }
 
 pub async fn set_agent_status(
     db: &impl ConnectionTrait,
     org: OrgId,
-    id: Uuid,
-    status: &str,
+    id: AgentId,
+    status: AgentStatus,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     agent::Entity::update_many()
-        .col_expr(agent::Column::Status, Expr::value(status))
+        .col_expr(agent::Column::Status, Expr::value(status.as_str()))
         .col_expr(agent::Column::UpdatedAt, Expr::value(now))
         .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(agent::Column::Id.eq(id))
+        .filter(agent::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;
     Ok(())
@@ -267,17 +292,17 @@ pub async fn set_agent_status(
 pub async fn move_agent_status(
     db: &impl ConnectionTrait,
     org: OrgId,
-    id: Uuid,
-    from: &str,
-    to: &str,
+    id: AgentId,
+    from: AgentStatus,
+    to: AgentStatus,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
     let moved = agent::Entity::update_many()
-        .col_expr(agent::Column::Status, Expr::value(to))
+        .col_expr(agent::Column::Status, Expr::value(to.as_str()))
         .col_expr(agent::Column::UpdatedAt, Expr::value(now))
         .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(agent::Column::Id.eq(id))
-        .filter(agent::Column::Status.eq(from))
+        .filter(agent::Column::Id.eq(id.as_uuid()))
+        .filter(agent::Column::Status.eq(from.as_str()))
         .exec(db)
         .await?;
     Ok(moved.rows_affected == 1)
@@ -287,17 +312,17 @@ pub async fn move_agent_status(
 pub async fn activate_agent(
     db: &impl ConnectionTrait,
     org: OrgId,
-    id: Uuid,
-    status: &str,
+    id: AgentId,
+    status: AgentStatus,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     agent::Entity::update_many()
-        .col_expr(agent::Column::Status, Expr::value(status))
+        .col_expr(agent::Column::Status, Expr::value(status.as_str()))
         .col_expr(agent::Column::ActivatedAt, Expr::value(now))
         .col_expr(agent::Column::LastUsedAt, Expr::value(now))
         .col_expr(agent::Column::UpdatedAt, Expr::value(now))
         .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(agent::Column::Id.eq(id))
+        .filter(agent::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;
     Ok(())
@@ -307,13 +332,13 @@ pub async fn activate_agent(
 pub async fn touch_agent(
     db: &impl ConnectionTrait,
     org: OrgId,
-    id: Uuid,
+    id: AgentId,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     agent::Entity::update_many()
         .col_expr(agent::Column::LastUsedAt, Expr::value(now))
         .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(agent::Column::Id.eq(id))
+        .filter(agent::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;
     Ok(())
@@ -323,7 +348,7 @@ pub async fn touch_agent(
 pub async fn set_agent_user(
     db: &impl ConnectionTrait,
     org: OrgId,
-    agent: Uuid,
+    agent: AgentId,
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
@@ -331,7 +356,7 @@ pub async fn set_agent_user(
         .col_expr(agent::Column::UserId, Expr::value(user.as_uuid()))
         .col_expr(agent::Column::UpdatedAt, Expr::value(now))
         .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(agent::Column::Id.eq(agent))
+        .filter(agent::Column::Id.eq(agent.as_uuid()))
         .exec(db)
         .await?;
     Ok(())
@@ -341,7 +366,7 @@ pub async fn set_agent_user(
 pub async fn set_agent_key(
     db: &impl ConnectionTrait,
     org: OrgId,
-    id: Uuid,
+    id: AgentId,
     thumbprint: &str,
     public_key_x: &str,
     now: DateTime<Utc>,
@@ -351,7 +376,7 @@ pub async fn set_agent_key(
         .col_expr(agent::Column::PublicKeyX, Expr::value(public_key_x))
         .col_expr(agent::Column::UpdatedAt, Expr::value(now))
         .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(agent::Column::Id.eq(id))
+        .filter(agent::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await
         .map_err(DbError::on_unique("agent key"))?;
@@ -361,15 +386,15 @@ pub async fn set_agent_key(
 pub async fn set_host_status(
     db: &impl ConnectionTrait,
     org: OrgId,
-    id: Uuid,
-    status: &str,
+    id: AgentHostId,
+    status: HostStatus,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     agent_host::Entity::update_many()
-        .col_expr(agent_host::Column::Status, Expr::value(status))
+        .col_expr(agent_host::Column::Status, Expr::value(status.as_str()))
         .col_expr(agent_host::Column::UpdatedAt, Expr::value(now))
         .filter(agent_host::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(agent_host::Column::Id.eq(id))
+        .filter(agent_host::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;
     Ok(())
@@ -379,16 +404,19 @@ pub async fn set_host_status(
 pub async fn link_host(
     db: &impl ConnectionTrait,
     org: OrgId,
-    id: Uuid,
+    id: AgentHostId,
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     agent_host::Entity::update_many()
-        .col_expr(agent_host::Column::Status, Expr::value(ACTIVE))
+        .col_expr(
+            agent_host::Column::Status,
+            Expr::value(HostStatus::Active.as_str()),
+        )
         .col_expr(agent_host::Column::UserId, Expr::value(user.as_uuid()))
         .col_expr(agent_host::Column::UpdatedAt, Expr::value(now))
         .filter(agent_host::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(agent_host::Column::Id.eq(id))
+        .filter(agent_host::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;
     Ok(())
@@ -399,16 +427,19 @@ pub async fn link_host(
 pub async fn end_agents_of_host(
     db: &impl ConnectionTrait,
     org: OrgId,
-    host: Uuid,
-    status: &str,
+    host: AgentHostId,
+    status: AgentStatus,
     now: DateTime<Utc>,
 ) -> Result<u64, DbError> {
     let ended = agent::Entity::update_many()
-        .col_expr(agent::Column::Status, Expr::value(status))
+        .col_expr(agent::Column::Status, Expr::value(status.as_str()))
         .col_expr(agent::Column::UpdatedAt, Expr::value(now))
         .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(agent::Column::HostId.eq(host))
-        .filter(agent::Column::Status.is_not_in([REVOKED, REJECTED]))
+        .filter(agent::Column::HostId.eq(host.as_uuid()))
+        .filter(agent::Column::Status.is_not_in([
+            AgentStatus::Revoked.as_str(),
+            AgentStatus::Rejected.as_str(),
+        ]))
         .exec(db)
         .await?;
     Ok(ended.rows_affected)
@@ -418,7 +449,7 @@ pub async fn end_agents_of_host(
 pub async fn set_host_key(
     db: &impl ConnectionTrait,
     org: OrgId,
-    id: Uuid,
+    id: AgentHostId,
     thumbprint: &str,
     public_key_x: &str,
     now: DateTime<Utc>,
@@ -428,7 +459,7 @@ pub async fn set_host_key(
         .col_expr(agent_host::Column::PublicKeyX, Expr::value(public_key_x))
         .col_expr(agent_host::Column::UpdatedAt, Expr::value(now))
         .filter(agent_host::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(agent_host::Column::Id.eq(id))
+        .filter(agent_host::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await
         .map_err(DbError::on_unique("host key"))?;

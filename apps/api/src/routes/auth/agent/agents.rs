@@ -10,6 +10,7 @@ use api_types::agent::{
 };
 use api_types::auth::Success;
 use api_types::operations;
+use domain::{AgentId, AgentMode, AgentStatus};
 use identity::agent_lifecycle::Registration;
 use identity::approvals::ApprovalAsk;
 use resolve_caller::actix::PresentedHost;
@@ -82,7 +83,11 @@ pub async fn register(
     let client = ClientInfo::of(&req);
     state.rate_limits.agent_registration(client.ip)?;
     let body = body.into_inner();
-    if body.mode.as_deref().is_some_and(|mode| mode != "delegated") {
+    if body
+        .mode
+        .as_deref()
+        .is_some_and(|mode| mode.parse::<AgentMode>().is_err())
+    {
         return Err(ApiError::bad_request(
             "UNSUPPORTED_MODE",
             "this api registers delegated agents only",
@@ -140,12 +145,15 @@ pub async fn status(
             ApiError::bad_request("MISSING_AGENT_ID", "name the agent: ?agent_id=")
         })?;
         state.rate_limits.host_status(ClientInfo::of(&req).ip)?;
-        state.agents.state_for_host(&host, agent).await
+        state
+            .agents
+            .state_for_host(&host, AgentId::from_uuid(agent))
+            .await
     } else {
         let caller = crate::extract::resolve_caller(&req).await?;
         let agent = require_agent(&state, &caller)?;
         state.rate_limits.agent_status(agent)?;
-        state.agents.state(caller.org_id(), agent.as_uuid()).await
+        state.agents.state(caller.org_id(), agent).await
     }?;
     Ok(web::Json(status_view(&state, agent)))
 }
@@ -213,7 +221,7 @@ pub async fn token(
 ) -> Result<web::Json<AgentStatusView>, AppError> {
     let agent = require_agent(&state, &caller)?;
     state.rate_limits.agent_status(agent)?;
-    let agent = state.agents.state(caller.org_id(), agent.as_uuid()).await?;
+    let agent = state.agents.state(caller.org_id(), agent).await?;
     if agent.approval.is_some() {
         return Err(ApiError::bad_request(
             "AUTHORIZATION_PENDING",
@@ -237,7 +245,7 @@ async fn ask_for_more(
         .agents
         .request_capabilities(
             caller.org_id(),
-            agent.as_uuid(),
+            agent,
             &capability_names(&body.capabilities)?,
             &approval_ask(body.approval, client),
         )
@@ -272,7 +280,10 @@ pub async fn reactivate(
     body: Json<AgentIdRequest>,
 ) -> Result<web::Json<AgentStatusView>, AppError> {
     state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
-    let agent = state.agents.reactivate(&host, body.agent_id).await?;
+    let agent = state
+        .agents
+        .reactivate(&host, AgentId::from_uuid(body.agent_id))
+        .await?;
     Ok(web::Json(status_view(&state, agent)))
 }
 
@@ -299,10 +310,14 @@ pub async fn rotate_key(
     state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
     let agent = state
         .agents
-        .rotate_agent_key(&host, body.agent_id, key_x(&body.public_key)?)
+        .rotate_agent_key(
+            &host,
+            AgentId::from_uuid(body.agent_id),
+            key_x(&body.public_key)?,
+        )
         .await?;
     Ok(web::Json(AgentChangedView {
-        agent_id: agent.id,
+        agent_id: agent.id.as_uuid(),
         status: agent.status,
     }))
 }
@@ -330,7 +345,7 @@ pub async fn revoke(
         state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
         state
             .agents
-            .revoke_agent_by_host(&host, body.agent_id)
+            .revoke_agent_by_host(&host, AgentId::from_uuid(body.agent_id))
             .await
             .map(|_| ())
     } else {
@@ -340,12 +355,17 @@ pub async fn revoke(
         let org = user.organization(None)?;
         state
             .agents
-            .revoke_agent(org, user.user_id, body.agent_id, &user.actor())
+            .revoke_agent(
+                org,
+                user.user_id,
+                AgentId::from_uuid(body.agent_id),
+                &user.actor(),
+            )
             .await
     }?;
     Ok(web::Json(AgentChangedView {
         agent_id: body.agent_id,
-        status: "revoked".to_owned(),
+        status: AgentStatus::Revoked,
     }))
 }
 
@@ -372,7 +392,7 @@ pub async fn revoke_grant(
         .revoke_grant(
             org,
             user.user_id,
-            body.agent_id,
+            AgentId::from_uuid(body.agent_id),
             &body.capability,
             &user.actor(),
         )

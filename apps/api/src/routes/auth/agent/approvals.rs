@@ -7,6 +7,7 @@ use api_types::ErrorBody;
 use api_types::agent::{ApprovalRequestView, ApproveAgentRequest, PendingApprovalView};
 use api_types::auth::Success;
 use api_types::operations;
+use domain::ApprovalId;
 use identity::approvals::{ApprovalChoice, ApprovalTarget};
 use uuid::Uuid;
 
@@ -115,7 +116,7 @@ fn target_of(
 ) -> Result<ApprovalTarget, AppError> {
     match (user_code, request_id) {
         (Some(code), None) => Ok(ApprovalTarget::UserCode(code)),
-        (None, Some(id)) => Ok(ApprovalTarget::Request(id)),
+        (None, Some(id)) => Ok(ApprovalTarget::Request(ApprovalId::from_uuid(id))),
         _ => Err(ApiError::validation(vec![FieldError::new(
             "userCode",
             "name the request by its userCode or its requestId, one of the two",
@@ -151,11 +152,11 @@ pub async fn lookup(
     let (approval, agent, host) = state.agents.approval_for(user.user_id, target).await?;
     let sign_in_again = !state.agents.is_fresh(user.session_id).await?;
     Ok(web::Json(ApprovalRequestView {
-        request_id: approval.id,
+        request_id: approval.id.as_uuid(),
         organization_id: approval.org_id.as_uuid(),
-        agent_id: agent.id,
+        agent_id: agent.id.as_uuid(),
         agent_name: agent.name,
-        host_id: host.id,
+        host_id: host.id.as_uuid(),
         host_name: host.name,
         status: approval.status,
         purpose: approval.purpose,
@@ -191,9 +192,9 @@ pub async fn pending(
         pending
             .into_iter()
             .map(|(approval, agent_name)| PendingApprovalView {
-                request_id: approval.id,
+                request_id: approval.id.as_uuid(),
                 organization_id: approval.org_id.as_uuid(),
-                agent_id: approval.agent_id,
+                agent_id: approval.agent_id.as_uuid(),
                 agent_name,
                 capabilities: approval.capabilities,
                 purpose: approval.purpose,

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use api_http::{ApiError, Json};
 use api_types::ErrorBody;
 use api_types::operations;
+use domain::{AgentMode, ApprovalMethod, GrantStatus};
 use resolve_caller::{ApiCaller, CallerKind};
 
 use super::require_agent;
@@ -37,7 +38,7 @@ pub async fn capabilities(
 /// A capability as agents see it, with `grant_status` when an agent asks.
 fn described(
     capability: &crate::capabilities::Capability,
-    grants: Option<&[(String, String)]>,
+    grants: Option<&[(String, GrantStatus)]>,
 ) -> serde_json::Value {
     let mut described = capability.described();
     if let Some(grants) = grants {
@@ -77,7 +78,7 @@ pub async fn describe(
 async fn agent_grants(
     req: &HttpRequest,
     state: &AppState,
-) -> Result<Option<Vec<(String, String)>>, AppError> {
+) -> Result<Option<Vec<(String, GrantStatus)>>, AppError> {
     if !req
         .headers()
         .contains_key(actix_web::http::header::AUTHORIZATION)
@@ -87,7 +88,7 @@ async fn agent_grants(
     let caller = crate::extract::resolve_caller(req).await?;
     let agent = require_agent(state, &caller)?;
     state.rate_limits.agent_call(agent)?;
-    let agent = state.agents.state(caller.org_id(), agent.as_uuid()).await?;
+    let agent = state.agents.state(caller.org_id(), agent).await?;
     Ok(Some(
         agent
             .grants
@@ -118,8 +119,8 @@ pub async fn configuration(state: web::Data<AppState>) -> HttpResponse {
             "description": "A multi-tenant commerce API: catalog, carts and orders of a store, and its administration.",
             "issuer": api,
             "algorithms": ["Ed25519"],
-            "modes": ["delegated"],
-            "approval_methods": ["device_authorization", "ciba"],
+            "modes": AgentMode::ALL,
+            "approval_methods": ApprovalMethod::ALL,
             "default_location": api,
             "authorization_endpoint": url("/authorize"),
             "token_endpoint": url("/token"),
@@ -189,11 +190,11 @@ pub async fn introspect(
         }
     };
     let id = agent.agent_id;
-    let known = state.agents.state(agent.org_id, id.as_uuid()).await?;
+    let known = state.agents.state(agent.org_id, id).await?;
     let grants: Vec<serde_json::Value> = agent
         .capabilities
         .iter()
-        .map(|capability| serde_json::json!({"capability": capability, "status": "active"}))
+        .map(|capability| serde_json::json!({"capability": capability, "status": GrantStatus::Active}))
         .collect();
     let answer = serde_json::json!({
         "active": true,

@@ -9,6 +9,7 @@ use api_types::agent::{
     RevokeHostRequest, RevokedHostView, RotateHostKeyRequest,
 };
 use api_types::operations;
+use domain::AgentHostId;
 use identity::agent_hosts::{NewHost, RevokedHost};
 use resolve_caller::VerifiedHost;
 use resolve_caller::actix::PresentedHost;
@@ -178,7 +179,12 @@ pub async fn revoke(
             .host_id;
         state
             .agents
-            .revoke_host(org, user.user_id, host, &user.actor())
+            .revoke_host(
+                org,
+                user.user_id,
+                AgentHostId::from_uuid(host),
+                &user.actor(),
+            )
             .await
     };
     let RevokedHost {
@@ -186,8 +192,8 @@ pub async fn revoke(
         agents_revoked,
     } = revoked?;
     Ok(web::Json(RevokedHostView {
-        host_id: host.id,
-        status: "revoked".to_owned(),
+        host_id: host.id.as_uuid(),
+        status: host.status,
         agents_revoked,
     }))
 }
@@ -214,7 +220,5 @@ pub async fn rotate_key(
     state.rate_limits.host_call(ClientInfo::of(&req).ip)?;
     let new_key = key_x(&body.public_key)?;
     let host = state.agents.rotate_host_key(&host, new_key).await?;
-    let mut view = host_view(host);
-    view.thumbprint = identity::agents::thumbprint(new_key);
-    Ok(web::Json(view))
+    Ok(web::Json(host_view(host)))
 }

@@ -11,9 +11,8 @@ pub mod hosts;
 use actix_web::web;
 use api_http::{ApiError, FieldError};
 use api_types::agent::{AgentStatusView, ApprovalView, GrantView, HostView, PublicJwk};
-use chrono::Utc;
-use db::repo::agents::{Approval, CIBA, GrantRecord, KeyHolder};
-use domain::AgentId;
+use db::repo::agents::{Approval, GrantRecord, Host};
+use domain::{AgentId, ApprovalMethod};
 use identity::agent_lifecycle::AgentState;
 use identity::device::display;
 use resolve_caller::ApiCaller;
@@ -86,11 +85,11 @@ fn grant_view(grant: GrantRecord) -> GrantView {
 }
 
 fn approval_view(state: &AppState, approval: &Approval) -> ApprovalView {
-    let expires_in = (approval.expires_at - Utc::now()).num_seconds().max(0);
+    let expires_in = (approval.expires_at - state.now()).num_seconds().max(0);
     let interval = identity::approvals::POLL_INTERVAL_SECONDS;
-    if approval.method == CIBA {
+    if approval.method == ApprovalMethod::Ciba {
         return ApprovalView {
-            method: approval.method.clone(),
+            method: approval.method,
             user_code: None,
             verification_uri: None,
             verification_uri_complete: None,
@@ -105,7 +104,7 @@ fn approval_view(state: &AppState, approval: &Approval) -> ApprovalView {
     );
     let user_code = display(&approval.user_code);
     ApprovalView {
-        method: approval.method.clone(),
+        method: approval.method,
         verification_uri_complete: Some(format!("{verification_uri}?user_code={user_code}")),
         verification_uri: Some(verification_uri),
         user_code: Some(user_code),
@@ -123,11 +122,11 @@ fn status_view(state: &AppState, agent: AgentState) -> AgentStatusView {
         session_ends,
     } = agent;
     AgentStatusView {
-        agent_id: agent.id,
-        host_id: agent.host_id.unwrap_or_default(),
+        agent_id: agent.id.as_uuid(),
+        host_id: agent.host_id.as_uuid(),
         name: agent.name,
         status: agent.status,
-        mode: agent.mode.unwrap_or_else(|| "delegated".to_owned()),
+        mode: agent.mode,
         user_id: agent.user_id.map(|user| user.as_uuid()),
         created_at: agent.created_at,
         activated_at: agent.activated_at,
@@ -140,12 +139,12 @@ fn status_view(state: &AppState, agent: AgentState) -> AgentStatusView {
     }
 }
 
-fn host_view(host: KeyHolder) -> HostView {
+fn host_view(host: Host) -> HostView {
     HostView {
-        id: host.id,
+        id: host.id.as_uuid(),
         organization_id: host.org_id.as_uuid(),
         name: host.name,
-        thumbprint: host.thumbprint,
+        thumbprint: host.key.thumbprint,
         status: host.status,
         user_id: host.user_id.map(|user| user.as_uuid()),
         default_capabilities: host.default_capabilities,
