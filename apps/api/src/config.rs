@@ -1,4 +1,4 @@
-//! Typed configuration, read once at start from the environment (SPEC §9). Nothing reads the
+//! Typed configuration, read once at start from the environment (README, "Configuration"). Nothing reads the
 //! environment after this; everything else receives [`Settings`].
 
 use std::fmt;

@@ -137,7 +137,7 @@ use crate::routes;
 )]
 pub struct ApiDoc;
 
-/// The four credentials of SPEC §3 (the `Host` of a storefront needs no scheme).
+/// The four credentials a caller sends (the `Host` of a storefront needs no scheme).
 #[derive(Debug)]
 struct SecuritySchemes;
 

@@ -30,7 +30,7 @@ const fn per_minute(n: u32) -> NonZeroU32 {
     }
 }
 
-/// Agent Auth's limits a minute (AGENT_AUTH.md's defaults; `AGENT_RATE_LIMITS` changes them):
+/// Agent Auth's limits a minute (the protocol's suggested defaults; `AGENT_RATE_LIMITS` changes them):
 /// registrations per client address, approvals per user (a typed code is guessable only by brute
 /// force, which this stops), status polls per agent, every other call per agent (or host address).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! [`ApiError`]: the one error type at the HTTP edge, rendered as the SPEC §4 envelope.
+//! [`ApiError`]: the one error type at the HTTP edge, rendered as the error envelope (README, "Errors").
 
 use std::borrow::Cow;
 use std::error::Error as StdError;

@@ -1,5 +1,5 @@
 //! The api's HTTP edge: one error type ([`ApiError`]) that every route and extractor answers with,
-//! the SPEC §4 envelope, request ids, panic containment and the body-parsing configuration.
+//! the error envelope (README, "Errors"), request ids, panic containment and the body-parsing configuration.
 //!
 //! This crate must never know about the database or about any one route: it is the shell that makes
 //! every answer, good or bad, well-formed JSON with a request id.

@@ -36,11 +36,15 @@ pub async fn request_id(
         .filter(|value| is_well_formed_id(value))
         .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
     req.extensions_mut().insert(RequestId(id.clone()));
+    // The caller's fields are filled by the caller extractor once it is resolved.
     let span = tracing::info_span!(
         "request",
         request_id = %id,
         method = %req.method(),
         path = %req.path(),
+        organization_id = tracing::field::Empty,
+        caller_kind = tracing::field::Empty,
+        principal = tracing::field::Empty,
     );
     let started = Instant::now();
     let outcome = next.call(req).instrument(span.clone()).await;

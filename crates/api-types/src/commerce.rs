@@ -1,5 +1,5 @@
 //! `/v1/*` commerce: the catalog, carts, orders, customers, refunds, store settings, stats and
-//! payment events. The core shapes of SPEC §7; fields may be added, never renamed.
+//! payment events. Fields may be added, never renamed.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{Currency, Money, OrderStatus, PaymentEventStatus, ProductStatus};

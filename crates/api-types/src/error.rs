@@ -1,4 +1,4 @@
-//! The error envelope (SPEC §4): every error from every route and extractor has this shape.
+//! The error envelope (README, "Errors"): every error from every route and extractor has this shape.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

@@ -45,7 +45,7 @@ pub struct CapabilityPolicy {
     pub auto_granted: bool,
 }
 
-/// How long an agent lives (AGENT_AUTH.md: lifetime clocks).
+/// How long an agent lives (docs/DECISIONS.md, "Agents": its lifetime clocks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AgentLifetimes {
     /// Unused this long since its last request, an agent expires (sliding).

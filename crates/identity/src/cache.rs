@@ -1,10 +1,13 @@
 //! Caches in front of the credential lookups, so a warm request does not touch the database.
 //!
 //! A change made on this instance (sign-out, revocation, membership change) invalidates the entries
-//! it affects at once; another instance sees it when its entry expires, within [`CACHE_TTL`].
+//! it affects at once; another instance sees it when its entry expires, within [`CACHE_TTL`] by the
+//! api's injected clock (the one every expiry is decided by, so tests move it instead of sleeping).
+//! The caches also forget entries after the same time by the wall clock, which only bounds memory.
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use db::repo::api_keys::ApiKey;
 use domain::{SessionId, UserId};
 use moka::future::Cache;
@@ -21,18 +24,30 @@ pub(crate) struct CachedSession {
     pub session_id: SessionId,
     pub user_id: UserId,
     pub verified: VerifiedSession,
-    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// When it was cached, by the api's clock.
+    pub cached_at: DateTime<Utc>,
+}
+
+/// An API key's record, as cached by its hash.
+#[derive(Clone, Debug)]
+pub(crate) struct CachedApiKey {
+    pub record: ApiKey,
+    /// When it was cached, by the api's clock.
+    pub cached_at: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug)]
 pub(crate) struct Caches {
     pub sessions: Cache<String, CachedSession>,
-    pub api_keys: Cache<String, ApiKey>,
+    pub api_keys: Cache<String, CachedApiKey>,
+    ttl: chrono::Duration,
 }
 
 impl Caches {
     pub fn new(ttl: Duration) -> Self {
         Self {
+            ttl: chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX),
             sessions: Cache::builder()
                 .max_capacity(CAPACITY)
                 .time_to_live(ttl)
@@ -44,6 +59,13 @@ impl Caches {
                 .support_invalidation_closures()
                 .build(),
         }
+    }
+
+    /// Whether an entry cached at `cached_at` may still answer `now`.
+    pub fn is_fresh(&self, cached_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        cached_at
+            .checked_add_signed(self.ttl)
+            .is_none_or(|until| now < until)
     }
 
     pub fn forget_session(&self, session: SessionId) {
@@ -62,6 +84,6 @@ impl Caches {
     pub fn forget_api_key(&self, key: domain::ApiKeyId) {
         let _ = self
             .api_keys
-            .invalidate_entries_if(move |_, cached| cached.id == key);
+            .invalidate_entries_if(move |_, cached| cached.record.id == key);
     }
 }

@@ -11,7 +11,7 @@ use resolve_caller::{
 };
 
 use crate::Identity;
-use crate::cache::CachedSession;
+use crate::cache::{CachedApiKey, CachedSession};
 use crate::tokens::secret_hash;
 
 /// `last_used_at` is written at most this often per key.
@@ -27,6 +27,7 @@ impl Identity {
         let now = self.now();
         if let Some(cached) = self.caches().sessions.get(&token_hash).await
             && cached.expires_at > now
+            && self.caches().is_fresh(cached.cached_at, now)
         {
             return Ok(cached.verified);
         }
@@ -71,6 +72,7 @@ impl Identity {
                     user_id: session.user_id,
                     verified: verified.clone(),
                     expires_at,
+                    cached_at: now,
                 },
             )
             .await;
@@ -99,9 +101,15 @@ impl SessionVerifier for Identity {
 impl ApiKeyVerifier for Identity {
     async fn verify_api_key(&self, key: &str) -> Result<VerifiedApiKey, VerifyError> {
         let key_hash = secret_hash(key);
-        let cached = self.caches().api_keys.get(&key_hash).await;
+        let now = self.now();
+        let cached = self
+            .caches()
+            .api_keys
+            .get(&key_hash)
+            .await
+            .filter(|cached| self.caches().is_fresh(cached.cached_at, now));
         let record = match cached {
-            Some(record) => record,
+            Some(cached) => cached.record,
             None => {
                 let record = api_keys::find_by_hash(self.db(), &key_hash)
                     .await
@@ -111,15 +119,16 @@ impl ApiKeyVerifier for Identity {
                     self.db(),
                     record.org_id,
                     record.id,
-                    self.now(),
+                    now,
                     LAST_USED_GRANULARITY,
                 )
                 .await
                 .map_err(unavailable)?;
-                self.caches()
-                    .api_keys
-                    .insert(key_hash, record.clone())
-                    .await;
+                let cached = CachedApiKey {
+                    record: record.clone(),
+                    cached_at: now,
+                };
+                self.caches().api_keys.insert(key_hash, cached).await;
                 record
             }
         };
@@ -128,7 +137,7 @@ impl ApiKeyVerifier for Identity {
         }
         if record
             .expires_at
-            .is_some_and(|expires_at| expires_at <= self.now())
+            .is_some_and(|expires_at| expires_at <= now)
         {
             return Err(Rejection::new("expired", "the API key has expired").into());
         }

@@ -120,6 +120,7 @@ impl FromRequest for ApiCaller {
             let extractor = configured(&req)?;
             match extractor.resolver.resolve(&raw_credentials(&req)).await {
                 Ok(caller) => {
+                    record_caller(&tracing::Span::current(), &caller);
                     req.extensions_mut().insert(caller.clone());
                     Ok(caller)
                 }
@@ -127,6 +128,14 @@ impl FromRequest for ApiCaller {
             }
         })
     }
+}
+
+/// Writes who called on the request's span, which declares these fields empty
+/// (`api_http::request_id`), so that every log line of a request names its tenant and caller.
+fn record_caller(span: &tracing::Span, caller: &ApiCaller) {
+    span.record("organization_id", tracing::field::display(caller.org_id()));
+    span.record("caller_kind", caller.kind().as_str());
+    span.record("principal", tracing::field::display(caller.principal()));
 }
 
 /// A host endpoint's caller: its `host+jwt`, verified. A request without one never reaches the
@@ -182,4 +191,65 @@ fn configured(req: &HttpRequest) -> Result<web::Data<CallerExtractor>, actix_web
                 "caller resolution is not configured for this app",
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+    use std::sync::Mutex;
+
+    use domain::{OrgId, Scope};
+    use tracing::field::Empty;
+
+    use super::*;
+    use crate::{Hostname, Principal};
+
+    /// Log output kept in memory.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_caller_is_written_on_the_request_span() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let org = OrgId::new();
+        let caller = ApiCaller::new(
+            Principal::Host(Hostname::parse("shop.example.com").unwrap()),
+            org,
+            [Scope::Storefront],
+            None,
+        );
+        tracing::subscriber::with_default(subscriber, || {
+            let span = tracing::info_span!(
+                "request",
+                organization_id = Empty,
+                caller_kind = Empty,
+                principal = Empty,
+            );
+            record_caller(&span, &caller);
+            span.in_scope(|| tracing::info!("request finished"));
+        });
+        let logged = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            logged.contains(&format!("organization_id={org}")),
+            "{logged}"
+        );
+        assert!(logged.contains("caller_kind=\"host\""), "{logged}");
+        assert!(logged.contains("principal=shop.example.com"), "{logged}");
+    }
 }

@@ -1,4 +1,4 @@
-//! The ranked resolution of SPEC §3.
+//! The ranked resolution of a request's credentials (README, "How callers authenticate").
 
 use std::error::Error as StdError;
 use std::fmt;

@@ -300,7 +300,7 @@ impl TestResponse {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
-    /// Asserts the SPEC §4 envelope with this status and code, and returns the body.
+    /// Asserts the error envelope with this status and code, and returns the body.
     #[track_caller]
     pub fn assert_error(&self, status: u16, code: &str) -> Value {
         let body = self.json();

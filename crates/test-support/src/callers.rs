@@ -2,7 +2,7 @@
 
 use resolve_caller::{API_KEY_HEADER, SESSION_COOKIE_NAME};
 
-/// Credentials on an outgoing test request, one method per caller kind of SPEC §3.
+/// Credentials on an outgoing test request, one method per kind of caller.
 pub trait CallerRequest: Sized {
     /// A storefront request: the `Host` it is addressed to.
     fn on_host(self, host: &str) -> Self;

@@ -1,4 +1,4 @@
-//! Sign-up, sign-in, sign-out, sessions and their cookies (SPEC §5).
+//! Sign-up, sign-in, sign-out, sessions and their cookies.
 
 use actix_web::http::Method;
 use serde_json::json;
@@ -218,8 +218,7 @@ async fn sessions_expire_and_slide_forward_when_used() {
         .as_str()
         .unwrap()
         .to_owned();
-    // Used on day 20, so it lives until day 50; but the cache may still hold the old entry for a
-    // moment on this instance, which is within the documented bound.
+    // Used on day 20, so it lives until day 50; used again on day 45, it slides to day 75.
     app.clock.advance(chrono::Duration::days(25));
     let alive = TestResponse::send(
         app.get("/api/auth/get-session")
@@ -227,7 +226,11 @@ async fn sessions_expire_and_slide_forward_when_used() {
         None,
     )
     .await;
-    assert_eq!(alive.json()["session"]["expiresAt"], expires);
+    let slid = alive.json()["session"]["expiresAt"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(slid > expires, "{slid} is after {expires}");
     app.clock.advance(chrono::Duration::days(31));
     let expired = TestResponse::send(
         app.get("/api/auth/get-session")

@@ -1019,7 +1019,7 @@ async fn host_tokens_are_read_like_every_other_credential() {
 }
 
 /// On an endpoint users and hosts both call, an invalid host token is refused: it never falls back
-/// to the session cookie sent beside it (SPEC §3, no silent fall-back).
+/// to the session cookie sent beside it (no silent fall-back).
 #[actix_web::test]
 async fn a_bad_host_token_beside_a_valid_session_is_a_401() {
     let app = TestApp::spawn().await;

@@ -1,4 +1,4 @@
-//! SPEC §3 end to end: what `/v1/whoami` answers for each credential.
+//! Caller resolution end to end: what `/v1/whoami` answers for each credential.
 
 use serde_json::json;
 use test_support::{CallerRequest as _, TestApp, TestResponse};

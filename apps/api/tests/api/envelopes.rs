@@ -1,4 +1,4 @@
-//! SPEC §4: every error is the JSON envelope, never HTML or a bare string.
+//! Every error is the JSON envelope, never HTML or a bare string.
 
 use actix_web::http::Method;
 use test_support::{TestApp, TestResponse};
