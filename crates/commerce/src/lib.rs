@@ -18,6 +18,7 @@ pub mod inventory;
 pub mod orders;
 mod pagination;
 pub mod payments;
+pub mod rules;
 pub mod stats;
 pub mod store;
 mod validate;

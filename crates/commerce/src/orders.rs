@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use db::entities::{order_line, product, refund, sales_order};
 use domain::text;
 use domain::{
-    CartId, Currency, Money, OrderId, OrderStatus, OrgId, ProductStatus, RefundId, UserId,
+    CartId, Currency, Money, OrderChange, OrderId, OrderStatus, OrgId, ProductStatus, RefundId,
+    UserId,
 };
 use hmac::{Hmac, Mac as _};
 use sea_orm::sea_query::Expr;
@@ -24,7 +25,7 @@ use uuid::Uuid;
 
 use crate::carts::{self, Shopper};
 use crate::validate::Problems;
-use crate::{CommerceError, PageRequest, customers, pagination};
+use crate::{CommerceError, PageRequest, customers, pagination, rules};
 
 fn corrupt(error: impl std::fmt::Display) -> CommerceError {
     CommerceError::Store(db::DbError::Corrupt(error.to_string()))
@@ -262,9 +263,11 @@ pub async fn place(
     }
 
     let lines = carts::lines_with_variants(txn, org, cart.as_uuid()).await?;
-    if lines.is_empty() {
+    // A store sells in one currency: its first line's is every line's.
+    let Some(currency) = lines.first().map(|(_, variant)| variant.currency.parse()) else {
         return Err(CommerceError::invalid("cartId", "the cart is empty"));
-    }
+    };
+    let currency: Currency = currency.map_err(corrupt)?;
     let products: Vec<Uuid> = lines
         .iter()
         .map(|(_, variant)| variant.product_id)
@@ -279,38 +282,38 @@ pub async fn place(
         .map(|row| row.id)
         .collect();
 
-    let mut wanted: BTreeMap<Uuid, i64> = BTreeMap::new();
-    for (line, variant) in &lines {
-        if !published.contains(&variant.product_id) {
-            return Err(CommerceError::Conflict {
-                code: "VARIANT_UNAVAILABLE",
-                message: format!("`{}` is no longer for sale", variant.sku),
-                details: Some(serde_json::json!({"variantId": variant.id})),
-            });
-        }
-        *wanted.entry(variant.id).or_default() += line.quantity;
+    if let Some((_, variant)) = lines
+        .iter()
+        .find(|(_, variant)| !published.contains(&variant.product_id))
+    {
+        return Err(CommerceError::Conflict {
+            code: "VARIANT_UNAVAILABLE",
+            message: format!("`{}` is no longer for sale", variant.sku),
+            details: Some(serde_json::json!({"variantId": variant.id})),
+        });
     }
-    for (variant, quantity) in &wanted {
-        reserve(txn, org, *variant, *quantity, now).await?;
+    let wanted = rules::quantities_by_variant(
+        lines
+            .iter()
+            .map(|(line, variant)| (variant.id, line.quantity)),
+    );
+    for (variant, quantity) in wanted {
+        reserve(txn, org, variant, quantity, now).await?;
     }
 
-    let currency: Currency = lines
-        .first()
-        .map(|(_, variant)| variant.currency.parse())
-        .transpose()
-        .map_err(corrupt)?
-        .unwrap_or(Currency::EUR);
-    let mut total = Money::new(0, currency);
+    let to_price: Vec<rules::LineToPrice> = lines
+        .iter()
+        .map(|(line, variant)| rules::LineToPrice {
+            quantity: line.quantity,
+            unit_price: variant.price_amount,
+        })
+        .collect();
+    let rules::Priced { line_totals, total } = rules::price(&to_price, currency)
+        .map_err(|_| CommerceError::invalid("cartId", "the order's total is too large"))?;
     let order_id = OrderId::new().as_uuid();
     let mut order_lines = Vec::with_capacity(lines.len());
-    for (line, variant) in lines {
+    for ((line, variant), line_total) in lines.into_iter().zip(line_totals) {
         let unit_price = Money::new(variant.price_amount, currency);
-        let line_total = unit_price
-            .times(line.quantity)
-            .ok_or_else(|| CommerceError::invalid("cartId", "the order's total is too large"))?;
-        total = total
-            .plus(line_total)
-            .ok_or_else(|| CommerceError::invalid("cartId", "the order's total is too large"))?;
         order_lines.push(order_line::Model {
             organization_id: org.as_uuid(),
             id: Uuid::now_v7(),
@@ -441,17 +444,19 @@ async fn release_stock(
     Ok(())
 }
 
-/// Moves an order from one of `from` to `to` by one conditional update; whether it moved. Of two
+/// Makes `change` (from any state it is legal from) move an order to `to` by one conditional
+/// update; whether it moved. Of two
 /// callers racing for one order, exactly one moves it (on PostgreSQL the second waits for the
 /// first's row lock and then finds the status changed; SQLite runs one writer at a time).
 async fn moved(
     txn: &DatabaseTransaction,
     org: OrgId,
     id: OrderId,
-    from: &[OrderStatus],
+    change: OrderChange,
     to: OrderStatus,
     now: DateTime<Utc>,
 ) -> Result<bool, CommerceError> {
+    let from = change.legal_from();
     let moved = sales_order::Entity::update_many()
         .col_expr(sales_order::Column::Status, Expr::value(to.as_str()))
         .col_expr(sales_order::Column::UpdatedAt, Expr::value(now))
@@ -463,17 +468,17 @@ async fn moved(
     Ok(moved.rows_affected == 1)
 }
 
-/// Moves an order from one of `from` to `to`, or fails: 404 if there is no such order, 409 if its
-/// state does not allow it. The first statement of the transaction writes.
+/// Makes `change` move an order to `to`, or fails: 404 if there is no such order, 409 if its state
+/// does not allow it. The first statement of the transaction writes.
 async fn transition(
     txn: &DatabaseTransaction,
     org: OrgId,
     id: OrderId,
-    from: &[OrderStatus],
+    change: OrderChange,
     to: OrderStatus,
     now: DateTime<Utc>,
 ) -> Result<(), CommerceError> {
-    if moved(txn, org, id, from, to, now).await? {
+    if moved(txn, org, id, change, to, now).await? {
         return Ok(());
     }
     let current = find(txn, org, id).await?;
@@ -496,7 +501,7 @@ pub async fn fulfil(
         &txn,
         org,
         id,
-        &[OrderStatus::Paid],
+        OrderChange::Fulfil,
         OrderStatus::Fulfilled,
         now,
     )
@@ -517,7 +522,7 @@ pub async fn cancel(
         &txn,
         org,
         id,
-        &[OrderStatus::PendingPayment],
+        OrderChange::Cancel,
         OrderStatus::Cancelled,
         now,
     )
@@ -602,7 +607,7 @@ pub async fn expire(
         txn,
         org,
         id,
-        &[OrderStatus::PendingPayment],
+        OrderChange::Cancel,
         OrderStatus::Cancelled,
         now,
     )
@@ -724,7 +729,7 @@ pub(crate) async fn record_payment_failure(
         txn,
         org,
         id,
-        &[OrderStatus::PendingPayment],
+        OrderChange::Cancel,
         OrderStatus::Cancelled,
         now,
     )
@@ -747,11 +752,7 @@ pub async fn refund(
     let reason = reason.map(|reason| problems.text("reason", &reason, text::REFUND_REASON));
     problems.finish()?;
 
-    let refundable = [
-        OrderStatus::Paid,
-        OrderStatus::Fulfilled,
-        OrderStatus::PartiallyRefunded,
-    ];
+    let refundable = OrderChange::Refund.legal_from();
     let applied = sales_order::Entity::update_many()
         .col_expr(
             sales_order::Column::RefundedAmount,
@@ -769,30 +770,23 @@ pub async fn refund(
         .await?;
     let order = find(txn, org, id).await?;
     if applied.rows_affected == 0 {
+        // Refused by the conditional update: the rules say why.
         let status: OrderStatus = order.status.parse().map_err(corrupt)?;
-        return Err(if status.is_paid() || status == OrderStatus::Refunded {
-            CommerceError::Conflict {
-                code: "REFUND_EXCEEDS_PAID",
-                message: format!(
-                    "at most {} can still be refunded",
-                    order.paid_amount - order.refunded_amount
+        return Err(
+            match rules::refund(status, order.paid_amount, order.refunded_amount, amount) {
+                Err(rules::RefundRefused::ExceedsPaid { refundable }) => CommerceError::Conflict {
+                    code: "REFUND_EXCEEDS_PAID",
+                    message: format!("at most {refundable} can still be refunded"),
+                    details: Some(serde_json::json!({ "refundable": refundable })),
+                },
+                Err(rules::RefundRefused::NotRefundable(_)) | Ok(_) => CommerceError::conflict(
+                    "ILLEGAL_TRANSITION",
+                    format!("an order that is `{status}` cannot be refunded"),
                 ),
-                details: Some(
-                    serde_json::json!({"refundable": order.paid_amount - order.refunded_amount}),
-                ),
-            }
-        } else {
-            CommerceError::conflict(
-                "ILLEGAL_TRANSITION",
-                format!("an order that is `{status}` cannot be refunded"),
-            )
-        });
+            },
+        );
     }
-    let status = if order.refunded_amount == order.paid_amount {
-        OrderStatus::Refunded
-    } else {
-        OrderStatus::PartiallyRefunded
-    };
+    let status = rules::status_after_refunds(order.paid_amount, order.refunded_amount);
     sales_order::Entity::update_many()
         .col_expr(sales_order::Column::Status, Expr::value(status.as_str()))
         .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))

@@ -22,13 +22,13 @@ const MAX_PERIOD_DAYS: i64 = domain::limits::MAX_STATS_PERIOD_DAYS;
 /// How the day of `utc_day` is spelt.
 const DAY_FORMAT: &str = "%Y-%m-%d";
 
-/// States in which money was received (and possibly refunded).
-const MONEY_RECEIVED: [OrderStatus; 4] = [
-    OrderStatus::Paid,
-    OrderStatus::Fulfilled,
-    OrderStatus::PartiallyRefunded,
-    OrderStatus::Refunded,
-];
+/// The states of orders whose money was received: what revenue counts.
+fn money_received() -> impl Iterator<Item = &'static str> {
+    OrderStatus::ALL
+        .iter()
+        .filter(|status| status.received_money())
+        .map(|status| status.as_str())
+}
 
 /// `SUM(expr)` as a BIGINT, 0 for no rows (PostgreSQL sums BIGINTs as NUMERIC).
 fn total(expr: SimpleExpr) -> SimpleExpr {
@@ -94,10 +94,7 @@ pub async fn period(
             .filter(sales_order::Column::CreatedAt.gte(from))
             .filter(sales_order::Column::CreatedAt.lt(to))
     };
-    let received = || {
-        in_period()
-            .filter(sales_order::Column::Status.is_in(MONEY_RECEIVED.iter().map(|s| s.as_str())))
-    };
+    let received = || in_period().filter(sales_order::Column::Status.is_in(money_received()));
 
     let (revenue, paid_orders): (i64, i64) = received()
         .select_only()
@@ -181,7 +178,7 @@ pub async fn period(
         .and_where(sales_order::Column::OrganizationId.eq(org.as_uuid()))
         .and_where(sales_order::Column::CreatedAt.gte(from))
         .and_where(sales_order::Column::CreatedAt.lt(to))
-        .and_where(sales_order::Column::Status.is_in(MONEY_RECEIVED.iter().map(|s| s.as_str())))
+        .and_where(sales_order::Column::Status.is_in(money_received()))
         .to_owned();
     let top: Vec<(Uuid, String, i64, i64)> = order_line::Entity::find()
         .select_only()

@@ -27,4 +27,6 @@ pub use ids::{
 pub use money::{Currency, InvalidCurrency, Money};
 pub use roles::{OrgRole, PlatformRole, UnknownRole};
 pub use scope::{CallerKind, Scope, UnknownCallerKind, UnknownScope};
-pub use status::{DeviceCodeStatus, OrderStatus, PaymentEventStatus, ProductStatus, UnknownStatus};
+pub use status::{
+    DeviceCodeStatus, OrderChange, OrderStatus, PaymentEventStatus, ProductStatus, UnknownStatus,
+};

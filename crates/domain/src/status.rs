@@ -69,23 +69,65 @@ impl PaymentEventStatus {
     }
 }
 
-impl OrderStatus {
-    /// Whether payment has been received (and so refunds are possible).
+/// What can happen to an order, each legal from some states only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OrderChange {
+    /// The whole total arrives (a payment event, or a payment recorded by hand).
+    Pay,
+    Fulfil,
+    /// By a merchant, or by the sweep of orders left unpaid: the stock is released.
+    Cancel,
+    /// Some or all of what was paid goes back.
+    Refund,
+}
+
+impl OrderChange {
+    /// The states this change is legal from: the one table every transition is checked against,
+    /// in memory and in the conditional update that makes it.
     #[must_use]
-    pub const fn is_paid(self) -> bool {
-        matches!(self, Self::Paid | Self::Fulfilled | Self::PartiallyRefunded)
+    pub const fn legal_from(self) -> &'static [OrderStatus] {
+        match self {
+            Self::Pay | Self::Cancel => &[OrderStatus::PendingPayment],
+            Self::Fulfil => &[OrderStatus::Paid],
+            Self::Refund => &[
+                OrderStatus::Paid,
+                OrderStatus::Fulfilled,
+                OrderStatus::PartiallyRefunded,
+            ],
+        }
+    }
+}
+
+impl OrderStatus {
+    /// Whether `change` may happen to an order in this state.
+    #[must_use]
+    pub fn allows(self, change: OrderChange) -> bool {
+        change.legal_from().contains(&self)
+    }
+
+    /// Whether payment has been received and not all given back (and so refunds are possible).
+    #[must_use]
+    pub fn is_paid(self) -> bool {
+        self.allows(OrderChange::Refund)
+    }
+
+    /// Whether money was ever received for the order (a refunded order included): what revenue
+    /// counts.
+    #[must_use]
+    pub fn received_money(self) -> bool {
+        self.is_paid() || self == Self::Refunded
     }
 
     /// Whether an order in this state may be fulfilled.
     #[must_use]
-    pub const fn can_fulfil(self) -> bool {
-        matches!(self, Self::Paid)
+    pub fn can_fulfil(self) -> bool {
+        self.allows(OrderChange::Fulfil)
     }
 
     /// Whether an order in this state may be cancelled (releasing its stock): only before payment.
     #[must_use]
-    pub const fn can_cancel(self) -> bool {
-        matches!(self, Self::PendingPayment)
+    pub fn can_cancel(self) -> bool {
+        self.allows(OrderChange::Cancel)
     }
 }
 
@@ -104,12 +146,40 @@ mod tests {
         assert!("shipped".parse::<OrderStatus>().is_err());
     }
 
+    /// Every change from every state: `x` where it is legal.
     #[test]
-    fn only_legal_transitions_are_open() {
+    fn the_transition_table() {
+        use OrderChange::{Cancel, Fulfil, Pay, Refund};
         use OrderStatus::*;
-        assert!(PendingPayment.can_cancel() && !Paid.can_cancel() && !Refunded.can_cancel());
-        assert!(Paid.can_fulfil() && !PendingPayment.can_fulfil() && !Fulfilled.can_fulfil());
-        assert!(Paid.is_paid() && Fulfilled.is_paid() && PartiallyRefunded.is_paid());
-        assert!(!PendingPayment.is_paid() && !Cancelled.is_paid() && !Refunded.is_paid());
+        let table: [(OrderStatus, &str); 6] = [
+            //                  Pay Fulfil Cancel Refund
+            (PendingPayment, "x.x."),
+            (Paid, ".x.x"),
+            (Fulfilled, "...x"),
+            (Cancelled, "...."),
+            (PartiallyRefunded, "...x"),
+            (Refunded, "...."),
+        ];
+        for (status, row) in table {
+            let legal: Vec<bool> = row.chars().map(|c| c == 'x').collect();
+            let allowed: Vec<bool> = [Pay, Fulfil, Cancel, Refund]
+                .iter()
+                .map(|change| status.allows(*change))
+                .collect();
+            assert_eq!(allowed, legal, "{status}");
+        }
+        assert_eq!(table.len(), OrderStatus::ALL.len());
+    }
+
+    #[test]
+    fn money_was_received_by_paid_and_refunded_orders_only() {
+        use OrderStatus::*;
+        let received: Vec<OrderStatus> = OrderStatus::ALL
+            .iter()
+            .copied()
+            .filter(|status| status.received_money())
+            .collect();
+        assert_eq!(received, [Paid, Fulfilled, PartiallyRefunded, Refunded]);
+        assert!(Paid.is_paid() && !Refunded.is_paid() && !PendingPayment.is_paid());
     }
 }
