@@ -5,6 +5,7 @@
 
 use api_types::commerce::{Cart, CartItem};
 use chrono::{DateTime, Utc};
+use db::Tenanted as _;
 use db::entities::{cart, cart_item, product, product_variant};
 use domain::{CartId, CartItemId, Currency, Money, OrgId, ProductStatus, UserId, VariantId};
 use sea_orm::sea_query::Expr;
@@ -144,8 +145,7 @@ pub(crate) async fn lines_with_variants(
     org: OrgId,
     cart: uuid::Uuid,
 ) -> Result<Vec<(cart_item::Model, product_variant::Model)>, CommerceError> {
-    let lines = cart_item::Entity::find()
-        .filter(cart_item::Column::OrganizationId.eq(org.as_uuid()))
+    let lines = cart_item::Entity::find_in(org)
         .filter(cart_item::Column::CartId.eq(cart))
         .order_by_asc(cart_item::Column::CreatedAt)
         .order_by_asc(cart_item::Column::Id)
@@ -154,8 +154,7 @@ pub(crate) async fn lines_with_variants(
     if lines.is_empty() {
         return Ok(Vec::new());
     }
-    let variants = product_variant::Entity::find()
-        .filter(product_variant::Column::OrganizationId.eq(org.as_uuid()))
+    let variants = product_variant::Entity::find_in(org)
         .filter(product_variant::Column::Id.is_in(lines.iter().map(|line| line.variant_id)))
         .all(db)
         .await?;
@@ -207,8 +206,7 @@ pub async fn add_item(
     check_quantity(quantity)?;
     let cart = find_open(db, org, id, shopper).await?;
     sellable_variant(db, org, variant).await?;
-    let lines = cart_item::Entity::find()
-        .filter(cart_item::Column::OrganizationId.eq(org.as_uuid()))
+    let lines = cart_item::Entity::find_in(org)
         .filter(cart_item::Column::CartId.eq(cart.id))
         .all(db)
         .await?;
@@ -238,8 +236,7 @@ pub async fn add_item(
             Ok(_) => {}
             // A concurrent request added the same line first: add to it instead.
             Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                let line = cart_item::Entity::find()
-                    .filter(cart_item::Column::OrganizationId.eq(org.as_uuid()))
+                let line = cart_item::Entity::find_in(org)
                     .filter(cart_item::Column::CartId.eq(cart.id))
                     .filter(cart_item::Column::VariantId.eq(variant.as_uuid()))
                     .one(db)
@@ -261,12 +258,11 @@ async fn increment(
     line: uuid::Uuid,
     quantity: i64,
 ) -> Result<(), CommerceError> {
-    let changed = cart_item::Entity::update_many()
+    let changed = cart_item::Entity::update_in(org)
         .col_expr(
             cart_item::Column::Quantity,
             Expr::col(cart_item::Column::Quantity).add(quantity),
         )
-        .filter(cart_item::Column::OrganizationId.eq(org.as_uuid()))
         .filter(cart_item::Column::Id.eq(line))
         .filter(Expr::expr(Expr::col(cart_item::Column::Quantity).add(quantity)).lte(MAX_QUANTITY))
         .exec(db)
@@ -292,9 +288,8 @@ pub async fn update_item(
 ) -> Result<Cart, CommerceError> {
     check_quantity(quantity)?;
     find_open(db, org, id, shopper).await?;
-    let changed = cart_item::Entity::update_many()
+    let changed = cart_item::Entity::update_in(org)
         .col_expr(cart_item::Column::Quantity, Expr::value(quantity))
-        .filter(cart_item::Column::OrganizationId.eq(org.as_uuid()))
         .filter(cart_item::Column::CartId.eq(id.as_uuid()))
         .filter(cart_item::Column::Id.eq(item.as_uuid()))
         .exec(db)
@@ -316,8 +311,7 @@ pub async fn remove_item(
     now: DateTime<Utc>,
 ) -> Result<Cart, CommerceError> {
     find_open(db, org, id, shopper).await?;
-    let removed = cart_item::Entity::delete_many()
-        .filter(cart_item::Column::OrganizationId.eq(org.as_uuid()))
+    let removed = cart_item::Entity::delete_in(org)
         .filter(cart_item::Column::CartId.eq(id.as_uuid()))
         .filter(cart_item::Column::Id.eq(item.as_uuid()))
         .exec(db)
@@ -335,9 +329,8 @@ async fn touch(
     id: CartId,
     now: DateTime<Utc>,
 ) -> Result<(), CommerceError> {
-    cart::Entity::update_many()
+    cart::Entity::update_in(org)
         .col_expr(cart::Column::UpdatedAt, Expr::value(now))
-        .filter(cart::Column::OrganizationId.eq(org.as_uuid()))
         .filter(cart::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;

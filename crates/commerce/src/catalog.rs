@@ -6,15 +6,15 @@ use api_types::commerce::{
     CreateProductRequest, Inventory, Product, ProductQuery, UpdateProductRequest, Variant,
 };
 use chrono::{DateTime, Utc};
+use db::Tenanted as _;
 use db::entities::{product, product_variant};
 use domain::limits::{MAX_PRICE, MAX_STOCK, MAX_VARIANTS};
 use domain::text;
 use domain::{Currency, Money, OrgId, ProductId, ProductStatus, VariantId};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue, ColumnTrait as _, Condition, ConnectionTrait,
-    DatabaseConnection, DatabaseTransaction, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    TransactionTrait as _,
+    ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, QueryFilter as _, QueryOrder as _, TransactionTrait as _,
 };
 use uuid::Uuid;
 
@@ -228,8 +228,7 @@ async fn variants_of(
     if products.is_empty() {
         return Ok(by_product);
     }
-    let rows = product_variant::Entity::find()
-        .filter(product_variant::Column::OrganizationId.eq(org.as_uuid()))
+    let rows = product_variant::Entity::find_in(org)
         .filter(product_variant::Column::ProductId.is_in(products.iter().copied()))
         .order_by_asc(product_variant::Column::Position)
         .all(db)
@@ -278,8 +277,7 @@ async fn one_product(
     key: ProductKey<'_>,
     audience: Audience,
 ) -> Result<Product, CommerceError> {
-    let mut select =
-        product::Entity::find().filter(product::Column::OrganizationId.eq(org.as_uuid()));
+    let mut select = product::Entity::find_in(org);
     select = match key {
         ProductKey::Id(id) => select.filter(product::Column::Id.eq(id.as_uuid())),
         ProductKey::Handle(handle) => select.filter(product::Column::Handle.eq(handle)),
@@ -304,8 +302,7 @@ pub async fn list_products(
     audience: Audience,
 ) -> Result<(Vec<Product>, Option<String>), CommerceError> {
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
-    let mut select =
-        product::Entity::find().filter(product::Column::OrganizationId.eq(org.as_uuid()));
+    let mut select = product::Entity::find_in(org);
     match (audience, query.status) {
         (Audience::Storefront, _) => {
             select = select.filter(product::Column::Status.eq(ProductStatus::Published.as_str()));
@@ -401,9 +398,8 @@ pub async fn update_product(
     problems.finish()?;
 
     let txn = db.begin().await?;
-    let mut changes = product::Entity::update_many()
+    let mut changes = product::Entity::update_in(org)
         .col_expr(product::Column::UpdatedAt, Expr::value(now))
-        .filter(product::Column::OrganizationId.eq(org.as_uuid()))
         .filter(product::Column::Id.eq(id.as_uuid()));
     if let Some(title) = title {
         changes = changes.col_expr(product::Column::Title, Expr::value(title));
@@ -422,9 +418,8 @@ pub async fn update_product(
         return Err(CommerceError::NotFound("product"));
     }
     for update in variant_updates {
-        let mut change = product_variant::Entity::update_many()
+        let mut change = product_variant::Entity::update_in(org)
             .col_expr(product_variant::Column::UpdatedAt, Expr::value(now))
-            .filter(product_variant::Column::OrganizationId.eq(org.as_uuid()))
             .filter(product_variant::Column::ProductId.eq(id.as_uuid()))
             .filter(product_variant::Column::Id.eq(update.id));
         if let Some(title) = update.title {
@@ -454,17 +449,13 @@ pub async fn archive_product(
     id: ProductId,
     now: DateTime<Utc>,
 ) -> Result<Product, CommerceError> {
-    let result = product::Entity::update_many()
+    let result = product::Entity::update_in(org)
         .col_expr(
             product::Column::Status,
             Expr::value(ProductStatus::Archived.as_str()),
         )
         .col_expr(product::Column::UpdatedAt, Expr::value(now))
-        .filter(
-            Condition::all()
-                .add(product::Column::OrganizationId.eq(org.as_uuid()))
-                .add(product::Column::Id.eq(id.as_uuid())),
-        )
+        .filter(product::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;
     if result.rows_affected == 0 {

@@ -2,6 +2,7 @@
 
 use api_types::commerce::{CreateCustomerRequest, Customer, UpdateCustomerRequest};
 use chrono::{DateTime, Utc};
+use db::Tenanted as _;
 use db::entities::customer;
 use domain::text;
 use domain::{CustomerId, OrgId, UserId};
@@ -41,8 +42,7 @@ pub async fn list(
     org: OrgId,
     page: PageRequest,
 ) -> Result<(Vec<Customer>, Option<String>), CommerceError> {
-    let select =
-        customer::Entity::find().filter(customer::Column::OrganizationId.eq(org.as_uuid()));
+    let select = customer::Entity::find_in(org);
     let (rows, next) =
         pagination::fetch(db, select, customer::Column::Id, page, |row| row.id).await?;
     Ok((rows.into_iter().map(view).collect(), next))
@@ -105,9 +105,8 @@ pub async fn update(
         .as_deref()
         .map(|name| problems.text("name", name, text::PERSON_NAME));
     problems.finish()?;
-    let mut change = customer::Entity::update_many()
+    let mut change = customer::Entity::update_in(org)
         .col_expr(customer::Column::UpdatedAt, Expr::value(now))
-        .filter(customer::Column::OrganizationId.eq(org.as_uuid()))
         .filter(customer::Column::Id.eq(id.as_uuid()));
     if let Some(email) = email {
         change = change.col_expr(customer::Column::Email, Expr::value(email));
@@ -149,16 +148,14 @@ pub(crate) async fn for_order(
         .exec_without_returning(db)
         .await?;
     if let Some(user) = user {
-        customer::Entity::update_many()
+        customer::Entity::update_in(org)
             .col_expr(customer::Column::UserId, Expr::value(user.as_uuid()))
-            .filter(customer::Column::OrganizationId.eq(org.as_uuid()))
             .filter(customer::Column::Email.eq(email))
             .filter(customer::Column::UserId.is_null())
             .exec(db)
             .await?;
     }
-    let row = customer::Entity::find()
-        .filter(customer::Column::OrganizationId.eq(org.as_uuid()))
+    let row = customer::Entity::find_in(org)
         .filter(customer::Column::Email.eq(email))
         .one(db)
         .await?

@@ -2,6 +2,7 @@
 
 use api_types::commerce::InventoryLevel;
 use chrono::{DateTime, Utc};
+use db::Tenanted as _;
 use db::entities::{inventory_adjustment, product_variant};
 use domain::text;
 use domain::{OrgId, VariantId};
@@ -32,8 +33,7 @@ pub async fn list(
     org: OrgId,
     page: PageRequest,
 ) -> Result<(Vec<InventoryLevel>, Option<String>), CommerceError> {
-    let select = product_variant::Entity::find()
-        .filter(product_variant::Column::OrganizationId.eq(org.as_uuid()));
+    let select = product_variant::Entity::find_in(org);
     let (rows, next) =
         pagination::fetch(db, select, product_variant::Column::Id, page, |row| row.id).await?;
     Ok((rows.into_iter().map(level).collect(), next))
@@ -68,13 +68,12 @@ pub async fn adjust(
     problems.finish()?;
 
     // The first statement writes, so SQLite queues this transaction behind other writers.
-    let changed = product_variant::Entity::update_many()
+    let changed = product_variant::Entity::update_in(org)
         .col_expr(
             product_variant::Column::Available,
             Expr::col(product_variant::Column::Available).add(delta),
         )
         .col_expr(product_variant::Column::UpdatedAt, Expr::value(now))
-        .filter(product_variant::Column::OrganizationId.eq(org.as_uuid()))
         .filter(product_variant::Column::Id.eq(variant.as_uuid()))
         .filter(Expr::expr(Expr::col(product_variant::Column::Available).add(delta)).gte(0))
         .exec(txn)

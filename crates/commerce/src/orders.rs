@@ -7,6 +7,7 @@ use api_types::commerce::{Address, Order, OrderLine, OrderQuery, RecordPaymentRe
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use db::Tenanted as _;
 use db::entities::{order_line, product, refund, sales_order};
 use domain::text;
 use domain::{
@@ -103,8 +104,7 @@ async fn with_lines(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let lines = order_line::Entity::find()
-        .filter(order_line::Column::OrganizationId.eq(org.as_uuid()))
+    let lines = order_line::Entity::find_in(org)
         .filter(order_line::Column::OrderId.is_in(rows.iter().map(|row| row.id)))
         .order_by_asc(order_line::Column::Id)
         .all(db)
@@ -272,8 +272,7 @@ pub async fn place(
         .iter()
         .map(|(_, variant)| variant.product_id)
         .collect();
-    let published: Vec<Uuid> = product::Entity::find()
-        .filter(product::Column::OrganizationId.eq(org.as_uuid()))
+    let published: Vec<Uuid> = product::Entity::find_in(org)
         .filter(product::Column::Id.is_in(products))
         .filter(product::Column::Status.eq(ProductStatus::Published.as_str()))
         .all(txn)
@@ -368,10 +367,9 @@ fn sales_order_cart_close(
     now: DateTime<Utc>,
 ) -> sea_orm::UpdateMany<db::entities::cart::Entity> {
     use db::entities::cart;
-    cart::Entity::update_many()
+    cart::Entity::update_in(org)
         .col_expr(cart::Column::Status, Expr::value(carts::ORDERED))
         .col_expr(cart::Column::UpdatedAt, Expr::value(now))
-        .filter(cart::Column::OrganizationId.eq(org.as_uuid()))
         .filter(cart::Column::Id.eq(cart.as_uuid()))
         .filter(cart::Column::Status.eq(carts::OPEN))
 }
@@ -385,13 +383,12 @@ async fn reserve(
     now: DateTime<Utc>,
 ) -> Result<(), CommerceError> {
     use db::entities::product_variant::{Column, Entity};
-    let taken = Entity::update_many()
+    let taken = Entity::update_in(org)
         .col_expr(
             Column::Available,
             Expr::col(Column::Available).sub(quantity),
         )
         .col_expr(Column::UpdatedAt, Expr::value(now))
-        .filter(Column::OrganizationId.eq(org.as_uuid()))
         .filter(Column::Id.eq(variant))
         .filter(Column::Available.gte(quantity))
         .exec(txn)
@@ -420,8 +417,7 @@ async fn release_stock(
     now: DateTime<Utc>,
 ) -> Result<(), CommerceError> {
     use db::entities::product_variant::{Column, Entity};
-    let lines = order_line::Entity::find()
-        .filter(order_line::Column::OrganizationId.eq(org.as_uuid()))
+    let lines = order_line::Entity::find_in(org)
         .filter(order_line::Column::OrderId.eq(order))
         .all(txn)
         .await?;
@@ -430,13 +426,12 @@ async fn release_stock(
         *back.entry(line.variant_id).or_default() += line.quantity;
     }
     for (variant, quantity) in back {
-        Entity::update_many()
+        Entity::update_in(org)
             .col_expr(
                 Column::Available,
                 Expr::col(Column::Available).add(quantity),
             )
             .col_expr(Column::UpdatedAt, Expr::value(now))
-            .filter(Column::OrganizationId.eq(org.as_uuid()))
             .filter(Column::Id.eq(variant))
             .exec(txn)
             .await?;
@@ -457,10 +452,9 @@ async fn moved(
     now: DateTime<Utc>,
 ) -> Result<bool, CommerceError> {
     let from = change.legal_from();
-    let moved = sales_order::Entity::update_many()
+    let moved = sales_order::Entity::update_in(org)
         .col_expr(sales_order::Column::Status, Expr::value(to.as_str()))
         .col_expr(sales_order::Column::UpdatedAt, Expr::value(now))
-        .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
         .filter(sales_order::Column::Id.eq(id.as_uuid()))
         .filter(sales_order::Column::Status.is_in(from.iter().map(|status| status.as_str())))
         .exec(txn)
@@ -630,7 +624,7 @@ async fn mark_paid(
     currency: Option<Currency>,
     now: DateTime<Utc>,
 ) -> Result<bool, CommerceError> {
-    let mut update = sales_order::Entity::update_many()
+    let mut update = sales_order::Entity::update_in(org)
         .col_expr(
             sales_order::Column::Status,
             Expr::value(OrderStatus::Paid.as_str()),
@@ -640,7 +634,6 @@ async fn mark_paid(
             Expr::col(sales_order::Column::Total).into(),
         )
         .col_expr(sales_order::Column::UpdatedAt, Expr::value(now))
-        .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
         .filter(sales_order::Column::Id.eq(id.as_uuid()))
         .filter(sales_order::Column::Status.eq(OrderStatus::PendingPayment.as_str()))
         .filter(sales_order::Column::Total.eq(amount));
@@ -753,13 +746,12 @@ pub async fn refund(
     problems.finish()?;
 
     let refundable = OrderChange::Refund.legal_from();
-    let applied = sales_order::Entity::update_many()
+    let applied = sales_order::Entity::update_in(org)
         .col_expr(
             sales_order::Column::RefundedAmount,
             Expr::col(sales_order::Column::RefundedAmount).add(amount),
         )
         .col_expr(sales_order::Column::UpdatedAt, Expr::value(now))
-        .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
         .filter(sales_order::Column::Id.eq(id.as_uuid()))
         .filter(sales_order::Column::Status.is_in(refundable.iter().map(|status| status.as_str())))
         .filter(
@@ -787,9 +779,8 @@ pub async fn refund(
         );
     }
     let status = rules::status_after_refunds(order.paid_amount, order.refunded_amount);
-    sales_order::Entity::update_many()
+    sales_order::Entity::update_in(org)
         .col_expr(sales_order::Column::Status, Expr::value(status.as_str()))
-        .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
         .filter(sales_order::Column::Id.eq(id.as_uuid()))
         .exec(txn)
         .await?;
@@ -829,8 +820,7 @@ pub async fn list(
     query: &OrderQuery,
 ) -> Result<(Vec<Order>, Option<String>), CommerceError> {
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
-    let mut select =
-        sales_order::Entity::find().filter(sales_order::Column::OrganizationId.eq(org.as_uuid()));
+    let mut select = sales_order::Entity::find_in(org);
     if let Some(status) = query.status {
         select = select.filter(sales_order::Column::Status.eq(status.as_str()));
     }
@@ -864,9 +854,8 @@ pub async fn list_for_shopper(
     user: UserId,
     page: PageRequest,
 ) -> Result<(Vec<Order>, Option<String>), CommerceError> {
-    let select = sales_order::Entity::find()
-        .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
-        .filter(sales_order::Column::UserId.eq(user.as_uuid()));
+    let select =
+        sales_order::Entity::find_in(org).filter(sales_order::Column::UserId.eq(user.as_uuid()));
     page_of_orders(db, org, select, page).await
 }
 

@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use api_types::commerce::{GenericPaymentWebhook, PaymentEvent};
 use chrono::{DateTime, Utc};
+use db::Tenanted as _;
 use db::entities::payment_event;
 use domain::{Currency, Money, OrderId, OrgId, PaymentEventId, PaymentEventStatus};
 use hmac::{Hmac, Mac as _};
@@ -302,8 +303,7 @@ pub async fn receive(
         .exec_without_returning(db)
         .await?;
     if inserted == 0 {
-        let existing = payment_event::Entity::find()
-            .filter(payment_event::Column::OrganizationId.eq(org.as_uuid()))
+        let existing = payment_event::Entity::find_in(org)
             .filter(payment_event::Column::Provider.eq(provider.as_str()))
             .filter(payment_event::Column::EventId.eq(event.event_id.as_str()))
             .one(db)
@@ -365,7 +365,7 @@ async fn mark(
     error: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), CommerceError> {
-    payment_event::Entity::update_many()
+    payment_event::Entity::update_in(org)
         .col_expr(payment_event::Column::Status, Expr::value(status.as_str()))
         .col_expr(payment_event::Column::Error, Expr::value(error))
         .col_expr(
@@ -373,7 +373,6 @@ async fn mark(
             Expr::col(payment_event::Column::Attempts).add(1),
         )
         .col_expr(payment_event::Column::ProcessedAt, Expr::value(Some(now)))
-        .filter(payment_event::Column::OrganizationId.eq(org.as_uuid()))
         .filter(payment_event::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -484,8 +483,7 @@ pub async fn list(
     status: Option<PaymentEventStatus>,
     page: PageRequest,
 ) -> Result<(Vec<PaymentEvent>, Option<String>), CommerceError> {
-    let mut select = payment_event::Entity::find()
-        .filter(payment_event::Column::OrganizationId.eq(org.as_uuid()));
+    let mut select = payment_event::Entity::find_in(org);
     if let Some(status) = status {
         select = select.filter(payment_event::Column::Status.eq(status.as_str()));
     }

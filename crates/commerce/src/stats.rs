@@ -5,12 +5,13 @@ use std::collections::HashMap;
 
 use api_types::commerce::{DayRevenue, Stats, StatusCount, TopProduct};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use db::Tenanted as _;
 use db::entities::{order_line, sales_order};
 use domain::{Money, OrderStatus, OrgId};
-use sea_orm::sea_query::{Alias, Expr, Func, Query, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, Func, SimpleExpr};
 use sea_orm::{
-    ColumnTrait as _, ConnectionTrait, DbBackend, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _,
+    ColumnTrait as _, ConnectionTrait, DbBackend, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _, QueryTrait as _,
 };
 use uuid::Uuid;
 
@@ -89,8 +90,7 @@ pub async fn period(
     }
     let currency = store::currency(db, org).await?;
     let in_period = || {
-        sales_order::Entity::find()
-            .filter(sales_order::Column::OrganizationId.eq(org.as_uuid()))
+        sales_order::Entity::find_in(org)
             .filter(sales_order::Column::CreatedAt.gte(from))
             .filter(sales_order::Column::CreatedAt.lt(to))
     };
@@ -172,15 +172,14 @@ pub async fn period(
         })
         .collect();
 
-    let received_orders = Query::select()
+    let received_orders = sales_order::Entity::find_in(org)
+        .select_only()
         .column(sales_order::Column::Id)
-        .from(sales_order::Entity)
-        .and_where(sales_order::Column::OrganizationId.eq(org.as_uuid()))
-        .and_where(sales_order::Column::CreatedAt.gte(from))
-        .and_where(sales_order::Column::CreatedAt.lt(to))
-        .and_where(sales_order::Column::Status.is_in(money_received()))
-        .to_owned();
-    let top: Vec<(Uuid, String, i64, i64)> = order_line::Entity::find()
+        .filter(sales_order::Column::CreatedAt.gte(from))
+        .filter(sales_order::Column::CreatedAt.lt(to))
+        .filter(sales_order::Column::Status.is_in(money_received()))
+        .into_query();
+    let top: Vec<(Uuid, String, i64, i64)> = order_line::Entity::find_in(org)
         .select_only()
         .column(order_line::Column::ProductId)
         .expr_as(Func::max(Expr::col(order_line::Column::Title)), "title")
@@ -192,7 +191,6 @@ pub async fn period(
             total(Expr::col(order_line::Column::LineTotal).into()),
             "revenue",
         )
-        .filter(order_line::Column::OrganizationId.eq(org.as_uuid()))
         .filter(order_line::Column::OrderId.in_subquery(received_orders))
         .group_by(order_line::Column::ProductId)
         .order_by_desc(Expr::cust("units"))

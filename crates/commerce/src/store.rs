@@ -3,13 +3,13 @@
 
 use api_types::commerce::{StoreSettings, StorefrontView, UpdateStoreRequest};
 use chrono::{DateTime, Utc};
+use db::Tenanted as _;
 use db::entities::{product, store_settings};
 use db::repo::organizations;
 use domain::text;
 use domain::{Currency, OrgId};
 use sea_orm::{
-    ActiveValue, ColumnTrait as _, ConnectionTrait, EntityTrait as _, PaginatorTrait as _,
-    QueryFilter as _, sea_query::OnConflict,
+    ActiveValue, ConnectionTrait, EntityTrait as _, PaginatorTrait as _, sea_query::OnConflict,
 };
 
 use crate::CommerceError;
@@ -116,10 +116,7 @@ pub async fn update(
     problems.finish()?;
     let currency = request.currency.unwrap_or(current.currency);
     if currency != current.currency {
-        let products = product::Entity::find()
-            .filter(product::Column::OrganizationId.eq(org.as_uuid()))
-            .count(db)
-            .await?;
+        let products = product::Entity::find_in(org).count(db).await?;
         if products > 0 {
             return Err(CommerceError::conflict(
                 "CURRENCY_LOCKED",

@@ -9,11 +9,13 @@ mod connect;
 pub mod entities;
 mod error;
 pub mod repo;
+pub mod scoped;
 pub mod unique;
 mod verifiers;
 
 pub use connect::{Backend, Database, connect};
 pub use error::DbError;
+pub use scoped::Tenanted;
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 pub use unique::UniqueIndex;
 pub use verifiers::DbHostResolver;

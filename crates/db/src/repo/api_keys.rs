@@ -10,6 +10,7 @@ use sea_orm::{
 };
 
 use crate::DbError;
+use crate::Tenanted as _;
 use crate::entities::api_key::{self, Column, Entity};
 
 /// A stored key (never the key itself).
@@ -95,8 +96,7 @@ pub async fn find_by_hash(
 
 /// The organization's keys, newest first (revoked ones included, marked).
 pub async fn list(db: &impl ConnectionTrait, org: OrgId) -> Result<Vec<ApiKey>, DbError> {
-    Ok(Entity::find()
-        .filter(Column::OrganizationId.eq(org.as_uuid()))
+    Ok(Entity::find_in(org)
         .order_by_desc(Column::CreatedAt)
         .order_by_desc(Column::Id)
         .all(db)
@@ -114,9 +114,8 @@ pub async fn revoke(
     id: ApiKeyId,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let result = Entity::update_many()
+    let result = Entity::update_in(org)
         .col_expr(Column::RevokedAt, Some(now).into())
-        .filter(Column::OrganizationId.eq(org.as_uuid()))
         .filter(Column::Id.eq(id.as_uuid()))
         .filter(Column::RevokedAt.is_null())
         .exec(db)
@@ -136,9 +135,8 @@ pub async fn touch_last_used(
     now: DateTime<Utc>,
     granularity: Duration,
 ) -> Result<(), DbError> {
-    Entity::update_many()
+    Entity::update_in(org)
         .col_expr(Column::LastUsedAt, Some(now).into())
-        .filter(Column::OrganizationId.eq(org.as_uuid()))
         .filter(Column::Id.eq(id.as_uuid()))
         .filter(
             Condition::any()

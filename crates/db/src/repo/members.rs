@@ -8,6 +8,7 @@ use sea_orm::{
 };
 
 use crate::DbError;
+use crate::Tenanted as _;
 use crate::entities::{member, organization, user_account};
 use crate::repo::organizations::Organization;
 
@@ -60,9 +61,8 @@ pub async fn set_role(
     user: UserId,
     role: OrgRole,
 ) -> Result<(), DbError> {
-    let result = member::Entity::update_many()
+    let result = member::Entity::update_in(org)
         .col_expr(member::Column::Role, role.as_str().into())
-        .filter(member::Column::OrganizationId.eq(org.as_uuid()))
         .filter(member::Column::UserId.eq(user.as_uuid()))
         .exec(db)
         .await?;
@@ -84,8 +84,7 @@ pub async fn remove(db: &impl ConnectionTrait, org: OrgId, user: UserId) -> Resu
 
 /// How many owners `org` has (it must always keep one).
 pub async fn count_owners(db: &impl ConnectionTrait, org: OrgId) -> Result<u64, DbError> {
-    Ok(member::Entity::find()
-        .filter(member::Column::OrganizationId.eq(org.as_uuid()))
+    Ok(member::Entity::find_in(org)
         .filter(member::Column::Role.eq(OrgRole::Owner.as_str()))
         .count(db)
         .await?)
@@ -93,8 +92,7 @@ pub async fn count_owners(db: &impl ConnectionTrait, org: OrgId) -> Result<u64, 
 
 /// The organization's members, oldest first.
 pub async fn list(db: &impl ConnectionTrait, org: OrgId) -> Result<Vec<Member>, DbError> {
-    let rows = member::Entity::find()
-        .filter(member::Column::OrganizationId.eq(org.as_uuid()))
+    let rows = member::Entity::find_in(org)
         .order_by_asc(member::Column::CreatedAt)
         .order_by_asc(member::Column::UserId)
         .find_also_related(user_account::Entity)

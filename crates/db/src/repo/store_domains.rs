@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use crate::DbError;
+use crate::Tenanted as _;
 use crate::entities::store_domain::{self, Column};
 
 /// A hostname registered by an organization.
@@ -41,8 +42,7 @@ pub async fn register(
 
 /// The organization's hostnames, oldest first.
 pub async fn list(db: &impl ConnectionTrait, org: OrgId) -> Result<Vec<StoreDomain>, DbError> {
-    Ok(store_domain::Entity::find()
-        .filter(Column::OrganizationId.eq(org.as_uuid()))
+    Ok(store_domain::Entity::find_in(org)
         .order_by_asc(Column::CreatedAt)
         .order_by_asc(Column::Hostname)
         .all(db)
@@ -57,8 +57,7 @@ pub async fn list(db: &impl ConnectionTrait, org: OrgId) -> Result<Vec<StoreDoma
 
 /// Removes one of the organization's hostnames; another organization's is `NotFound`.
 pub async fn remove(db: &impl ConnectionTrait, org: OrgId, host: &Hostname) -> Result<(), DbError> {
-    let result = store_domain::Entity::delete_many()
-        .filter(Column::OrganizationId.eq(org.as_uuid()))
+    let result = store_domain::Entity::delete_in(org)
         .filter(Column::Hostname.eq(host.as_str()))
         .exec(db)
         .await?;

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::{all, one};
 use crate::DbError;
+use crate::Tenanted as _;
 use crate::entities::approval_request;
 
 /// A decision on capabilities an agent asked for.
@@ -149,8 +150,7 @@ pub async fn pending_of_agent(
     agent: AgentId,
     now: DateTime<Utc>,
 ) -> Result<Option<Approval>, DbError> {
-    one(approval_request::Entity::find()
-        .filter(approval_request::Column::OrganizationId.eq(org.as_uuid()))
+    one(approval_request::Entity::find_in(org)
         .filter(approval_request::Column::AgentId.eq(agent.as_uuid()))
         .filter(approval_request::Column::Status.eq(ApprovalStatus::Pending.as_str()))
         .filter(approval_request::Column::ExpiresAt.gt(now))
@@ -168,7 +168,7 @@ pub async fn decide_approval(
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let decided = approval_request::Entity::update_many()
+    let decided = approval_request::Entity::update_in(org)
         .col_expr(
             approval_request::Column::Status,
             Expr::value(status.as_str()),
@@ -177,7 +177,6 @@ pub async fn decide_approval(
             approval_request::Column::DecidedBy,
             Expr::value(user.as_uuid()),
         )
-        .filter(approval_request::Column::OrganizationId.eq(org.as_uuid()))
         .filter(approval_request::Column::Id.eq(id.as_uuid()))
         .filter(approval_request::Column::Status.eq(ApprovalStatus::Pending.as_str()))
         .filter(approval_request::Column::ExpiresAt.gt(now))

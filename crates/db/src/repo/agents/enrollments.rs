@@ -11,6 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::DbError;
+use crate::Tenanted as _;
 use crate::entities::agent_host_enrollment;
 
 /// An enrollment, as created or as redeemed.
@@ -114,12 +115,11 @@ pub async fn set_enrollment_host(
     id: Uuid,
     host: AgentHostId,
 ) -> Result<(), DbError> {
-    agent_host_enrollment::Entity::update_many()
+    agent_host_enrollment::Entity::update_in(org)
         .col_expr(
             agent_host_enrollment::Column::HostId,
             Expr::value(host.as_uuid()),
         )
-        .filter(agent_host_enrollment::Column::OrganizationId.eq(org.as_uuid()))
         .filter(agent_host_enrollment::Column::Id.eq(id))
         .exec(db)
         .await?;

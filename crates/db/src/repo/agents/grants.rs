@@ -9,6 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::DbError;
+use crate::Tenanted as _;
 use crate::entities::agent_capability_grant;
 
 /// A decision on one capability of an agent.
@@ -75,8 +76,7 @@ pub async fn active_capabilities(
     agent: AgentId,
     now: DateTime<Utc>,
 ) -> Result<Vec<(String, Option<String>)>, DbError> {
-    Ok(agent_capability_grant::Entity::find()
-        .filter(agent_capability_grant::Column::OrganizationId.eq(org.as_uuid()))
+    Ok(agent_capability_grant::Entity::find_in(org)
         .filter(agent_capability_grant::Column::AgentId.eq(agent.as_uuid()))
         .filter(agent_capability_grant::Column::Status.eq(GrantStatus::Active.as_str()))
         .filter(
@@ -108,8 +108,7 @@ pub async fn grants_of(
     org: OrgId,
     agent: AgentId,
 ) -> Result<Vec<GrantRecord>, DbError> {
-    let mut grants = agent_capability_grant::Entity::find()
-        .filter(agent_capability_grant::Column::OrganizationId.eq(org.as_uuid()))
+    let mut grants = agent_capability_grant::Entity::find_in(org)
         .filter(agent_capability_grant::Column::AgentId.eq(agent.as_uuid()))
         .all(db)
         .await?
@@ -134,8 +133,7 @@ pub async fn clear_grants(
     org: OrgId,
     agent: AgentId,
 ) -> Result<(), DbError> {
-    agent_capability_grant::Entity::delete_many()
-        .filter(agent_capability_grant::Column::OrganizationId.eq(org.as_uuid()))
+    agent_capability_grant::Entity::delete_in(org)
         .filter(agent_capability_grant::Column::AgentId.eq(agent.as_uuid()))
         .exec(db)
         .await?;

@@ -10,6 +10,7 @@ use sea_orm::{
 };
 
 use crate::DbError;
+use crate::Tenanted as _;
 use crate::entities::{agent, agent_host};
 
 mod approvals;
@@ -232,8 +233,7 @@ pub async fn find_agent_by_thumbprint(
 
 /// The organization's agents, newest first.
 pub async fn agents_of(db: &impl ConnectionTrait, org: OrgId) -> Result<Vec<Agent>, DbError> {
-    all(agent::Entity::find()
-        .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
+    all(agent::Entity::find_in(org)
         .order_by_desc(agent::Column::Id)
         .all(db)
         .await?)
@@ -264,8 +264,7 @@ pub async fn find_host_by_thumbprint(
 
 /// The organization's hosts, newest first.
 pub async fn hosts_of(db: &impl ConnectionTrait, org: OrgId) -> Result<Vec<Host>, DbError> {
-    all(agent_host::Entity::find()
-        .filter(agent_host::Column::OrganizationId.eq(org.as_uuid()))
+    all(agent_host::Entity::find_in(org)
         .order_by_desc(agent_host::Column::Id)
         .all(db)
         .await?)
@@ -278,10 +277,9 @@ pub async fn set_agent_status(
     status: AgentStatus,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    agent::Entity::update_many()
+    agent::Entity::update_in(org)
         .col_expr(agent::Column::Status, Expr::value(status.as_str()))
         .col_expr(agent::Column::UpdatedAt, Expr::value(now))
-        .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
         .filter(agent::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;
@@ -297,10 +295,9 @@ pub async fn move_agent_status(
     to: AgentStatus,
     now: DateTime<Utc>,
 ) -> Result<bool, DbError> {
-    let moved = agent::Entity::update_many()
+    let moved = agent::Entity::update_in(org)
         .col_expr(agent::Column::Status, Expr::value(to.as_str()))
         .col_expr(agent::Column::UpdatedAt, Expr::value(now))
-        .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
         .filter(agent::Column::Id.eq(id.as_uuid()))
         .filter(agent::Column::Status.eq(from.as_str()))
         .exec(db)
@@ -316,12 +313,11 @@ pub async fn activate_agent(
     status: AgentStatus,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    agent::Entity::update_many()
+    agent::Entity::update_in(org)
         .col_expr(agent::Column::Status, Expr::value(status.as_str()))
         .col_expr(agent::Column::ActivatedAt, Expr::value(now))
         .col_expr(agent::Column::LastUsedAt, Expr::value(now))
         .col_expr(agent::Column::UpdatedAt, Expr::value(now))
-        .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
         .filter(agent::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;
@@ -335,9 +331,8 @@ pub async fn touch_agent(
     id: AgentId,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    agent::Entity::update_many()
+    agent::Entity::update_in(org)
         .col_expr(agent::Column::LastUsedAt, Expr::value(now))
-        .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
         .filter(agent::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;
@@ -352,10 +347,9 @@ pub async fn set_agent_user(
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    agent::Entity::update_many()
+    agent::Entity::update_in(org)
         .col_expr(agent::Column::UserId, Expr::value(user.as_uuid()))
         .col_expr(agent::Column::UpdatedAt, Expr::value(now))
-        .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
         .filter(agent::Column::Id.eq(agent.as_uuid()))
         .exec(db)
         .await?;
@@ -371,11 +365,10 @@ pub async fn set_agent_key(
     public_key_x: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    agent::Entity::update_many()
+    agent::Entity::update_in(org)
         .col_expr(agent::Column::Thumbprint, Expr::value(thumbprint))
         .col_expr(agent::Column::PublicKeyX, Expr::value(public_key_x))
         .col_expr(agent::Column::UpdatedAt, Expr::value(now))
-        .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
         .filter(agent::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await
@@ -390,10 +383,9 @@ pub async fn set_host_status(
     status: HostStatus,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    agent_host::Entity::update_many()
+    agent_host::Entity::update_in(org)
         .col_expr(agent_host::Column::Status, Expr::value(status.as_str()))
         .col_expr(agent_host::Column::UpdatedAt, Expr::value(now))
-        .filter(agent_host::Column::OrganizationId.eq(org.as_uuid()))
         .filter(agent_host::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;
@@ -408,14 +400,13 @@ pub async fn link_host(
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    agent_host::Entity::update_many()
+    agent_host::Entity::update_in(org)
         .col_expr(
             agent_host::Column::Status,
             Expr::value(HostStatus::Active.as_str()),
         )
         .col_expr(agent_host::Column::UserId, Expr::value(user.as_uuid()))
         .col_expr(agent_host::Column::UpdatedAt, Expr::value(now))
-        .filter(agent_host::Column::OrganizationId.eq(org.as_uuid()))
         .filter(agent_host::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await?;
@@ -431,10 +422,9 @@ pub async fn end_agents_of_host(
     status: AgentStatus,
     now: DateTime<Utc>,
 ) -> Result<u64, DbError> {
-    let ended = agent::Entity::update_many()
+    let ended = agent::Entity::update_in(org)
         .col_expr(agent::Column::Status, Expr::value(status.as_str()))
         .col_expr(agent::Column::UpdatedAt, Expr::value(now))
-        .filter(agent::Column::OrganizationId.eq(org.as_uuid()))
         .filter(agent::Column::HostId.eq(host.as_uuid()))
         .filter(agent::Column::Status.is_not_in([
             AgentStatus::Revoked.as_str(),
@@ -454,11 +444,10 @@ pub async fn set_host_key(
     public_key_x: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    agent_host::Entity::update_many()
+    agent_host::Entity::update_in(org)
         .col_expr(agent_host::Column::Thumbprint, Expr::value(thumbprint))
         .col_expr(agent_host::Column::PublicKeyX, Expr::value(public_key_x))
         .col_expr(agent_host::Column::UpdatedAt, Expr::value(now))
-        .filter(agent_host::Column::OrganizationId.eq(org.as_uuid()))
         .filter(agent_host::Column::Id.eq(id.as_uuid()))
         .exec(db)
         .await
