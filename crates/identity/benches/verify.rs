@@ -38,7 +38,7 @@ struct Fixture {
 /// An active host and agent of `org` acting for `user`, holding `listProducts`.
 async fn agent(database: &TestDb, org: OrgId, user: UserId) -> TestAgent {
     let db = &database.db.conn;
-    let now = chrono::Utc::now();
+    let now = domain::Clock::now(&domain::SystemClock);
     let host_key = TestKey::generate();
     let host_thumbprint = identity::agents::thumbprint(&host_key.x);
     let new_host = NewHost {
@@ -195,7 +195,10 @@ fn bench(c: &mut Criterion) {
     let agents = &f.agents;
     group.bench_function("agent_jwt_database", |b| {
         b.to_async(&runtime).iter_batched(
-            || f.agent.token(chrono::Utc::now().timestamp()),
+            || {
+                f.agent
+                    .token(domain::Clock::now(&domain::SystemClock).timestamp())
+            },
             |token| async move { black_box(agents.verify_agent_token(&token, None).await.is_ok()) },
             BatchSize::SmallInput,
         );

@@ -680,7 +680,7 @@ mod tests {
             absolute_lifetime: Some(Duration::days(7)),
             ..AgentLifetimes::default()
         };
-        let start = Utc::now();
+        let start = domain::Clock::now(&domain::SystemClock);
         let hours = |n| start + Duration::hours(n);
         // Idle: an hour after its last use.
         let idle = agent(start, start, Some(hours(2)));

@@ -49,7 +49,12 @@ impl TestApp {
     /// The api with settings adjusted by `configure` (the database and port are the test's own).
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
         let database = Arc::new(TestDb::new().await);
-        Self::start(database, FixedClock::at(chrono::Utc::now()), configure).await
+        Self::start(
+            database,
+            FixedClock::at(domain::Clock::now(&domain::SystemClock)),
+            configure,
+        )
+        .await
     }
 
     /// A second instance over the same database and clock (another replica, or the same
@@ -127,18 +132,28 @@ impl TestApp {
             name.to_lowercase().replace(' ', "-"),
             uuid::Uuid::now_v7().simple()
         );
-        organizations::create(&self.database.db.conn, name, &slug, chrono::Utc::now())
-            .await
-            .expect("organization created")
-            .id
+        organizations::create(
+            &self.database.db.conn,
+            name,
+            &slug,
+            domain::Clock::now(&domain::SystemClock),
+        )
+        .await
+        .expect("organization created")
+        .id
     }
 
     /// Registers a storefront hostname for `org`, straight in the database.
     pub async fn add_storefront(&self, org: OrgId, host: &str) {
         let host = Hostname::parse(host).expect("a valid hostname");
-        store_domains::register(&self.database.db.conn, org, &host, chrono::Utc::now())
-            .await
-            .expect("storefront registered");
+        store_domains::register(
+            &self.database.db.conn,
+            org,
+            &host,
+            domain::Clock::now(&domain::SystemClock),
+        )
+        .await
+        .expect("storefront registered");
     }
 }
 

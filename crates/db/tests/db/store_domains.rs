@@ -9,10 +9,15 @@ fn host(raw: &str) -> Hostname {
 }
 
 async fn org(test_db: &TestDb, slug: &str) -> OrgId {
-    organizations::create(&test_db.db.conn, slug, slug, chrono::Utc::now())
-        .await
-        .unwrap()
-        .id
+    organizations::create(
+        &test_db.db.conn,
+        slug,
+        slug,
+        domain::Clock::now(&domain::SystemClock),
+    )
+    .await
+    .unwrap()
+    .id
 }
 
 #[tokio::test]
@@ -20,7 +25,7 @@ async fn a_hostname_belongs_to_at_most_one_org() {
     let test_db = TestDb::new().await;
     let conn = &test_db.db.conn;
     let (acme, globex) = (org(&test_db, "acme").await, org(&test_db, "globex").await);
-    let now = chrono::Utc::now();
+    let now = domain::Clock::now(&domain::SystemClock);
     store_domains::register(conn, acme, &host("shop.acme.test"), now)
         .await
         .unwrap();
@@ -50,7 +55,7 @@ async fn an_org_lists_and_removes_only_its_own_hostnames() {
     let test_db = TestDb::new().await;
     let conn = &test_db.db.conn;
     let (acme, globex) = (org(&test_db, "acme").await, org(&test_db, "globex").await);
-    let now = chrono::Utc::now();
+    let now = domain::Clock::now(&domain::SystemClock);
     store_domains::register(conn, acme, &host("shop.acme.test"), now)
         .await
         .unwrap();
@@ -93,6 +98,12 @@ async fn an_org_lists_and_removes_only_its_own_hostnames() {
 async fn organization_slugs_are_unique() {
     let test_db = TestDb::new().await;
     org(&test_db, "acme").await;
-    let again = organizations::create(&test_db.db.conn, "Acme 2", "acme", chrono::Utc::now()).await;
+    let again = organizations::create(
+        &test_db.db.conn,
+        "Acme 2",
+        "acme",
+        domain::Clock::now(&domain::SystemClock),
+    )
+    .await;
     assert!(matches!(again, Err(DbError::Conflict(_))), "{again:?}");
 }

@@ -97,15 +97,13 @@ fn signed_in_response(state: &AppState, signed_in: SignedIn) -> HttpResponse {
         .cookie(cookies::session(
             &state.settings,
             cookie_value,
-            lifetime_seconds(&body),
+            lifetime_seconds(state, &body),
         ))
         .json(body)
 }
 
-fn lifetime_seconds(body: &SessionResponse) -> i64 {
-    (body.session.expires_at - chrono::Utc::now())
-        .num_seconds()
-        .max(0)
+fn lifetime_seconds(state: &AppState, body: &SessionResponse) -> i64 {
+    (body.session.expires_at - state.now()).num_seconds().max(0)
 }
 
 fn session_response(info: SessionInfo) -> SessionResponse {
@@ -191,7 +189,7 @@ pub async fn get_session(
         response.cookie(cookies::session(
             &state.settings,
             cookie,
-            lifetime_seconds(&body),
+            lifetime_seconds(&state, &body),
         ));
     }
     Ok(response.json(body))
