@@ -10,6 +10,7 @@
 pub mod api;
 pub mod assets;
 pub mod chart;
+mod clock;
 pub mod components;
 pub mod errors;
 pub mod format;
@@ -17,4 +18,5 @@ pub mod forms;
 pub mod safety;
 
 pub use api::{ApiClient, ApiFailure, Credentials};
+pub use clock::{EdgeClock, Now};
 pub use errors::{PageError, PageResult, render_page_errors};

@@ -9,11 +9,12 @@ use api_types::auth::{
     UserSummary,
 };
 use api_types::store::Page;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::PlatformRole;
 use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
+use web_ui::Now;
 use web_ui::api::{Change, escaped};
 use web_ui::components::{
     Head, Width, centered_at, datetime, empty_state, html_response, notice, pager,
@@ -38,7 +39,12 @@ pub struct ListQuery {
     ended: Option<u64>,
 }
 
-pub async fn users(browser: Browser, api: Api, query: web::Query<ListQuery>) -> PageResult {
+pub async fn users(
+    browser: Browser,
+    api: Api,
+    query: web::Query<ListQuery>,
+    Now(now): Now,
+) -> PageResult {
     let query = query.into_inner();
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let users: Page<UserSummary> = api
@@ -63,7 +69,7 @@ pub async fn users(browser: Browser, api: Api, query: web::Query<ListQuery>) -> 
     };
     Ok(html_response(
         StatusCode::OK,
-        users_page(&users, q, query.cursor.is_some(), done.as_deref()),
+        users_page(&users, q, query.cursor.is_some(), done.as_deref(), now),
     ))
 }
 
@@ -83,8 +89,8 @@ fn users_page(
     q: Option<&str>,
     paged: bool,
     done: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Markup {
-    let now = Utc::now();
     centered_at(
         Width::Full,
         &Head::new("Platform administration", SITE),
@@ -198,13 +204,14 @@ mod tests {
             email: format!("user{n}@example.com"),
             name: name.into(),
             platform_role,
-            created_at: Utc::now(),
+            created_at: domain::Clock::now(&domain::SystemClock),
             active_sessions: 3,
         }
     }
 
     #[test]
     fn one_row_per_user_with_a_role_select_and_a_sign_out_button() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let users = Page {
             data: vec![
                 user(1, "<b>Eve</b>", PlatformRole::PlatformAdmin),
@@ -212,7 +219,7 @@ mod tests {
             ],
             next_cursor: None,
         };
-        let html = users_page(&users, None, false, None).into_string();
+        let html = users_page(&users, None, false, None, now).into_string();
         let rows = &html[html.find("<tbody>").unwrap()..];
         assert_eq!(rows.matches("<tr>").count(), 2, "{html}");
         assert_eq!(html.matches(r#"action="/admin/role""#).count(), 2, "{html}");
@@ -233,11 +240,12 @@ mod tests {
 
     #[test]
     fn a_search_is_kept_in_the_box_and_in_the_pages() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let none = Page {
             data: Vec::new(),
             next_cursor: None,
         };
-        let html = users_page(&none, Some("<eve>"), false, None).into_string();
+        let html = users_page(&none, Some("<eve>"), false, None, now).into_string();
         assert!(
             html.contains(r#"value="&lt;eve&gt;""#) && html.contains("No users match"),
             "{html}"
@@ -251,6 +259,7 @@ mod tests {
             Some("eve smith"),
             true,
             Some("Platform role changed."),
+            now,
         )
         .into_string();
         assert!(

@@ -5,6 +5,7 @@
 //! 5 minutes old, so an older one is sent to sign in again first and brought back here.
 
 use std::collections::BTreeMap;
+use web_ui::Now;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
@@ -192,6 +193,7 @@ pub async fn page(
     browser: Browser,
     api: Api,
     query: web::Query<TargetQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let here = req.path();
     let Some(target) = Target::of(
@@ -208,7 +210,7 @@ pub async fn page(
             let chosen = everything_asked(&request);
             Ok(html_response(
                 StatusCode::OK,
-                review(here, &request, &chosen, &FormErrors::default()),
+                review(here, &request, &chosen, &FormErrors::default(), now),
             ))
         }
         Err(failure) => not_a_code(here, &target, failure),
@@ -231,6 +233,7 @@ pub async fn decide(
     browser: Browser,
     api: Api,
     form: web::Form<Vec<(String, String)>>,
+    Now(now): Now,
 ) -> PageResult {
     let here = req.path();
     let form = Submitted(form.into_inner());
@@ -252,17 +255,21 @@ pub async fn decide(
             let errors = FormErrors::form("Choose approve or deny.");
             return Ok(html_response(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                review(here, &request, &form, &errors),
+                review(here, &request, &form, &errors, now),
             ));
         }
     };
     let body = if approve {
-        match chosen(&form, &request.asked, Utc::now()) {
+        match chosen(
+            &form,
+            &request.asked,
+            domain::Clock::now(&domain::SystemClock),
+        ) {
             Ok(choice) => target.decision(choice),
             Err(errors) => {
                 return Ok(html_response(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    review(here, &request, &form, &errors),
+                    review(here, &request, &form, &errors, now),
                 ));
             }
         }
@@ -280,27 +287,33 @@ pub async fn decide(
     {
         Ok(_) => Ok(html_response(
             StatusCode::OK,
-            decided(&request, approve.then_some(&body)),
+            decided(&request, approve.then_some(&body), now),
         )),
-        Err(failure) => refused(here, request, &form, failure),
+        Err(failure) => refused(here, request, &form, failure, now),
     }
 }
 
 /// What the api refused, shown where the user can act on it.
-fn refused(here: &str, mut request: Request, form: &Submitted, failure: ApiFailure) -> PageResult {
+fn refused(
+    here: &str,
+    mut request: Request,
+    form: &Submitted,
+    failure: ApiFailure,
+    now: DateTime<Utc>,
+) -> PageResult {
     let status = failure.status_code();
     if let Some(body) = failure.refusal(&[403]) {
         if body.reason() == Some("fresh_session_required") {
             request.view.sign_in_again = true;
             return Ok(html_response(
                 status,
-                review(here, &request, form, &FormErrors::default()),
+                review(here, &request, form, &FormErrors::default(), now),
             ));
         }
         let message = body.message.clone().unwrap_or_else(|| body.error.clone());
         return Ok(html_response(
             status,
-            review(here, &request, form, &FormErrors::form(message)),
+            review(here, &request, form, &FormErrors::form(message), now),
         ));
     }
     if failure.refusal(&[409]).is_some() {
@@ -317,7 +330,10 @@ fn refused(here: &str, mut request: Request, form: &Submitted, failure: ApiFailu
         return not_a_code(here, &request.target, failure);
     }
     let errors = FormErrors::from_failure(failure, |_| None)?;
-    Ok(html_response(status, review(here, &request, form, &errors)))
+    Ok(html_response(
+        status,
+        review(here, &request, form, &errors, now),
+    ))
 }
 
 /// The decision the form describes: the capabilities ticked, the caps typed for them and the
@@ -413,9 +429,14 @@ fn enter_code(here: &str, code: &str, errors: &FormErrors) -> Markup {
     )
 }
 
-fn review(here: &str, request: &Request, form: &Submitted, errors: &FormErrors) -> Markup {
+fn review(
+    here: &str,
+    request: &Request,
+    form: &Submitted,
+    errors: &FormErrors,
+    now: DateTime<Utc>,
+) -> Markup {
     let view = &request.view;
-    let now = Utc::now();
     centered_at(
         Width::Wide,
         &Head::new("Approve an agent", SITE),
@@ -514,13 +535,16 @@ fn lifetime_select(chosen: &str, errors: &FormErrors) -> Markup {
     }
 }
 
-fn decided(request: &Request, approved: Option<&ApproveAgentRequest>) -> Markup {
+fn decided(
+    request: &Request,
+    approved: Option<&ApproveAgentRequest>,
+    now: DateTime<Utc>,
+) -> Markup {
     let heading = if approved.is_some() {
         "Agent approved"
     } else {
         "Request denied"
     };
-    let now = Utc::now();
     centered(
         &Head::new(heading, SITE),
         heading,
@@ -577,7 +601,7 @@ mod tests {
             "placeOrder",
             json!({"type": "object", "properties": {"cartId": {"type": "string"}}}),
         );
-        let now = Utc::now();
+        let now = domain::Clock::now(&domain::SystemClock);
         let view = ApprovalRequestView {
             request_id: Uuid::nil(),
             organization_id: Uuid::nil(),
@@ -630,7 +654,7 @@ mod tests {
 
     #[test]
     fn a_partial_approval_with_a_limit_and_an_end() {
-        let now = Utc::now();
+        let now = domain::Clock::now(&domain::SystemClock);
         let choice = chosen(
             &form(&[
                 ("grant", "addCartItem"),
@@ -653,7 +677,12 @@ mod tests {
     #[test]
     fn what_cannot_be_sent_is_said_on_its_input() {
         let asked = request().asked;
-        let errors = chosen(&form(&[("expires", "")]), &asked, Utc::now()).unwrap_err();
+        let errors = chosen(
+            &form(&[("expires", "")]),
+            &asked,
+            domain::Clock::now(&domain::SystemClock),
+        )
+        .unwrap_err();
         assert!(errors.form.unwrap().contains("at least one"));
         let errors = chosen(
             &form(&[
@@ -662,7 +691,7 @@ mod tests {
                 ("expires", "forever"),
             ]),
             &asked,
-            Utc::now(),
+            domain::Clock::now(&domain::SystemClock),
         )
         .unwrap_err();
         assert!(errors.of("limit.addCartItem.quantity").is_some());
@@ -671,7 +700,7 @@ mod tests {
         let choice = chosen(
             &form(&[("grant", "adminRefundOrder"), ("grant", "placeOrder")]),
             &asked,
-            Utc::now(),
+            domain::Clock::now(&domain::SystemClock),
         )
         .unwrap();
         assert_eq!(choice.capabilities, Some(vec!["placeOrder".to_owned()]));
@@ -679,12 +708,14 @@ mod tests {
 
     #[test]
     fn the_review_shows_who_asks_and_keeps_the_form() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let request = request();
         let html = review(
             "/device/capabilities",
             &request,
             &form(&[("grant", "placeOrder"), ("limit.addCartItem.quantity", "7")]),
             &FormErrors::default(),
+            now,
         )
         .into_string();
         assert!(html.contains("shopping &lt;agent&gt;"), "escaped: {html}");
@@ -704,6 +735,7 @@ mod tests {
 
     #[test]
     fn an_old_sign_in_is_offered_a_new_one_that_comes_back() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let mut request = request();
         request.view.sign_in_again = true;
         let html = review(
@@ -711,6 +743,7 @@ mod tests {
             &request,
             &everything_asked(&request),
             &FormErrors::default(),
+            now,
         )
         .into_string();
         assert!(!html.contains(r#"value="approve""#), "{html}");
@@ -722,6 +755,7 @@ mod tests {
 
     #[test]
     fn the_decision_says_what_was_granted() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let request = request();
         let approved = ApproveAgentRequest {
             capabilities: Some(vec!["addCartItem".into()]),
@@ -731,13 +765,13 @@ mod tests {
             )]),
             ..ApproveAgentRequest::default()
         };
-        let html = decided(&request, Some(&approved)).into_string();
+        let html = decided(&request, Some(&approved), now).into_string();
         assert!(
             html.contains("quantity at most 5") && html.contains("Until you revoke it"),
             "{html}"
         );
         assert!(
-            decided(&request, None)
+            decided(&request, None, now)
                 .into_string()
                 .contains("Nothing was granted")
         );

@@ -10,12 +10,13 @@ use api_types::agent::{
     RevokedHostView,
 };
 use api_types::auth::Success;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::{GrantStatus, HostStatus};
 use futures_util::future::try_join3;
 use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
+use web_ui::Now;
 use web_ui::api::Change;
 use web_ui::components::{Field, badge, datetime, empty_state, form_errors, html_response, notice};
 use web_ui::errors::see_other;
@@ -72,6 +73,7 @@ pub async fn list(
     memory: Memory,
     approval_page: web::Data<ApprovalPage>,
     query: web::Query<DoneQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let listed = Listed::load(&api, &browser).await?;
@@ -90,7 +92,7 @@ pub async fn list(
         form: &Submitted::default(),
         errors: &FormErrors::default(),
     };
-    Ok(html_response(StatusCode::OK, agents_page(&view)))
+    Ok(html_response(StatusCode::OK, agents_page(&view, now)))
 }
 
 pub async fn create_enrollment(
@@ -99,6 +101,7 @@ pub async fn create_enrollment(
     memory: Memory,
     approval_page: web::Data<ApprovalPage>,
     form: web::Form<Vec<(String, String)>>,
+    Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let form = Submitted(form.into_inner());
@@ -151,7 +154,7 @@ pub async fn create_enrollment(
         form: &kept,
         errors: &errors,
     };
-    Ok(html_response(status, agents_page(&view)))
+    Ok(html_response(status, agents_page(&view, now)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,7 +229,7 @@ struct View<'a> {
     errors: &'a FormErrors,
 }
 
-fn agents_page(view: &View<'_>) -> Markup {
+fn agents_page(view: &View<'_>, now: DateTime<Utc>) -> Markup {
     let listed = view.listed;
     page(
         view.shell,
@@ -239,28 +242,31 @@ fn agents_page(view: &View<'_>) -> Markup {
             @if !listed.pending.is_empty() {
                 section.card #waiting {
                     h2 { "Waiting for your decision" }
-                    (pending_table(&listed.pending, view.approval_page))
+                    (pending_table(&listed.pending, view.approval_page, now))
                 }
             }
             h2 { "Agents" }
             @if listed.agents.is_empty() {
                 (empty_state("No agents yet", "An agent appears here once its host registers it; you approve what it may do.", None))
             } @else {
-                @for agent in &listed.agents { (agent_card(agent, listed.host_name(agent.host_id))) }
+                @for agent in &listed.agents { (agent_card(agent, listed.host_name(agent.host_id), now)) }
             }
             h2 { "Hosts" }
             @if listed.hosts.is_empty() {
                 (empty_state("No hosts connected", "A host is the runtime your agents run in. Connect one with an enrollment token below.", None))
             } @else {
-                (hosts_table(&listed.hosts))
+                (hosts_table(&listed.hosts, now))
             }
-            (enrollment_card(view))
+            (enrollment_card(view, now))
         },
     )
 }
 
-fn pending_table(pending: &[PendingApprovalView], approval_page: &str) -> Markup {
-    let now = Utc::now();
+fn pending_table(
+    pending: &[PendingApprovalView],
+    approval_page: &str,
+    now: DateTime<Utc>,
+) -> Markup {
     html! {
         div.table-wrap {
             table {
@@ -301,8 +307,7 @@ fn limits(grant: &GrantView) -> String {
         .unwrap_or_default()
 }
 
-fn agent_card(agent: &AgentStatusView, host: &str) -> Markup {
-    let now = Utc::now();
+fn agent_card(agent: &AgentStatusView, host: &str, now: DateTime<Utc>) -> Markup {
     let live = !agent.status.is_final();
     html! {
         section.card.agent {
@@ -352,8 +357,7 @@ fn agent_card(agent: &AgentStatusView, host: &str) -> Markup {
     }
 }
 
-fn hosts_table(hosts: &[HostView]) -> Markup {
-    let now = Utc::now();
+fn hosts_table(hosts: &[HostView], now: DateTime<Utc>) -> Markup {
     html! {
         div.table-wrap {
             table {
@@ -382,8 +386,7 @@ fn hosts_table(hosts: &[HostView]) -> Markup {
     }
 }
 
-fn enrollment_card(view: &View<'_>) -> Markup {
-    let now = Utc::now();
+fn enrollment_card(view: &View<'_>, now: DateTime<Utc>) -> Markup {
     let (form, errors) = (view.form, view.errors);
     html! {
         section.card #enroll {
@@ -436,6 +439,7 @@ mod tests {
 
     #[test]
     fn a_waiting_request_is_reviewed_on_the_approval_page() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let request = PendingApprovalView {
             request_id: Uuid::nil(),
             organization_id: Uuid::nil(),
@@ -444,10 +448,10 @@ mod tests {
             capabilities: vec!["adminGetStats".into()],
             purpose: domain::ApprovalPurpose::CapabilityRequest,
             binding_message: Some("weekly report".into()),
-            created_at: Utc::now(),
-            expires_at: Utc::now(),
+            created_at: domain::Clock::now(&domain::SystemClock),
+            expires_at: domain::Clock::now(&domain::SystemClock),
         };
-        let html = pending_table(&[request], "/device/capabilities").into_string();
+        let html = pending_table(&[request], "/device/capabilities", now).into_string();
         assert!(
             html.contains(&format!(
                 r#"href="/device/capabilities?request_id={}""#,

@@ -6,11 +6,12 @@ use api_types::auth::{
     ApiKeyView, CreateApiKeyRequest, CreatedApiKey, DeleteApiKeyRequest, Success,
 };
 use api_types::store::List;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::Scope;
 use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
+use web_ui::Now;
 use web_ui::api::Change;
 use web_ui::components::{Field, badge, datetime, empty_state, form_errors, html_response, notice};
 use web_ui::errors::see_other;
@@ -38,6 +39,7 @@ pub async fn list(
     api: Api,
     memory: Memory,
     query: web::Query<ListQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let keys: List<ApiKeyView> = api
@@ -56,6 +58,7 @@ pub async fn list(
             &NewKey::default(),
             message,
             &FormErrors::default(),
+            now,
         ),
     ))
 }
@@ -73,6 +76,7 @@ pub async fn create(
     api: Api,
     memory: Memory,
     form: web::Form<Vec<(String, String)>>,
+    Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let pairs = form.into_inner();
@@ -132,7 +136,15 @@ pub async fn create(
     };
     Ok(html_response(
         status,
-        keys_page(&shell, &keys.data, created.as_ref(), &form, None, &errors),
+        keys_page(
+            &shell,
+            &keys.data,
+            created.as_ref(),
+            &form,
+            None,
+            &errors,
+            now,
+        ),
     ))
 }
 
@@ -159,8 +171,8 @@ fn keys_page(
     form: &NewKey,
     message: Option<&str>,
     errors: &FormErrors,
+    now: DateTime<Utc>,
 ) -> Markup {
-    let now = Utc::now();
     page(
         shell,
         Section::ApiKeys,
@@ -271,20 +283,26 @@ mod tests {
                 organization_id: Uuid::from_u128(2),
                 scopes: vec!["admin".into()],
             },
-            created_at: Utc::now(),
+            created_at: domain::Clock::now(&domain::SystemClock),
             expires_at: None,
             revoked_at: None,
             last_used_at: None,
         }
     }
 
-    fn render(shell: &Shell, keys: &[ApiKeyView], created: Option<&CreatedApiKey>) -> String {
+    fn render(
+        shell: &Shell,
+        keys: &[ApiKeyView],
+        created: Option<&CreatedApiKey>,
+        now: DateTime<Utc>,
+    ) -> String {
         let none = FormErrors::default();
-        keys_page(shell, keys, created, &NewKey::default(), None, &none).into_string()
+        keys_page(shell, keys, created, &NewKey::default(), None, &none, now).into_string()
     }
 
     #[test]
     fn a_new_key_is_shown_once_with_a_copy_button() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let created = CreatedApiKey {
             key: "ck_1abc_the_whole_secret".into(),
             api_key: key(1, "<b>Warehouse</b>"),
@@ -293,6 +311,7 @@ mod tests {
             &Shell::fixture(OWNER),
             std::slice::from_ref(&created.api_key),
             Some(&created),
+            now,
         );
         assert!(
             html.contains(r#"<code id="new-key-value">ck_1abc_the_whole_secret</code>"#),
@@ -300,7 +319,7 @@ mod tests {
         );
         assert!(html.contains(r##"data-copy="#new-key-value""##));
         assert!(html.contains("&lt;b&gt;Warehouse&lt;/b&gt;") && !html.contains("<b>Warehouse"));
-        let listed = render(&Shell::fixture(OWNER), &[created.api_key], None);
+        let listed = render(&Shell::fixture(OWNER), &[created.api_key], None, now);
         assert!(
             !listed.contains("the_whole_secret") && listed.contains("ck_1abc…"),
             "{listed}"
@@ -309,29 +328,32 @@ mod tests {
 
     #[test]
     fn only_a_live_key_can_be_revoked_and_only_when_permitted() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let mut revoked = key(2, "old");
-        revoked.revoked_at = Some(Utc::now());
+        revoked.revoked_at = Some(domain::Clock::now(&domain::SystemClock));
         let mut expired = key(3, "gone");
-        expired.expires_at = Some(Utc::now() - Duration::days(1));
+        expired.expires_at = Some(domain::Clock::now(&domain::SystemClock) - Duration::days(1));
         let keys = [key(1, "live"), revoked, expired];
-        let html = render(&Shell::fixture(OWNER), &keys, None);
+        let html = render(&Shell::fixture(OWNER), &keys, None, now);
         assert!(html.contains(r#"aria-label="Revoke live""#), "{html}");
         assert!(!html.contains(r#"aria-label="Revoke old""#));
         assert!(html.contains(">revoked</span>") && html.contains(">expired</span>"));
         assert!(html.contains("admin, storefront") && html.contains(">never</span>"));
-        let member = render(&Shell::fixture(&["apiKey:list"]), &keys, None);
+        let member = render(&Shell::fixture(&["apiKey:list"]), &keys, None, now);
         assert!(!member.contains("/settings/api-keys/revoke") && !member.contains("Create a key"));
     }
 
     #[test]
     fn a_refused_key_keeps_its_name_scopes_and_lifetime() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let form = NewKey {
             name: "<i>sync</i>".into(),
             scopes: vec!["storefront".into()],
             lifetime: "90d".into(),
         };
         let errors = FormErrors::field("name", "must not be empty");
-        let html = keys_page(&Shell::fixture(OWNER), &[], None, &form, None, &errors).into_string();
+        let html =
+            keys_page(&Shell::fixture(OWNER), &[], None, &form, None, &errors, now).into_string();
         assert!(
             html.contains(r#"name="name" value="&lt;i&gt;sync&lt;/i&gt;""#),
             "{html}"

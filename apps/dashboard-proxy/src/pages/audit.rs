@@ -3,9 +3,10 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use api_types::store::{AuditEventView, Page, PageQuery};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
+use web_ui::Now;
 use web_ui::PageResult;
 use web_ui::api::escaped;
 use web_ui::components::{datetime, empty_state, html_response, pager};
@@ -25,6 +26,7 @@ pub async fn list(
     api: Api,
     memory: Memory,
     query: web::Query<ListQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let cursor = query.into_inner().cursor;
@@ -40,7 +42,7 @@ pub async fn list(
         .await?;
     Ok(html_response(
         StatusCode::OK,
-        audit_page(&shell, &events, cursor.is_some()),
+        audit_page(&shell, &events, cursor.is_some(), now),
     ))
 }
 
@@ -67,8 +69,12 @@ fn details_line(details: &serde_json::Value) -> String {
         .unwrap_or_default()
 }
 
-fn audit_page(shell: &Shell, events: &Page<AuditEventView>, paged: bool) -> Markup {
-    let now = Utc::now();
+fn audit_page(
+    shell: &Shell,
+    events: &Page<AuditEventView>,
+    paged: bool,
+    now: DateTime<Utc>,
+) -> Markup {
     let next = events
         .next_cursor
         .as_deref()

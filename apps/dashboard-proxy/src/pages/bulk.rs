@@ -276,7 +276,6 @@ fn refused_page(shell: &Shell, message: &str) -> Markup {
 #[cfg(test)]
 mod tests {
     use api_types::commerce::{Inventory, Variant};
-    use chrono::Utc;
 
     use super::*;
 
@@ -299,8 +298,8 @@ mod tests {
                     inventory: Inventory { available: 1 },
                 })
                 .collect(),
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            created_at: domain::Clock::now(&domain::SystemClock),
+            updated_at: domain::Clock::now(&domain::SystemClock),
         }
     }
 

@@ -5,10 +5,11 @@ use actix_web::http::StatusCode;
 use actix_web::web;
 use api_types::commerce::{CreateCustomerRequest, Customer, UpdateCustomerRequest};
 use api_types::store::{Page, PageQuery};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
+use web_ui::Now;
 use web_ui::api::Change;
 use web_ui::components::{
     Field, datetime, empty_state, form_errors, form_token_input, html_response, notice, pager,
@@ -47,6 +48,7 @@ pub async fn list(
     api: Api,
     memory: Memory,
     query: web::Query<ListQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let cursor = query.into_inner().cursor;
@@ -60,6 +62,7 @@ pub async fn list(
             cursor.as_deref(),
             &form,
             &FormErrors::default(),
+            now,
         ),
     ))
 }
@@ -69,6 +72,7 @@ pub async fn create(
     api: Api,
     memory: Memory,
     form: web::Form<Vec<(String, String)>>,
+    Now(now): Now,
 ) -> PageResult {
     let form = Submitted(form.into_inner());
     let name = form.get("name").trim();
@@ -97,7 +101,7 @@ pub async fn create(
     let page = customers(&api, &browser, None).await?;
     Ok(html_response(
         status,
-        list_page(&shell, &page, None, &form, &errors),
+        list_page(&shell, &page, None, &form, &errors, now),
     ))
 }
 
@@ -107,8 +111,8 @@ fn list_page(
     cursor: Option<&str>,
     form: &Submitted,
     errors: &FormErrors,
+    now: DateTime<Utc>,
 ) -> Markup {
-    let now = Utc::now();
     let next = customers.next_cursor.as_deref().map(|next| {
         format!(
             "/customers?{}",
@@ -177,6 +181,7 @@ pub async fn detail(
     memory: Memory,
     id: web::Path<String>,
     query: web::Query<DetailQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let id = customer_id(&id)?;
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
@@ -194,7 +199,7 @@ pub async fn detail(
     };
     Ok(html_response(
         StatusCode::OK,
-        detail_page(&shell, &customer, &form, done, &FormErrors::default()),
+        detail_page(&shell, &customer, &form, done, &FormErrors::default(), now),
     ))
 }
 
@@ -204,6 +209,7 @@ pub async fn update(
     memory: Memory,
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
+    Now(now): Now,
 ) -> PageResult {
     let id = customer_id(&id)?;
     let form = Submitted(form.into_inner());
@@ -225,7 +231,7 @@ pub async fn update(
     let customer: Customer = api.get(&browser.credentials, &path).await?;
     Ok(html_response(
         status,
-        detail_page(&shell, &customer, &form, None, &errors),
+        detail_page(&shell, &customer, &form, None, &errors, now),
     ))
 }
 
@@ -235,8 +241,8 @@ fn detail_page(
     form: &Submitted,
     done: Option<&str>,
     errors: &FormErrors,
+    now: DateTime<Utc>,
 ) -> Markup {
-    let now = Utc::now();
     page(
         shell,
         Section::Customers,
@@ -285,8 +291,8 @@ mod tests {
             email: "bo@example.com".into(),
             name: name.map(str::to_owned),
             user_id: signed_up.then(|| Uuid::from_u128(8)),
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            created_at: domain::Clock::now(&domain::SystemClock),
+            updated_at: domain::Clock::now(&domain::SystemClock),
         }
     }
 
@@ -301,13 +307,14 @@ mod tests {
 
     #[test]
     fn the_list_shows_each_customer_and_offers_adding_one_when_permitted() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let customers = Page {
             data: vec![customer(Some("<b>Bo</b>"), false)],
             next_cursor: None,
         };
         let none = FormErrors::default();
         let shell = Shell::fixture(&["customer:read", "customer:create"]);
-        let html = list_page(&shell, &customers, None, &form(&[]), &none).into_string();
+        let html = list_page(&shell, &customers, None, &form(&[]), &none, now).into_string();
         assert!(
             html.contains("&lt;b&gt;Bo&lt;/b&gt;") && !html.contains("<b>Bo"),
             "{html}"
@@ -315,12 +322,13 @@ mod tests {
         assert!(html.contains(r#"href="/customers/00000000-0000-0000-0000-000000000007""#));
         assert!(html.contains("guest") && html.contains("Add a customer"));
         let reader = Shell::fixture(&["customer:read"]);
-        let html = list_page(&reader, &customers, None, &form(&[]), &none).into_string();
+        let html = list_page(&reader, &customers, None, &form(&[]), &none, now).into_string();
         assert!(!html.contains("Add a customer") && !html.contains(r#"action="/customers""#));
     }
 
     #[test]
     fn a_refused_customer_keeps_what_was_typed() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let empty = Page {
             data: Vec::new(),
             next_cursor: None,
@@ -332,7 +340,7 @@ mod tests {
         ]);
         let errors = FormErrors::field("email", "must be an email address");
         let shell = Shell::fixture(&["customer:create"]);
-        let html = list_page(&shell, &empty, None, &typed, &errors).into_string();
+        let html = list_page(&shell, &empty, None, &typed, &errors, now).into_string();
         assert!(html.contains(r#"name="email" value="bo@""#), "{html}");
         assert!(html.contains(r#"for="field-email""#) && html.contains(r#"id="field-email""#));
         assert!(
@@ -347,11 +355,13 @@ mod tests {
 
     #[test]
     fn the_details_are_a_form_only_for_whoever_may_update_them() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let customer = customer(Some("<b>Bo</b>"), true);
         let values = form(&[("email", "bo@example.com"), ("name", "<b>Bo</b>")]);
         let none = FormErrors::default();
         let editor = Shell::fixture(&["customer:update"]);
-        let html = detail_page(&editor, &customer, &values, Some("Saved."), &none).into_string();
+        let html =
+            detail_page(&editor, &customer, &values, Some("Saved."), &none, now).into_string();
         assert!(html.contains(r#"action="/customers/00000000-0000-0000-0000-000000000007""#));
         assert!(
             html.contains("<h1>&lt;b&gt;Bo&lt;/b&gt;</h1>") && html.contains("Saved."),
@@ -359,7 +369,7 @@ mod tests {
         );
         assert!(html.contains(r#"href="/orders?customer=00000000-0000-0000-0000-000000000007""#));
         let reader = Shell::fixture(&["customer:read"]);
-        let html = detail_page(&reader, &customer, &values, None, &none).into_string();
+        let html = detail_page(&reader, &customer, &values, None, &none, now).into_string();
         assert!(html.contains("<dd>bo@example.com</dd>"), "{html}");
         assert!(!html.contains(r#"action="/customers/00000000-0000-0000-0000-000000000007""#));
     }

@@ -4,9 +4,10 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use api_types::auth::{DeviceDecisionRequest, DeviceRequestView, Success};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
+use web_ui::Now;
 use web_ui::api::{Change, escaped};
 use web_ui::components::{Field, Head, badge, centered, datetime, form_errors, html_response};
 use web_ui::forms::FormErrors;
@@ -39,6 +40,7 @@ pub async fn page(
     api: Api,
     memory: Memory,
     query: web::Query<CodeQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let Some(code) = query
@@ -57,7 +59,7 @@ pub async fn page(
         .get::<DeviceRequestView>(&browser.credentials, &path)
         .await
     {
-        Ok(request) => Ok(html_response(StatusCode::OK, review(&shell, &request))),
+        Ok(request) => Ok(html_response(StatusCode::OK, review(&shell, &request, now))),
         Err(failure) => not_a_code(&code, failure),
     }
 }
@@ -129,8 +131,7 @@ fn enter_code(code: &str, errors: &FormErrors) -> Markup {
     )
 }
 
-fn review(shell: &Shell, request: &DeviceRequestView) -> Markup {
-    let now = Utc::now();
+fn review(shell: &Shell, request: &DeviceRequestView, now: DateTime<Utc>) -> Markup {
     let pending = request.status == domain::DeviceCodeStatus::Pending;
     centered(
         &Head::new("Approve a device", SITE),

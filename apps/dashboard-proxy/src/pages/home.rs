@@ -3,10 +3,11 @@
 use actix_web::http::StatusCode;
 use actix_web::web;
 use api_types::commerce::{Stats, StatsQuery};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use domain::Money;
 use maud::{Markup, html};
 use serde::Deserialize;
+use web_ui::Now;
 use web_ui::chart::{self, Bar};
 use web_ui::components::{badge, empty_state, html_response};
 use web_ui::{PageResult, format};
@@ -25,13 +26,13 @@ pub async fn home(
     api: Api,
     memory: Memory,
     query: web::Query<PeriodQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let days = query
         .days
         .filter(|days| PERIODS.contains(days))
         .unwrap_or(30);
-    let now = Utc::now();
     let stats: Stats = api
         .get_with(
             &browser.credentials,
@@ -170,8 +171,8 @@ mod tests {
         let first = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let revenue: i64 = days.iter().sum();
         Stats {
-            from: Utc::now() - Duration::days(30),
-            to: Utc::now(),
+            from: domain::Clock::now(&domain::SystemClock) - Duration::days(30),
+            to: domain::Clock::now(&domain::SystemClock),
             revenue: eur(revenue),
             revenue_by_day: (0_u64..)
                 .zip(days)

@@ -13,6 +13,7 @@ use domain::{Money, OrderStatus};
 use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
+use web_ui::Now;
 use web_ui::api::Change;
 use web_ui::components::{
     Field, badge, datetime, empty_state, form_errors, form_token_input, html_response, notice,
@@ -118,6 +119,7 @@ pub async fn list(
     api: Api,
     memory: Memory,
     query: web::Query<ListQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let query = query.into_inner();
@@ -131,7 +133,7 @@ pub async fn list(
         .await?;
     Ok(html_response(
         StatusCode::OK,
-        list_page(&shell, &filters, query.cursor.is_some(), &orders),
+        list_page(&shell, &filters, query.cursor.is_some(), &orders, now),
     ))
 }
 
@@ -140,8 +142,13 @@ fn short_id(id: Uuid) -> String {
     format!("#{}", &id.simple().to_string()[..8]).to_uppercase()
 }
 
-fn list_page(shell: &Shell, filters: &Filters, paged: bool, orders: &Page<Order>) -> Markup {
-    let now = Utc::now();
+fn list_page(
+    shell: &Shell,
+    filters: &Filters,
+    paged: bool,
+    orders: &Page<Order>,
+    now: DateTime<Utc>,
+) -> Markup {
     let day = |day: Option<NaiveDate>| day.map(|d| d.format("%Y-%m-%d").to_string());
     page(
         shell,
@@ -264,6 +271,7 @@ pub async fn detail(
     memory: Memory,
     id: web::Path<String>,
     query: web::Query<DoneQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let id = order_id(&id)?;
     let (shell, order) = load(&api, &memory, &browser, id).await?;
@@ -276,7 +284,7 @@ pub async fn detail(
     };
     Ok(html_response(
         StatusCode::OK,
-        detail_page(&shell, &order, done, None),
+        detail_page(&shell, &order, done, None, now),
     ))
 }
 
@@ -293,8 +301,8 @@ fn detail_page(
     order: &Order,
     done: Option<&str>,
     refused: Option<&Refused<'_>>,
+    now: DateTime<Utc>,
 ) -> Markup {
-    let now = Utc::now();
     let title = format!("Order {}", short_id(order.id));
     let status = order.status;
     let offers = [
@@ -467,6 +475,7 @@ pub async fn record_payment(
     memory: Memory,
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
+    Now(now): Now,
 ) -> PageResult {
     let id = order_id(&id)?;
     let form = Submitted(form.into_inner());
@@ -521,7 +530,7 @@ pub async fn record_payment(
             }
         }
     }
-    refused_page(&shell, &order, action, &form, (status, &errors))
+    refused_page(&shell, &order, action, &form, (status, &errors), now)
 }
 
 pub async fn refund(
@@ -530,6 +539,7 @@ pub async fn refund(
     memory: Memory,
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
+    Now(now): Now,
 ) -> PageResult {
     let id = order_id(&id)?;
     let form = Submitted(form.into_inner());
@@ -553,14 +563,14 @@ pub async fn refund(
                 Ok(_) => Ok(see_other(&format!("/orders/{id}?done=refunded"))),
                 Err(failure) => {
                     let (status, errors) = refusal(action, failure)?;
-                    refused_page(&shell, &order, action, &form, (status, &errors))
+                    refused_page(&shell, &order, action, &form, (status, &errors), now)
                 }
             }
         }
         Err(error) => {
             let errors = FormErrors::field(&input(action, "amount"), error.to_string());
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            refused_page(&shell, &order, action, &form, (status, &errors))
+            refused_page(&shell, &order, action, &form, (status, &errors), now)
         }
     }
 }
@@ -570,8 +580,9 @@ pub async fn fulfil(
     api: Api,
     memory: Memory,
     id: web::Path<String>,
+    now: Now,
 ) -> PageResult {
-    change_state(browser, api, memory, id, Action::Fulfil).await
+    change_state(browser, api, memory, id, Action::Fulfil, now).await
 }
 
 pub async fn cancel(
@@ -579,8 +590,9 @@ pub async fn cancel(
     api: Api,
     memory: Memory,
     id: web::Path<String>,
+    now: Now,
 ) -> PageResult {
-    change_state(browser, api, memory, id, Action::Cancel).await
+    change_state(browser, api, memory, id, Action::Cancel, now).await
 }
 
 /// Fulfil or cancel: a change of state without input. Asking twice is harmless — the second is a
@@ -591,6 +603,7 @@ async fn change_state(
     memory: Memory,
     id: web::Path<String>,
     action: Action,
+    Now(now): Now,
 ) -> PageResult {
     let id = order_id(&id)?;
     let (path, done) = match action {
@@ -611,6 +624,7 @@ async fn change_state(
                 action,
                 &Submitted::default(),
                 (status, &errors),
+                now,
             )
         }
     }
@@ -634,6 +648,7 @@ fn refused_page(
     action: Action,
     form: &Submitted,
     (status, errors): (StatusCode, &FormErrors),
+    now: DateTime<Utc>,
 ) -> PageResult {
     let refused = Refused {
         action,
@@ -642,7 +657,7 @@ fn refused_page(
     };
     Ok(html_response(
         status,
-        detail_page(shell, order, None, Some(&refused)),
+        detail_page(shell, order, None, Some(&refused), now),
     ))
 }
 
@@ -667,7 +682,7 @@ mod tests {
 
     /// `<b>Tee</b>` × 2 at €15.00: €30.00, of which `paid` and `refunded`.
     fn order(status: OrderStatus, paid: i64, refunded: i64) -> Order {
-        let at = Utc::now();
+        let at = domain::Clock::now(&domain::SystemClock);
         Order {
             id: Uuid::from_u128(0x01a2_b3c4_0000_0000_0000_0000_0000_0001),
             status,
@@ -693,12 +708,13 @@ mod tests {
         }
     }
 
-    fn detail(shell: &Shell, order: &Order) -> String {
-        detail_page(shell, order, None, None).into_string()
+    fn detail(shell: &Shell, order: &Order, now: DateTime<Utc>) -> String {
+        detail_page(shell, order, None, None, now).into_string()
     }
 
     #[test]
     fn the_list_shows_each_order_in_the_store_currency() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let orders = Page {
             data: vec![order(OrderStatus::PendingPayment, 0, 0)],
             next_cursor: Some("c2".into()),
@@ -707,7 +723,7 @@ mod tests {
             status: Some(OrderStatus::PendingPayment),
             ..Filters::default()
         };
-        let html = list_page(&Shell::fixture(ALL), &filters, false, &orders).into_string();
+        let html = list_page(&Shell::fixture(ALL), &filters, false, &orders, now).into_string();
         assert!(
             html.contains(">#01A2B3C4</a>") && html.contains("€30.00"),
             "{html}"
@@ -729,6 +745,7 @@ mod tests {
 
     #[test]
     fn an_empty_list_says_whether_the_filters_hid_everything() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let none = Page {
             data: Vec::new(),
             next_cursor: None,
@@ -738,16 +755,17 @@ mod tests {
             from: NaiveDate::from_ymd_opt(2026, 1, 1),
             ..Filters::default()
         };
-        let html = list_page(&shell, &filtered, false, &none).into_string();
+        let html = list_page(&shell, &filtered, false, &none, now).into_string();
         assert!(html.contains("No orders match") && html.contains(r#"value="2026-01-01""#));
-        let html = list_page(&shell, &Filters::default(), false, &none).into_string();
+        let html = list_page(&shell, &Filters::default(), false, &none, now).into_string();
         assert!(html.contains("No orders yet") && !html.contains("No orders match"));
     }
 
     #[test]
     fn an_unpaid_order_offers_a_payment_and_cancelling_but_no_refund() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let order = order(OrderStatus::PendingPayment, 0, 0);
-        let html = detail(&Shell::fixture(ALL), &order);
+        let html = detail(&Shell::fixture(ALL), &order, now);
         assert!(html.contains("Record a payment") && html.contains("Cancel order"));
         assert!(
             html.contains(r#"name="payment.amount" value="30.00""#),
@@ -760,8 +778,9 @@ mod tests {
 
     #[test]
     fn a_paid_order_offers_fulfilment_and_a_refund_of_what_was_paid() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let order = order(OrderStatus::Paid, 3000, 0);
-        let html = detail(&Shell::fixture(ALL), &order);
+        let html = detail(&Shell::fixture(ALL), &order, now);
         let refund = format!(r#"action="/orders/{}/refund""#, order.id);
         assert!(
             html.contains("Mark as fulfilled") && html.contains(&refund),
@@ -773,8 +792,9 @@ mod tests {
 
     #[test]
     fn a_partial_refund_leaves_the_rest_to_refund() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let order = order(OrderStatus::PartiallyRefunded, 3000, 1000);
-        let html = detail(&Shell::fixture(ALL), &order);
+        let html = detail(&Shell::fixture(ALL), &order, now);
         assert!(
             html.contains("Up to €20.00") && html.contains(r#"name="refund.amount" value="20.00""#)
         );
@@ -783,15 +803,17 @@ mod tests {
 
     #[test]
     fn a_member_without_the_refund_permission_sees_no_refund_form() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let mut shell = Shell::fixture(&["order:read", "order:fulfil"]);
         shell.role = domain::OrgRole::Member;
-        let html = detail(&shell, &order(OrderStatus::Paid, 3000, 0));
+        let html = detail(&shell, &order(OrderStatus::Paid, 3000, 0), now);
         assert!(html.contains("Mark as fulfilled"), "{html}");
         assert!(!html.contains("/refund\"") && !html.contains("can be refunded"));
     }
 
     #[test]
     fn a_refused_refund_keeps_what_was_typed_and_marks_the_amount() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let order = order(OrderStatus::Paid, 3000, 0);
         let values = Submitted(vec![
             ("formToken".into(), "token-1".into()),
@@ -804,7 +826,8 @@ mod tests {
             values: &values,
             errors: &errors,
         };
-        let html = detail_page(&Shell::fixture(ALL), &order, None, Some(&refused)).into_string();
+        let html =
+            detail_page(&Shell::fixture(ALL), &order, None, Some(&refused), now).into_string();
         assert!(
             html.contains(r#"name="refund.amount" value="99""#),
             "{html}"
@@ -822,6 +845,7 @@ mod tests {
 
     #[test]
     fn a_refusal_whose_form_is_gone_still_says_why() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let errors = FormErrors::form("The order was fulfilled already.");
         let none = Submitted::default();
         let refused = Refused {
@@ -830,7 +854,8 @@ mod tests {
             errors: &errors,
         };
         let order = order(OrderStatus::Fulfilled, 3000, 0);
-        let html = detail_page(&Shell::fixture(ALL), &order, None, Some(&refused)).into_string();
+        let html =
+            detail_page(&Shell::fixture(ALL), &order, None, Some(&refused), now).into_string();
         assert!(html.contains("The order was fulfilled already."), "{html}");
         assert!(!html.contains("Mark as fulfilled"));
     }

@@ -8,11 +8,12 @@ use api_types::commerce::{
     VariantUpdate,
 };
 use api_types::store::Page;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::{Currency, Money, ProductStatus};
 use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
+use web_ui::Now;
 use web_ui::api::Change;
 use web_ui::components::{
     Field, badge, datetime, empty_state, form_errors, form_token_input, html_response, notice,
@@ -44,6 +45,7 @@ pub async fn list(
     api: Api,
     memory: Memory,
     query: web::Query<ListQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let query = query.into_inner();
@@ -66,7 +68,7 @@ pub async fn list(
         .await?;
     Ok(html_response(
         StatusCode::OK,
-        list_page(&shell, q, status, query.cursor.is_some(), &products),
+        list_page(&shell, q, status, query.cursor.is_some(), &products, now),
     ))
 }
 
@@ -93,8 +95,8 @@ fn list_page(
     status: Option<ProductStatus>,
     paged: bool,
     products: &Page<Product>,
+    now: DateTime<Utc>,
 ) -> Markup {
-    let now = Utc::now();
     page(
         shell,
         Section::Products,
@@ -421,6 +423,7 @@ pub async fn edit_page(
     memory: Memory,
     id: web::Path<String>,
     query: web::Query<EditQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let id = product_id(&id)?;
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
@@ -437,7 +440,14 @@ pub async fn edit_page(
     };
     Ok(html_response(
         StatusCode::OK,
-        edit_form(&shell, &product, &form, message, &FormErrors::default()),
+        edit_form(
+            &shell,
+            &product,
+            &form,
+            message,
+            &FormErrors::default(),
+            now,
+        ),
     ))
 }
 
@@ -461,6 +471,7 @@ pub async fn update(
     memory: Memory,
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
+    Now(now): Now,
 ) -> PageResult {
     let id = product_id(&id)?;
     let form = Submitted(form.into_inner());
@@ -485,7 +496,7 @@ pub async fn update(
     }
     Ok(html_response(
         StatusCode::UNPROCESSABLE_ENTITY,
-        edit_form(&shell, &product, &form, None, &errors),
+        edit_form(&shell, &product, &form, None, &errors, now),
     ))
 }
 
@@ -534,8 +545,8 @@ fn edit_form(
     form: &Submitted,
     message: Option<&str>,
     errors: &FormErrors,
+    now: DateTime<Utc>,
 ) -> Markup {
-    let now = Utc::now();
     page(
         shell,
         Section::Products,

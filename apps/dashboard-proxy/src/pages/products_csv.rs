@@ -522,8 +522,8 @@ mod tests {
                 price: Money::new(1250, eur()),
                 inventory: api_types::commerce::Inventory { available: 7 },
             }],
-            created_at: chrono::Utc::now(),
-            updated_at: chrono::Utc::now(),
+            created_at: domain::Clock::now(&domain::SystemClock),
+            updated_at: domain::Clock::now(&domain::SystemClock),
         };
         let bytes = csv_bytes(&rows_of(&product), true).unwrap();
         let (products, refused) = parse(&bytes, eur()).unwrap();

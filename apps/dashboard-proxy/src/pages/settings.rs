@@ -5,9 +5,10 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::web;
 use api_types::commerce::{StoreSettings, UpdateStoreRequest};
 use api_types::store::{AddStoreDomainRequest, List, StoreDomainView};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
+use web_ui::Now;
 use web_ui::api::{Change, escaped};
 use web_ui::components::{Field, datetime, empty_state, form_errors, html_response, notice};
 use web_ui::errors::see_other;
@@ -38,6 +39,7 @@ pub async fn store_page(
     api: Api,
     memory: Memory,
     query: web::Query<DoneQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let store: StoreSettings = api.get(&browser.credentials, "/v1/admin/store").await?;
@@ -56,7 +58,7 @@ pub async fn store_page(
     let done = query.saved.as_ref().map(|_| "Settings saved.");
     Ok(html_response(
         StatusCode::OK,
-        store_form(&shell, &store, &form, done, &FormErrors::default()),
+        store_form(&shell, &store, &form, done, &FormErrors::default(), now),
     ))
 }
 
@@ -65,6 +67,7 @@ pub async fn update_store(
     api: Api,
     memory: Memory,
     form: web::Form<Vec<(String, String)>>,
+    Now(now): Now,
 ) -> PageResult {
     let form = Submitted(form.into_inner());
     let store: StoreSettings = api.get(&browser.credentials, "/v1/admin/store").await?;
@@ -120,7 +123,7 @@ pub async fn update_store(
     );
     Ok(html_response(
         status,
-        store_form(&shell, &store, &kept, None, &errors),
+        store_form(&shell, &store, &kept, None, &errors, now),
     ))
 }
 
@@ -130,8 +133,8 @@ fn store_form(
     form: &Submitted,
     done: Option<&str>,
     errors: &FormErrors,
+    now: DateTime<Utc>,
 ) -> Markup {
-    let now = Utc::now();
     let editable = shell.may("store:update");
     page(
         shell,
@@ -176,6 +179,7 @@ pub async fn domains_page(
     api: Api,
     memory: Memory,
     query: web::Query<DoneQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let domains: List<StoreDomainView> = api
@@ -191,7 +195,7 @@ pub async fn domains_page(
     };
     Ok(html_response(
         StatusCode::OK,
-        domains_list(&shell, &domains.data, "", done, &FormErrors::default()),
+        domains_list(&shell, &domains.data, "", done, &FormErrors::default(), now),
     ))
 }
 
@@ -206,6 +210,7 @@ pub async fn add_domain(
     api: Api,
     memory: Memory,
     form: web::Form<DomainForm>,
+    Now(now): Now,
 ) -> PageResult {
     let body = AddStoreDomainRequest {
         hostname: form.hostname.trim().to_owned(),
@@ -230,7 +235,7 @@ pub async fn add_domain(
         .await?;
     Ok(html_response(
         status,
-        domains_list(&shell, &domains.data, &form.hostname, None, &errors),
+        domains_list(&shell, &domains.data, &form.hostname, None, &errors, now),
     ))
 }
 
@@ -251,8 +256,8 @@ fn domains_list(
     typed: &str,
     done: Option<&str>,
     errors: &FormErrors,
+    now: DateTime<Utc>,
 ) -> Markup {
-    let now = Utc::now();
     let may_add = shell.may("storeDomain:create");
     let may_remove = shell.may("storeDomain:delete");
     page(
@@ -315,7 +320,7 @@ mod tests {
             support_email: Some("help@acme.test".into()),
             accent_color: None,
             stripe_webhook_secret_set: secret_set,
-            updated_at: Utc::now(),
+            updated_at: domain::Clock::now(&domain::SystemClock),
         }
     }
 
@@ -330,22 +335,24 @@ mod tests {
 
     #[test]
     fn the_stripe_secret_is_never_shown_only_whether_it_is_set() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let shell = Shell::fixture(&["store:update"]);
         let typed = form(&[("name", "Acme"), ("stripeWebhookSecret", "whsec_typed")]);
         let none = FormErrors::default();
-        let html = store_form(&shell, &store(true), &typed, None, &none).into_string();
+        let html = store_form(&shell, &store(true), &typed, None, &none, now).into_string();
         assert!(!html.contains("whsec_typed"), "{html}");
         assert!(
             html.contains(r#"type="password" name="stripeWebhookSecret" value="""#),
             "{html}"
         );
         assert!(html.contains("Set. Type a new whsec_… secret"));
-        let html = store_form(&shell, &store(false), &typed, None, &none).into_string();
+        let html = store_form(&shell, &store(false), &typed, None, &none, now).into_string();
         assert!(html.contains("Not set.") && !html.contains("Set. Type"));
     }
 
     #[test]
     fn a_refused_save_keeps_the_typed_values_and_marks_the_field() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let shell = Shell::fixture(&["store:update"]);
         let typed = form(&[
             ("name", "<b>Shop</b>"),
@@ -353,7 +360,7 @@ mod tests {
             ("supportEmail", ""),
         ]);
         let errors = FormErrors::field("currency", "Enter a three-letter ISO 4217 code.");
-        let html = store_form(&shell, &store(true), &typed, None, &errors).into_string();
+        let html = store_form(&shell, &store(true), &typed, None, &errors, now).into_string();
         assert!(html.contains(r#"name="currency" value="EURO""#), "{html}");
         assert!(
             html.contains(r#"for="field-currency""#) && html.contains(r#"id="field-currency""#)
@@ -364,9 +371,10 @@ mod tests {
 
     #[test]
     fn without_store_update_the_settings_are_read_only() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let shell = Shell::fixture(&["store:read"]);
         let none = FormErrors::default();
-        let html = store_form(&shell, &store(true), &form(&[]), None, &none).into_string();
+        let html = store_form(&shell, &store(true), &form(&[]), None, &none, now).into_string();
         assert!(!html.contains(r#"action="/settings/store""#), "{html}");
         assert!(html.contains("<dd>&lt;b&gt;Acme&lt;/b&gt;</dd>") && html.contains("<dd>EUR</dd>"));
         assert!(html.contains("help@acme.test"));
@@ -374,29 +382,31 @@ mod tests {
 
     #[test]
     fn domains_are_removed_and_added_only_as_the_role_permits() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let domains = [StoreDomainView {
             hostname: "shop.acme.test".into(),
-            created_at: Utc::now(),
+            created_at: domain::Clock::now(&domain::SystemClock),
         }];
         let none = FormErrors::default();
         let owner = Shell::fixture(&["storeDomain:create", "storeDomain:delete"]);
-        let html = domains_list(&owner, &domains, "", None, &none).into_string();
+        let html = domains_list(&owner, &domains, "", None, &none, now).into_string();
         assert!(
             html.contains(r#"aria-label="Remove shop.acme.test""#),
             "{html}"
         );
         assert!(html.contains("Add a domain"));
         let reader = Shell::fixture(&["storeDomain:list"]);
-        let html = domains_list(&reader, &domains, "", None, &none).into_string();
+        let html = domains_list(&reader, &domains, "", None, &none, now).into_string();
         assert!(html.contains("shop.acme.test") && !html.contains("Remove shop.acme.test"));
         assert!(!html.contains("Add a domain"));
     }
 
     #[test]
     fn a_refused_domain_keeps_what_was_typed() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let shell = Shell::fixture(&["storeDomain:create"]);
         let errors = FormErrors::field("hostname", "is taken by another store");
-        let html = domains_list(&shell, &[], "<x>.test", None, &errors).into_string();
+        let html = domains_list(&shell, &[], "<x>.test", None, &errors, now).into_string();
         assert!(
             html.contains(r#"name="hostname" value="&lt;x&gt;.test""#),
             "{html}"

@@ -173,7 +173,7 @@ mod tests {
             id: Uuid::from_u128(n),
             name: name.to_owned(),
             slug: format!("store-{n}"),
-            created_at: chrono::Utc::now(),
+            created_at: domain::Clock::now(&domain::SystemClock),
             role,
         };
         let html = choose(&[

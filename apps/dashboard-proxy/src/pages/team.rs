@@ -8,11 +8,12 @@ use api_types::auth::{
     AddMemberRequest, MemberView, RemoveMemberRequest, Success, UpdateMemberRoleRequest,
 };
 use api_types::store::List;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::OrgRole;
 use maud::{Markup, html};
 use serde::Deserialize;
 use uuid::Uuid;
+use web_ui::Now;
 use web_ui::api::Change;
 use web_ui::components::{Field, datetime, form_errors, html_response, notice};
 use web_ui::errors::see_other;
@@ -39,6 +40,7 @@ pub async fn list(
     api: Api,
     memory: Memory,
     query: web::Query<DoneQuery>,
+    Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
     let members = members(&api, &browser).await?;
@@ -55,7 +57,7 @@ pub async fn list(
         add: &NewMember::default(),
         errors: &FormErrors::default(),
     };
-    Ok(html_response(StatusCode::OK, team_page(&view)))
+    Ok(html_response(StatusCode::OK, team_page(&view, now)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -77,6 +79,7 @@ pub async fn add(
     api: Api,
     memory: Memory,
     form: web::Form<NewMember>,
+    Now(now): Now,
 ) -> PageResult {
     let form = form.into_inner();
     let sent = match role_of(&form.role) {
@@ -118,7 +121,7 @@ pub async fn add(
         add: &form,
         errors: &errors,
     };
-    Ok(html_response(status, team_page(&view)))
+    Ok(html_response(status, team_page(&view, now)))
 }
 
 /// A refusal the page can show next to its form (a 403 or 404 too: "no such user", "your role may
@@ -152,6 +155,7 @@ pub async fn change_role(
     api: Api,
     memory: Memory,
     form: web::Form<MemberForm>,
+    Now(now): Now,
 ) -> PageResult {
     let user_id: Uuid = form.user_id.parse().map_err(|_| PageError::NotFound)?;
     let refused = match role_of(&form.role) {
@@ -174,7 +178,7 @@ pub async fn change_role(
         }
         Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
     };
-    shown_again(&browser, &api, &memory, refused).await
+    shown_again(&browser, &api, &memory, refused, now).await
 }
 
 pub async fn remove(
@@ -182,6 +186,7 @@ pub async fn remove(
     api: Api,
     memory: Memory,
     form: web::Form<MemberForm>,
+    Now(now): Now,
 ) -> PageResult {
     let body = RemoveMemberRequest {
         user_id: form.user_id.parse().map_err(|_| PageError::NotFound)?,
@@ -197,7 +202,7 @@ pub async fn remove(
         Ok(_) => Ok(see_other("/settings/team?done=removed")),
         Err(failure) => {
             let refused = refusal(failure, "userId")?;
-            shown_again(&browser, &api, &memory, refused).await
+            shown_again(&browser, &api, &memory, refused, now).await
         }
     }
 }
@@ -208,6 +213,7 @@ async fn shown_again(
     api: &Api,
     memory: &Memory,
     (status, errors): (StatusCode, FormErrors),
+    now: DateTime<Utc>,
 ) -> PageResult {
     let shell = Shell::load(api, memory, &browser.credentials).await?;
     let members = members(api, browser).await?;
@@ -224,7 +230,10 @@ async fn shown_again(
         add: &NewMember::default(),
         errors: &FormErrors::default(),
     };
-    Ok(html_response(status, team_page_with(&view, &list_errors)))
+    Ok(html_response(
+        status,
+        team_page_with(&view, &list_errors, now),
+    ))
 }
 
 struct View<'a> {
@@ -236,13 +245,12 @@ struct View<'a> {
     errors: &'a FormErrors,
 }
 
-fn team_page(view: &View<'_>) -> Markup {
-    team_page_with(view, &FormErrors::default())
+fn team_page(view: &View<'_>, now: DateTime<Utc>) -> Markup {
+    team_page_with(view, &FormErrors::default(), now)
 }
 
-fn team_page_with(view: &View<'_>, list_errors: &FormErrors) -> Markup {
+fn team_page_with(view: &View<'_>, list_errors: &FormErrors, now: DateTime<Utc>) -> Markup {
     let shell = view.shell;
-    let now = Utc::now();
     let may_update = shell.may("member:update");
     let may_remove = shell.may("member:delete");
     let me = shell.session.user.id;
@@ -338,7 +346,7 @@ mod tests {
             email: email.into(),
             name: name.into(),
             role,
-            created_at: Utc::now(),
+            created_at: domain::Clock::now(&domain::SystemClock),
         };
         vec![
             member(
@@ -356,7 +364,7 @@ mod tests {
         ]
     }
 
-    fn render(shell: &Shell, add: &NewMember, errors: &FormErrors) -> String {
+    fn render(shell: &Shell, add: &NewMember, errors: &FormErrors, now: DateTime<Utc>) -> String {
         let members = members(shell);
         let view = View {
             shell,
@@ -365,13 +373,14 @@ mod tests {
             add,
             errors,
         };
-        team_page(&view).into_string()
+        team_page(&view, now).into_string()
     }
 
     #[test]
     fn no_role_select_or_removal_for_yourself() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let shell = Shell::fixture(MANAGER);
-        let html = render(&shell, &NewMember::default(), &FormErrors::default());
+        let html = render(&shell, &NewMember::default(), &FormErrors::default(), now);
         let bob = Uuid::from_u128(9);
         assert!(html.contains(&format!(r#"for="role-{bob}""#)), "{html}");
         assert!(html.contains(&format!(r#"<select id="role-{bob}" name="role">"#)));
@@ -383,8 +392,9 @@ mod tests {
 
     #[test]
     fn a_reader_sees_roles_as_text_and_no_controls() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let shell = Shell::fixture(&["member:read"]);
-        let html = render(&shell, &NewMember::default(), &FormErrors::default());
+        let html = render(&shell, &NewMember::default(), &FormErrors::default(), now);
         assert!(html.contains("<td>admin</td>"), "{html}");
         assert!(!html.contains("/settings/team/role") && !html.contains("/settings/team/remove"));
         assert!(!html.contains("Add a member"));
@@ -392,13 +402,14 @@ mod tests {
 
     #[test]
     fn a_refused_addition_keeps_the_email_and_role() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let shell = Shell::fixture(MANAGER);
         let add = NewMember {
             email: "nobody@example.com".into(),
             role: "admin".into(),
         };
         let errors = FormErrors::field("email", "No account uses this email yet.");
-        let html = render(&shell, &add, &errors);
+        let html = render(&shell, &add, &errors, now);
         assert!(
             html.contains(r#"name="email" value="nobody@example.com""#),
             "{html}"

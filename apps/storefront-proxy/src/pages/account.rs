@@ -6,9 +6,10 @@ use actix_web::{HttpResponse, web};
 use api_types::auth::{SessionResponse, SignInRequest, SignUpRequest, Success};
 use api_types::commerce::Order;
 use api_types::store::{Page, PageQuery};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use serde::Deserialize;
+use web_ui::Now;
 use web_ui::api::{Answer, Change};
 use web_ui::components::{Field, badge, datetime, empty_state, form_errors, html_response};
 use web_ui::errors::see_other;
@@ -43,7 +44,7 @@ enum Form {
     SignUp,
 }
 
-pub async fn page(shop: Shop, api: Api, query: web::Query<NextQuery>) -> PageResult {
+pub async fn page(shop: Shop, api: Api, query: web::Query<NextQuery>, Now(now): Now) -> PageResult {
     let session = match shop.credentials.session_cookie {
         Some(_) => {
             api.get::<Option<SessionResponse>>(&shop.credentials, "/api/auth/get-session")
@@ -73,7 +74,7 @@ pub async fn page(shop: Shop, api: Api, query: web::Query<NextQuery>) -> PageRes
         .await?;
     Ok(html_response(
         StatusCode::OK,
-        orders_page(&shop, &session, &orders),
+        orders_page(&shop, &session, &orders, now),
     ))
 }
 
@@ -202,8 +203,12 @@ fn signed_out_page(
     )
 }
 
-fn orders_page(shop: &Shop, session: &SessionResponse, orders: &Page<Order>) -> Markup {
-    let now = Utc::now();
+fn orders_page(
+    shop: &Shop,
+    session: &SessionResponse,
+    orders: &Page<Order>,
+    now: DateTime<Utc>,
+) -> Markup {
     shop_page(
         shop,
         PageInfo::titled("Your orders"),
@@ -330,15 +335,15 @@ mod tests {
                 id: Uuid::from_u128(8),
                 user_id: user,
                 active_organization_id: None,
-                created_at: Utc::now(),
-                expires_at: Utc::now(),
+                created_at: domain::Clock::now(&domain::SystemClock),
+                expires_at: domain::Clock::now(&domain::SystemClock),
             },
             user: UserView {
                 id: user,
                 email: "ada@example.com".into(),
                 name: "Ada <b>".into(),
                 role: PlatformRole::OrgMember,
-                created_at: Utc::now(),
+                created_at: domain::Clock::now(&domain::SystemClock),
             },
         }
     }
@@ -356,18 +361,19 @@ mod tests {
             refunded: Money::new(0, eur),
             shipping_address: None,
             status_key: None,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            created_at: domain::Clock::now(&domain::SystemClock),
+            updated_at: domain::Clock::now(&domain::SystemClock),
         }
     }
 
     #[test]
     fn signed_in_lists_the_given_orders_with_their_links() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let orders = Page {
             data: vec![order(0xa1, 2500), order(0xb2, 999)],
             next_cursor: None,
         };
-        let html = orders_page(&shop(), &session(), &orders).into_string();
+        let html = orders_page(&shop(), &session(), &orders, now).into_string();
         assert!(html.contains("Hello, Ada &lt;b&gt;"), "{html}");
         assert!(html.contains(r#"action="/account/sign-out""#), "{html}");
         for order in &orders.data {
@@ -386,11 +392,12 @@ mod tests {
 
     #[test]
     fn signed_in_without_orders_says_so() {
+        let now = domain::Clock::now(&domain::SystemClock);
         let orders = Page {
             data: vec![],
             next_cursor: None,
         };
-        let html = orders_page(&shop(), &session(), &orders).into_string();
+        let html = orders_page(&shop(), &session(), &orders, now).into_string();
         assert!(
             html.contains("No orders yet") && html.contains(r#"href="/">Start shopping</a>"#),
             "{html}"

@@ -297,7 +297,6 @@ pub fn cart_page(shop: &Shop, cart: Option<&Cart>, errors: &FormErrors) -> Marku
 #[cfg(test)]
 pub mod fixtures {
     use api_types::commerce::{Cart, CartItem};
-    use chrono::Utc;
     use domain::{Currency, Money};
     use uuid::Uuid;
 
@@ -326,8 +325,8 @@ pub mod fixtures {
             currency: eur,
             subtotal: Money::new(items.iter().map(|line| line.total.amount).sum(), eur),
             items,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            created_at: domain::Clock::now(&domain::SystemClock),
+            updated_at: domain::Clock::now(&domain::SystemClock),
         }
     }
 }

@@ -215,7 +215,6 @@ pub fn product_page(shop: &Shop, product: &Product, quantity: &str, errors: &For
 #[cfg(test)]
 mod tests {
     use api_types::commerce::{Inventory, Variant};
-    use chrono::Utc;
     use domain::{Currency, Money, ProductStatus};
     use uuid::Uuid;
 
@@ -243,8 +242,8 @@ mod tests {
                     },
                 })
                 .collect(),
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            created_at: domain::Clock::now(&domain::SystemClock),
+            updated_at: domain::Clock::now(&domain::SystemClock),
         }
     }
 

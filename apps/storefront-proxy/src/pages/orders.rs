@@ -85,7 +85,6 @@ pub fn order_page(shop: &Shop, order: &Order) -> Markup {
 #[cfg(test)]
 mod tests {
     use api_types::commerce::{Address, OrderLine};
-    use chrono::Utc;
     use domain::{Currency, Money};
     use uuid::Uuid;
 
@@ -114,8 +113,8 @@ mod tests {
             refunded: Money::new(0, eur),
             shipping_address,
             status_key: Some("key-1".into()),
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
+            created_at: domain::Clock::now(&domain::SystemClock),
+            updated_at: domain::Clock::now(&domain::SystemClock),
         }
     }
 
