@@ -75,6 +75,11 @@ pub fn identity(error: IdentityError) -> ApiError {
                 .with_detail("failure", failure)
                 .with_protocol_word(failure)
         }
+        error @ IdentityError::InvalidEnrollmentToken => {
+            ApiError::unauthorized_unlinked("INVALID_ENROLLMENT_TOKEN", error.to_string())
+                .with_detail("failure", "invalid_enrollment_token")
+                .with_protocol_word("invalid_enrollment_token")
+        }
         IdentityError::Forbidden { reason, message } => ApiError::forbidden(reason, message),
         IdentityError::NotFound(what) => ApiError::not_found(what),
         IdentityError::Conflict { code, message } => ApiError::conflict(code, message),

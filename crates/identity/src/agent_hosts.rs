@@ -175,10 +175,7 @@ impl AgentAuth {
         let enrollment =
             agents::redeem_enrollment(&txn, &crate::tokens::secret_hash(token), identity.now())
                 .await?
-                .ok_or_else(|| IdentityError::Unauthenticated {
-                    failure: "invalid_enrollment_token",
-                    message: "this enrollment token is unknown, used or expired".to_owned(),
-                })?;
+                .ok_or(IdentityError::InvalidEnrollmentToken)?;
         // The user may have left the organization since: no host for them then.
         identity
             .require(

@@ -16,6 +16,9 @@ pub enum IdentityError {
         failure: &'static str,
         message: String,
     },
+    /// An enrollment token that is unknown, used or expired (→ 401).
+    #[error("this enrollment token is unknown, used or expired")]
+    InvalidEnrollmentToken,
     /// The signed-in user may not do this (→ 403).
     #[error("{message}")]
     Forbidden {

@@ -89,11 +89,11 @@ async fn an_enrollment_token_connects_a_host_once() {
     // Once only.
     let again = enroll(&token, &TestKey::generate())
         .await
-        .assert_error(401, "INVALID_HOST_TOKEN");
+        .assert_error(401, "INVALID_ENROLLMENT_TOKEN");
     assert_eq!(again["error"], "invalid_enrollment_token");
     enroll("enr_made-up", &TestKey::generate())
         .await
-        .assert_error(401, "INVALID_HOST_TOKEN");
+        .assert_error(401, "INVALID_ENROLLMENT_TOKEN");
 
     // Its default capability is granted at once, by the user behind it; the rest waits.
     let host = Host {
@@ -125,7 +125,7 @@ async fn an_enrollment_token_connects_a_host_once() {
         &TestKey::generate(),
     )
     .await
-    .assert_error(401, "INVALID_HOST_TOKEN");
+    .assert_error(401, "INVALID_ENROLLMENT_TOKEN");
 }
 
 #[actix_web::test]

@@ -107,7 +107,7 @@ pub async fn create_enrollment(
     responses(
         (status = 201, description = "The host", body = HostView),
         (status = 400, description = "Not an Ed25519 key", body = ErrorBody),
-        (status = 401, description = "invalid_enrollment_token: unknown, used or expired", body = ErrorBody),
+        (status = 401, description = "INVALID_ENROLLMENT_TOKEN (`invalid_enrollment_token`): unknown, used or expired", body = ErrorBody),
         (status = 409, description = "HOST_EXISTS", body = ErrorBody),
         (status = 429, description = "Too many attempts from this address", body = ErrorBody),
     ),
