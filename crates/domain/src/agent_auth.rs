@@ -1,21 +1,12 @@
 //! Agent Auth's states and kinds: what a host, an agent, a grant and an approval request can be,
 //! each with one stored and wire name.
 
-use std::fmt;
+use crate::named::{named_enum, unknown_name};
 
-use crate::named::named_enum;
-
-/// A name that is not one of Agent Auth's known values.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownAgentAuthName(pub String);
-
-impl fmt::Display for UnknownAgentAuthName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown Agent Auth value `{}`", self.0)
-    }
-}
-
-impl std::error::Error for UnknownAgentAuthName {}
+unknown_name!(
+    /// A name that is not one of Agent Auth's known values.
+    UnknownAgentAuthName, "unknown Agent Auth value `{}`"
+);
 
 named_enum!(
     /// `pending` until a user approves its registration, then `active`; `expired` when its session

@@ -63,4 +63,22 @@ macro_rules! named_enum {
     };
 }
 
-pub(crate) use named_enum;
+/// Defines the error of a [`named_enum!`] for a name it does not know: the name, and `message`
+/// (with `{}` for the name) as its text.
+macro_rules! unknown_name {
+    ($(#[doc = $doc:literal])* $ty:ident, $message:literal) => {
+        $(#[doc = $doc])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct $ty(pub String);
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, $message, self.0)
+            }
+        }
+
+        impl std::error::Error for $ty {}
+    };
+}
+
+pub(crate) use {named_enum, unknown_name};

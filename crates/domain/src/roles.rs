@@ -1,20 +1,11 @@
 //! Roles: a user's role on the platform, and a member's role in an organization.
 
-use std::fmt;
+use crate::named::{named_enum, unknown_name};
 
-use crate::named::named_enum;
-
-/// A role name that is not one of the known ones.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownRole(pub String);
-
-impl fmt::Display for UnknownRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown role `{}`", self.0)
-    }
-}
-
-impl std::error::Error for UnknownRole {}
+unknown_name!(
+    /// A role name that is not one of the known ones.
+    UnknownRole, "unknown role `{}`"
+);
 
 named_enum!(
     /// A member's role in one organization. Owners can do everything, admins everything but manage

@@ -1,24 +1,11 @@
 //! Who may reach what: the two scopes that guard every `/v1` route, and the four kinds of caller.
 
-use std::fmt;
+use crate::named::{named_enum, unknown_name};
 
-use crate::named::named_enum;
-
-/// A name that is neither `admin` nor `storefront`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownScope(pub String);
-
-impl fmt::Display for UnknownScope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown scope `{}` (expected `admin` or `storefront`)",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for UnknownScope {}
+unknown_name!(
+    /// A name that is neither `admin` nor `storefront`.
+    UnknownScope, "unknown scope `{}` (expected `admin` or `storefront`)"
+);
 
 named_enum!(
     /// What a caller may reach: `storefront` (catalog, carts, orders of a shopper) or `admin`
@@ -29,17 +16,10 @@ named_enum!(
     }
 );
 
-/// A name that is not one of the kinds of caller.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownCallerKind(pub String);
-
-impl fmt::Display for UnknownCallerKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown kind of caller `{}`", self.0)
-    }
-}
-
-impl std::error::Error for UnknownCallerKind {}
+unknown_name!(
+    /// A name that is not one of the kinds of caller.
+    UnknownCallerKind, "unknown kind of caller `{}`"
+);
 
 named_enum!(
     /// Which kind of credential resolved the caller: an agent's JWT, an API key, a session, or a

@@ -1,20 +1,11 @@
 //! The lifecycles of products and orders, and which transitions are legal.
 
-use std::fmt;
+use crate::named::{named_enum, unknown_name};
 
-use crate::named::named_enum;
-
-/// A name that is not one of the known states.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownStatus(pub String);
-
-impl fmt::Display for UnknownStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown status `{}`", self.0)
-    }
-}
-
-impl std::error::Error for UnknownStatus {}
+unknown_name!(
+    /// A name that is not one of the known states.
+    UnknownStatus, "unknown status `{}`"
+);
 
 named_enum!(
     /// Storefronts see `published` products only.
