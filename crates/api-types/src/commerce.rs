@@ -2,7 +2,7 @@
 //! payment events. Fields may be added, never renamed.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{Currency, Money, OrderStatus, PaymentEventStatus, ProductStatus};
+use domain::{CartStatus, Currency, Money, OrderStatus, PaymentEventStatus, ProductStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -189,8 +189,7 @@ pub struct CartItem {
 #[serde(rename_all = "camelCase")]
 pub struct Cart {
     pub id: Uuid,
-    /// `open` or `ordered`.
-    pub status: String,
+    pub status: CartStatus,
     pub currency: Currency,
     pub items: Vec<CartItem>,
     pub subtotal: Money,

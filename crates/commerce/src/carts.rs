@@ -7,7 +7,9 @@ use api_types::commerce::{Cart, CartItem};
 use chrono::{DateTime, Utc};
 use db::Tenanted as _;
 use db::entities::{cart, cart_item, product, product_variant};
-use domain::{CartId, CartItemId, Currency, Money, OrgId, ProductStatus, UserId, VariantId};
+use domain::{
+    CartId, CartItemId, CartStatus, Currency, Money, OrgId, ProductStatus, UserId, VariantId,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
@@ -20,9 +22,6 @@ use crate::{CommerceError, store};
 /// The most units of one variant a cart line may hold.
 pub const MAX_QUANTITY: i64 = domain::limits::MAX_CART_QUANTITY;
 const MAX_LINES: usize = domain::limits::MAX_CART_LINES;
-
-pub(crate) const OPEN: &str = "open";
-pub(crate) const ORDERED: &str = "ordered";
 
 /// Who is asking for a cart: the signed-in shopper, if any.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,7 +54,7 @@ pub async fn create(
         id: ActiveValue::Set(id.as_uuid()),
         currency: ActiveValue::Set(store_currency.to_string()),
         user_id: ActiveValue::Set(shopper.0.map(|user| user.as_uuid())),
-        status: ActiveValue::Set(OPEN.to_owned()),
+        status: ActiveValue::Set(CartStatus::Open.as_str().to_owned()),
         created_at: ActiveValue::Set(now),
         updated_at: ActiveValue::Set(now),
     }
@@ -84,7 +83,7 @@ async fn find_open(
     shopper: Shopper,
 ) -> Result<cart::Model, CommerceError> {
     let row = find(db, org, id, shopper).await?;
-    if row.status != OPEN {
+    if row.status != CartStatus::Open.as_str() {
         return Err(CommerceError::conflict(
             "CART_NOT_OPEN",
             "the cart has already become an order",
@@ -126,7 +125,12 @@ pub async fn get(
     }
     Ok(Cart {
         id: row.id,
-        status: row.status,
+        status: row.status.parse().map_err(|_| {
+            CommerceError::Store(db::DbError::Corrupt(format!(
+                "cart status `{}`",
+                row.status
+            )))
+        })?,
         currency,
         items,
         subtotal,

@@ -11,8 +11,8 @@ use db::Tenanted as _;
 use db::entities::{order_line, product, refund, sales_order};
 use domain::text;
 use domain::{
-    CartId, Currency, Money, OrderChange, OrderId, OrderStatus, OrgId, ProductStatus, RefundId,
-    UserId,
+    CartId, CartStatus, Currency, Money, OrderChange, OrderId, OrderStatus, OrgId, ProductStatus,
+    RefundId, UserId,
 };
 use hmac::{Hmac, Mac as _};
 use sea_orm::sea_query::Expr;
@@ -255,7 +255,7 @@ pub async fn place(
     }
     if close.exec(txn).await?.rows_affected == 0 {
         let cart = carts::get(txn, org, cart, shopper).await?;
-        return Err(if cart.status == carts::ORDERED {
+        return Err(if cart.status == CartStatus::Ordered {
             CommerceError::conflict("CART_NOT_OPEN", "the cart has already become an order")
         } else {
             CommerceError::NotFound("cart")
@@ -368,10 +368,13 @@ fn sales_order_cart_close(
 ) -> sea_orm::UpdateMany<db::entities::cart::Entity> {
     use db::entities::cart;
     cart::Entity::update_in(org)
-        .col_expr(cart::Column::Status, Expr::value(carts::ORDERED))
+        .col_expr(
+            cart::Column::Status,
+            Expr::value(CartStatus::Ordered.as_str()),
+        )
         .col_expr(cart::Column::UpdatedAt, Expr::value(now))
         .filter(cart::Column::Id.eq(cart.as_uuid()))
-        .filter(cart::Column::Status.eq(carts::OPEN))
+        .filter(cart::Column::Status.eq(CartStatus::Open.as_str()))
 }
 
 /// Takes `quantity` units of a variant, or fails with 409 and changes nothing.

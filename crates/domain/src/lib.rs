@@ -28,5 +28,6 @@ pub use money::{Currency, InvalidCurrency, Money};
 pub use roles::{OrgRole, PlatformRole, UnknownRole};
 pub use scope::{CallerKind, Scope, UnknownCallerKind, UnknownScope};
 pub use status::{
-    DeviceCodeStatus, OrderChange, OrderStatus, PaymentEventStatus, ProductStatus, UnknownStatus,
+    CartStatus, DeviceCodeStatus, OrderChange, OrderStatus, PaymentEventStatus, ProductStatus,
+    UnknownStatus,
 };

@@ -17,6 +17,14 @@ named_enum!(
 );
 
 named_enum!(
+    /// A cart is `open` until it becomes an order (`ordered`), once.
+    CartStatus, unknown: UnknownStatus {
+        Open => "open",
+        Ordered => "ordered",
+    }
+);
+
+named_enum!(
     /// `pending_payment → paid → fulfilled`; `cancelled` before payment; refunds after it.
     OrderStatus, unknown: UnknownStatus {
         PendingPayment => "pending_payment",

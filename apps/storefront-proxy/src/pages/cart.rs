@@ -34,7 +34,7 @@ pub async fn open_cart(api: &Api, shop: &Shop, id: Uuid) -> Result<Option<Cart>,
         .get::<Cart>(&shop.credentials, &format!("/v1/carts/{id}"))
         .await
     {
-        Ok(cart) if cart.status == "open" => Ok(Some(cart)),
+        Ok(cart) if cart.status == domain::CartStatus::Open => Ok(Some(cart)),
         Ok(_) => Ok(None),
         Err(failure) if failure.refusal(&[403, 404]).is_some() => Ok(None),
         Err(failure) => Err(failure.into()),
@@ -321,7 +321,7 @@ pub mod fixtures {
             .collect();
         Cart {
             id: Uuid::nil(),
-            status: "open".into(),
+            status: domain::CartStatus::Open,
             currency: eur,
             subtotal: Money::new(items.iter().map(|line| line.total.amount).sum(), eur),
             items,
