@@ -30,7 +30,7 @@ pub struct Sweep {
 }
 
 /// Cancels every order still `pending_payment` that was placed more than the payment timeout ago
-/// by the api's clock, in batches of [`BATCH`], oldest first. Nothing when the timeout is disabled.
+/// by the api's clock, in batches of `BATCH`, oldest first. Nothing when the timeout is disabled.
 /// An order that fails is logged and skipped; only a failure to find orders fails the sweep.
 pub async fn sweep_expired_orders(state: &AppState) -> Result<Sweep, CommerceError> {
     let mut sweep = Sweep::default();

@@ -42,7 +42,7 @@ pub fn i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> 
     deserializer.deserialize_any(WholeVisitor)
 }
 
-/// An optional [`i64`]: `null` or absent (with `#[serde(default)]`) is `None`.
+/// An optional `i64`: `null` or absent (with `#[serde(default)]`) is `None`.
 pub fn option_i64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
     struct OptionVisitor;
 
