@@ -278,19 +278,7 @@ impl AgentAuth {
                 IdentityError::NotFound(_) => IdentityError::NotFound("approval request"),
                 other => other,
             })?;
-        let granted: Vec<String> = match (&chosen, approve) {
-            (_, false) => Vec::new(),
-            (None, true) => approval.capabilities.clone(),
-            (Some(chosen), true) => {
-                if let Some(extra) = chosen.iter().find(|c| !approval.capabilities.contains(c)) {
-                    return Err(IdentityError::invalid(
-                        "capabilities",
-                        format!("`{extra}` was not asked for; an approval never widens a request"),
-                    ));
-                }
-                chosen.clone()
-            }
-        };
+        let granted = granted(&approval.capabilities, approve, chosen.as_deref())?;
         check_constraints(&constraints, &granted)?;
         if expires_at.is_some_and(|at| at <= now) {
             return Err(IdentityError::invalid("expiresAt", "must be in the future"));
@@ -412,6 +400,26 @@ impl AgentAuth {
     }
 }
 
+/// What a decision grants of what was `asked`: nothing when denied, all of it when approved as
+/// asked, or the `chosen` part — never a capability that was not asked for.
+fn granted(
+    asked: &[String],
+    approve: bool,
+    chosen: Option<&[String]>,
+) -> Result<Vec<String>, IdentityError> {
+    match (chosen, approve) {
+        (_, false) => Ok(Vec::new()),
+        (None, true) => Ok(asked.to_vec()),
+        (Some(chosen), true) => match chosen.iter().find(|c| !asked.contains(c)) {
+            Some(extra) => Err(IdentityError::invalid(
+                "capabilities",
+                format!("`{extra}` was not asked for; an approval never widens a request"),
+            )),
+            None => Ok(chosen.to_vec()),
+        },
+    }
+}
+
 /// Constraints may limit only capabilities being granted, and each must be well formed.
 fn check_constraints(
     constraints: &BTreeMap<String, Value>,
@@ -434,6 +442,29 @@ fn check_constraints(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decision_grants_what_was_asked_or_less_never_more() {
+        let names = |list: &[&str]| list.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+        let asked = names(&["addCartItem", "placeOrder"]);
+        // (approve, the capabilities chosen, what is granted — None for a refusal)
+        type Case = (bool, Option<Vec<String>>, Option<Vec<String>>);
+        let cases: [Case; 5] = [
+            (false, None, Some(Vec::new())),
+            (false, Some(names(&["placeOrder"])), Some(Vec::new())),
+            (true, None, Some(asked.clone())),
+            (
+                true,
+                Some(names(&["placeOrder"])),
+                Some(names(&["placeOrder"])),
+            ),
+            (true, Some(names(&["adminRefundOrder"])), None),
+        ];
+        for (approve, chosen, expected) in cases {
+            let outcome = granted(&asked, approve, chosen.as_deref()).ok();
+            assert_eq!(outcome, expected, "approve {approve}, chosen {chosen:?}");
+        }
+    }
 
     #[test]
     fn binding_messages_are_one_clean_line() {
