@@ -9,7 +9,9 @@ use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
@@ -118,7 +120,7 @@ use crate::routes;
         routes::webhooks::receive,
     ),
     components(schemas(ErrorBody, Health, Readiness, Whoami, CallerKind, Scope)),
-    modifiers(&SecuritySchemes, &StandardErrors, &CapabilityNames),
+    modifiers(&SecuritySchemes, &CallerRequirements, &StandardErrors, &CapabilityNames),
     tags(
         (name = "identity", description = "Who is calling"),
         (name = "auth", description = "Accounts and sessions"),
@@ -195,6 +197,45 @@ impl Modify for SecuritySchemes {
 /// The document as committed: pretty JSON with a trailing newline.
 pub fn document_json() -> Result<String, serde_json::Error> {
     ApiDoc::openapi().to_pretty_json().map(|json| json + "\n")
+}
+
+/// What every `/v1` operation asks of its caller, written once: the admin operations take any
+/// credential but a storefront's `Host` (an API key, a session cookie or token, an agent's JWT),
+/// and every `/v1` operation answers 401 for a credential it cannot accept. An operation that says
+/// otherwise itself keeps what it says.
+#[derive(Debug)]
+struct CallerRequirements;
+
+impl Modify for CallerRequirements {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in &mut openapi.paths.paths {
+            if !path.starts_with("/v1/") {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                if path.starts_with("/v1/admin/") && operation.security.is_none() {
+                    operation.security = Some(
+                        ["apiKey", "sessionCookie", "sessionToken", "agentJwt"]
+                            .into_iter()
+                            .map(|scheme| SecurityRequirement::new(scheme, Vec::<String>::new()))
+                            .collect(),
+                    );
+                }
+                operation
+                    .responses
+                    .responses
+                    .entry("401".to_owned())
+                    .or_insert_with(|| error_response("No valid caller"));
+            }
+        }
+    }
 }
 
 /// The error answers any operation may give, added to every operation that does not document them

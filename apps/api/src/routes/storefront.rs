@@ -34,7 +34,6 @@ fn shopper(caller: &ApiCaller) -> Shopper {
     get, path = "/v1/store", operation_id = operations::GET_STOREFRONT, tag = "storefront",
     responses(
         (status = 200, description = "The store, as its storefront shows it", body = StorefrontView),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not a storefront caller", body = ErrorBody),
     ),
     security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
@@ -55,7 +54,6 @@ pub async fn get_storefront(
     responses(
         (status = 200, description = "A page of products", body = Page<Product>),
         (status = 400, description = "Bad limit, cursor or query", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not a storefront caller", body = ErrorBody),
     ),
     security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
@@ -82,7 +80,6 @@ pub async fn list_products(
     params(("id" = Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "The product", body = Product),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not a storefront caller", body = ErrorBody),
         (status = 404, description = "No such published product in this store", body = ErrorBody),
     ),
@@ -110,7 +107,6 @@ pub async fn get_product(
     params(("handle" = String, Path, description = "Product handle, e.g. `black-tee-2024`")),
     responses(
         (status = 200, description = "The product", body = Product),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not a storefront caller", body = ErrorBody),
         (status = 404, description = "No such published product in this store", body = ErrorBody),
     ),
@@ -139,7 +135,6 @@ pub async fn get_product_by_handle(
     responses(
         (status = 201, description = "The cart", body = Cart),
         (status = 400, description = "Not the store's currency", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not a storefront caller", body = ErrorBody),
     ),
     security((), ("apiKey" = []), ("sessionCookie" = []), ("agentJwt" = [])),
@@ -168,7 +163,6 @@ pub async fn create_cart(
     params(("id" = Uuid, Path, description = "Cart id")),
     responses(
         (status = 200, description = "The cart", body = Cart),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not a storefront caller", body = ErrorBody),
         (status = 404, description = "No such cart for this caller", body = ErrorBody),
     ),
@@ -198,7 +192,6 @@ pub async fn get_cart(
     responses(
         (status = 200, description = "The cart", body = Cart),
         (status = 400, description = "Bad quantity", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not a storefront caller", body = ErrorBody),
         (status = 404, description = "No such cart or variant in this store", body = ErrorBody),
         (status = 409, description = "CART_NOT_OPEN", body = ErrorBody),
@@ -233,7 +226,6 @@ pub async fn add_cart_item(
     responses(
         (status = 200, description = "The cart", body = Cart),
         (status = 400, description = "Bad quantity", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not a storefront caller", body = ErrorBody),
         (status = 404, description = "No such cart or line", body = ErrorBody),
         (status = 409, description = "CART_NOT_OPEN", body = ErrorBody),
@@ -267,7 +259,6 @@ pub async fn update_cart_item(
     params(("id" = Uuid, Path, description = "Cart id"), ("itemId" = Uuid, Path, description = "Line id")),
     responses(
         (status = 200, description = "The cart", body = Cart),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not a storefront caller", body = ErrorBody),
         (status = 404, description = "No such cart or line", body = ErrorBody),
         (status = 409, description = "CART_NOT_OPEN", body = ErrorBody),
@@ -304,7 +295,6 @@ pub async fn remove_cart_item(
     responses(
         (status = 201, description = "The order, awaiting payment", body = Order),
         (status = 400, description = "Bad email, shipping address (`shippingAddress.city`…), empty cart or bad key", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not a storefront caller", body = ErrorBody),
         (status = 404, description = "No such cart for this caller", body = ErrorBody),
         (status = 409, description = "INSUFFICIENT_STOCK, CART_NOT_OPEN, VARIANT_UNAVAILABLE or IDEMPOTENCY_IN_PROGRESS", body = ErrorBody),
@@ -344,7 +334,6 @@ pub async fn place_order(
     params(("id" = Uuid, Path, description = "Order id"), api_types::commerce::OrderStatusQuery),
     responses(
         (status = 200, description = "The order", body = Order),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not a storefront caller", body = ErrorBody),
         (status = 404, description = "No such order for this key or shopper in this store", body = ErrorBody),
     ),

@@ -21,10 +21,8 @@ const DEFAULT_LIMIT: u32 = 50;
     responses(
         (status = 200, description = "A page of events", body = Page<AuditEventView>),
         (status = 400, description = "Bad limit or cursor", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller, or a member without the right", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn list(
     state: web::Data<AppState>,

@@ -25,10 +25,8 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of customers", body = Page<Customer>),
         (status = 400, description = "Bad limit or cursor", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn list(
     state: web::Data<AppState>,
@@ -56,12 +54,10 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = Customer),
         (status = 400, description = "Bad email or name", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 409, description = "CUSTOMER_EXISTS", body = ErrorBody),
         (status = 422, description = "IDEMPOTENCY_KEY_REUSED", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn create(
     req: HttpRequest,
@@ -92,11 +88,9 @@ pub async fn create(
     params(("id" = Uuid, Path, description = "Customer id")),
     responses(
         (status = 200, description = "The customer", body = Customer),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 404, description = "No such customer in this store", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn get(
     state: web::Data<AppState>,
@@ -123,12 +117,10 @@ pub async fn get(
     responses(
         (status = 200, description = "The customer", body = Customer),
         (status = 400, description = "Bad email or name", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 404, description = "No such customer in this store", body = ErrorBody),
         (status = 409, description = "CUSTOMER_EXISTS", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn update(
     state: web::Data<AppState>,

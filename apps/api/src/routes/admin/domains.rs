@@ -33,10 +33,8 @@ fn invalid(field: &str) -> impl FnOnce(resolve_caller::InvalidHostname) -> ApiEr
     get, path = "/v1/admin/store/domains", operation_id = operations::ADMIN_LIST_STORE_DOMAINS, tag = "store",
     responses(
         (status = 200, description = "Hostnames, oldest first", body = List<StoreDomainView>),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn list(
     state: web::Data<AppState>,
@@ -63,11 +61,9 @@ pub async fn list(
     responses(
         (status = 201, description = "Registered", body = StoreDomainView),
         (status = 400, description = "Not a hostname", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 409, description = "HOSTNAME_TAKEN", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn add(
     state: web::Data<AppState>,
@@ -112,11 +108,9 @@ pub async fn add(
     params(HostnamePath),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 404, description = "Not a hostname of this organization", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn remove(
     state: web::Data<AppState>,

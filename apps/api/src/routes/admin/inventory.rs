@@ -26,10 +26,8 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of stock levels", body = Page<InventoryLevel>),
         (status = 400, description = "Bad limit or cursor", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn list(
     state: web::Data<AppState>,
@@ -61,13 +59,11 @@ pub async fn list(
     responses(
         (status = 200, description = "The new level", body = InventoryLevel),
         (status = 400, description = "Bad delta, reason or idempotency key", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 404, description = "No such variant in this store", body = ErrorBody),
         (status = 409, description = "INSUFFICIENT_STOCK or IDEMPOTENCY_IN_PROGRESS", body = ErrorBody),
         (status = 422, description = "IDEMPOTENCY_KEY_REUSED", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn adjust(
     req: HttpRequest,

@@ -28,10 +28,8 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of orders", body = Page<Order>),
         (status = 400, description = "Bad filter, limit or cursor", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn list(
     state: web::Data<AppState>,
@@ -55,11 +53,9 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "Order id")),
     responses(
         (status = 200, description = "The order", body = Order),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 404, description = "No such order in this store", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn get(
     state: web::Data<AppState>,
@@ -83,12 +79,10 @@ pub async fn get(
     params(("id" = Uuid, Path, description = "Order id")),
     responses(
         (status = 200, description = "The order", body = Order),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 404, description = "No such order in this store", body = ErrorBody),
         (status = 409, description = "ILLEGAL_TRANSITION", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn fulfil(
     state: web::Data<AppState>,
@@ -118,12 +112,10 @@ pub async fn fulfil(
     params(("id" = Uuid, Path, description = "Order id")),
     responses(
         (status = 200, description = "The order", body = Order),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 404, description = "No such order in this store", body = ErrorBody),
         (status = 409, description = "ILLEGAL_TRANSITION", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn cancel(
     state: web::Data<AppState>,
@@ -159,13 +151,11 @@ pub async fn cancel(
     responses(
         (status = 201, description = "The refund", body = Refund),
         (status = 400, description = "Bad amount or reason", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller, or a member", body = ErrorBody),
         (status = 404, description = "No such order in this store", body = ErrorBody),
         (status = 409, description = "REFUND_EXCEEDS_PAID or ILLEGAL_TRANSITION", body = ErrorBody),
         (status = 422, description = "IDEMPOTENCY_KEY_REUSED", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn refund(
     req: HttpRequest,
@@ -231,13 +221,11 @@ pub async fn refund(
     responses(
         (status = 200, description = "The order, paid", body = Order),
         (status = 400, description = "An amount other than the order's total, a bad method or reference", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller, or a member", body = ErrorBody),
         (status = 404, description = "No such order in this store", body = ErrorBody),
         (status = 409, description = "ILLEGAL_TRANSITION (not awaiting payment) or IDEMPOTENCY_IN_PROGRESS", body = ErrorBody),
         (status = 422, description = "IDEMPOTENCY_KEY_REUSED", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn record_payment(
     req: HttpRequest,

@@ -38,10 +38,8 @@ pub struct PaymentEventQuery {
     responses(
         (status = 200, description = "A page of events", body = Page<PaymentEvent>),
         (status = 400, description = "Bad limit, cursor or status", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller, or a member", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn list(
     state: web::Data<AppState>,
@@ -68,12 +66,10 @@ pub async fn list(
     params(("id" = Uuid, Path, description = "Payment event id")),
     responses(
         (status = 200, description = "The event after the retry (processed, or failed again)", body = PaymentEvent),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller, or a member", body = ErrorBody),
         (status = 404, description = "No such event in this store", body = ErrorBody),
         (status = 409, description = "NOT_RETRYABLE", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn retry(
     state: web::Data<AppState>,

@@ -25,10 +25,8 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "A page of products", body = Page<Product>),
         (status = 400, description = "Bad limit, cursor or query", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn list(
     state: web::Data<AppState>,
@@ -56,12 +54,10 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = Product),
         (status = 400, description = "Invalid fields, named in details", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 409, description = "HANDLE_TAKEN or SKU_TAKEN", body = ErrorBody),
         (status = 422, description = "IDEMPOTENCY_KEY_REUSED", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn create(
     req: HttpRequest,
@@ -93,11 +89,9 @@ pub async fn create(
     params(("id" = Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "The product", body = Product),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 404, description = "No such product in this store", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn get(
     state: web::Data<AppState>,
@@ -130,12 +124,10 @@ pub async fn get(
     responses(
         (status = 200, description = "The product", body = Product),
         (status = 400, description = "Invalid fields", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 404, description = "No such product or variant in this store", body = ErrorBody),
         (status = 409, description = "HANDLE_TAKEN", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn update(
     state: web::Data<AppState>,
@@ -168,11 +160,9 @@ pub async fn update(
     params(("id" = Uuid, Path, description = "Product id")),
     responses(
         (status = 200, description = "The archived product", body = Product),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
         (status = 404, description = "No such product in this store", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn archive(
     state: web::Data<AppState>,

@@ -18,10 +18,8 @@ use crate::state::AppState;
     get, path = "/v1/admin/store", operation_id = operations::ADMIN_GET_STORE, tag = "store",
     responses(
         (status = 200, description = "The settings", body = StoreSettings),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn get(
     state: web::Data<AppState>,
@@ -46,11 +44,9 @@ pub async fn get(
     responses(
         (status = 200, description = "The settings", body = StoreSettings),
         (status = 400, description = "Invalid fields", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller, or a member", body = ErrorBody),
         (status = 409, description = "CURRENCY_LOCKED", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn update(
     state: web::Data<AppState>,
@@ -83,10 +79,8 @@ pub async fn update(
     responses(
         (status = 200, description = "The numbers", body = Stats),
         (status = 400, description = "VALIDATION_ERROR on `from`: not before `to`, or more than 366 days before it", body = ErrorBody),
-        (status = 401, description = "No valid caller", body = ErrorBody),
         (status = 403, description = "Not an admin caller", body = ErrorBody),
     ),
-    security(("apiKey" = []), ("sessionCookie" = []), ("sessionToken" = []), ("agentJwt" = [])),
 )]
 pub async fn stats(
     state: web::Data<AppState>,
