@@ -91,21 +91,9 @@ impl ApiError {
             .with_detail("reason", reason.into())
     }
 
-    /// This error with the sign-in links, for a 401 that lacks them.
-    #[must_use]
-    pub fn with_sign_in_links(mut self, links: &AuthLinks) -> Self {
-        if self.lacks_sign_in_links() {
-            self.details
-                .insert("signInUrl".to_owned(), links.sign_in_url.clone().into());
-            self.details
-                .insert("signUpUrl".to_owned(), links.sign_up_url.clone().into());
-        }
-        self
-    }
-
     /// Whether this is a 401 made without its sign-in links.
     #[must_use]
-    pub fn lacks_sign_in_links(&self) -> bool {
+    pub(crate) fn lacks_sign_in_links(&self) -> bool {
         self.status == StatusCode::UNAUTHORIZED && !self.details.contains_key("signInUrl")
     }
 

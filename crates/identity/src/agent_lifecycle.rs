@@ -235,16 +235,7 @@ impl AgentAuth {
         at_once.extend(asked_at_once);
         at_once.sort();
         at_once.dedup();
-        self.set_grants(
-            &txn,
-            &agent,
-            &at_once,
-            GrantStatus::Active,
-            host.user_id,
-            now,
-        )
-        .await?;
-        self.set_grants(&txn, &agent, &pending, GrantStatus::Pending, None, now)
+        self.grant_and_await(&txn, &agent, (&at_once, &pending), host.user_id, now)
             .await?;
         // A host that registered itself waits for a user however little its agent asks for.
         if !pending.is_empty() || host.status == HostStatus::Pending {
@@ -319,6 +310,21 @@ impl AgentAuth {
             )
             .await?;
         Ok(host)
+    }
+
+    /// Grants `at_once` (by `granted_by`) and records `pending` as awaiting a user.
+    async fn grant_and_await(
+        &self,
+        db: &impl db::ConnectionTrait,
+        agent: &Agent,
+        (at_once, pending): (&[String], &[String]),
+        granted_by: Option<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<(), IdentityError> {
+        self.set_grants(db, agent, at_once, GrantStatus::Active, granted_by, now)
+            .await?;
+        self.set_grants(db, agent, pending, GrantStatus::Pending, None, now)
+            .await
     }
 
     async fn set_grants(
@@ -469,16 +475,7 @@ impl AgentAuth {
             .cloned()
             .partition(|c| self.granted_at_once(&host, c));
         let txn = db.begin().await.map_err(DbError::from)?;
-        self.set_grants(
-            &txn,
-            &holder,
-            &at_once,
-            GrantStatus::Active,
-            host.user_id,
-            now,
-        )
-        .await?;
-        self.set_grants(&txn, &holder, &pending, GrantStatus::Pending, None, now)
+        self.grant_and_await(&txn, &holder, (&at_once, &pending), host.user_id, now)
             .await?;
         let approval = if pending.is_empty() {
             None

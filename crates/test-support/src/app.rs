@@ -132,28 +132,18 @@ impl TestApp {
             name.to_lowercase().replace(' ', "-"),
             uuid::Uuid::now_v7().simple()
         );
-        organizations::create(
-            &self.database.db.conn,
-            name,
-            &slug,
-            domain::Clock::now(&domain::SystemClock),
-        )
-        .await
-        .expect("organization created")
-        .id
+        organizations::create(&self.database.db.conn, name, &slug, self.clock_now())
+            .await
+            .expect("organization created")
+            .id
     }
 
     /// Registers a storefront hostname for `org`, straight in the database.
     pub async fn add_storefront(&self, org: OrgId, host: &str) {
         let host = Hostname::parse(host).expect("a valid hostname");
-        store_domains::register(
-            &self.database.db.conn,
-            org,
-            &host,
-            domain::Clock::now(&domain::SystemClock),
-        )
-        .await
-        .expect("storefront registered");
+        store_domains::register(&self.database.db.conn, org, &host, self.clock_now())
+            .await
+            .expect("storefront registered");
     }
 }
 

@@ -1,5 +1,5 @@
 //! The time a page is made at, by the edge's clock (relative times: "3 minutes ago", "expires in
-//! an hour"): the system's, unless the app registered another (`web::Data<EdgeClock>`, as tests do).
+//! an hour"): the system's, unless the app registered another (`web::Data<EdgeClock>`).
 
 use std::convert::Infallible;
 use std::future::{Ready, ready};
