@@ -38,6 +38,15 @@ impl From<resolve_caller::AccessDenied> for AppError {
     }
 }
 
+impl From<db::InvalidPage> for AppError {
+    fn from(error: db::InvalidPage) -> Self {
+        Self(ApiError::validation(vec![FieldError::new(
+            error.field,
+            error.message,
+        )]))
+    }
+}
+
 impl From<DbError> for AppError {
     fn from(error: DbError) -> Self {
         Self(database(error))

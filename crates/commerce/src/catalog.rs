@@ -1,25 +1,23 @@
 //! Products and their variants. Storefronts see `published` products only.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use api_types::commerce::{
     CreateProductRequest, Inventory, Product, ProductQuery, UpdateProductRequest, Variant,
 };
 use chrono::{DateTime, Utc};
-use db::Tenanted as _;
-use db::entities::{product, product_variant};
+use db::repo::catalog::{
+    self, NewProduct, NewVariant, ProductChange, ProductFilter, ProductKey, VariantChange,
+};
+use db::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbError, TransactionTrait as _,
+};
 use domain::limits::{MAX_PRICE, MAX_STOCK, MAX_VARIANTS};
 use domain::text;
-use domain::{Currency, Money, OrgId, ProductId, ProductStatus, VariantId};
-use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{
-    ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, QueryFilter as _, QueryOrder as _, TransactionTrait as _,
-};
-use uuid::Uuid;
+use domain::{Currency, Money, OrgId, ProductId, ProductStatus};
 
 use crate::validate::Problems;
-use crate::{CommerceError, PageRequest, pagination, store};
+use crate::{CommerceError, store};
 
 /// Who is looking: storefronts see only what is published.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,45 +26,29 @@ pub enum Audience {
     Admin,
 }
 
-fn status(row: &product::Model) -> Result<ProductStatus, CommerceError> {
-    row.status
-        .parse()
-        .map_err(|e| CommerceError::Store(db::DbError::Corrupt(format!("{e}"))))
-}
-
-fn variant_view(row: product_variant::Model) -> Result<Variant, CommerceError> {
-    let currency: Currency = row
-        .currency
-        .parse()
-        .map_err(|e| CommerceError::Store(db::DbError::Corrupt(format!("{e}"))))?;
-    Ok(Variant {
-        id: row.id,
-        sku: row.sku,
-        title: row.title,
-        price: Money::new(row.price_amount, currency),
+pub(crate) fn variant_view(variant: catalog::Variant) -> Variant {
+    Variant {
+        id: variant.id.as_uuid(),
+        sku: variant.sku,
+        title: variant.title,
+        price: variant.price,
         inventory: Inventory {
-            available: row.available,
+            available: variant.available,
         },
-    })
+    }
 }
 
-fn product_view(
-    row: product::Model,
-    variants: Vec<product_variant::Model>,
-) -> Result<Product, CommerceError> {
-    Ok(Product {
-        status: status(&row)?,
-        id: row.id,
-        title: row.title,
-        handle: row.handle,
-        description: row.description,
-        variants: variants
-            .into_iter()
-            .map(variant_view)
-            .collect::<Result<_, _>>()?,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-    })
+fn product_view(product: catalog::Product) -> Product {
+    Product {
+        status: product.status,
+        id: product.id.as_uuid(),
+        title: product.title,
+        handle: product.handle,
+        description: product.description,
+        variants: product.variants.into_iter().map(variant_view).collect(),
+        created_at: product.created_at,
+        updated_at: product.updated_at,
+    }
 }
 
 /// `Black Tee (2024)!` → `black-tee-2024`.
@@ -111,31 +93,26 @@ fn check_price(problems: &mut Problems, field: &str, price: Money, currency: Cur
     problems.range(&format!("{field}.amount"), price.amount, 1, MAX_PRICE);
 }
 
-fn store_error(error: sea_orm::DbErr) -> CommerceError {
-    if db::unique::VARIANT_SKU.refused(&error) {
-        CommerceError::conflict(
+fn stored(error: DbError) -> CommerceError {
+    match error {
+        DbError::Conflict("sku") => CommerceError::conflict(
             "SKU_TAKEN",
             "a variant with this SKU already exists in the store",
-        )
-    } else if db::unique::PRODUCT_HANDLE.refused(&error) {
-        CommerceError::conflict(
+        ),
+        DbError::Conflict("handle") => CommerceError::conflict(
             "HANDLE_TAKEN",
             "a product with this handle already exists in the store",
-        )
-    } else {
-        error.into()
+        ),
+        other => CommerceError::found_as("product")(other),
     }
 }
 
-/// Creates a product with its variants (and their starting stock), in `txn`, whose first statement
-/// this is. `currency` is the store's (read before the transaction).
-pub async fn create_product(
-    txn: &DatabaseTransaction,
-    org: OrgId,
-    currency: Currency,
+/// The product a request describes, checked whole (every problem by field) before anything is
+/// written. `currency` is the store's.
+fn new_product(
     request: CreateProductRequest,
-    now: DateTime<Utc>,
-) -> Result<Product, CommerceError> {
+    currency: Currency,
+) -> Result<NewProduct, CommerceError> {
     let mut problems = Problems::default();
     let title = problems.text("title", &request.title, text::PRODUCT_TITLE);
     let handle = request
@@ -155,10 +132,9 @@ pub async fn create_product(
     }
     let mut skus = HashSet::new();
     let mut variants = Vec::with_capacity(request.variants.len());
-    for (index, variant) in request.variants.iter().enumerate() {
+    for (index, variant) in request.variants.into_iter().enumerate() {
         let field = |name: &str| format!("variants[{index}].{name}");
-        let sku = variant.sku.clone();
-        if !text::is_sku(&sku) {
+        if !text::is_sku(&variant.sku) {
             problems.add(
                 field("sku"),
                 format!(
@@ -167,7 +143,7 @@ pub async fn create_product(
                 ),
             );
         }
-        if !skus.insert(sku.clone()) {
+        if !skus.insert(variant.sku.clone()) {
             problems.add(field("sku"), "repeats another variant's SKU");
         }
         let variant_title = variant.title.as_deref().map_or_else(
@@ -177,73 +153,35 @@ pub async fn create_product(
         check_price(&mut problems, &field("price"), variant.price, currency);
         let stock = variant.inventory_quantity.unwrap_or(0);
         problems.range(&field("inventoryQuantity"), stock, 0, MAX_STOCK);
-        variants.push((sku, variant_title, variant.price.amount, stock));
+        variants.push(NewVariant {
+            sku: variant.sku,
+            title: variant_title,
+            price: variant.price,
+            stock,
+        });
     }
     problems.finish()?;
-
-    let product_id = ProductId::new().as_uuid();
-    let status = request.status.unwrap_or(ProductStatus::Draft);
-    let product = product::ActiveModel {
-        organization_id: ActiveValue::Set(org.as_uuid()),
-        id: ActiveValue::Set(product_id),
-        title: ActiveValue::Set(title),
-        handle: ActiveValue::Set(handle),
-        description: ActiveValue::Set(description),
-        status: ActiveValue::Set(status.as_str().to_owned()),
-        created_at: ActiveValue::Set(now),
-        updated_at: ActiveValue::Set(now),
-    }
-    .insert(txn)
-    .await
-    .map_err(store_error)?;
-    let mut rows = Vec::with_capacity(variants.len());
-    for (position, (sku, title, amount, stock)) in variants.into_iter().enumerate() {
-        let row = product_variant::ActiveModel {
-            organization_id: ActiveValue::Set(org.as_uuid()),
-            id: ActiveValue::Set(VariantId::new().as_uuid()),
-            product_id: ActiveValue::Set(product_id),
-            sku: ActiveValue::Set(sku),
-            title: ActiveValue::Set(title),
-            price_amount: ActiveValue::Set(amount),
-            currency: ActiveValue::Set(currency.to_string()),
-            available: ActiveValue::Set(stock),
-            position: ActiveValue::Set(i32::try_from(position).unwrap_or(i32::MAX)),
-            created_at: ActiveValue::Set(now),
-            updated_at: ActiveValue::Set(now),
-        }
-        .insert(txn)
-        .await
-        .map_err(store_error)?;
-        rows.push(row);
-    }
-    product_view(product, rows)
+    Ok(NewProduct {
+        title,
+        handle,
+        description,
+        status: request.status.unwrap_or(ProductStatus::Draft),
+        variants,
+    })
 }
 
-async fn variants_of(
-    db: &impl ConnectionTrait,
+/// Creates a product with its variants (and their starting stock), in `txn`, whose first statement
+/// this is. `currency` is the store's (read before the transaction).
+pub async fn create_product(
+    txn: &DatabaseTransaction,
     org: OrgId,
-    products: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<product_variant::Model>>, CommerceError> {
-    let mut by_product: HashMap<Uuid, Vec<product_variant::Model>> = HashMap::new();
-    if products.is_empty() {
-        return Ok(by_product);
-    }
-    let rows = product_variant::Entity::find_in(org)
-        .filter(product_variant::Column::ProductId.is_in(products.iter().copied()))
-        .order_by_asc(product_variant::Column::Position)
-        .all(db)
-        .await?;
-    for row in rows {
-        by_product.entry(row.product_id).or_default().push(row);
-    }
-    Ok(by_product)
-}
-
-/// How one product is named: its id, or its handle (unique in the store).
-#[derive(Clone, Copy, Debug)]
-enum ProductKey<'a> {
-    Id(ProductId),
-    Handle(&'a str),
+    currency: Currency,
+    request: CreateProductRequest,
+    now: DateTime<Utc>,
+) -> Result<Product, CommerceError> {
+    let new = new_product(request, currency)?;
+    let product = catalog::insert(txn, org, new, now).await.map_err(stored)?;
+    Ok(product_view(product))
 }
 
 /// One product; a storefront sees it only while it is published.
@@ -270,28 +208,26 @@ pub async fn get_product_by_handle(
     one_product(db, org, ProductKey::Handle(handle), audience).await
 }
 
-/// The one read of a single product with its variants, always within `org`.
+impl Audience {
+    /// The only status this audience may see, if it is limited to one.
+    const fn sees_only(self) -> Option<ProductStatus> {
+        match self {
+            Self::Storefront => Some(ProductStatus::Published),
+            Self::Admin => None,
+        }
+    }
+}
+
 async fn one_product(
     db: &impl ConnectionTrait,
     org: OrgId,
     key: ProductKey<'_>,
     audience: Audience,
 ) -> Result<Product, CommerceError> {
-    let mut select = product::Entity::find_in(org);
-    select = match key {
-        ProductKey::Id(id) => select.filter(product::Column::Id.eq(id.as_uuid())),
-        ProductKey::Handle(handle) => select.filter(product::Column::Handle.eq(handle)),
-    };
-    if audience == Audience::Storefront {
-        select = select.filter(product::Column::Status.eq(ProductStatus::Published.as_str()));
-    }
-    let row = select
-        .one(db)
-        .await?
-        .ok_or(CommerceError::NotFound("product"))?;
-    let mut variants = variants_of(db, org, &[row.id]).await?;
-    let variants = variants.remove(&row.id).unwrap_or_default();
-    product_view(row, variants)
+    catalog::get(db, org, key, audience.sees_only())
+        .await
+        .map(product_view)
+        .map_err(CommerceError::found_as("product"))
 }
 
 /// A page of products, newest first, optionally searched by title and (for admins) by status.
@@ -301,17 +237,7 @@ pub async fn list_products(
     query: &ProductQuery,
     audience: Audience,
 ) -> Result<(Vec<Product>, Option<String>), CommerceError> {
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
-    let mut select = product::Entity::find_in(org);
-    match (audience, query.status) {
-        (Audience::Storefront, _) => {
-            select = select.filter(product::Column::Status.eq(ProductStatus::Published.as_str()));
-        }
-        (Audience::Admin, Some(status)) => {
-            select = select.filter(product::Column::Status.eq(status.as_str()))
-        }
-        (Audience::Admin, None) => {}
-    }
+    let page = db::PageRequest::parse(query.limit, query.cursor.as_deref())?;
     let max_search = domain::limits::MAX_SEARCH_CHARS;
     if query
         .q
@@ -323,45 +249,24 @@ pub async fn list_products(
             format!("must be at most {max_search} characters"),
         ));
     }
-    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
-        select = select.filter(
-            Expr::expr(Func::lower(Expr::col((
-                product::Entity,
-                product::Column::Title,
-            ))))
-            .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
-        );
-    }
-    let (rows, next) =
-        pagination::fetch(db, select, product::Column::Id, page, |row| row.id).await?;
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
-    let mut variants = variants_of(db, org, &ids).await?;
-    let products = rows
-        .into_iter()
-        .map(|row| {
-            let of_row = variants.remove(&row.id).unwrap_or_default();
-            product_view(row, of_row)
-        })
-        .collect::<Result<_, _>>()?;
-    Ok((products, next))
+    let filter = ProductFilter {
+        status: audience.sees_only().or(query.status),
+        title_contains: query
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_owned),
+    };
+    let (products, next) = catalog::page(db, org, filter, page).await?;
+    Ok((products.into_iter().map(product_view).collect(), next))
 }
 
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-/// Changes a product's fields and its variants' titles and prices.
-pub async fn update_product(
-    db: &DatabaseConnection,
-    org: OrgId,
-    id: ProductId,
+/// The change a request describes, checked whole before anything is written.
+fn product_change(
     request: UpdateProductRequest,
-    now: DateTime<Utc>,
-) -> Result<Product, CommerceError> {
-    let currency = store::currency(db, org).await?;
+    currency: Currency,
+) -> Result<(ProductChange, Vec<VariantChange>), CommerceError> {
     let mut problems = Problems::default();
     let title = request
         .title
@@ -377,15 +282,15 @@ pub async fn update_product(
     {
         problems.add("description", description_problem());
     }
-    let variant_updates = request.variants.unwrap_or_default();
-    for (index, update) in variant_updates.iter().enumerate() {
-        if let Some(title) = &update.title {
+    let mut variants = Vec::new();
+    for (index, update) in request.variants.unwrap_or_default().into_iter().enumerate() {
+        let title = update.title.as_deref().map(|title| {
             problems.text(
                 &format!("variants[{index}].title"),
                 title,
                 text::PRODUCT_TITLE,
-            );
-        }
+            )
+        });
         if let Some(price) = update.price {
             check_price(
                 &mut problems,
@@ -394,49 +299,40 @@ pub async fn update_product(
                 currency,
             );
         }
+        variants.push(VariantChange {
+            id: domain::VariantId::from_uuid(update.id),
+            title,
+            price_amount: update.price.map(|price| price.amount),
+        });
     }
     problems.finish()?;
+    let change = ProductChange {
+        title,
+        handle: request.handle,
+        description: request.description,
+        status: request.status,
+    };
+    Ok((change, variants))
+}
 
+/// Changes a product's fields and its variants' titles and prices, all or nothing.
+pub async fn update_product(
+    db: &DatabaseConnection,
+    org: OrgId,
+    id: ProductId,
+    request: UpdateProductRequest,
+    now: DateTime<Utc>,
+) -> Result<Product, CommerceError> {
+    let currency = store::currency(db, org).await?;
+    let (change, variants) = product_change(request, currency)?;
     let txn = db.begin().await?;
-    let mut changes = product::Entity::update_in(org)
-        .col_expr(product::Column::UpdatedAt, Expr::value(now))
-        .filter(product::Column::Id.eq(id.as_uuid()));
-    if let Some(title) = title {
-        changes = changes.col_expr(product::Column::Title, Expr::value(title));
-    }
-    if let Some(handle) = request.handle {
-        changes = changes.col_expr(product::Column::Handle, Expr::value(handle));
-    }
-    if let Some(description) = request.description {
-        changes = changes.col_expr(product::Column::Description, Expr::value(description));
-    }
-    if let Some(status) = request.status {
-        changes = changes.col_expr(product::Column::Status, Expr::value(status.as_str()));
-    }
-    let updated = changes.exec(&txn).await.map_err(store_error)?;
-    if updated.rows_affected == 0 {
-        return Err(CommerceError::NotFound("product"));
-    }
-    for update in variant_updates {
-        let mut change = product_variant::Entity::update_in(org)
-            .col_expr(product_variant::Column::UpdatedAt, Expr::value(now))
-            .filter(product_variant::Column::ProductId.eq(id.as_uuid()))
-            .filter(product_variant::Column::Id.eq(update.id));
-        if let Some(title) = update.title {
-            change = change.col_expr(
-                product_variant::Column::Title,
-                Expr::value(title.trim().to_owned()),
-            );
-        }
-        if let Some(price) = update.price {
-            change = change.col_expr(
-                product_variant::Column::PriceAmount,
-                Expr::value(price.amount),
-            );
-        }
-        if change.exec(&txn).await?.rows_affected == 0 {
-            return Err(CommerceError::NotFound("variant"));
-        }
+    catalog::update(&txn, org, id, change, now)
+        .await
+        .map_err(stored)?;
+    for variant in variants {
+        catalog::update_variant(&txn, org, id, variant, now)
+            .await
+            .map_err(CommerceError::found_as("variant"))?;
     }
     txn.commit().await?;
     get_product(db, org, id, Audience::Admin).await
@@ -449,18 +345,13 @@ pub async fn archive_product(
     id: ProductId,
     now: DateTime<Utc>,
 ) -> Result<Product, CommerceError> {
-    let result = product::Entity::update_in(org)
-        .col_expr(
-            product::Column::Status,
-            Expr::value(ProductStatus::Archived.as_str()),
-        )
-        .col_expr(product::Column::UpdatedAt, Expr::value(now))
-        .filter(product::Column::Id.eq(id.as_uuid()))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(CommerceError::NotFound("product"));
-    }
+    let change = ProductChange {
+        status: Some(ProductStatus::Archived),
+        ..ProductChange::default()
+    };
+    catalog::update(db, org, id, change, now)
+        .await
+        .map_err(stored)?;
     get_product(db, org, id, Audience::Admin).await
 }
 
@@ -496,10 +387,5 @@ mod tests {
         ] {
             assert!(!text::PRODUCT_HANDLE.is_valid(handle), "{handle}");
         }
-    }
-
-    #[test]
-    fn like_patterns_are_escaped() {
-        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
     }
 }

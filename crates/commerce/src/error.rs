@@ -1,7 +1,6 @@
 //! What store operations answer besides success.
 
-use db::DbError;
-use sea_orm::DbErr;
+use db::{DbError, InvalidPage};
 use serde_json::Value;
 
 #[derive(Debug, thiserror::Error)]
@@ -44,8 +43,24 @@ impl CommerceError {
     }
 }
 
-impl From<DbErr> for CommerceError {
-    fn from(error: DbErr) -> Self {
+impl CommerceError {
+    /// A repository's answer, with its `NotFound` naming `what` (a 404 of that resource).
+    pub(crate) fn found_as(what: &'static str) -> impl FnOnce(DbError) -> Self {
+        move |error| match error {
+            DbError::NotFound => Self::NotFound(what),
+            other => Self::Store(other),
+        }
+    }
+}
+
+impl From<InvalidPage> for CommerceError {
+    fn from(error: InvalidPage) -> Self {
+        Self::invalid(error.field, error.message)
+    }
+}
+
+impl From<db::DbErr> for CommerceError {
+    fn from(error: db::DbErr) -> Self {
         Self::Store(DbError::Database(error))
     }
 }

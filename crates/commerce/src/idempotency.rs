@@ -8,31 +8,22 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
-use db::entities::idempotency_key;
+use db::repo::idempotency_keys::{self, KeyName};
+use db::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait as _};
 use domain::OrgId;
 use futures_util::future::BoxFuture;
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveValue, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait as _, QueryFilter as _, TransactionTrait as _,
-};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 use crate::CommerceError;
 
-const IN_FLIGHT: &str = "in_flight";
-const COMPLETED: &str = "completed";
 /// A claim older than this whose operation never committed (the process died) may be taken over.
 const ABANDONED_AFTER: Duration = Duration::seconds(60);
 
 /// One key of one caller for one operation, and the request it was first used with.
 #[derive(Clone, Debug)]
 pub struct IdempotencyKey {
-    pub org: OrgId,
-    pub principal: String,
-    pub operation: &'static str,
-    pub key: String,
+    name: KeyName,
     fingerprint: String,
 }
 
@@ -57,20 +48,14 @@ impl IdempotencyKey {
         let canonical = serde_json::to_vec(request)
             .map_err(|e| CommerceError::invalid("body", e.to_string()))?;
         Ok(Self {
-            org,
-            principal: principal.chars().take(255).collect(),
-            operation,
-            key: key.to_owned(),
+            name: KeyName {
+                org,
+                principal: principal.chars().take(255).collect(),
+                operation,
+                key: key.to_owned(),
+            },
             fingerprint: URL_SAFE_NO_PAD.encode(Sha256::digest(&canonical)),
         })
-    }
-
-    fn filter<S: sea_orm::QueryFilter>(&self, query: S) -> S {
-        query
-            .filter(idempotency_key::Column::OrganizationId.eq(self.org.as_uuid()))
-            .filter(idempotency_key::Column::PrincipalId.eq(self.principal.as_str()))
-            .filter(idempotency_key::Column::Operation.eq(self.operation))
-            .filter(idempotency_key::Column::Key.eq(self.key.as_str()))
     }
 }
 
@@ -93,66 +78,25 @@ async fn claim(
     key: &IdempotencyKey,
     now: DateTime<Utc>,
 ) -> Result<Claim, CommerceError> {
-    let row = idempotency_key::ActiveModel {
-        organization_id: ActiveValue::Set(key.org.as_uuid()),
-        principal_id: ActiveValue::Set(key.principal.clone()),
-        operation: ActiveValue::Set(key.operation.to_owned()),
-        key: ActiveValue::Set(key.key.clone()),
-        fingerprint: ActiveValue::Set(key.fingerprint.clone()),
-        state: ActiveValue::Set(IN_FLIGHT.to_owned()),
-        response_status: ActiveValue::Set(None),
-        response_body: ActiveValue::Set(None),
-        created_at: ActiveValue::Set(now),
-    };
-    let inserted = idempotency_key::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([
-                idempotency_key::Column::OrganizationId,
-                idempotency_key::Column::PrincipalId,
-                idempotency_key::Column::Operation,
-                idempotency_key::Column::Key,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    if inserted > 0 {
+    if idempotency_keys::claim(db, &key.name, &key.fingerprint, now).await? {
         return Ok(Claim::Fresh);
     }
-    let existing = key
-        .filter(idempotency_key::Entity::find())
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            CommerceError::conflict(
-                "IDEMPOTENCY_IN_PROGRESS",
-                "a request with this key is in progress",
-            )
-        })?;
+    let existing = idempotency_keys::get(db, &key.name).await?.ok_or_else(|| {
+        CommerceError::conflict(
+            "IDEMPOTENCY_IN_PROGRESS",
+            "a request with this key is in progress",
+        )
+    })?;
     if existing.fingerprint != key.fingerprint {
         return Err(CommerceError::IdempotencyKeyReused);
     }
-    if existing.state == COMPLETED {
-        return Ok(Claim::Replay {
-            status: existing
-                .response_status
-                .and_then(|status| u16::try_from(status).ok())
-                .unwrap_or(200),
-            body: existing.response_body.unwrap_or_default(),
-        });
+    if let Some((status, body)) = existing.answer {
+        return Ok(Claim::Replay { status, body });
     }
-    if existing.created_at < now - ABANDONED_AFTER {
-        let taken = key
-            .filter(idempotency_key::Entity::update_many())
-            .col_expr(idempotency_key::Column::CreatedAt, Expr::value(now))
-            .filter(idempotency_key::Column::State.eq(IN_FLIGHT))
-            .filter(idempotency_key::Column::CreatedAt.eq(existing.created_at))
-            .exec(db)
-            .await?;
-        if taken.rows_affected == 1 {
-            return Ok(Claim::Fresh);
-        }
+    if existing.claimed_at < now - ABANDONED_AFTER
+        && idempotency_keys::take_over(db, &key.name, existing.claimed_at, now).await?
+    {
+        return Ok(Claim::Fresh);
     }
     Err(CommerceError::conflict(
         "IDEMPOTENCY_IN_PROGRESS",
@@ -160,34 +104,8 @@ async fn claim(
     ))
 }
 
-async fn complete(
-    txn: &DatabaseTransaction,
-    key: &IdempotencyKey,
-    status: u16,
-    body: &str,
-) -> Result<(), CommerceError> {
-    key.filter(idempotency_key::Entity::update_many())
-        .col_expr(idempotency_key::Column::State, Expr::value(COMPLETED))
-        .col_expr(
-            idempotency_key::Column::ResponseStatus,
-            Expr::value(i32::from(status)),
-        )
-        .col_expr(
-            idempotency_key::Column::ResponseBody,
-            Expr::value(body.to_owned()),
-        )
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
 async fn release(db: &impl ConnectionTrait, key: &IdempotencyKey) {
-    let released = key
-        .filter(idempotency_key::Entity::delete_many())
-        .filter(idempotency_key::Column::State.eq(IN_FLIGHT))
-        .exec(db)
-        .await;
-    if let Err(error) = released {
+    if let Err(error) = idempotency_keys::release(db, &key.name).await {
         tracing::warn!(%error, "could not release an idempotency key; it is taken over after a minute");
     }
 }
@@ -217,7 +135,7 @@ where
         if let Some(key) = key {
             let body = serde_json::to_string(&answer)
                 .map_err(|e| CommerceError::Store(db::DbError::Corrupt(e.to_string())))?;
-            complete(&txn, key, status, &body).await?;
+            idempotency_keys::complete(&txn, &key.name, status, &body).await?;
         }
         txn.commit().await?;
         Ok(answer)

@@ -2,28 +2,24 @@
 
 use api_types::commerce::InventoryLevel;
 use chrono::{DateTime, Utc};
-use db::Tenanted as _;
-use db::entities::{inventory_adjustment, product_variant};
+use db::repo::catalog::Variant;
+use db::repo::stock::{self, Adjustment, StockChange};
+use db::{ConnectionTrait, DatabaseTransaction};
 use domain::text;
 use domain::{OrgId, VariantId};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, DatabaseTransaction,
-    EntityTrait as _, QueryFilter as _,
-};
 
 use crate::validate::Problems;
-use crate::{CommerceError, PageRequest, pagination};
+use crate::{CommerceError, PageRequest};
 
 const MAX_DELTA: i64 = domain::limits::MAX_STOCK;
 
-fn level(row: product_variant::Model) -> InventoryLevel {
+fn level(variant: Variant) -> InventoryLevel {
     InventoryLevel {
-        variant_id: row.id,
-        product_id: row.product_id,
-        sku: row.sku,
-        title: row.title,
-        available: row.available,
+        variant_id: variant.id.as_uuid(),
+        product_id: variant.product_id.as_uuid(),
+        sku: variant.sku,
+        title: variant.title,
+        available: variant.available,
     }
 }
 
@@ -33,10 +29,8 @@ pub async fn list(
     org: OrgId,
     page: PageRequest,
 ) -> Result<(Vec<InventoryLevel>, Option<String>), CommerceError> {
-    let select = product_variant::Entity::find_in(org);
-    let (rows, next) =
-        pagination::fetch(db, select, product_variant::Column::Id, page, |row| row.id).await?;
-    Ok((rows.into_iter().map(level).collect(), next))
+    let (variants, next) = stock::page(db, org, page).await?;
+    Ok((variants.into_iter().map(level).collect(), next))
 }
 
 /// Who made an adjustment, for the record.
@@ -67,40 +61,29 @@ pub async fn adjust(
     let reason = problems.text("reason", reason, text::INVENTORY_REASON);
     problems.finish()?;
 
-    // The first statement writes, so SQLite queues this transaction behind other writers.
-    let changed = product_variant::Entity::update_in(org)
-        .col_expr(
-            product_variant::Column::Available,
-            Expr::col(product_variant::Column::Available).add(delta),
-        )
-        .col_expr(product_variant::Column::UpdatedAt, Expr::value(now))
-        .filter(product_variant::Column::Id.eq(variant.as_uuid()))
-        .filter(Expr::expr(Expr::col(product_variant::Column::Available).add(delta)).gte(0))
-        .exec(txn)
-        .await?;
-    let row = product_variant::Entity::find_by_id((org.as_uuid(), variant.as_uuid()))
-        .one(txn)
-        .await?
-        .ok_or(CommerceError::NotFound("variant"))?;
-    if changed.rows_affected == 0 {
-        return Err(CommerceError::Conflict {
-            code: "INSUFFICIENT_STOCK",
-            message: format!("only {} units are available", row.available),
-            details: Some(serde_json::json!({"variantId": row.id, "available": row.available})),
-        });
-    }
-    inventory_adjustment::ActiveModel {
-        organization_id: ActiveValue::Set(org.as_uuid()),
-        id: ActiveValue::Set(uuid::Uuid::now_v7()),
-        variant_id: ActiveValue::Set(variant.as_uuid()),
-        delta: ActiveValue::Set(delta),
-        available_after: ActiveValue::Set(row.available),
-        reason: ActiveValue::Set(reason),
-        actor_kind: ActiveValue::Set(adjuster.kind.clone()),
-        principal_id: ActiveValue::Set(adjuster.principal_id.clone()),
-        created_at: ActiveValue::Set(now),
-    }
-    .insert(txn)
-    .await?;
-    Ok(level(row))
+    let variant = match stock::change(txn, org, variant, delta, now)
+        .await
+        .map_err(CommerceError::found_as("variant"))?
+    {
+        StockChange::Applied(variant) => variant,
+        StockChange::Refused(variant) => {
+            return Err(CommerceError::Conflict {
+                code: "INSUFFICIENT_STOCK",
+                message: format!("only {} units are available", variant.available),
+                details: Some(
+                    serde_json::json!({"variantId": variant.id, "available": variant.available}),
+                ),
+            });
+        }
+    };
+    let adjustment = Adjustment {
+        variant: variant.id,
+        delta,
+        available_after: variant.available,
+        reason,
+        actor_kind: adjuster.kind.clone(),
+        principal_id: adjuster.principal_id.clone(),
+    };
+    stock::record(txn, org, adjustment, now).await?;
+    Ok(level(variant))
 }

@@ -16,12 +16,11 @@ mod error;
 pub mod idempotency;
 pub mod inventory;
 pub mod orders;
-mod pagination;
 pub mod payments;
 pub mod rules;
 pub mod stats;
 pub mod store;
 mod validate;
 
+pub use db::{MAX_LIMIT, PageRequest};
 pub use error::CommerceError;
-pub use pagination::{MAX_LIMIT, PageRequest};

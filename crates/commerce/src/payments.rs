@@ -7,21 +7,16 @@ use std::str::FromStr;
 
 use api_types::commerce::{GenericPaymentWebhook, PaymentEvent};
 use chrono::{DateTime, Utc};
-use db::Tenanted as _;
-use db::entities::payment_event;
+use db::repo::payment_events::{self, NewPaymentEvent};
+use db::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait as _};
 use domain::{Currency, Money, OrderId, OrgId, PaymentEventId, PaymentEventStatus};
 use hmac::{Hmac, Mac as _};
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveValue, ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait as _, QueryFilter as _, TransactionTrait as _,
-};
 use serde_json::Value;
 use sha2::Sha256;
 use subtle::ConstantTimeEq as _;
 use uuid::Uuid;
 
-use crate::{CommerceError, PageRequest, orders, pagination, store};
+use crate::{CommerceError, PageRequest, orders, store};
 
 /// How far a Stripe signature's timestamp may be from now (Stripe's own default).
 pub const STRIPE_TOLERANCE_SECONDS: i64 = 300;
@@ -209,28 +204,25 @@ fn stripe(body: &[u8]) -> Result<Normalized, CommerceError> {
     })
 }
 
-fn view(row: payment_event::Model) -> Result<PaymentEvent, CommerceError> {
-    let status = status_of(&row)?;
-    Ok(PaymentEvent {
-        id: row.id,
-        provider: row.provider,
-        event_id: row.event_id,
-        event_type: row.event_type,
-        order_id: row.order_id,
-        amount: row.amount,
-        currency: row.currency,
-        status,
-        error: row.error,
-        attempts: row.attempts,
-        created_at: row.created_at,
-        processed_at: row.processed_at,
-    })
+fn view(event: payment_events::PaymentEvent) -> PaymentEvent {
+    PaymentEvent {
+        id: event.id.as_uuid(),
+        provider: event.provider,
+        event_id: event.event_id,
+        event_type: event.event_type,
+        order_id: event.order_id.map(|order| order.as_uuid()),
+        amount: event.amount,
+        currency: event.currency,
+        status: event.status,
+        error: event.error,
+        attempts: event.attempts,
+        created_at: event.created_at,
+        processed_at: event.processed_at,
+    }
 }
 
-fn status_of(row: &payment_event::Model) -> Result<PaymentEventStatus, CommerceError> {
-    row.status
-        .parse()
-        .map_err(|e| CommerceError::Store(db::DbError::Corrupt(format!("{e}"))))
+fn not_found(error: db::DbError) -> CommerceError {
+    CommerceError::found_as("payment event")(error)
 }
 
 /// A delivery: the raw body (verified before it is parsed) and the provider's signature header.
@@ -264,55 +256,29 @@ pub async fn receive(
             stripe(delivery.body)?
         }
     };
-    let id = PaymentEventId::new().as_uuid();
-    let row = payment_event::ActiveModel {
-        organization_id: ActiveValue::Set(org.as_uuid()),
-        id: ActiveValue::Set(id),
-        provider: ActiveValue::Set(provider.as_str().to_owned()),
-        event_id: ActiveValue::Set(event.event_id.clone()),
-        event_type: ActiveValue::Set(event.event_type.clone()),
-        order_id: ActiveValue::Set(event.order_id),
-        amount: ActiveValue::Set(event.amount),
-        currency: ActiveValue::Set(event.currency.clone()),
-        payload: ActiveValue::Set(String::from_utf8_lossy(delivery.body).into_owned()),
-        status: ActiveValue::Set(
-            if event.action == Action::Ignore {
-                PaymentEventStatus::Ignored
-            } else {
-                PaymentEventStatus::Received
-            }
-            .as_str()
-            .to_owned(),
-        ),
-        error: ActiveValue::Set(None),
-        attempts: ActiveValue::Set(0),
-        created_at: ActiveValue::Set(now),
-        processed_at: ActiveValue::Set(None),
+    let new = NewPaymentEvent {
+        provider: provider.as_str(),
+        event_id: event.event_id.clone(),
+        event_type: event.event_type.clone(),
+        order_id: event.order_id.map(OrderId::from_uuid),
+        amount: event.amount,
+        currency: event.currency.clone(),
+        payload: String::from_utf8_lossy(delivery.body).into_owned(),
+        status: if event.action == Action::Ignore {
+            PaymentEventStatus::Ignored
+        } else {
+            PaymentEventStatus::Received
+        },
     };
     // Stored (and committed) before anything is done with it.
-    let inserted = payment_event::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([
-                payment_event::Column::OrganizationId,
-                payment_event::Column::Provider,
-                payment_event::Column::EventId,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    if inserted == 0 {
-        let existing = payment_event::Entity::find_in(org)
-            .filter(payment_event::Column::Provider.eq(provider.as_str()))
-            .filter(payment_event::Column::EventId.eq(event.event_id.as_str()))
-            .one(db)
-            .await?
-            .ok_or(CommerceError::NotFound("payment event"))?;
-        return Ok((view(existing)?, true));
-    }
+    let Some(id) = payment_events::insert_once(db, org, new, now).await? else {
+        let existing = payment_events::by_event_id(db, org, provider.as_str(), &event.event_id)
+            .await
+            .map_err(not_found)?;
+        return Ok((view(existing), true));
+    };
     if event.action == Action::Ignore {
-        return Ok((get(db, org, PaymentEventId::from_uuid(id)).await?, false));
+        return Ok((get(db, org, id).await?, false));
     }
     Ok((process(db, org, id, event.action, now).await?, false))
 }
@@ -322,18 +288,15 @@ pub async fn receive(
 async fn process(
     db: &DatabaseConnection,
     org: OrgId,
-    id: Uuid,
+    id: PaymentEventId,
     action: Action,
     now: DateTime<Utc>,
 ) -> Result<PaymentEvent, CommerceError> {
-    let row = payment_event::Entity::find_by_id((org.as_uuid(), id))
-        .one(db)
-        .await?
-        .ok_or(CommerceError::NotFound("payment event"))?;
+    let event = payment_events::get(db, org, id).await.map_err(not_found)?;
     let attempt = async {
         let txn = db.begin().await?;
-        mark(&txn, org, id, PaymentEventStatus::Processed, None, now).await?;
-        apply(&txn, org, &row, action, now).await?;
+        payment_events::mark(&txn, org, id, PaymentEventStatus::Processed, None, now).await?;
+        apply(&txn, org, &event, action, now).await?;
         txn.commit().await?;
         Ok::<(), CommerceError>(())
     }
@@ -344,52 +307,22 @@ async fn process(
             other => other.to_string(),
         };
         tracing::warn!(event = %id, %message, "payment event failed");
-        mark(
-            db,
-            org,
-            id,
-            PaymentEventStatus::Failed,
-            Some(message.chars().take(MAX_ERROR_LEN).collect()),
-            now,
-        )
-        .await?;
+        let error = Some(message.chars().take(MAX_ERROR_LEN).collect());
+        payment_events::mark(db, org, id, PaymentEventStatus::Failed, error, now).await?;
     }
-    get(db, org, PaymentEventId::from_uuid(id)).await
-}
-
-async fn mark(
-    db: &impl ConnectionTrait,
-    org: OrgId,
-    id: Uuid,
-    status: PaymentEventStatus,
-    error: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<(), CommerceError> {
-    payment_event::Entity::update_in(org)
-        .col_expr(payment_event::Column::Status, Expr::value(status.as_str()))
-        .col_expr(payment_event::Column::Error, Expr::value(error))
-        .col_expr(
-            payment_event::Column::Attempts,
-            Expr::col(payment_event::Column::Attempts).add(1),
-        )
-        .col_expr(payment_event::Column::ProcessedAt, Expr::value(Some(now)))
-        .filter(payment_event::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+    get(db, org, id).await
 }
 
 async fn apply(
     txn: &DatabaseTransaction,
     org: OrgId,
-    row: &payment_event::Model,
+    row: &payment_events::PaymentEvent,
     action: Action,
     now: DateTime<Utc>,
 ) -> Result<(), CommerceError> {
-    let order = OrderId::from_uuid(
-        row.order_id
-            .ok_or_else(|| invalid("the event names no order"))?,
-    );
+    let order = row
+        .order_id
+        .ok_or_else(|| invalid("the event names no order"))?;
     let amount = row
         .amount
         .ok_or_else(|| invalid("the event has no amount"))?;
@@ -434,7 +367,7 @@ async fn apply(
     }
 }
 
-fn action_of(row: &payment_event::Model) -> Result<Action, CommerceError> {
+fn action_of(row: &payment_events::PaymentEvent) -> Result<Action, CommerceError> {
     let body = row.payload.as_bytes();
     Ok(match row.provider.parse::<Provider>()? {
         Provider::Generic => generic(body)?.action,
@@ -449,11 +382,8 @@ pub async fn retry(
     id: PaymentEventId,
     now: DateTime<Utc>,
 ) -> Result<PaymentEvent, CommerceError> {
-    let row = payment_event::Entity::find_by_id((org.as_uuid(), id.as_uuid()))
-        .one(db)
-        .await?
-        .ok_or(CommerceError::NotFound("payment event"))?;
-    let status = status_of(&row)?;
+    let row = payment_events::get(db, org, id).await.map_err(not_found)?;
+    let status = row.status;
     if !status.is_retryable() {
         return Err(CommerceError::conflict(
             "NOT_RETRYABLE",
@@ -469,11 +399,10 @@ pub async fn get(
     org: OrgId,
     id: PaymentEventId,
 ) -> Result<PaymentEvent, CommerceError> {
-    payment_event::Entity::find_by_id((org.as_uuid(), id.as_uuid()))
-        .one(db)
-        .await?
-        .ok_or(CommerceError::NotFound("payment event"))
-        .and_then(view)
+    payment_events::get(db, org, id)
+        .await
+        .map(view)
+        .map_err(not_found)
 }
 
 /// A page of the store's payment events, newest first, optionally of one status.
@@ -483,14 +412,8 @@ pub async fn list(
     status: Option<PaymentEventStatus>,
     page: PageRequest,
 ) -> Result<(Vec<PaymentEvent>, Option<String>), CommerceError> {
-    let mut select = payment_event::Entity::find_in(org);
-    if let Some(status) = status {
-        select = select.filter(payment_event::Column::Status.eq(status.as_str()));
-    }
-    let (rows, next) =
-        pagination::fetch(db, select, payment_event::Column::Id, page, |row| row.id).await?;
-    let events = rows.into_iter().map(view).collect::<Result<_, _>>()?;
-    Ok((events, next))
+    let (events, next) = payment_events::page(db, org, status, page).await?;
+    Ok((events.into_iter().map(view).collect(), next))
 }
 
 #[cfg(test)]

@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::{Currency, Money, OrderChange, OrderStatus};
-use uuid::Uuid;
+use domain::{Currency, Money, OrderChange, OrderStatus, VariantId};
 
 /// One line to price: how many of a variant, at its catalog price now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +41,9 @@ pub fn price(lines: &[LineToPrice], currency: Currency) -> Result<Priced, TotalT
 
 /// How many of each variant an order takes, from its lines (a variant may be on several), in
 /// variant order: the order stock is reserved in, so concurrent orders never deadlock.
-pub fn quantities_by_variant(lines: impl IntoIterator<Item = (Uuid, i64)>) -> BTreeMap<Uuid, i64> {
+pub fn quantities_by_variant(
+    lines: impl IntoIterator<Item = (VariantId, i64)>,
+) -> BTreeMap<VariantId, i64> {
     let mut wanted = BTreeMap::new();
     for (variant, quantity) in lines {
         *wanted.entry(variant).or_default() += quantity;
@@ -137,7 +138,10 @@ mod tests {
 
     #[test]
     fn a_variant_on_several_lines_is_reserved_once_for_all_of_them() {
-        let (a, b) = (Uuid::from_u128(2), Uuid::from_u128(1));
+        let (a, b) = (
+            VariantId::from_uuid(uuid::Uuid::from_u128(2)),
+            VariantId::from_uuid(uuid::Uuid::from_u128(1)),
+        );
         let wanted = quantities_by_variant([(a, 2), (b, 1), (a, 3)]);
         assert_eq!(wanted.into_iter().collect::<Vec<_>>(), [(b, 1), (a, 5)]);
     }

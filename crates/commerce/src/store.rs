@@ -3,14 +3,11 @@
 
 use api_types::commerce::{StoreSettings, StorefrontView, UpdateStoreRequest};
 use chrono::{DateTime, Utc};
-use db::Tenanted as _;
-use db::entities::{product, store_settings};
-use db::repo::organizations;
+use db::ConnectionTrait;
+use db::repo::store_settings::{self, SettingsToKeep};
+use db::repo::{catalog, organizations};
 use domain::text;
 use domain::{Currency, OrgId};
-use sea_orm::{
-    ActiveValue, ConnectionTrait, EntityTrait as _, PaginatorTrait as _, sea_query::OnConflict,
-};
 
 use crate::CommerceError;
 use crate::validate::Problems;
@@ -23,28 +20,19 @@ pub async fn settings(
     db: &impl ConnectionTrait,
     org: OrgId,
 ) -> Result<StoreSettings, CommerceError> {
-    if let Some(row) = store_settings::Entity::find_by_id(org.as_uuid())
-        .one(db)
-        .await?
-    {
+    if let Some(stored) = store_settings::get(db, org).await? {
         return Ok(StoreSettings {
-            name: row.name,
-            currency: row
-                .currency
-                .parse()
-                .map_err(|e| db::DbError::Corrupt(format!("{e}")))?,
-            support_email: row.support_email,
-            accent_color: row.accent_color,
-            stripe_webhook_secret_set: row.stripe_webhook_secret.is_some(),
-            updated_at: row.updated_at,
+            name: stored.name,
+            currency: stored.currency,
+            support_email: stored.support_email,
+            accent_color: stored.accent_color,
+            stripe_webhook_secret_set: stored.stripe_webhook_secret.is_some(),
+            updated_at: stored.updated_at,
         });
     }
     let organization = organizations::get(db, org)
         .await
-        .map_err(|error| match error {
-            db::DbError::NotFound => CommerceError::NotFound("organization"),
-            other => other.into(),
-        })?;
+        .map_err(CommerceError::found_as("organization"))?;
     Ok(StoreSettings {
         name: organization.name,
         currency: DEFAULT_CURRENCY,
@@ -79,10 +67,9 @@ pub async fn stripe_webhook_secret(
     db: &impl ConnectionTrait,
     org: OrgId,
 ) -> Result<Option<String>, CommerceError> {
-    Ok(store_settings::Entity::find_by_id(org.as_uuid())
-        .one(db)
+    Ok(store_settings::get(db, org)
         .await?
-        .and_then(|row| row.stripe_webhook_secret))
+        .and_then(|stored| stored.stripe_webhook_secret))
 }
 
 /// Changes the settings. The currency can change only while the store has no products.
@@ -115,43 +102,20 @@ pub async fn update(
         .map(|secret| problems.text("stripeWebhookSecret", secret, text::WEBHOOK_SECRET));
     problems.finish()?;
     let currency = request.currency.unwrap_or(current.currency);
-    if currency != current.currency {
-        let products = product::Entity::find_in(org).count(db).await?;
-        if products > 0 {
-            return Err(CommerceError::conflict(
-                "CURRENCY_LOCKED",
-                "the currency cannot change once the store has products",
-            ));
-        }
+    if currency != current.currency && catalog::count(db, org).await? > 0 {
+        return Err(CommerceError::conflict(
+            "CURRENCY_LOCKED",
+            "the currency cannot change once the store has products",
+        ));
     }
-    let row = store_settings::ActiveModel {
-        organization_id: ActiveValue::Set(org.as_uuid()),
-        name: ActiveValue::Set(name),
-        currency: ActiveValue::Set(currency.to_string()),
-        support_email: ActiveValue::Set(support_email),
-        accent_color: ActiveValue::Set(accent_color),
-        stripe_webhook_secret: secret
-            .map_or(ActiveValue::NotSet, |secret| ActiveValue::Set(Some(secret))),
-        updated_at: ActiveValue::Set(now),
+    let keep = SettingsToKeep {
+        name,
+        currency,
+        support_email,
+        accent_color,
+        stripe_webhook_secret: secret,
     };
-    let mut update_columns = vec![
-        store_settings::Column::Name,
-        store_settings::Column::Currency,
-        store_settings::Column::SupportEmail,
-        store_settings::Column::AccentColor,
-        store_settings::Column::UpdatedAt,
-    ];
-    if request.stripe_webhook_secret.is_some() {
-        update_columns.push(store_settings::Column::StripeWebhookSecret);
-    }
-    store_settings::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(store_settings::Column::OrganizationId)
-                .update_columns(update_columns)
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
+    store_settings::put(db, org, keep, now).await?;
     settings(db, org).await
 }
 

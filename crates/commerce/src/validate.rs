@@ -1,6 +1,7 @@
 //! Field checks shared by the store's operations: they collect every problem, then fail once.
 
 use api_types::commerce::Address;
+use db::repo::orders::ShippingAddress;
 use domain::text::{self, TextRule};
 
 use crate::CommerceError;
@@ -47,7 +48,7 @@ impl Problems {
 
     /// A postal address, every field checked and named under `prefix` (`shippingAddress.city`),
     /// in the order of the fields; the country upper-cased.
-    pub fn address(&mut self, prefix: &str, address: &Address) -> Address {
+    pub fn address(&mut self, prefix: &str, address: &Address) -> ShippingAddress {
         let field = |name: &str| format!("{prefix}.{name}");
         let rule = text::ADDRESS_FIELD;
         let name = self.text(&field("name"), &address.name, rule);
@@ -82,7 +83,7 @@ impl Problems {
                     str::to_owned,
                 )
             });
-        Address {
+        ShippingAddress {
             name,
             line1,
             line2,

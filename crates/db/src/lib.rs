@@ -8,6 +8,7 @@
 mod connect;
 pub mod entities;
 mod error;
+mod page;
 pub mod repo;
 pub mod scoped;
 pub mod unique;
@@ -15,7 +16,10 @@ mod verifiers;
 
 pub use connect::{Backend, Database, connect};
 pub use error::DbError;
+pub use page::{InvalidPage, MAX_LIMIT, PageRequest};
 pub use scoped::Tenanted;
-pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+pub use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
+};
 pub use unique::UniqueIndex;
 pub use verifiers::DbHostResolver;

@@ -1,4 +1,5 @@
 //! Cursor pagination: newest first, by UUIDv7 id, so a page never shifts when rows are added.
+//! Every list of the api pages this way, with one cursor format.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -8,7 +9,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::CommerceError;
+/// A `limit` or `cursor` that no page can have (→ 400 on that field).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field} {message}")]
+pub struct InvalidPage {
+    pub field: &'static str,
+    pub message: String,
+}
 
 pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
@@ -22,18 +29,20 @@ pub struct PageRequest {
 
 impl PageRequest {
     /// Checks `limit` (1 to 100, default 20) and decodes the opaque `cursor`.
-    pub fn parse(limit: Option<u32>, cursor: Option<&str>) -> Result<Self, CommerceError> {
+    pub fn parse(limit: Option<u32>, cursor: Option<&str>) -> Result<Self, InvalidPage> {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(CommerceError::invalid(
-                "limit",
-                format!("must be 1 to {MAX_LIMIT}"),
-            ));
+            return Err(InvalidPage {
+                field: "limit",
+                message: format!("must be 1 to {MAX_LIMIT}"),
+            });
         }
         let before = cursor
             .map(|cursor| {
-                decode(cursor)
-                    .ok_or_else(|| CommerceError::invalid("cursor", "is not a cursor of this list"))
+                decode(cursor).ok_or_else(|| InvalidPage {
+                    field: "cursor",
+                    message: "is not a cursor of this list".to_owned(),
+                })
             })
             .transpose()?;
         Ok(Self {
