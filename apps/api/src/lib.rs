@@ -22,6 +22,7 @@ pub mod seed;
 mod startup;
 pub mod state;
 mod verifiers;
+mod wire;
 
 pub use config::{Environment, LogFormat, Secret, Settings};
 pub use expiry::{Sweep, sweep_expired_orders};

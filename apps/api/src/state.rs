@@ -33,12 +33,8 @@ pub struct AppState {
 impl AppState {
     /// A storefront's view of `order`: with the key of its status page.
     #[must_use]
-    pub fn with_status_key(&self, org: domain::OrgId, mut order: Order) -> Order {
-        order.status_key = Some(
-            self.order_keys
-                .key(org, domain::OrderId::from_uuid(order.id)),
-        );
-        order
+    pub fn with_status_key(&self, org: domain::OrgId, order: commerce::orders::Order) -> Order {
+        crate::wire::keyed_order(&self.order_keys, org, order)
     }
 
     /// "Now", by the clock expiry and records are decided with.

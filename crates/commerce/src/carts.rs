@@ -3,7 +3,6 @@
 //! A cart belongs to its store and, when created by a signed-in shopper, to that shopper: another
 //! caller sees it as missing. A guest's cart is reached by its (unguessable) id.
 
-use api_types::commerce::{Cart, CartItem};
 use chrono::{DateTime, Utc};
 use db::repo::carts;
 use db::repo::catalog::{self, Variant};
@@ -14,6 +13,25 @@ use domain::{
 
 use crate::validate::Problems;
 use crate::{CommerceError, store};
+
+/// A cart with its lines priced from the catalog now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PricedCart {
+    pub cart: carts::Cart,
+    pub lines: Vec<PricedLine>,
+    pub subtotal: Money,
+}
+
+/// One line: its variant as it is now, and what its units cost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PricedLine {
+    pub id: CartItemId,
+    pub variant: Variant,
+    pub quantity: i64,
+    /// The variant's price, in the cart's currency.
+    pub unit_price: Money,
+    pub total: Money,
+}
 
 /// The most units of one variant a cart line may hold.
 pub const MAX_QUANTITY: i64 = domain::limits::MAX_CART_QUANTITY;
@@ -36,7 +54,7 @@ pub async fn create(
     currency: Option<Currency>,
     shopper: Shopper,
     now: DateTime<Utc>,
-) -> Result<Cart, CommerceError> {
+) -> Result<PricedCart, CommerceError> {
     let store_currency = store::currency(db, org).await?;
     if currency.is_some_and(|currency| currency != store_currency) {
         return Err(CommerceError::invalid(
@@ -84,36 +102,27 @@ pub async fn get(
     org: OrgId,
     id: CartId,
     shopper: Shopper,
-) -> Result<Cart, CommerceError> {
+) -> Result<PricedCart, CommerceError> {
     let cart = find(db, org, id, shopper).await?;
-    let currency = cart.currency;
     let lines = carts::lines_with_variants(db, org, id).await?;
-    let mut items = Vec::with_capacity(lines.len());
-    let mut subtotal = Money::new(0, currency);
+    let mut priced = Vec::with_capacity(lines.len());
+    let mut subtotal = Money::new(0, cart.currency);
     for (line, variant) in lines {
-        let unit_price = Money::new(variant.price.amount, currency);
+        let unit_price = Money::new(variant.price.amount, cart.currency);
         let total = unit_price.times(line.quantity).ok_or_else(overflow)?;
         subtotal = subtotal.plus(total).ok_or_else(overflow)?;
-        items.push(CartItem {
-            id: line.id.as_uuid(),
-            variant_id: variant.id.as_uuid(),
-            product_id: variant.product_id.as_uuid(),
-            sku: variant.sku,
-            title: variant.title,
+        priced.push(PricedLine {
+            id: line.id,
+            variant,
             quantity: line.quantity,
             unit_price,
             total,
-            available: variant.available,
         });
     }
-    Ok(Cart {
-        id: cart.id.as_uuid(),
-        status: cart.status,
-        currency,
-        items,
+    Ok(PricedCart {
+        cart,
+        lines: priced,
         subtotal,
-        created_at: cart.created_at,
-        updated_at: cart.updated_at,
     })
 }
 
@@ -147,7 +156,7 @@ pub async fn add_item(
     variant: VariantId,
     quantity: i64,
     now: DateTime<Utc>,
-) -> Result<Cart, CommerceError> {
+) -> Result<PricedCart, CommerceError> {
     check_quantity(quantity)?;
     find_open(db, org, id, shopper).await?;
     sellable_variant(db, org, variant).await?;
@@ -202,7 +211,7 @@ pub async fn update_item(
     item: CartItemId,
     quantity: i64,
     now: DateTime<Utc>,
-) -> Result<Cart, CommerceError> {
+) -> Result<PricedCart, CommerceError> {
     check_quantity(quantity)?;
     find_open(db, org, id, shopper).await?;
     carts::set_quantity(db, org, id, item, quantity)
@@ -220,7 +229,7 @@ pub async fn remove_item(
     shopper: Shopper,
     item: CartItemId,
     now: DateTime<Utc>,
-) -> Result<Cart, CommerceError> {
+) -> Result<PricedCart, CommerceError> {
     find_open(db, org, id, shopper).await?;
     carts::remove_line(db, org, id, item)
         .await

@@ -2,13 +2,12 @@
 
 use std::collections::HashSet;
 
-use api_types::commerce::{
-    CreateProductRequest, Inventory, Product, ProductQuery, UpdateProductRequest, Variant,
-};
+use api_types::commerce::{CreateProductRequest, ProductQuery, UpdateProductRequest};
 use chrono::{DateTime, Utc};
 use db::repo::catalog::{
     self, NewProduct, NewVariant, ProductChange, ProductFilter, ProductKey, VariantChange,
 };
+pub use db::repo::catalog::{Product, Variant};
 use db::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbError, TransactionTrait as _,
 };
@@ -24,31 +23,6 @@ use crate::{CommerceError, store};
 pub enum Audience {
     Storefront,
     Admin,
-}
-
-pub(crate) fn variant_view(variant: catalog::Variant) -> Variant {
-    Variant {
-        id: variant.id.as_uuid(),
-        sku: variant.sku,
-        title: variant.title,
-        price: variant.price,
-        inventory: Inventory {
-            available: variant.available,
-        },
-    }
-}
-
-fn product_view(product: catalog::Product) -> Product {
-    Product {
-        status: product.status,
-        id: product.id.as_uuid(),
-        title: product.title,
-        handle: product.handle,
-        description: product.description,
-        variants: product.variants.into_iter().map(variant_view).collect(),
-        created_at: product.created_at,
-        updated_at: product.updated_at,
-    }
 }
 
 /// `Black Tee (2024)!` → `black-tee-2024`.
@@ -180,8 +154,7 @@ pub async fn create_product(
     now: DateTime<Utc>,
 ) -> Result<Product, CommerceError> {
     let new = new_product(request, currency)?;
-    let product = catalog::insert(txn, org, new, now).await.map_err(stored)?;
-    Ok(product_view(product))
+    catalog::insert(txn, org, new, now).await.map_err(stored)
 }
 
 /// One product; a storefront sees it only while it is published.
@@ -226,7 +199,6 @@ async fn one_product(
 ) -> Result<Product, CommerceError> {
     catalog::get(db, org, key, audience.sees_only())
         .await
-        .map(product_view)
         .map_err(CommerceError::found_as("product"))
 }
 
@@ -258,8 +230,7 @@ pub async fn list_products(
             .filter(|q| !q.is_empty())
             .map(str::to_owned),
     };
-    let (products, next) = catalog::page(db, org, filter, page).await?;
-    Ok((products.into_iter().map(product_view).collect(), next))
+    Ok(catalog::page(db, org, filter, page).await?)
 }
 
 /// The change a request describes, checked whole before anything is written.

@@ -1,7 +1,8 @@
 //! The store's customers: one per organization and email.
 
-use api_types::commerce::{CreateCustomerRequest, Customer, UpdateCustomerRequest};
+use api_types::commerce::{CreateCustomerRequest, UpdateCustomerRequest};
 use chrono::{DateTime, Utc};
+pub use db::repo::customers::Customer;
 use db::repo::customers::{self, CustomerChange};
 use db::{ConnectionTrait, DbError, PageRequest};
 use domain::text;
@@ -9,17 +10,6 @@ use domain::{CustomerId, OrgId};
 
 use crate::CommerceError;
 use crate::validate::Problems;
-
-fn view(customer: customers::Customer) -> Customer {
-    Customer {
-        id: customer.id.as_uuid(),
-        email: customer.email,
-        name: customer.name,
-        user_id: customer.user_id.map(|user| user.as_uuid()),
-        created_at: customer.created_at,
-        updated_at: customer.updated_at,
-    }
-}
 
 fn stored(error: DbError) -> CommerceError {
     match error {
@@ -37,8 +27,7 @@ pub async fn list(
     org: OrgId,
     page: PageRequest,
 ) -> Result<(Vec<Customer>, Option<String>), CommerceError> {
-    let (customers, next) = customers::page(db, org, page).await?;
-    Ok((customers.into_iter().map(view).collect(), next))
+    Ok(customers::page(db, org, page).await?)
 }
 
 pub async fn create(
@@ -54,10 +43,9 @@ pub async fn create(
         .as_deref()
         .map(|name| problems.text("name", name, text::PERSON_NAME));
     problems.finish()?;
-    let customer = customers::insert(db, org, email, name, now)
+    customers::insert(db, org, email, name, now)
         .await
-        .map_err(stored)?;
-    Ok(view(customer))
+        .map_err(stored)
 }
 
 pub async fn get(
@@ -67,7 +55,6 @@ pub async fn get(
 ) -> Result<Customer, CommerceError> {
     customers::get(db, org, id)
         .await
-        .map(view)
         .map_err(CommerceError::found_as("customer"))
 }
 
@@ -91,6 +78,5 @@ pub async fn update(
     let change = CustomerChange { email, name };
     customers::update(db, org, id, change, now)
         .await
-        .map(view)
         .map_err(stored)
 }

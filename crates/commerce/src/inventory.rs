@@ -1,6 +1,5 @@
 //! Stock per variant: listed, and adjusted with a reason that is kept.
 
-use api_types::commerce::InventoryLevel;
 use chrono::{DateTime, Utc};
 use db::repo::catalog::Variant;
 use db::repo::stock::{self, Adjustment, StockChange};
@@ -13,24 +12,13 @@ use crate::{CommerceError, PageRequest};
 
 const MAX_DELTA: i64 = domain::limits::MAX_STOCK;
 
-fn level(variant: Variant) -> InventoryLevel {
-    InventoryLevel {
-        variant_id: variant.id.as_uuid(),
-        product_id: variant.product_id.as_uuid(),
-        sku: variant.sku,
-        title: variant.title,
-        available: variant.available,
-    }
-}
-
-/// A page of the store's variants with their stock, newest first.
+/// A page of the store's variants with their stock (its inventory levels), newest first.
 pub async fn list(
     db: &impl ConnectionTrait,
     org: OrgId,
     page: PageRequest,
-) -> Result<(Vec<InventoryLevel>, Option<String>), CommerceError> {
-    let (variants, next) = stock::page(db, org, page).await?;
-    Ok((variants.into_iter().map(level).collect(), next))
+) -> Result<(Vec<Variant>, Option<String>), CommerceError> {
+    Ok(stock::page(db, org, page).await?)
 }
 
 /// Who made an adjustment, for the record.
@@ -52,7 +40,7 @@ pub async fn adjust(
     reason: &str,
     adjuster: &Adjuster,
     now: DateTime<Utc>,
-) -> Result<InventoryLevel, CommerceError> {
+) -> Result<Variant, CommerceError> {
     let mut problems = Problems::default();
     if delta == 0 {
         problems.add("delta", "must not be zero");
@@ -85,5 +73,5 @@ pub async fn adjust(
         principal_id: adjuster.principal_id.clone(),
     };
     stock::record(txn, org, adjustment, now).await?;
-    Ok(level(variant))
+    Ok(variant)
 }

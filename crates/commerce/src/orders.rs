@@ -1,11 +1,12 @@
 //! Orders: placed from a cart with its stock reserved atomically; paid, fulfilled, cancelled and
 //! refunded through legal transitions only.
 
-use api_types::commerce::{Address, Order, OrderLine, OrderQuery, RecordPaymentRequest, Refund};
+use api_types::commerce::{Address, OrderQuery, RecordPaymentRequest};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use db::repo::orders::{self as stored, LineItem, NewOrder, OrderFilter, OrderState};
+pub use db::repo::orders::{Order, OrderLine, Refund, ShippingAddress, UnpaidOrder};
 use db::repo::{carts as stored_carts, catalog, customers, stock};
 use db::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait as _};
 use domain::text;
@@ -19,49 +20,6 @@ use sha2::Sha256;
 use crate::carts::{self, Shopper};
 use crate::validate::Problems;
 use crate::{CommerceError, PageRequest, rules};
-
-pub(crate) fn address_view(address: stored::ShippingAddress) -> Address {
-    Address {
-        name: address.name,
-        line1: address.line1,
-        line2: address.line2,
-        city: address.city,
-        postal_code: address.postal_code,
-        region: address.region,
-        country: address.country,
-        phone: address.phone,
-    }
-}
-
-fn order_view(order: stored::Order) -> Order {
-    Order {
-        id: order.id.as_uuid(),
-        status: order.status,
-        email: order.email,
-        customer_id: order.customer_id.map(|customer| customer.as_uuid()),
-        items: order
-            .lines
-            .into_iter()
-            .map(|line| OrderLine {
-                id: line.id,
-                product_id: line.item.product_id.as_uuid(),
-                variant_id: line.item.variant_id.as_uuid(),
-                sku: line.item.sku,
-                title: line.item.title,
-                quantity: line.item.quantity,
-                unit_price: line.item.unit_price,
-                total: line.item.total,
-            })
-            .collect(),
-        total: order.total,
-        paid: order.paid,
-        refunded: order.refunded,
-        shipping_address: order.shipping_address.map(address_view),
-        status_key: None,
-        created_at: order.created_at,
-        updated_at: order.updated_at,
-    }
-}
 
 fn not_found(error: db::DbError) -> CommerceError {
     CommerceError::found_as("order")(error)
@@ -80,10 +38,7 @@ pub async fn get(
     org: OrgId,
     id: OrderId,
 ) -> Result<Order, CommerceError> {
-    stored::get(db, org, id)
-        .await
-        .map(order_view)
-        .map_err(not_found)
+    stored::get(db, org, id).await.map_err(not_found)
 }
 
 /// The keys of orders' status pages: base64url (no padding) of HMAC-SHA256, keyed with the api's
@@ -155,7 +110,7 @@ pub async fn get_on_storefront(
     if !keyed && !placed_by_shopper {
         return Err(CommerceError::NotFound("order"));
     }
-    Ok(order_view(order))
+    Ok(order)
 }
 
 /// Places an order from an open cart, in `txn`: the cart is closed first (so a cart becomes at most
@@ -179,7 +134,7 @@ pub async fn place(
     // The first statement writes, so SQLite queues this transaction behind other writers.
     if !stored_carts::close(txn, org, cart, shopper.0, now).await? {
         let cart = carts::get(txn, org, cart, shopper).await?;
-        return Err(if cart.status == CartStatus::Ordered {
+        return Err(if cart.cart.status == CartStatus::Ordered {
             carts::not_open()
         } else {
             CommerceError::NotFound("cart")
@@ -253,7 +208,7 @@ pub async fn place(
         shipping_address: shipping,
         lines: items,
     };
-    Ok(order_view(stored::insert(txn, org, new, now).await?))
+    Ok(stored::insert(txn, org, new, now).await?)
 }
 
 /// Gives an order's units back to stock (cancellation, failed payment).
@@ -347,8 +302,6 @@ pub async fn cancel(
     txn.commit().await?;
     get(db, org, id).await
 }
-
-pub use stored::UnpaidOrder;
 
 /// Up to `limit` orders of every organization still `pending_payment` that were placed before
 /// `placed_before`, oldest first, after `after` (the last of the previous batch).
@@ -504,14 +457,8 @@ pub async fn refund(
     }
     let status = rules::status_after_refunds(order.paid.amount, order.refunded.amount);
     stored::set_status(txn, org, id, status).await?;
-    let refund = stored::insert_refund(txn, org, id, amount, reason, now).await?;
-    Ok(Refund {
-        id: refund.id.as_uuid(),
-        order_id: refund.order_id.as_uuid(),
-        amount: Money::new(refund.amount, order.total.currency),
-        reason: refund.reason,
-        created_at: refund.created_at,
-    })
+    let amount = Money::new(amount, order.total.currency);
+    Ok(stored::insert_refund(txn, org, id, amount, reason, now).await?)
 }
 
 /// How much of an order has been refunded so far.
@@ -546,8 +493,7 @@ async fn page_of_orders(
     filter: OrderFilter,
     page: PageRequest,
 ) -> Result<(Vec<Order>, Option<String>), CommerceError> {
-    let (orders, next) = stored::page(db, org, filter, page).await?;
-    Ok((orders.into_iter().map(order_view).collect(), next))
+    Ok(stored::page(db, org, filter, page).await?)
 }
 
 /// A signed-in shopper's own orders in this store, newest first.

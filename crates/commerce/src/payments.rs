@@ -5,8 +5,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use api_types::commerce::{GenericPaymentWebhook, PaymentEvent};
+use api_types::commerce::GenericPaymentWebhook;
 use chrono::{DateTime, Utc};
+pub use db::repo::payment_events::PaymentEvent;
 use db::repo::payment_events::{self, NewPaymentEvent};
 use db::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait as _};
 use domain::{Currency, Money, OrderId, OrgId, PaymentEventId, PaymentEventStatus};
@@ -204,23 +205,6 @@ fn stripe(body: &[u8]) -> Result<Normalized, CommerceError> {
     })
 }
 
-fn view(event: payment_events::PaymentEvent) -> PaymentEvent {
-    PaymentEvent {
-        id: event.id.as_uuid(),
-        provider: event.provider,
-        event_id: event.event_id,
-        event_type: event.event_type,
-        order_id: event.order_id.map(|order| order.as_uuid()),
-        amount: event.amount,
-        currency: event.currency,
-        status: event.status,
-        error: event.error,
-        attempts: event.attempts,
-        created_at: event.created_at,
-        processed_at: event.processed_at,
-    }
-}
-
 fn not_found(error: db::DbError) -> CommerceError {
     CommerceError::found_as("payment event")(error)
 }
@@ -275,7 +259,7 @@ pub async fn receive(
         let existing = payment_events::by_event_id(db, org, provider.as_str(), &event.event_id)
             .await
             .map_err(not_found)?;
-        return Ok((view(existing), true));
+        return Ok((existing, true));
     };
     if event.action == Action::Ignore {
         return Ok((get(db, org, id).await?, false));
@@ -316,7 +300,7 @@ async fn process(
 async fn apply(
     txn: &DatabaseTransaction,
     org: OrgId,
-    row: &payment_events::PaymentEvent,
+    row: &PaymentEvent,
     action: Action,
     now: DateTime<Utc>,
 ) -> Result<(), CommerceError> {
@@ -367,7 +351,7 @@ async fn apply(
     }
 }
 
-fn action_of(row: &payment_events::PaymentEvent) -> Result<Action, CommerceError> {
+fn action_of(row: &PaymentEvent) -> Result<Action, CommerceError> {
     let body = row.payload.as_bytes();
     Ok(match row.provider.parse::<Provider>()? {
         Provider::Generic => generic(body)?.action,
@@ -399,10 +383,7 @@ pub async fn get(
     org: OrgId,
     id: PaymentEventId,
 ) -> Result<PaymentEvent, CommerceError> {
-    payment_events::get(db, org, id)
-        .await
-        .map(view)
-        .map_err(not_found)
+    payment_events::get(db, org, id).await.map_err(not_found)
 }
 
 /// A page of the store's payment events, newest first, optionally of one status.
@@ -412,8 +393,7 @@ pub async fn list(
     status: Option<PaymentEventStatus>,
     page: PageRequest,
 ) -> Result<(Vec<PaymentEvent>, Option<String>), CommerceError> {
-    let (events, next) = payment_events::page(db, org, status, page).await?;
-    Ok((events.into_iter().map(view).collect(), next))
+    Ok(payment_events::page(db, org, status, page).await?)
 }
 
 #[cfg(test)]

@@ -1,17 +1,41 @@
 //! The numbers of a period, computed in SQL: revenue (paid minus refunded) in all and per UTC
 //! day, orders by status, average order value and top products.
 
-use api_types::commerce::{DayRevenue, Stats, StatusCount, TopProduct};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use db::ConnectionTrait;
 use db::repo::stats::Period;
-use domain::{Money, OrgId};
+use domain::{Money, OrderStatus, OrgId, ProductId};
 
 use crate::{CommerceError, store};
 
 const TOP_PRODUCTS: u64 = 5;
 /// The longest period, so that `revenueByDay` stays a bounded list (at most 367 days).
 const MAX_PERIOD_DAYS: i64 = domain::limits::MAX_STATS_PERIOD_DAYS;
+
+/// The numbers of one period `[from, to)`, in the store's currency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stats {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// Paid minus refunded, of the orders whose money was received.
+    pub revenue: Money,
+    /// Every UTC day the period touches, in order, 0 where nothing was sold.
+    pub revenue_by_day: Vec<(NaiveDate, Money)>,
+    pub paid_orders: i64,
+    pub average_order_value: Money,
+    /// The states orders of the period are in, with how many are in each.
+    pub orders_by_status: Vec<(OrderStatus, i64)>,
+    pub top_products: Vec<TopProduct>,
+}
+
+/// A product among those sold most in the period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopProduct {
+    pub product_id: ProductId,
+    pub title: String,
+    pub units: i64,
+    pub revenue: Money,
+}
 
 /// Every UTC day that `[from, to)` touches, in order (`from < to`).
 fn days_of(from: DateTime<Utc>, to: DateTime<Utc>) -> impl Iterator<Item = NaiveDate> {
@@ -41,23 +65,18 @@ pub async fn period(
     let (revenue, paid_orders) = period.revenue_and_orders(db).await?;
     let daily = period.revenue_by_day(db).await?;
     let revenue_by_day = days_of(from, to)
-        .map(|day| DayRevenue {
-            revenue: Money::new(daily.get(&day).copied().unwrap_or(0), currency),
-            day,
+        .map(|day| {
+            let revenue = daily.get(&day).copied().unwrap_or(0);
+            (day, Money::new(revenue, currency))
         })
         .collect();
-    let orders_by_status = period
-        .orders_by_status(db)
-        .await?
-        .into_iter()
-        .map(|(status, count)| StatusCount { status, count })
-        .collect();
+    let orders_by_status = period.orders_by_status(db).await?;
     let top_products = period
         .top_products(db, TOP_PRODUCTS)
         .await?
         .into_iter()
         .map(|sold| TopProduct {
-            product_id: sold.product_id.as_uuid(),
+            product_id: sold.product_id,
             title: sold.title,
             units: sold.units,
             revenue: Money::new(sold.revenue, currency),

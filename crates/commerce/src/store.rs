@@ -1,7 +1,7 @@
 //! The store's settings: its name, its one currency, its support address, its accent colour, its
 //! Stripe secret; and the public face a storefront shows of them.
 
-use api_types::commerce::{StoreSettings, StorefrontView, UpdateStoreRequest};
+use api_types::commerce::UpdateStoreRequest;
 use chrono::{DateTime, Utc};
 use db::ConnectionTrait;
 use db::repo::store_settings::{self, SettingsToKeep};
@@ -11,6 +11,18 @@ use domain::{Currency, OrgId};
 
 use crate::CommerceError;
 use crate::validate::Problems;
+
+/// The store's settings, as the merchant sees them (the Stripe secret only as set or not).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreSettings {
+    pub name: String,
+    pub currency: Currency,
+    pub support_email: Option<String>,
+    /// `#rrggbb`, lower case.
+    pub accent_color: Option<String>,
+    pub stripe_webhook_secret_set: bool,
+    pub updated_at: DateTime<Utc>,
+}
 
 /// The currency of a store that has not chosen one.
 pub const DEFAULT_CURRENCY: Currency = Currency::EUR;
@@ -40,20 +52,6 @@ pub async fn settings(
         accent_color: None,
         stripe_webhook_secret_set: false,
         updated_at: organization.created_at,
-    })
-}
-
-/// What a storefront shows of its store: name, currency, accent colour, support address.
-pub async fn storefront_view(
-    db: &impl ConnectionTrait,
-    org: OrgId,
-) -> Result<StorefrontView, CommerceError> {
-    let settings = settings(db, org).await?;
-    Ok(StorefrontView {
-        name: settings.name,
-        currency: settings.currency,
-        accent_color: settings.accent_color,
-        support_email: settings.support_email,
     })
 }
 

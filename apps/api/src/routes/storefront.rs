@@ -23,6 +23,7 @@ use crate::authorize;
 use crate::errors::AppError;
 use crate::idempotent;
 use crate::state::AppState;
+use crate::wire::{self, ToWire as _};
 
 fn shopper(caller: &ApiCaller) -> Shopper {
     Shopper(caller.user_id())
@@ -43,8 +44,8 @@ pub async fn get_storefront(
     caller: ApiCaller,
 ) -> Result<web::Json<StorefrontView>, AppError> {
     authorize::storefront(&caller, operations::GET_STOREFRONT)?;
-    let view = store::storefront_view(&state.db.conn, caller.org_id()).await?;
-    Ok(web::Json(view))
+    let settings = store::settings(&state.db.conn, caller.org_id()).await?;
+    Ok(web::Json(wire::storefront_view(settings)))
 }
 
 /// Published products, newest first, with cursor pagination and a title search. Scope `storefront`.
@@ -71,7 +72,10 @@ pub async fn list_products(
         Audience::Storefront,
     )
     .await?;
-    Ok(web::Json(Page { data, next_cursor }))
+    Ok(web::Json(Page {
+        data: data.wire(),
+        next_cursor,
+    }))
 }
 
 /// One published product. Scope `storefront`.
@@ -98,7 +102,7 @@ pub async fn get_product(
         Audience::Storefront,
     )
     .await?;
-    Ok(web::Json(product))
+    Ok(web::Json(product.wire()))
 }
 
 /// One published product by its handle (lower case, as stored). Scope `storefront`.
@@ -125,7 +129,7 @@ pub async fn get_product_by_handle(
         Audience::Storefront,
     )
     .await?;
-    Ok(web::Json(product))
+    Ok(web::Json(product.wire()))
 }
 
 /// A new, empty cart in the store's currency (a signed-in shopper's own). Scope `storefront`.
@@ -154,7 +158,7 @@ pub async fn create_cart(
         state.now(),
     )
     .await?;
-    Ok(HttpResponse::Created().json(cart))
+    Ok(HttpResponse::Created().json(cart.wire()))
 }
 
 /// A cart with its lines, priced from the catalog now. Scope `storefront`.
@@ -181,7 +185,7 @@ pub async fn get_cart(
         shopper(&caller),
     )
     .await?;
-    Ok(web::Json(cart))
+    Ok(web::Json(cart.wire()))
 }
 
 /// Add a published variant to a cart (1 to 1000 units per line). Scope `storefront`.
@@ -215,7 +219,7 @@ pub async fn add_cart_item(
         state.now(),
     )
     .await?;
-    Ok(web::Json(cart))
+    Ok(web::Json(cart.wire()))
 }
 
 /// Set a cart line's quantity. Scope `storefront`.
@@ -250,7 +254,7 @@ pub async fn update_cart_item(
         state.now(),
     )
     .await?;
-    Ok(web::Json(cart))
+    Ok(web::Json(cart.wire()))
 }
 
 /// Remove a cart line. Scope `storefront`.
@@ -281,7 +285,7 @@ pub async fn remove_cart_item(
         state.now(),
     )
     .await?;
-    Ok(web::Json(cart))
+    Ok(web::Json(cart.wire()))
 }
 
 /// Place an order from a cart, reserving its stock, optionally with a shipping address. Send an
@@ -317,10 +321,9 @@ pub async fn place_order(
     idempotent::created(&state, key, move |txn| {
         Box::pin(async move {
             let address = request.shipping_address.as_ref();
-            let mut order =
+            let order =
                 orders::place(txn, org, cart, shopper, &request.email, address, now).await?;
-            order.status_key = Some(keys.key(org, domain::OrderId::from_uuid(order.id)));
-            Ok(order)
+            Ok(wire::keyed_order(&keys, org, order))
         })
     })
     .await

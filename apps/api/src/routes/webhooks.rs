@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::errors::AppError;
 use crate::state::AppState;
+use crate::wire::ToWire as _;
 
 /// The header the checkout app authenticates with.
 pub const CHECKOUT_SECRET_HEADER: &str = "x-checkout-secret";
@@ -88,5 +89,8 @@ pub async fn receive(
     };
     let (event, duplicate) =
         payments::receive(&state.db.conn, org, provider, delivery, state.now()).await?;
-    Ok(web::Json(WebhookReceipt { event, duplicate }))
+    Ok(web::Json(WebhookReceipt {
+        event: event.wire(),
+        duplicate,
+    }))
 }

@@ -447,7 +447,7 @@ pub struct Refund {
     pub id: RefundId,
     pub order_id: OrderId,
     /// In the order's currency.
-    pub amount: i64,
+    pub amount: Money,
     pub reason: Option<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -457,7 +457,7 @@ pub async fn insert_refund(
     txn: &DatabaseTransaction,
     org: OrgId,
     order: OrderId,
-    amount: i64,
+    amount: Money,
     reason: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Refund, DbError> {
@@ -465,7 +465,7 @@ pub async fn insert_refund(
         organization_id: ActiveValue::Set(org.as_uuid()),
         id: ActiveValue::Set(RefundId::new().as_uuid()),
         order_id: ActiveValue::Set(order.as_uuid()),
-        amount: ActiveValue::Set(amount),
+        amount: ActiveValue::Set(amount.amount),
         reason: ActiveValue::Set(reason),
         created_at: ActiveValue::Set(now),
     }
@@ -474,7 +474,7 @@ pub async fn insert_refund(
     Ok(Refund {
         id: RefundId::from_uuid(row.id),
         order_id: OrderId::from_uuid(row.order_id),
-        amount: row.amount,
+        amount: Money::new(row.amount, amount.currency),
         reason: row.reason,
         created_at: row.created_at,
     })

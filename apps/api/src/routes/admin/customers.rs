@@ -17,6 +17,7 @@ use crate::authorize;
 use crate::errors::AppError;
 use crate::idempotent;
 use crate::state::AppState;
+use crate::wire::ToWire;
 
 /// Customers, newest first. Scope `admin`.
 #[utoipa::path(
@@ -42,7 +43,10 @@ pub async fn list(
     .await?;
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
     let (data, next_cursor) = customers::list(&state.db.conn, caller.org_id(), page).await?;
-    Ok(web::Json(Page { data, next_cursor }))
+    Ok(web::Json(Page {
+        data: data.wire(),
+        next_cursor,
+    }))
 }
 
 /// Create a customer (one per email in the store). An `Idempotency-Key` makes retries safe.
@@ -77,7 +81,11 @@ pub async fn create(
     let key = idempotent::key(&req, &caller, operations::ADMIN_CREATE_CUSTOMER, &request)?;
     let (org, now) = (caller.org_id(), state.now());
     idempotent::created(&state, key, move |txn| {
-        Box::pin(async move { customers::create(txn, org, request, now).await })
+        Box::pin(async move {
+            customers::create(txn, org, request, now)
+                .await
+                .map(ToWire::wire)
+        })
     })
     .await
 }
@@ -106,7 +114,7 @@ pub async fn get(
     .await?;
     let customer =
         customers::get(&state.db.conn, caller.org_id(), CustomerId::from_uuid(*id)).await?;
-    Ok(web::Json(customer))
+    Ok(web::Json(customer.wire()))
 }
 
 /// Change a customer's email or name. Scope `admin`.
@@ -144,5 +152,5 @@ pub async fn update(
         state.now(),
     )
     .await?;
-    Ok(web::Json(customer))
+    Ok(web::Json(customer.wire()))
 }

@@ -18,6 +18,7 @@ use crate::authorize;
 use crate::errors::AppError;
 use crate::idempotent;
 use crate::state::AppState;
+use crate::wire;
 
 /// Every variant's stock, newest first. Scope `admin`.
 #[utoipa::path(
@@ -43,7 +44,10 @@ pub async fn list(
     .await?;
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
     let (data, next_cursor) = inventory::list(&state.db.conn, caller.org_id(), page).await?;
-    Ok(web::Json(Page { data, next_cursor }))
+    Ok(web::Json(Page {
+        data: data.into_iter().map(wire::inventory_level).collect(),
+        next_cursor,
+    }))
 }
 
 /// Add or remove stock of a variant, with a reason (kept). Stock never goes below zero. An
@@ -105,6 +109,7 @@ pub async fn adjust(
                 now,
             )
             .await
+            .map(wire::inventory_level)
         })
     })
     .await

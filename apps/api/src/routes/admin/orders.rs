@@ -20,6 +20,7 @@ use crate::errors::AppError;
 use crate::extract::ClientInfo;
 use crate::idempotent;
 use crate::state::AppState;
+use crate::wire::ToWire as _;
 
 /// Orders, newest first; filter by `status`, `customerId`, `from`, `to`. Scope `admin`.
 #[utoipa::path(
@@ -44,7 +45,10 @@ pub async fn list(
     )
     .await?;
     let (data, next_cursor) = orders::list(&state.db.conn, caller.org_id(), &query).await?;
-    Ok(web::Json(Page { data, next_cursor }))
+    Ok(web::Json(Page {
+        data: data.wire(),
+        next_cursor,
+    }))
 }
 
 /// One order. Scope `admin`.
@@ -70,7 +74,7 @@ pub async fn get(
     )
     .await?;
     let order = orders::get(&state.db.conn, caller.org_id(), OrderId::from_uuid(*id)).await?;
-    Ok(web::Json(order))
+    Ok(web::Json(order.wire()))
 }
 
 /// `paid → fulfilled`. Scope `admin`.
@@ -103,7 +107,7 @@ pub async fn fulfil(
         state.now(),
     )
     .await?;
-    Ok(web::Json(order))
+    Ok(web::Json(order.wire()))
 }
 
 /// `pending_payment → cancelled`, giving its stock back. Scope `admin`.
@@ -136,7 +140,7 @@ pub async fn cancel(
         state.now(),
     )
     .await?;
-    Ok(web::Json(order))
+    Ok(web::Json(order.wire()))
 }
 
 /// Refund part or all of a paid order, never more than remains paid; audited. An
@@ -202,7 +206,7 @@ pub async fn refund(
                     &details,
                 )
                 .await?;
-            Ok(refund)
+            Ok(refund.wire())
         })
     })
     .await
@@ -272,7 +276,7 @@ pub async fn record_payment(
                     &details,
                 )
                 .await?;
-            Ok(paid)
+            Ok(paid.wire())
         })
     })
     .await

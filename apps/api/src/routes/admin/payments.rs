@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::authorize;
 use crate::errors::AppError;
 use crate::state::AppState;
+use crate::wire::ToWire as _;
 
 /// `GET /v1/admin/payment-events`
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -56,7 +57,10 @@ pub async fn list(
     let page = PageRequest::parse(query.limit, query.cursor.as_deref())?;
     let (data, next_cursor) =
         payments::list(&state.db.conn, caller.org_id(), query.status, page).await?;
-    Ok(web::Json(Page { data, next_cursor }))
+    Ok(web::Json(Page {
+        data: data.wire(),
+        next_cursor,
+    }))
 }
 
 /// Process a failed payment event again (once the order it names exists, say). Scope `admin`;
@@ -90,5 +94,5 @@ pub async fn retry(
         state.now(),
     )
     .await?;
-    Ok(web::Json(event))
+    Ok(web::Json(event.wire()))
 }

@@ -17,6 +17,7 @@ use crate::authorize;
 use crate::errors::AppError;
 use crate::idempotent;
 use crate::state::AppState;
+use crate::wire::ToWire;
 
 /// Products of any status, newest first; filter by `status`, search by `q`. Scope `admin`.
 #[utoipa::path(
@@ -42,7 +43,10 @@ pub async fn list(
     .await?;
     let (data, next_cursor) =
         catalog::list_products(&state.db.conn, caller.org_id(), &query, Audience::Admin).await?;
-    Ok(web::Json(Page { data, next_cursor }))
+    Ok(web::Json(Page {
+        data: data.wire(),
+        next_cursor,
+    }))
 }
 
 /// Create a product with its variants, prices (in the store's currency) and starting stock. An
@@ -78,7 +82,11 @@ pub async fn create(
     let (org, now) = (caller.org_id(), state.now());
     let currency = commerce::store::currency(&state.db.conn, org).await?;
     idempotent::created(&state, key, move |txn| {
-        Box::pin(async move { catalog::create_product(txn, org, currency, request, now).await })
+        Box::pin(async move {
+            catalog::create_product(txn, org, currency, request, now)
+                .await
+                .map(ToWire::wire)
+        })
     })
     .await
 }
@@ -112,7 +120,7 @@ pub async fn get(
         Audience::Admin,
     )
     .await?;
-    Ok(web::Json(product))
+    Ok(web::Json(product.wire()))
 }
 
 /// Change a product (title, handle, description, status) and its variants' titles and prices.
@@ -151,7 +159,7 @@ pub async fn update(
         state.now(),
     )
     .await?;
-    Ok(web::Json(product))
+    Ok(web::Json(product.wire()))
 }
 
 /// Archive a product: storefronts stop seeing it; orders keep their lines. Scope `admin`.
@@ -183,5 +191,5 @@ pub async fn archive(
         state.now(),
     )
     .await?;
-    Ok(web::Json(product))
+    Ok(web::Json(product.wire()))
 }

@@ -12,6 +12,7 @@ use resolve_caller::ApiCaller;
 use crate::authorize;
 use crate::errors::AppError;
 use crate::state::AppState;
+use crate::wire::ToWire as _;
 
 /// The store's settings. Scope `admin`.
 #[utoipa::path(
@@ -33,7 +34,7 @@ pub async fn get(
     )
     .await?;
     let settings = store::settings(&state.db.conn, caller.org_id()).await?;
-    Ok(web::Json(settings))
+    Ok(web::Json(settings.wire()))
 }
 
 /// Change the store's name, currency (while it has no products), support email, accent colour
@@ -68,7 +69,7 @@ pub async fn update(
         state.now(),
     )
     .await?;
-    Ok(web::Json(settings))
+    Ok(web::Json(settings.wire()))
 }
 
 /// Revenue (paid minus refunded), in all and per UTC day, orders by status, average order value
@@ -102,5 +103,5 @@ pub async fn stats(
         state.now(),
     )
     .await?;
-    Ok(web::Json(numbers))
+    Ok(web::Json(numbers.wire()))
 }
