@@ -328,7 +328,147 @@ pub async fn archive_product(
 
 #[cfg(test)]
 mod tests {
+    use api_types::commerce::VariantUpdate;
+
     use super::*;
+
+    fn variant(sku: &str, amount: i64, currency: Currency) -> api_types::commerce::NewVariant {
+        api_types::commerce::NewVariant {
+            sku: sku.to_owned(),
+            title: None,
+            price: Money::new(amount, currency),
+            inventory_quantity: None,
+        }
+    }
+
+    fn request(
+        title: &str,
+        variants: Vec<api_types::commerce::NewVariant>,
+    ) -> CreateProductRequest {
+        CreateProductRequest {
+            title: title.to_owned(),
+            handle: None,
+            description: None,
+            status: None,
+            variants,
+        }
+    }
+
+    fn fields(error: CommerceError) -> Vec<String> {
+        let CommerceError::Invalid(fields) = error else {
+            panic!("not a validation error: {error:?}");
+        };
+        fields.into_iter().map(|(field, _)| field).collect()
+    }
+
+    #[test]
+    fn a_product_is_parsed_with_its_defaults() {
+        let parsed = new_product(
+            request("  Black Tee  ", vec![variant("TEE-S", 1999, Currency::EUR)]),
+            Currency::EUR,
+        )
+        .unwrap();
+        assert_eq!(
+            parsed,
+            NewProduct {
+                title: "Black Tee".to_owned(),
+                handle: "black-tee".to_owned(),
+                description: String::new(),
+                status: ProductStatus::Draft,
+                variants: vec![NewVariant {
+                    sku: "TEE-S".to_owned(),
+                    title: "Black Tee".to_owned(),
+                    price: Money::new(1999, Currency::EUR),
+                    stock: 0,
+                }],
+            }
+        );
+    }
+
+    #[test]
+    fn every_problem_of_a_product_is_named_before_anything_is_written() {
+        let usd: Currency = "USD".parse().unwrap();
+        let mut negative = variant("TEE-M", 1999, Currency::EUR);
+        negative.inventory_quantity = Some(-1);
+        let cases: [(CreateProductRequest, &[&str]); 4] = [
+            (request("Tee", vec![]), &["variants"]),
+            (
+                request(
+                    "Tee",
+                    vec![
+                        variant("TEE-S", 1, Currency::EUR),
+                        variant("TEE-S", 1, Currency::EUR),
+                    ],
+                ),
+                &["variants[1].sku"],
+            ),
+            (
+                request("", vec![variant("no spaces", 0, usd), negative]),
+                &[
+                    "title",
+                    "variants[0].sku",
+                    "variants[0].price.currency",
+                    "variants[0].price.amount",
+                    "variants[1].inventoryQuantity",
+                ],
+            ),
+            (
+                CreateProductRequest {
+                    handle: Some("Not A Handle".to_owned()),
+                    ..request("Tee", vec![variant("TEE-S", 1, Currency::EUR)])
+                },
+                &["handle"],
+            ),
+        ];
+        for (request, expected) in cases {
+            assert_eq!(
+                fields(new_product(request, Currency::EUR).unwrap_err()),
+                expected
+            );
+        }
+    }
+
+    #[test]
+    fn a_change_is_parsed_whole_with_trimmed_titles() {
+        let variant = domain::VariantId::new();
+        let request = UpdateProductRequest {
+            title: Some(" New ".to_owned()),
+            handle: None,
+            description: None,
+            status: Some(ProductStatus::Published),
+            variants: Some(vec![VariantUpdate {
+                id: variant.as_uuid(),
+                title: Some(" Large ".to_owned()),
+                price: Some(Money::new(2500, Currency::EUR)),
+            }]),
+        };
+        let (change, variants) = product_change(request, Currency::EUR).unwrap();
+        assert_eq!(change.title.as_deref(), Some("New"));
+        assert_eq!(change.status, Some(ProductStatus::Published));
+        assert_eq!(
+            variants,
+            [VariantChange {
+                id: variant,
+                title: Some("Large".to_owned()),
+                price_amount: Some(2500),
+            }]
+        );
+        let foreign = UpdateProductRequest {
+            title: None,
+            handle: Some("-bad".to_owned()),
+            description: None,
+            status: None,
+            variants: Some(vec![VariantUpdate {
+                id: variant.as_uuid(),
+                title: None,
+                price: Some(Money::new(2500, "USD".parse().unwrap())),
+            }]),
+        };
+        assert_eq!(
+            fields(product_change(foreign, Currency::EUR).unwrap_err()),
+            ["handle", "variants[0].price.currency"]
+        );
+    }
 
     #[test]
     fn handles_come_from_titles() {
