@@ -22,6 +22,7 @@ mod organizations;
 mod password;
 pub mod permissions;
 mod service;
+mod store_domains;
 mod tokens;
 mod verifiers;
 

@@ -188,3 +188,63 @@ async fn admins_read_the_audit_log_of_their_org_only() {
         .assert_error(400, "VALIDATION_ERROR");
     }
 }
+
+/// Makes the store refuse the audit records of store-domain changes, as a full disk or a failing
+/// replica would, on either engine.
+async fn refuse_domain_audit_records(app: &TestApp) {
+    use sea_orm::ConnectionTrait as _;
+    let sql = match app.database.db.backend {
+        db::Backend::Sqlite => {
+            "CREATE TRIGGER refuse_domain_audit BEFORE INSERT ON audit_event \
+             WHEN NEW.action LIKE 'store_domain%' \
+             BEGIN SELECT RAISE(ABORT, 'audit refused'); END;"
+        }
+        db::Backend::Postgres => {
+            "CREATE FUNCTION refuse_domain_audit() RETURNS trigger AS $$ BEGIN \
+             IF NEW.action LIKE 'store_domain%' THEN RAISE EXCEPTION 'audit refused'; END IF; \
+             RETURN NEW; END $$ LANGUAGE plpgsql; \
+             CREATE TRIGGER refuse_domain_audit BEFORE INSERT ON audit_event \
+             FOR EACH ROW EXECUTE FUNCTION refuse_domain_audit();"
+        }
+    };
+    app.database.db.conn.execute_unprepared(sql).await.unwrap();
+}
+
+#[actix_web::test]
+async fn a_domain_change_without_its_audit_record_is_not_made() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.merchant("owner@x.test", "acme").await;
+    let add = |host: &str| {
+        TestResponse::send_json(
+            app.as_user(Method::POST, "/v1/admin/store/domains", &owner),
+            json!({"hostname": host}),
+        )
+    };
+    assert_eq!(add("kept.acme.test").await.status, 201);
+    refuse_domain_audit_records(&app).await;
+
+    add("new.acme.test")
+        .await
+        .assert_error(500, "INTERNAL_ERROR");
+    let removal = app.as_user(
+        Method::DELETE,
+        "/v1/admin/store/domains/kept.acme.test",
+        &owner,
+    );
+    TestResponse::send(removal, None)
+        .await
+        .assert_error(500, "INTERNAL_ERROR");
+
+    let list = TestResponse::send(
+        app.as_user(Method::GET, "/v1/admin/store/domains", &owner),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        list["data"],
+        json!([{"hostname": "kept.acme.test", "createdAt": list["data"][0]["createdAt"]}])
+    );
+    let served = TestResponse::send(app.get("/v1/whoami").on_host("new.acme.test"), None).await;
+    served.assert_error(401, "UNKNOWN_HOST");
+}

@@ -6,13 +6,10 @@ use api_types::ErrorBody;
 use api_types::operations;
 use api_types::store::{AddStoreDomainRequest, HostnamePath, List, StoreDomainView};
 use db::repo::store_domains::{self, StoreDomain};
-use identity::AuditAction;
 use identity::permissions::Permission;
 use resolve_caller::{ApiCaller, Hostname};
-use serde_json::json;
 
 use crate::authorize;
-use crate::errors;
 use crate::errors::AppError;
 use crate::extract::ClientInfo;
 use crate::state::AppState;
@@ -80,23 +77,10 @@ pub async fn add(
     )
     .await?;
     let host = Hostname::parse_name(&body.hostname).map_err(invalid("hostname"))?;
-    let domain = store_domains::register(&state.db.conn, caller.org_id(), &host, state.now())
-        .await
-        .map_err(|error| match error {
-            db::DbError::Conflict(_) => {
-                ApiError::conflict("HOSTNAME_TAKEN", "this hostname is already registered")
-            }
-            other => errors::database(other),
-        })?;
-    state
+    let actor = client.actor_for(&caller);
+    let domain = state
         .identity
-        .audit(
-            caller.org_id(),
-            &client.actor_for(&caller),
-            AuditAction::StoreDomainAdded,
-            Some(host.to_string()),
-            json!({}),
-        )
+        .add_store_domain(caller.org_id(), &actor, &host)
         .await?;
     Ok(HttpResponse::Created().json(view(domain)))
 }
@@ -127,21 +111,10 @@ pub async fn remove(
     .await?;
     // Parsed as a `Host` is, so that a hostname registered before names were checked stays removable.
     let host = Hostname::parse(&path).map_err(invalid("path.hostname"))?;
-    store_domains::remove(&state.db.conn, caller.org_id(), &host)
-        .await
-        .map_err(|error| match error {
-            db::DbError::NotFound => ApiError::not_found("store domain"),
-            other => errors::database(other),
-        })?;
+    let actor = client.actor_for(&caller);
     state
         .identity
-        .audit(
-            caller.org_id(),
-            &client.actor_for(&caller),
-            AuditAction::StoreDomainRemoved,
-            Some(host.to_string()),
-            json!({}),
-        )
+        .remove_store_domain(caller.org_id(), &actor, &host)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
