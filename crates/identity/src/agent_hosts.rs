@@ -7,7 +7,7 @@
 use chrono::Duration;
 use db::DbError;
 use db::TransactionTrait as _;
-use db::repo::agents::{self, Enrollment, Host, IdentityKey, NewEnrollment};
+use db::repo::agents::{self, Enrollment, Host, KeyOwner, NewEnrollment};
 use domain::{AgentHostId, AgentStatus, HostStatus, OrgId, UserId};
 use resolve_caller::VerifiedHost;
 use serde_json::json;
@@ -281,36 +281,10 @@ impl AgentAuth {
         public_key_x: &str,
     ) -> Result<Host, IdentityError> {
         let mut host = self.host_of(host, false).await?;
-        check_key(public_key_x)?;
-        let identity = self.identity();
-        let new_thumbprint = thumbprint(public_key_x);
-        agents::set_host_key(
-            identity.db(),
-            host.org_id,
-            host.id,
-            &new_thumbprint,
-            public_key_x,
-            identity.now(),
-        )
-        .await
-        .map_err(IdentityError::conflict_as(
-            "KEY_IN_USE",
-            "another host already has this key",
-        ))?;
-        identity
-            .record(
-                identity.db(),
-                Some(host.org_id),
-                &host_actor(&host),
-                AuditAction::AgentHostKeyRotated,
-                Some(host.id.to_string()),
-                json!({ "from": host.key.thumbprint, "to": new_thumbprint }),
-            )
+        let owner = KeyOwner::Host(host.id);
+        host.key = self
+            .rotate_key(&host, owner, &host.key, public_key_x)
             .await?;
-        host.key = IdentityKey {
-            thumbprint: new_thumbprint,
-            public_key_x: public_key_x.to_owned(),
-        };
         Ok(host)
     }
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use db::DbError;
 use db::TransactionTrait as _;
 use db::repo::agents::{
-    self, Agent, Approval, GrantDecision, GrantRecord, Host, IdentityKey, NewAgent, NewHost,
+    self, Agent, Approval, GrantDecision, GrantRecord, Host, KeyOwner, NewAgent, NewHost,
 };
 use domain::{
     AgentHostId, AgentId, AgentStatus, ApprovalPurpose, GrantStatus, HostStatus, OrgId, UserId,
@@ -592,38 +592,12 @@ impl AgentAuth {
         agent: AgentId,
         public_key_x: &str,
     ) -> Result<Agent, IdentityError> {
-        let (host, mut holder) = self.host_and_agent(host, agent, false).await?;
-        check_key(public_key_x)?;
-        let identity = self.identity();
-        let new_thumbprint = thumbprint(public_key_x);
-        agents::set_agent_key(
-            identity.db(),
-            host.org_id,
-            holder.id,
-            &new_thumbprint,
-            public_key_x,
-            identity.now(),
-        )
-        .await
-        .map_err(IdentityError::conflict_as(
-            "KEY_IN_USE",
-            "another agent already has this key",
-        ))?;
-        identity
-            .record(
-                identity.db(),
-                Some(host.org_id),
-                &host_actor(&host),
-                AuditAction::AgentKeyRotated,
-                Some(holder.id.to_string()),
-                json!({ "thumbprint": new_thumbprint }),
-            )
+        let (host, mut agent) = self.host_and_agent(host, agent, false).await?;
+        let owner = KeyOwner::Agent(agent.id);
+        agent.key = self
+            .rotate_key(&host, owner, &agent.key, public_key_x)
             .await?;
-        holder.key = IdentityKey {
-            thumbprint: new_thumbprint,
-            public_key_x: public_key_x.to_owned(),
-        };
-        Ok(holder)
+        Ok(agent)
     }
 
     /// A host revokes one of its agents (its own decision, or the agent's through it).

@@ -10,6 +10,7 @@
 
 mod accounts;
 pub mod agent_hosts;
+mod agent_keys;
 pub mod agent_lifecycle;
 pub mod agents;
 mod api_keys;

@@ -549,6 +549,37 @@ async fn hosts_rotate_keys_and_revoke_their_agents() {
             .status,
         200
     );
+
+    // Both rotations are audited with the key replaced and its successor.
+    let admin_key = app.api_key(&store.owner, &["admin"]).await;
+    let events = TestResponse::send(
+        app.get("/v1/admin/audit-events").with_api_key(&admin_key),
+        None,
+    )
+    .await
+    .json();
+    let rotation = |action: &str| {
+        events["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|event| event["action"] == action)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {action} in {events}"))
+    };
+    assert_eq!(
+        rotation("agent_host_key_rotated")["details"],
+        json!({"from": host.thumbprint, "to": new_thumbprint})
+    );
+    let agent_rotation = rotation("agent_key_rotated");
+    assert_eq!(agent_rotation["subject"], agent.id.to_string());
+    let details = &agent_rotation["details"];
+    assert!(
+        details["from"].is_string() && details["to"].is_string(),
+        "{details}"
+    );
+    assert_ne!(details["from"], details["to"]);
+
     let host = Host {
         id: host.id,
         key: host_key,

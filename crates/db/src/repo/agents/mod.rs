@@ -357,25 +357,6 @@ pub async fn set_agent_user(
 }
 
 /// Replaces the agent's key: the old one is refused from now on.
-pub async fn set_agent_key(
-    db: &impl ConnectionTrait,
-    org: OrgId,
-    id: AgentId,
-    thumbprint: &str,
-    public_key_x: &str,
-    now: DateTime<Utc>,
-) -> Result<(), DbError> {
-    agent::Entity::update_in(org)
-        .col_expr(agent::Column::Thumbprint, Expr::value(thumbprint))
-        .col_expr(agent::Column::PublicKeyX, Expr::value(public_key_x))
-        .col_expr(agent::Column::UpdatedAt, Expr::value(now))
-        .filter(agent::Column::Id.eq(id.as_uuid()))
-        .exec(db)
-        .await
-        .map_err(DbError::on_unique("agent key"))?;
-    Ok(())
-}
-
 pub async fn set_host_status(
     db: &impl ConnectionTrait,
     org: OrgId,
@@ -436,21 +417,40 @@ pub async fn end_agents_of_host(
 }
 
 /// Replaces the host's key (its thumbprint, the `iss` of its tokens, changes with it).
-pub async fn set_host_key(
+/// Whose key: a host's or an agent's (each table keeps its keys unique).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyOwner {
+    Host(AgentHostId),
+    Agent(AgentId),
+}
+
+/// Replaces an owner's key; a key another host (or agent) has is `Conflict`.
+pub async fn set_key(
     db: &impl ConnectionTrait,
     org: OrgId,
-    id: AgentHostId,
-    thumbprint: &str,
-    public_key_x: &str,
+    owner: KeyOwner,
+    key: &IdentityKey,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    agent_host::Entity::update_in(org)
-        .col_expr(agent_host::Column::Thumbprint, Expr::value(thumbprint))
-        .col_expr(agent_host::Column::PublicKeyX, Expr::value(public_key_x))
-        .col_expr(agent_host::Column::UpdatedAt, Expr::value(now))
-        .filter(agent_host::Column::Id.eq(id.as_uuid()))
-        .exec(db)
-        .await
-        .map_err(DbError::on_unique("host key"))?;
+    let (thumbprint, x) = (key.thumbprint.as_str(), key.public_key_x.as_str());
+    let written = match owner {
+        KeyOwner::Host(id) => agent_host::Entity::update_in(org)
+            .col_expr(agent_host::Column::Thumbprint, Expr::value(thumbprint))
+            .col_expr(agent_host::Column::PublicKeyX, Expr::value(x))
+            .col_expr(agent_host::Column::UpdatedAt, Expr::value(now))
+            .filter(agent_host::Column::Id.eq(id.as_uuid()))
+            .exec(db)
+            .await
+            .map_err(DbError::on_unique("host key")),
+        KeyOwner::Agent(id) => agent::Entity::update_in(org)
+            .col_expr(agent::Column::Thumbprint, Expr::value(thumbprint))
+            .col_expr(agent::Column::PublicKeyX, Expr::value(x))
+            .col_expr(agent::Column::UpdatedAt, Expr::value(now))
+            .filter(agent::Column::Id.eq(id.as_uuid()))
+            .exec(db)
+            .await
+            .map_err(DbError::on_unique("agent key")),
+    };
+    written?;
     Ok(())
 }
