@@ -23,6 +23,8 @@ export DATABASE_URL="sqlite://$work/contract.sqlite?mode=rwc"
 export AUTH_SECRET="contract-test-secret-$(date +%s)-0123456789abcdef"
 export HOST=127.0.0.1 PORT=$port RUST_LOG=warn NO_COLOR=1
 export FRONTEND_URL=http://dashboard.contract.test
+# No name server: domain proofs are looked up on a closed local port, refused at once (a 503).
+export DNS_RESOLVER=127.0.0.1:9
 # Generous limits: the run is a contract check, not an abuse test (those have their own tests).
 export AUTH_RATE_LIMIT_PER_MINUTE=100000
 export AGENT_RATE_LIMITS="register=100000,approve=100000,status=100000,other=100000"

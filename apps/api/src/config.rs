@@ -114,6 +114,16 @@ pub struct Settings {
     pub order_payment_timeout: Option<chrono::Duration>,
     /// How often the api looks for such orders (`ORDER_SWEEP_INTERVAL_SECONDS`, 60).
     pub order_sweep_interval: std::time::Duration,
+    /// The platform's store domain (`PLATFORM_STORE_DOMAIN`): a store may claim one name directly
+    /// under it, verified at once. Default: `localhost` in development (`acme.localhost` reaches
+    /// the storefront edge on this machine), none in production.
+    pub platform_store_domain: Option<resolve_caller::Hostname>,
+    /// The name server that store domains' TXT proofs are asked of (`DNS_RESOLVER`, `ip:port`);
+    /// default: the system's.
+    pub dns_resolver: Option<std::net::SocketAddr>,
+    /// How often every store domain's proof is looked up again (`DOMAIN_CHECK_INTERVAL_SECONDS`,
+    /// 3600; `0`: never).
+    pub domain_check_interval: Option<std::time::Duration>,
 }
 
 /// Why the configuration cannot be used; the message names the variable.
@@ -209,6 +219,23 @@ impl Settings {
                     ));
                 }
                 seconds => std::time::Duration::from_secs(seconds),
+            },
+            platform_store_domain: match var("PLATFORM_STORE_DOMAIN") {
+                Some(name) => Some(
+                    resolve_caller::Hostname::parse_name(&name)
+                        .map_err(|e| ConfigError(format!("PLATFORM_STORE_DOMAIN: {e}")))?,
+                ),
+                None if production => None,
+                None => resolve_caller::Hostname::parse("localhost").ok(),
+            },
+            dns_resolver: var("DNS_RESOLVER")
+                .map(|address| address.parse())
+                .transpose()
+                .map_err(|_| ConfigError("DNS_RESOLVER must be an ip:port".to_owned()))?,
+            domain_check_interval: match parse::<u64>(&var, "DOMAIN_CHECK_INTERVAL_SECONDS", 3600)?
+            {
+                0 => None,
+                seconds => Some(std::time::Duration::from_secs(seconds)),
             },
             auth_rate_limit_per_minute: match parse(&var, "AUTH_RATE_LIMIT_PER_MINUTE", 30)? {
                 0 => {

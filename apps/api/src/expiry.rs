@@ -6,15 +6,13 @@
 //! several instances on one PostgreSQL never release an order's stock twice. Time is the api's
 //! clock, so tests move it instead of waiting, and run [`sweep_expired_orders`] themselves.
 
-use std::panic::AssertUnwindSafe;
-
 use commerce::CommerceError;
 use commerce::orders::{self, UnpaidOrder};
 use db::TransactionTrait as _;
-use futures_util::FutureExt as _;
 use identity::{Actor, AuditAction};
 use serde_json::json;
 
+use crate::background::{self, Periodic};
 use crate::state::AppState;
 
 /// Orders looked at per query, oldest first.
@@ -98,45 +96,26 @@ async fn expire(
     Ok(true)
 }
 
-/// The running sweep task; stopped when dropped (with the server that started it).
-#[derive(Debug)]
-pub(crate) struct Sweeper(tokio::task::JoinHandle<()>);
-
-impl Drop for Sweeper {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-/// Starts sweeping every `ORDER_SWEEP_INTERVAL_SECONDS` (the first sweep one interval after the
-/// start), unless the payment timeout is disabled. A failed or panicking sweep is logged; the next
-/// one runs as planned.
-pub(crate) fn start(state: AppState) -> Option<Sweeper> {
+/// Sweeps every `ORDER_SWEEP_INTERVAL_SECONDS`, unless the payment timeout is disabled.
+pub(crate) fn start(state: AppState) -> Option<Periodic> {
     state.settings.order_payment_timeout?;
     let every = state.settings.order_sweep_interval;
-    Some(Sweeper(tokio::spawn(async move {
-        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            match AssertUnwindSafe(sweep_expired_orders(&state))
-                .catch_unwind()
-                .await
-            {
-                Ok(Ok(Sweep {
-                    expired: 0,
-                    failed: 0,
-                })) => {}
-                Ok(Ok(sweep)) => tracing::info!(
-                    expired = sweep.expired,
-                    failed = sweep.failed,
-                    "unpaid orders expired"
-                ),
-                Ok(Err(error)) => {
-                    tracing::error!(error = ?error, "the sweep of unpaid orders failed");
+    Some(background::every(
+        every,
+        "the sweep of unpaid orders",
+        move || {
+            let state = state.clone();
+            async move {
+                let sweep = sweep_expired_orders(&state).await?;
+                if sweep != Sweep::default() {
+                    tracing::info!(
+                        expired = sweep.expired,
+                        failed = sweep.failed,
+                        "unpaid orders expired"
+                    );
                 }
-                Err(_) => tracing::error!("the sweep of unpaid orders panicked"),
+                Ok::<(), CommerceError>(())
             }
-        }
-    })))
+        },
+    ))
 }

@@ -6,9 +6,12 @@
 //! the environment outside [`config`].
 
 mod authorize;
+mod background;
 mod capabilities;
 pub mod config;
 mod cookies;
+mod dns;
+pub mod domain_checks;
 mod errors;
 mod execute;
 pub mod expiry;
@@ -25,6 +28,7 @@ mod verifiers;
 mod wire;
 
 pub use config::{Environment, LogFormat, Secret, Settings};
+pub use domain_checks::check_store_domains;
 pub use expiry::{Sweep, sweep_expired_orders};
 pub use rate_limit::AgentRateLimits;
 pub use startup::{Application, app_state, init_tracing};

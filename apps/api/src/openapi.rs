@@ -82,6 +82,7 @@ use crate::routes;
         routes::admin::domains::list,
         routes::admin::domains::add,
         routes::admin::domains::remove,
+        routes::admin::domains::verify,
         routes::admin::audit::list,
         routes::storefront::get_storefront,
         routes::storefront::list_products,

@@ -20,14 +20,15 @@ use actix_cors::Cors;
 use actix_web::http::header::{self, HeaderName};
 use domain::{Clock, SystemClock};
 use identity::agents::AgentAuth;
-use identity::{Identity, IdentityConfig, SessionKeys};
+use identity::{DomainRules, Identity, IdentityConfig, SessionKeys, host_of_url};
 
 use crate::capabilities::Catalog;
 use crate::config::LogFormat;
+use crate::dns::HickoryTxt;
 use crate::execute::InProcess;
 use crate::rate_limit::RateLimits;
 use crate::state::AppState;
-use crate::{Settings, expiry, origin, routes, verifiers};
+use crate::{Settings, domain_checks, expiry, origin, routes, verifiers};
 
 /// A built, bound, not yet running server, and the state its background work shares.
 pub struct Application {
@@ -90,9 +91,11 @@ impl Application {
     }
 
     /// Serves until the process is asked to stop (SIGINT/SIGTERM), finishing requests in flight.
-    /// The background tasks (the sweep of unpaid orders) run as long as the server does.
+    /// The background tasks (the sweep of unpaid orders, the check of store domains) run as long
+    /// as the server does.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let _sweeper = expiry::start(self.state);
+        let _sweeper = expiry::start(self.state.clone());
+        let _domain_checks = domain_checks::start(self.state);
         self.server.await
     }
 }
@@ -110,8 +113,10 @@ pub async fn app_state(
         platform_admin_emails: settings.platform_admin_emails.clone(),
         cache_ttl: settings.credential_cache_ttl,
         device_client_ids: settings.device_client_ids.clone(),
+        store_domains: domain_rules(&settings),
         ..IdentityConfig::default()
     };
+    let dns = Arc::new(HickoryTxt::new(settings.dns_resolver).context("the DNS resolver")?);
     let identity = Identity::new(db.conn.clone(), keys, Arc::clone(&clock), config).await?;
     let per_minute = NonZeroU32::new(settings.auth_rate_limit_per_minute)
         .context("AUTH_RATE_LIMIT_PER_MINUTE must be at least 1")?;
@@ -137,7 +142,24 @@ pub async fn app_state(
         identity,
         clock,
         order_keys,
+        dns,
     })
+}
+
+/// The platform's own hosts (the api's, the dashboard's, the trusted origins') and its store
+/// domain, from the settings.
+fn domain_rules(settings: &Settings) -> DomainRules {
+    let mut reserved: Vec<_> = std::iter::once(&settings.api_public_url)
+        .chain(std::iter::once(&settings.frontend_url))
+        .chain(&settings.cors_origins)
+        .filter_map(|url| host_of_url(url))
+        .collect();
+    reserved.sort();
+    reserved.dedup();
+    DomainRules {
+        reserved,
+        platform: settings.platform_store_domain.clone(),
+    }
 }
 
 /// The whole application: middleware, configuration of extractors, and every route.

@@ -28,6 +28,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// The keys of orders' status pages, derived from `AUTH_SECRET`.
     pub order_keys: StatusKeys,
+    /// Where store domains' TXT proofs are looked up.
+    pub dns: Arc<dyn identity::store_domains::TxtLookup>,
 }
 
 impl AppState {

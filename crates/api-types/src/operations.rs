@@ -32,6 +32,7 @@ pub const ADMIN_SET_ROLE: &str = "adminSetRole";
 pub const ADMIN_UPDATE_CUSTOMER: &str = "adminUpdateCustomer";
 pub const ADMIN_UPDATE_PRODUCT: &str = "adminUpdateProduct";
 pub const ADMIN_UPDATE_STORE: &str = "adminUpdateStore";
+pub const ADMIN_VERIFY_STORE_DOMAIN: &str = "adminVerifyStoreDomain";
 pub const AGENT_CONFIGURATION: &str = "agentConfiguration";
 pub const AGENT_STATUS: &str = "agentStatus";
 pub const APPROVE_AGENT: &str = "approveAgent";

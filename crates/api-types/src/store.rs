@@ -1,6 +1,7 @@
 //! `/v1/admin/store/*` and `/v1/admin/audit-events`.
 
 use chrono::{DateTime, Utc};
+use domain::{DomainProof, DomainStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -25,12 +26,34 @@ pub struct HostnamePath {
     pub hostname: String,
 }
 
-/// A storefront hostname of the organization.
+/// A storefront hostname of the organization. It serves the storefront only while `verified`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StoreDomainView {
     pub hostname: String,
+    pub status: DomainStatus,
+    /// `dns`: proven by the TXT record below; `platform`: a name under the platform's store
+    /// domain, verified at once.
+    pub proof: DomainProof,
+    /// The TXT record to publish (and keep) for a hostname proven by DNS.
+    pub verification: Option<VerificationRecord>,
+    pub verified_at: Option<DateTime<Utc>>,
+    /// When its proof was last looked up.
+    pub checked_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+}
+
+/// A DNS TXT record that proves a hostname is the store's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationRecord {
+    /// Always `TXT`.
+    #[schema(example = "TXT")]
+    pub record_type: String,
+    #[schema(example = "_commerce-verification.shop.example.com")]
+    pub name: String,
+    #[schema(example = "commerce-verification=4f9c0d1e2b3a")]
+    pub value: String,
 }
 
 /// One entry of the audit log.

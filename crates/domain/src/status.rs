@@ -37,6 +37,24 @@ named_enum!(
 );
 
 named_enum!(
+    /// A store's hostname resolves its storefront only while `verified`; it is `pending` until the
+    /// store proves it, and again if the proof disappears.
+    DomainStatus, unknown: UnknownStatus {
+        Pending => "pending",
+        Verified => "verified",
+    }
+);
+
+named_enum!(
+    /// How a hostname is proven the store's: a DNS TXT record, or the platform's word for a name
+    /// under its own store domain.
+    DomainProof, unknown: UnknownStatus {
+        Dns => "dns",
+        Platform => "platform",
+    }
+);
+
+named_enum!(
     /// What became of a payment event: stored as `received` (or `ignored`, for a type that changes
     /// nothing), then `processed` or `failed` (and retried).
     PaymentEventStatus, unknown: UnknownStatus {

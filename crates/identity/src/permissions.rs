@@ -52,6 +52,7 @@ permissions! {
     ApiKeyRevoke => "apiKey": "revoke" => [Owner, Admin],
     StoreDomainList => "storeDomain": "list" => [Owner, Admin, Member],
     StoreDomainCreate => "storeDomain": "create" => [Owner, Admin],
+    StoreDomainVerify => "storeDomain": "verify" => [Owner, Admin],
     StoreDomainDelete => "storeDomain": "delete" => [Owner, Admin],
     StoreRead => "store": "read" => [Owner, Admin, Member],
     StoreUpdate => "store": "update" => [Owner, Admin],
@@ -148,6 +149,7 @@ mod tests {
             Permission::OrderRefund,
             Permission::OrderRecordPayment,
             Permission::StoreDomainCreate,
+            Permission::StoreDomainVerify,
         ] {
             assert!(!permission.allows(Member), "{permission:?}");
         }

@@ -25,6 +25,8 @@ pub struct IdentityConfig {
     pub cache_ttl: std::time::Duration,
     /// The `client_id`s the device flow accepts (`DEVICE_CLIENT_IDS`).
     pub device_client_ids: Vec<String>,
+    /// Which hostnames a store may claim, and how it proves them.
+    pub store_domains: crate::DomainRules,
 }
 
 impl Default for IdentityConfig {
@@ -35,6 +37,7 @@ impl Default for IdentityConfig {
             platform_admin_emails: Vec::new(),
             cache_ttl: crate::CACHE_TTL,
             device_client_ids: vec!["commerce-cli".to_owned()],
+            store_domains: crate::DomainRules::default(),
         }
     }
 }

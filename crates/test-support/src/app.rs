@@ -73,6 +73,11 @@ impl TestApp {
             "WORKERS" => Some("1".to_owned()),
             // One secret for every instance of a test, as replicas of a deployment share theirs.
             "AUTH_SECRET" => Some("test-secret-shared-by-every-instance-0123456789".to_owned()),
+            // No name server unless a test starts one (`TestDns`): a closed local port refuses
+            // every lookup at once, where the system's resolver would wait on a closed network.
+            "DNS_RESOLVER" => Some("127.0.0.1:9".to_owned()),
+            // The check of store domains runs when a test runs it.
+            "DOMAIN_CHECK_INTERVAL_SECONDS" => Some("0".to_owned()),
             _ => None,
         })
         .expect("default settings are valid");
@@ -138,10 +143,12 @@ impl TestApp {
             .id
     }
 
-    /// Registers a storefront hostname for `org`, straight in the database.
+    /// Registers a storefront hostname for `org`, verified (as a name the platform gave), straight
+    /// in the database.
     pub async fn add_storefront(&self, org: OrgId, host: &str) {
         let host = Hostname::parse(host).expect("a valid hostname");
-        store_domains::register(&self.database.db.conn, org, &host, self.clock_now())
+        let claim = store_domains::Claim::Verified(domain::DomainProof::Platform);
+        store_domains::register(&self.database.db.conn, org, &host, claim, self.clock_now())
             .await
             .expect("storefront registered");
     }

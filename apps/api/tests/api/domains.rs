@@ -1,31 +1,112 @@
 //! Storefront domains: registered by an organization's admins, resolved from `Host`.
 
+use std::future::Future;
+
 use actix_web::http::Method;
+use resolve_caller::Hostname;
 use serde_json::json;
-use test_support::{CallerRequest as _, TestApp, TestResponse};
+use test_support::{CallerRequest as _, TestApp, TestDns, TestResponse, TestUser};
+
+/// The api, asking `dns` for domain proofs, with the platform's hosts of a deployment.
+async fn spawn_with_dns(dns: &TestDns) -> TestApp {
+    let address = dns.address;
+    TestApp::spawn_with(|settings| {
+        settings.dns_resolver = Some(address);
+        settings.cors_origins = vec![
+            "https://dash.example.com".to_owned(),
+            "https://app.example.com:8443".to_owned(),
+        ];
+        settings.platform_store_domain = Some(Hostname::parse("shops.example.com").unwrap());
+    })
+    .await
+}
+
+fn add<'a>(
+    app: &'a TestApp,
+    user: &'a TestUser,
+    host: &str,
+) -> impl Future<Output = TestResponse> + 'a {
+    TestResponse::send_json(
+        app.as_user(Method::POST, "/v1/admin/store/domains", user),
+        json!({"hostname": host}),
+    )
+}
+
+async fn verify(app: &TestApp, user: &TestUser, host: &str) -> TestResponse {
+    let path = format!("/v1/admin/store/domains/{host}/verify");
+    TestResponse::send(app.as_user(Method::POST, &path, user), None).await
+}
+
+async fn served_by(app: &TestApp, host: &str) -> Option<String> {
+    let seen = TestResponse::send(app.get("/v1/whoami").on_host(host), None).await;
+    (seen.status == 200).then(|| seen.json()["organizationId"].as_str().unwrap().to_owned())
+}
+
+/// Publishes the TXT record a claimed domain names.
+fn publish(dns: &TestDns, claimed: &serde_json::Value) {
+    let record = &claimed["verification"];
+    assert_eq!(record["recordType"], "TXT", "{claimed}");
+    dns.publish_txt(
+        record["name"].as_str().unwrap(),
+        record["value"].as_str().unwrap(),
+    );
+}
 
 #[actix_web::test]
-async fn a_merchant_registers_a_domain_and_the_storefront_resolves() {
-    let app = TestApp::spawn().await;
+async fn a_domain_serves_its_store_only_while_its_txt_record_proves_it() {
+    let dns = TestDns::start().await;
+    let app = spawn_with_dns(&dns).await;
     let (owner, org) = app.merchant("owner@x.test", "acme").await;
-    let request = app.as_user(Method::POST, "/v1/admin/store/domains", &owner);
-    let created = TestResponse::send_json(request, &json!({"hostname": "Shop.Acme.Test."})).await;
+    let created = add(&app, &owner, "Shop.Acme.Test.").await;
     assert_eq!(created.status, 201, "{}", created.json());
-    assert_eq!(created.json()["hostname"], "shop.acme.test");
+    let claimed = created.json();
+    assert_eq!(claimed["hostname"], "shop.acme.test");
+    assert_eq!(claimed["status"], "pending");
+    assert_eq!(
+        claimed["verification"]["name"],
+        "_commerce-verification.shop.acme.test"
+    );
+    assert_eq!(served_by(&app, "shop.acme.test").await, None);
 
-    let seen = TestResponse::send(app.get("/v1/whoami").on_host("SHOP.acme.test:8080"), None)
-        .await
-        .json();
-    assert_eq!(seen["kind"], "host");
-    assert_eq!(seen["organizationId"], org.to_string());
+    // Asked too early: the record is not there.
+    let early = verify(&app, &owner, "shop.acme.test").await;
+    early.assert_error(409, "DNS_RECORD_NOT_FOUND");
+    assert_eq!(served_by(&app, "shop.acme.test").await, None);
 
+    publish(&dns, &claimed);
+    let verified = verify(&app, &owner, "SHOP.acme.test").await;
+    assert_eq!(verified.status, 200, "{}", verified.json());
+    assert_eq!(verified.json()["status"], "verified");
+    assert_eq!(
+        served_by(&app, "SHOP.acme.test:8080").await,
+        Some(org.to_string())
+    );
+
+    // The record is withdrawn: the next check takes the domain off the storefront.
+    dns.withdraw(claimed["verification"]["name"].as_str().unwrap());
+    let check = api::check_store_domains(&app.state).await.unwrap();
+    assert_eq!((check.checked, check.unverified), (1, 1));
+    assert_eq!(served_by(&app, "shop.acme.test").await, None);
     let list = TestResponse::send(
         app.as_user(Method::GET, "/v1/admin/store/domains", &owner),
         None,
     )
     .await
     .json();
-    assert_eq!(list["data"][0]["hostname"], "shop.acme.test");
+    assert_eq!(list["data"][0]["status"], "pending");
+    assert_ne!(
+        list["data"][0]["verification"], claimed["verification"],
+        "a new token"
+    );
+
+    // Published again (the new record), the check verifies it without being asked.
+    publish(&dns, &list["data"][0]);
+    let check = api::check_store_domains(&app.state).await.unwrap();
+    assert_eq!(check.verified, 1);
+    assert_eq!(
+        served_by(&app, "shop.acme.test").await,
+        Some(org.to_string())
+    );
 
     let removed = TestResponse::send(
         app.as_user(
@@ -43,24 +124,126 @@ async fn a_merchant_registers_a_domain_and_the_storefront_resolves() {
 }
 
 #[actix_web::test]
-async fn a_hostname_belongs_to_one_org_and_orgs_see_only_their_own() {
-    let app = TestApp::spawn().await;
-    let (acme, _) = app.merchant("owner@acme.test", "acme").await;
-    let (globex, _) = app.merchant("owner@globex.test", "globex").await;
-    let add = |user, host: &str| {
-        TestResponse::send_json(
-            app.as_user(Method::POST, "/v1/admin/store/domains", user),
-            json!({"hostname": host}),
-        )
-    };
-    assert_eq!(add(&acme, "shop.acme.test").await.status, 201);
-    add(&globex, "shop.acme.test")
+async fn a_claim_nobody_proved_cannot_keep_the_domains_owner_out() {
+    let dns = TestDns::start().await;
+    let app = spawn_with_dns(&dns).await;
+    let (squatter, _) = app.merchant("owner@evil.test", "evil").await;
+    let (brand, brand_org) = app.merchant("owner@bigbrand.test", "bigbrand").await;
+    let squatted = add(&app, &squatter, "shop.bigbrand.com").await;
+    assert_eq!(squatted.status, 201);
+    assert_eq!(served_by(&app, "shop.bigbrand.com").await, None);
+
+    // The brand claims it too, and proves it: its record is the one in DNS.
+    let claimed = add(&app, &brand, "shop.bigbrand.com").await;
+    assert_eq!(claimed.status, 201, "{}", claimed.json());
+    publish(&dns, &claimed.json());
+    assert_eq!(verify(&app, &brand, "shop.bigbrand.com").await.status, 200);
+    assert_eq!(
+        served_by(&app, "shop.bigbrand.com").await,
+        Some(brand_org.to_string())
+    );
+
+    // The squatter's token is not in DNS; were it published too, the brand proved it first.
+    verify(&app, &squatter, "shop.bigbrand.com")
+        .await
+        .assert_error(409, "DNS_RECORD_NOT_FOUND");
+    publish(&dns, &squatted.json());
+    verify(&app, &squatter, "shop.bigbrand.com")
         .await
         .assert_error(409, "HOSTNAME_TAKEN");
-    add(&globex, "bad_host!")
+    assert_eq!(
+        api::check_store_domains(&app.state).await.unwrap().verified,
+        0
+    );
+    assert_eq!(
+        served_by(&app, "shop.bigbrand.com").await,
+        Some(brand_org.to_string())
+    );
+    // And a new claim of a proven hostname is refused outright.
+    let (late, _) = app.merchant("owner@late.test", "late").await;
+    add(&app, &late, "shop.bigbrand.com")
+        .await
+        .assert_error(409, "HOSTNAME_TAKEN");
+}
+
+#[actix_web::test]
+async fn names_no_store_may_have_are_refused() {
+    let dns = TestDns::start().await;
+    let app = spawn_with_dns(&dns).await;
+    let (owner, _) = app.merchant("owner@x.test", "acme").await;
+    let api_host = app.state.settings.api_public_url.clone();
+    let api_host = api_host
+        .trim_start_matches("http://")
+        .split(':')
+        .next()
+        .unwrap()
+        .to_owned();
+    for name in [
+        "127.0.0.1",
+        "10.1.2.3",
+        "api",
+        "localhost",
+        "shop.localhost",
+        "dash.example.com",
+        "app.example.com",
+        "shops.example.com",
+        "a.acme.shops.example.com",
+        api_host.as_str(),
+    ] {
+        let refused = add(&app, &owner, name)
+            .await
+            .assert_error(400, "VALIDATION_ERROR");
+        assert_eq!(
+            refused["details"]["fields"][0]["field"], "hostname",
+            "{name}: {refused}"
+        );
+    }
+    let list = TestResponse::send(
+        app.as_user(Method::GET, "/v1/admin/store/domains", &owner),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(list["data"], json!([]));
+}
+
+#[actix_web::test]
+async fn a_name_under_the_platform_domain_serves_at_once_for_its_first_claimer() {
+    let dns = TestDns::start().await;
+    let app = spawn_with_dns(&dns).await;
+    let (owner, org) = app.merchant("owner@x.test", "acme").await;
+    let (other, _) = app.merchant("owner@globex.test", "globex").await;
+    let created = add(&app, &owner, "acme.shops.example.com").await;
+    assert_eq!(created.status, 201, "{}", created.json());
+    assert_eq!(created.json()["status"], "verified");
+    assert_eq!(created.json()["proof"], "platform");
+    assert_eq!(created.json()["verification"], json!(null));
+    assert_eq!(
+        served_by(&app, "acme.shops.example.com").await,
+        Some(org.to_string())
+    );
+    add(&app, &other, "acme.shops.example.com")
+        .await
+        .assert_error(409, "HOSTNAME_TAKEN");
+    add(&app, &owner, "acme.shops.example.com")
+        .await
+        .assert_error(409, "HOSTNAME_TAKEN");
+    // The periodic check leaves the platform's names alone.
+    assert_eq!(
+        api::check_store_domains(&app.state).await.unwrap().checked,
+        0
+    );
+}
+
+#[actix_web::test]
+async fn orgs_see_and_remove_only_their_own_hostnames() {
+    let app = TestApp::spawn().await;
+    let (_, acme_org) = app.merchant("owner@acme.test", "acme").await;
+    let (globex, _) = app.merchant("owner@globex.test", "globex").await;
+    app.add_storefront(acme_org, "shop.acme.test").await;
+    add(&app, &globex, "bad_host!")
         .await
         .assert_error(400, "VALIDATION_ERROR");
-
     let list = TestResponse::send(
         app.as_user(Method::GET, "/v1/admin/store/domains", &globex),
         None,
@@ -241,10 +424,13 @@ async fn a_domain_change_without_its_audit_record_is_not_made() {
     )
     .await
     .json();
-    assert_eq!(
-        list["data"],
-        json!([{"hostname": "kept.acme.test", "createdAt": list["data"][0]["createdAt"]}])
-    );
+    let hostnames: Vec<&str> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|domain| domain["hostname"].as_str().unwrap())
+        .collect();
+    assert_eq!(hostnames, ["kept.acme.test"]);
     let served = TestResponse::send(app.get("/v1/whoami").on_host("new.acme.test"), None).await;
     served.assert_error(401, "UNKNOWN_HOST");
 }

@@ -86,6 +86,10 @@ async fn another_organizations_ids_are_not_found_on_any_route() {
             ("/v1/admin/store/domains/{hostname}", "hostname"),
             acme.host.clone(),
         ),
+        (
+            ("/v1/admin/store/domains/{hostname}/verify", "hostname"),
+            acme.host.clone(),
+        ),
     ]);
     // Routes whose path names no tenant resource: the webhook's organization travels in the query
     // and is authenticated by a shared secret (tested below); capabilities are the same for all.

@@ -94,6 +94,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
                 "/settings/domains/remove",
                 web::post().to(settings::remove_domain),
             )
+            .route(
+                "/settings/domains/verify",
+                web::post().to(settings::verify_domain),
+            )
             .route("/settings/team", web::get().to(team::list))
             .route("/settings/team", web::post().to(team::add))
             .route("/settings/team/role", web::post().to(team::change_role))

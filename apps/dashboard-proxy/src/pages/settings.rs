@@ -6,11 +6,12 @@ use actix_web::web;
 use api_types::commerce::{StoreSettings, UpdateStoreRequest};
 use api_types::store::{AddStoreDomainRequest, List, StoreDomainView};
 use chrono::{DateTime, Utc};
+use domain::DomainStatus;
 use maud::{Markup, html};
 use serde::Deserialize;
 use web_ui::Now;
 use web_ui::api::{Change, escaped};
-use web_ui::components::{Field, datetime, empty_state, form_errors, html_response, notice};
+use web_ui::components::{Field, badge, datetime, empty_state, form_errors, html_response, notice};
 use web_ui::errors::see_other;
 use web_ui::forms::{FormErrors, Submitted};
 use web_ui::{PageError, PageResult};
@@ -23,6 +24,8 @@ pub struct DoneQuery {
     saved: Option<String>,
     #[serde(default)]
     removed: Option<String>,
+    #[serde(default)]
+    verified: Option<String>,
 }
 
 /// The api's field is the form's input, but `supportEmail` is named as in the form.
@@ -186,16 +189,19 @@ pub async fn domains_page(
         .get(&browser.credentials, "/v1/admin/store/domains")
         .await?;
     let done = if query.saved.is_some() {
-        Some("Domain added: shoppers can reach your storefront there.")
+        Some("Domain added. Until it is verified, shoppers cannot reach your storefront there.")
+    } else if query.verified.is_some() {
+        Some("Domain verified: shoppers can reach your storefront there.")
     } else {
         query
             .removed
             .as_ref()
             .map(|_| "Domain removed: it no longer serves your storefront.")
     };
+    let none = FormErrors::default();
     Ok(html_response(
         StatusCode::OK,
-        domains_list(&shell, &domains.data, "", done, &FormErrors::default(), now),
+        domains_list(&shell, &domains.data, "", done, &none, &none, now),
     ))
 }
 
@@ -235,7 +241,48 @@ pub async fn add_domain(
         .await?;
     Ok(html_response(
         status,
-        domains_list(&shell, &domains.data, &form.hostname, None, &errors, now),
+        domains_list(
+            &shell,
+            &domains.data,
+            &form.hostname,
+            None,
+            &errors,
+            &FormErrors::default(),
+            now,
+        ),
+    ))
+}
+
+/// Looks up a pending domain's TXT record now; a record not (yet) there is explained on the list.
+pub async fn verify_domain(
+    browser: Browser,
+    api: Api,
+    memory: Memory,
+    form: web::Form<DomainForm>,
+    Now(now): Now,
+) -> PageResult {
+    let hostname = form.hostname.trim();
+    if hostname.is_empty() {
+        return Err(PageError::NotFound);
+    }
+    let path = format!("/v1/admin/store/domains/{}/verify", escaped(hostname));
+    let failure = match api
+        .send::<(), StoreDomainView>(&browser.credentials, Change::bare(Method::POST, &path))
+        .await
+    {
+        Ok(_) => return Ok(see_other("/settings/domains?verified=1")),
+        Err(failure) => failure,
+    };
+    let status = failure.status_code();
+    let check = FormErrors::from_failure(failure, |_| None)?;
+    let shell = Shell::load(&api, &memory, &browser.credentials).await?;
+    let domains: List<StoreDomainView> = api
+        .get(&browser.credentials, "/v1/admin/store/domains")
+        .await?;
+    let none = FormErrors::default();
+    Ok(html_response(
+        status,
+        domains_list(&shell, &domains.data, "", None, &none, &check, now),
     ))
 }
 
@@ -256,30 +303,48 @@ fn domains_list(
     typed: &str,
     done: Option<&str>,
     errors: &FormErrors,
+    check: &FormErrors,
     now: DateTime<Utc>,
 ) -> Markup {
     let may_add = shell.may("storeDomain:create");
     let may_remove = shell.may("storeDomain:delete");
+    let may_verify = shell.may("storeDomain:verify");
     page(
         shell,
         Section::Domains,
         "Domains",
         html! {
             div.page-header { h1 { "Domains" } }
-            p.muted { "Your storefront answers on each of these hostnames; point their DNS at the storefront edge." }
+            p.muted { "Your storefront answers on each verified hostname. Point its DNS at the storefront edge, and prove it is yours with the TXT record shown." }
             @if let Some(done) = done { (notice("success", done)) }
+            @if let Some(problem) = &check.form { (notice("error", problem)) }
             @if domains.is_empty() {
                 (empty_state("No domain yet", "Add the hostname shoppers will type, like shop.example.com.", None))
             } @else {
                 div.table-wrap {
                     table {
-                        thead { tr { th { "Hostname" } th { "Added" } th { span.visually-hidden { "Actions" } } } }
+                        thead { tr { th { "Hostname" } th { "Status" } th { "Added" } th { span.visually-hidden { "Actions" } } } }
                         tbody {
                             @for domain in domains {
                                 tr {
-                                    td.mono { (domain.hostname) }
+                                    td.mono {
+                                        (domain.hostname)
+                                        @if let (DomainStatus::Pending, Some(record)) = (domain.status, &domain.verification) {
+                                            dl.txt-record {
+                                                dt { "TXT name" } dd.mono { (record.name) }
+                                                dt { "TXT value" } dd.mono { (record.value) }
+                                            }
+                                        }
+                                    }
+                                    td { (badge(domain.status.as_str())) }
                                     td { (datetime(domain.created_at, now)) }
-                                    td {
+                                    td.actions {
+                                        @if may_verify && domain.status == DomainStatus::Pending {
+                                            form method="post" action="/settings/domains/verify" {
+                                                input type="hidden" name="hostname" value=(domain.hostname);
+                                                button type="submit" aria-label={"Check " (domain.hostname) " now"} { "Check now" }
+                                            }
+                                        }
                                         @if may_remove {
                                             form method="post" action="/settings/domains/remove"
                                                 data-confirm="Remove this domain? The storefront stops answering on it at once." {
@@ -385,19 +450,37 @@ mod tests {
         let now = domain::Clock::now(&domain::SystemClock);
         let domains = [StoreDomainView {
             hostname: "shop.acme.test".into(),
+            status: DomainStatus::Pending,
+            proof: domain::DomainProof::Dns,
+            verification: Some(api_types::store::VerificationRecord {
+                record_type: "TXT".into(),
+                name: "_commerce-verification.shop.acme.test".into(),
+                value: "commerce-verification=abc".into(),
+            }),
+            verified_at: None,
+            checked_at: None,
             created_at: domain::Clock::now(&domain::SystemClock),
         }];
         let none = FormErrors::default();
-        let owner = Shell::fixture(&["storeDomain:create", "storeDomain:delete"]);
-        let html = domains_list(&owner, &domains, "", None, &none, now).into_string();
+        let owner = Shell::fixture(&[
+            "storeDomain:create",
+            "storeDomain:delete",
+            "storeDomain:verify",
+        ]);
+        let html = domains_list(&owner, &domains, "", None, &none, &none, now).into_string();
+        assert!(
+            html.contains("commerce-verification=abc") && html.contains("Check shop.acme.test now"),
+            "{html}"
+        );
         assert!(
             html.contains(r#"aria-label="Remove shop.acme.test""#),
             "{html}"
         );
         assert!(html.contains("Add a domain"));
         let reader = Shell::fixture(&["storeDomain:list"]);
-        let html = domains_list(&reader, &domains, "", None, &none, now).into_string();
+        let html = domains_list(&reader, &domains, "", None, &none, &none, now).into_string();
         assert!(html.contains("shop.acme.test") && !html.contains("Remove shop.acme.test"));
+        assert!(!html.contains("Check shop.acme.test now"));
         assert!(!html.contains("Add a domain"));
     }
 
@@ -406,7 +489,8 @@ mod tests {
         let now = domain::Clock::now(&domain::SystemClock);
         let shell = Shell::fixture(&["storeDomain:create"]);
         let errors = FormErrors::field("hostname", "is taken by another store");
-        let html = domains_list(&shell, &[], "<x>.test", None, &errors, now).into_string();
+        let none = FormErrors::default();
+        let html = domains_list(&shell, &[], "<x>.test", None, &errors, &none, now).into_string();
         assert!(
             html.contains(r#"name="hostname" value="&lt;x&gt;.test""#),
             "{html}"

@@ -1,12 +1,17 @@
 //! Running the store: its settings, its domains, its team and the audit log of what they did.
 
-use test_support::TestResponse;
+use test_support::{TestDns, TestResponse};
 
 use crate::Dashboard;
 
 #[actix_web::test]
 async fn store_settings_domains_team_and_the_audit_log() {
-    let dashboard = Dashboard::start("settings").await;
+    let dns = TestDns::start().await;
+    let dns_address = dns.address;
+    let dashboard = Dashboard::start_with("settings", |settings| {
+        settings.dns_resolver = Some(dns_address);
+    })
+    .await;
     let (app, browser) = (&dashboard.api, &dashboard.browser);
     dashboard.merchant("ada@example.com", "Acme").await;
     let colleague = app.sign_up("grace@example.com").await;
@@ -28,14 +33,42 @@ async fn store_settings_domains_team_and_the_audit_log() {
     assert_eq!(browser.value("#field-accentColor").await, "#aa3300");
     browser.screenshot("settings-store").await;
 
-    // Domains: added, another store's refused with the reason, removed.
+    // Domains: added (pending until its TXT record proves it), checked too early, proven;
+    // another store's refused with the reason; removed.
     dashboard
         .visit("/settings/domains", "settings-domains")
         .await;
     browser.fill("#field-hostname", "Shop.Acme.test").await;
     browser.click("button[type=submit].primary").await;
     browser.wait_for_text("Domain added").await;
-    assert!(browser.text().await.contains("shop.acme.test"));
+    let text = browser.text().await;
+    assert!(
+        text.contains("shop.acme.test") && text.contains("pending"),
+        "{text}"
+    );
+    let value = text
+        .split_whitespace()
+        .find(|word| word.starts_with("commerce-verification="))
+        .expect("the TXT value is shown")
+        .to_owned();
+    browser.screenshot("settings-domains-pending").await;
+    browser.screenshot_at(375, "settings-domains-pending-phone").await;
+    browser
+        .click("button[aria-label='Check shop.acme.test now']")
+        .await;
+    browser.wait_for_text("no TXT record").await;
+    dns.publish_txt("_commerce-verification.shop.acme.test", &value);
+    browser
+        .click("button[aria-label='Check shop.acme.test now']")
+        .await;
+    browser.wait_for_text("Domain verified").await;
+    let served = TestResponse::send(
+        app.get("/v1/whoami")
+            .insert_header(("host", "shop.acme.test")),
+        None,
+    )
+    .await;
+    assert_eq!(served.status, 200, "a verified domain serves the store");
     browser.fill("#field-hostname", "globex.shop.test").await;
     browser.click("button[type=submit].primary").await;
     browser.wait_for_text("already").await;

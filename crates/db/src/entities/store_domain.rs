@@ -7,6 +7,11 @@ pub struct Model {
     pub organization_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub hostname: String,
+    pub status: String,
+    pub proof: String,
+    pub verification_token: String,
+    pub verified_at: Option<DateTimeUtc>,
+    pub checked_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

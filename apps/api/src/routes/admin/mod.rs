@@ -20,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .post(domains::add),
     )
     .service(endpoint("/store/domains/{hostname}").delete(domains::remove))
+    .service(endpoint("/store/domains/{hostname}/verify").post(domains::verify))
     .service(endpoint("/audit-events").get(audit::list))
     .service(
         endpoint("/products")
