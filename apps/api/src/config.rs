@@ -163,6 +163,34 @@ impl Settings {
             ));
         }
 
+        let public_url = |name: &str, default: String| -> Result<String, ConfigError> {
+            match var(name) {
+                Some(url) if production && !url.starts_with("https://") => Err(ConfigError(
+                    format!("{name} must be an https:// URL when APP_ENV=production"),
+                )),
+                Some(url) => Ok(trim_slash(url)),
+                None if production => Err(ConfigError(format!(
+                    "{name} is required when APP_ENV=production"
+                ))),
+                None => Ok(default),
+            }
+        };
+        let api_public_url = public_url("API_PUBLIC_URL", format!("http://{host}:{port}"))?;
+        let frontend_url = public_url("FRONTEND_URL", "http://localhost:3000".to_owned())?;
+        let cors_origins: Vec<String> = list(var("CORS_ORIGIN"))
+            .into_iter()
+            .map(trim_slash)
+            .collect();
+        if production
+            && cors_origins
+                .iter()
+                .any(|origin| !origin.starts_with("https://"))
+        {
+            return Err(ConfigError(
+                "CORS_ORIGIN must name https:// origins only when APP_ENV=production".to_owned(),
+            ));
+        }
+
         Ok(Self {
             environment,
             workers: var("WORKERS")
@@ -173,16 +201,9 @@ impl Settings {
                 .unwrap_or_else(|| "sqlite://data/commerce.sqlite".to_owned()),
             database_max_connections: parse(&var, "DATABASE_MAX_CONNECTIONS", 10)?,
             auth_secret,
-            api_public_url: trim_slash(
-                var("API_PUBLIC_URL").unwrap_or_else(|| format!("http://{host}:{port}")),
-            ),
-            frontend_url: trim_slash(
-                var("FRONTEND_URL").unwrap_or_else(|| "http://localhost:3000".to_owned()),
-            ),
-            cors_origins: list(var("CORS_ORIGIN"))
-                .into_iter()
-                .map(trim_slash)
-                .collect(),
+            api_public_url,
+            frontend_url,
+            cors_origins,
             checkout_api_secret,
             trust_proxy: parse(&var, "TRUST_PROXY", false)?,
             agent_device_auth_page: var("AGENT_DEVICE_AUTH_PAGE")
@@ -377,10 +398,50 @@ mod tests {
             settings(&[
                 ("APP_ENV", "production"),
                 ("AUTH_SECRET", &secret),
-                ("CHECKOUT_API_SECRET", "whsec")
+                ("CHECKOUT_API_SECRET", "whsec"),
+                ("API_PUBLIC_URL", "https://api.example.com"),
+                ("FRONTEND_URL", "https://dash.example.com/"),
             ])
             .is_ok()
         );
+    }
+
+    #[test]
+    fn production_refuses_unsafe_public_urls() {
+        let secret = "s".repeat(40);
+        let base = [
+            ("APP_ENV", "production"),
+            ("AUTH_SECRET", secret.as_str()),
+            ("CHECKOUT_API_SECRET", "whsec"),
+        ];
+        let with = |more: &[(&'static str, &'static str)]| {
+            let mut vars: Vec<(&str, &str)> = base.to_vec();
+            vars.extend_from_slice(more);
+            settings(&vars)
+        };
+        let https = [
+            ("API_PUBLIC_URL", "https://api.example.com"),
+            ("FRONTEND_URL", "https://dash.example.com"),
+        ];
+        for (missing, kept) in [(https[0].0, https[1]), (https[1].0, https[0])] {
+            let err = with(&[kept]).unwrap_err().to_string();
+            assert!(err.contains(missing) && err.contains("required"), "{err}");
+        }
+        for (name, plain) in [
+            ("API_PUBLIC_URL", "http://api.example.com"),
+            ("FRONTEND_URL", "http://localhost:3000"),
+        ] {
+            let mut vars = https.to_vec();
+            vars.retain(|(other, _)| *other != name);
+            vars.push((name, plain));
+            let err = with(&vars).unwrap_err().to_string();
+            assert!(err.contains(name) && err.contains("https://"), "{err}");
+        }
+        let mut vars = https.to_vec();
+        vars.push(("CORS_ORIGIN", "https://a.example, http://b.example"));
+        assert!(with(&vars).unwrap_err().to_string().contains("CORS_ORIGIN"));
+        // Development keeps its local defaults.
+        assert_eq!(settings(&[]).unwrap().frontend_url, "http://localhost:3000");
     }
 
     #[test]

@@ -52,7 +52,9 @@ async fn store_settings_domains_team_and_the_audit_log() {
         .expect("the TXT value is shown")
         .to_owned();
     browser.screenshot("settings-domains-pending").await;
-    browser.screenshot_at(375, "settings-domains-pending-phone").await;
+    browser
+        .screenshot_at(375, "settings-domains-pending-phone")
+        .await;
     browser
         .click("button[aria-label='Check shop.acme.test now']")
         .await;
