@@ -107,6 +107,9 @@ pub struct Settings {
     /// How long a verified session or API key is answered from memory: the bound on how late this
     /// instance sees a sign-out, revocation or membership change made on another.
     pub credential_cache_ttl: std::time::Duration,
+    /// No session lives longer than this after sign-in, however often it is used
+    /// (`SESSION_MAX_LIFETIME_DAYS`, 90; at least the 30 days a session lives unused).
+    pub session_max_lifetime: chrono::Duration,
     /// The `client_id`s the device flow accepts.
     pub device_client_ids: Vec<String>,
     /// An order still `pending_payment` this long after it was placed is cancelled and its stock
@@ -223,6 +226,15 @@ impl Settings {
             device_client_ids: match list(var("DEVICE_CLIENT_IDS")) {
                 ids if ids.is_empty() => vec!["commerce-cli".to_owned()],
                 ids => ids,
+            },
+            session_max_lifetime: match parse::<u16>(&var, "SESSION_MAX_LIFETIME_DAYS", 90)? {
+                days if days >= 30 => chrono::Duration::days(i64::from(days)),
+                _ => {
+                    return Err(ConfigError(
+                        "SESSION_MAX_LIFETIME_DAYS must be at least 30, a session's idle lifetime"
+                            .to_owned(),
+                    ));
+                }
             },
             credential_cache_ttl: std::time::Duration::from_millis(parse(
                 &var,

@@ -114,6 +114,7 @@ pub async fn app_state(
         cache_ttl: settings.credential_cache_ttl,
         device_client_ids: settings.device_client_ids.clone(),
         store_domains: domain_rules(&settings),
+        session_max_lifetime: settings.session_max_lifetime,
         ..IdentityConfig::default()
     };
     let dns = Arc::new(HickoryTxt::new(settings.dns_resolver).context("the DNS resolver")?);

@@ -18,6 +18,8 @@ pub struct IdentityConfig {
     pub session_lifetime: Duration,
     /// A session used after this long is slid forward (at most one write a day).
     pub session_refresh_after: Duration,
+    /// No session lives longer than this after sign-in, however often it is used (90 days).
+    pub session_max_lifetime: Duration,
     /// Emails that become `platform_admin` when they sign up or sign in (`PLATFORM_ADMIN_EMAILS`).
     pub platform_admin_emails: Vec<String>,
     /// How long a verified session or key is answered from memory ([`crate::CACHE_TTL`]): the bound
@@ -34,6 +36,7 @@ impl Default for IdentityConfig {
         Self {
             session_lifetime: Duration::days(30),
             session_refresh_after: Duration::days(1),
+            session_max_lifetime: Duration::days(90),
             platform_admin_emails: Vec::new(),
             cache_ttl: crate::CACHE_TTL,
             device_client_ids: vec!["commerce-cli".to_owned()],

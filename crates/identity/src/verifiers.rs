@@ -40,12 +40,14 @@ impl Identity {
                     "the session does not exist (signed out, revoked or never issued)",
                 )
             })?;
-        if session.expires_at <= now {
+        // However often it is used, a session ends at its absolute lifetime after sign-in.
+        let ends = session.created_at + self.config().session_max_lifetime;
+        if session.expires_at <= now || ends <= now {
             return Err(Rejection::new("expired", "the session has expired; sign in again").into());
         }
         let mut expires_at = session.expires_at;
         if now - session.refreshed_at >= self.config().session_refresh_after {
-            expires_at = now + self.config().session_lifetime;
+            expires_at = (now + self.config().session_lifetime).min(ends);
             sessions::refresh(self.db(), session.id, now, expires_at)
                 .await
                 .map_err(unavailable)?;

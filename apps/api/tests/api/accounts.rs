@@ -242,6 +242,44 @@ async fn sessions_expire_and_slide_forward_when_used() {
 }
 
 #[actix_web::test]
+async fn a_session_used_every_day_still_ends_at_its_absolute_lifetime() {
+    let app = TestApp::spawn().await;
+    let user = app.sign_up("ada@x.test").await;
+    let session = |app: &TestApp| {
+        TestResponse::send(
+            app.get("/api/auth/get-session")
+                .with_session_cookie(&user.cookie),
+            None,
+        )
+    };
+    // Used every 29 days, it slides — but never past 90 days after sign-in.
+    for _ in 0..3 {
+        app.clock.advance(chrono::Duration::days(29));
+        let alive = session(&app).await.json();
+        assert!(alive["session"].is_object(), "{alive}");
+        let expires: chrono::DateTime<chrono::Utc> = alive["session"]["expiresAt"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let created: chrono::DateTime<chrono::Utc> = alive["session"]["createdAt"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(expires <= created + chrono::Duration::days(90), "{alive}");
+    }
+    app.clock.advance(chrono::Duration::days(4));
+    assert_eq!(session(&app).await.json(), serde_json::Value::Null);
+    TestResponse::send(
+        app.get("/v1/whoami").with_session_cookie(&user.cookie),
+        None,
+    )
+    .await
+    .assert_error(401, "INVALID_SESSION");
+}
+
+#[actix_web::test]
 async fn sign_in_is_rate_limited_with_retry_after() {
     let app = TestApp::spawn_with(|settings| settings.auth_rate_limit_per_minute = 4).await;
     let attempt = || {
