@@ -1,4 +1,5 @@
-//! Rate limits on sign-in and sign-up, per client address and per account (governor's GCRA).
+//! Rate limits on sign-in and sign-up, per client address and per account from one client network
+//! (governor's GCRA).
 //!
 //! Per instance: with N instances a client can make N times the attempts, still bounded.
 
@@ -102,12 +103,33 @@ impl RateLimits {
         }
     }
 
-    /// One sign-in or sign-up attempt from `ip` for `account` (a normalised email).
+    /// One sign-in or sign-up attempt from `ip` for `account` (a normalised email). The account's
+    /// limit counts per client network (a /24, or a /64 for IPv6), so guesses from a stranger's
+    /// network never lock the account's owner out of theirs; each address has its own limit too.
     pub fn attempt(&self, ip: Option<IpAddr>, account: &str) -> Result<(), ApiError> {
         if let Some(ip) = ip {
             check(&self.by_ip, &ip)?;
         }
-        check(&self.by_account, &account.trim().to_lowercase())
+        let network = ip.map_or_else(|| "unknown".to_owned(), network_of);
+        let key = format!("{}@{network}", account.trim().to_lowercase());
+        check(&self.by_account, &key)
+    }
+}
+
+/// The client network an address is in: its /24 (IPv4) or /64 (IPv6), as text.
+fn network_of(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            format!("{a}.{b}.{c}.0/24")
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => network_of(IpAddr::V4(v4)),
+            None => {
+                let [a, b, c, d, ..] = v6.segments();
+                format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+            }
+        },
     }
 }
 
@@ -189,5 +211,18 @@ mod tests {
             limits.attempt(Some(ip), "c@x.test").unwrap_err().code(),
             "RATE_LIMITED"
         );
+        // The account's attempts from another network are counted apart.
+        let elsewhere: IpAddr = "198.51.100.9".parse().unwrap();
+        assert!(limits.attempt(Some(elsewhere), "a@x.test").is_ok());
+    }
+
+    #[test]
+    fn networks_are_a_24_or_a_64() {
+        let network = |ip: &str| network_of(ip.parse().unwrap());
+        assert_eq!(network("203.0.113.7"), network("203.0.113.200"));
+        assert_ne!(network("203.0.113.7"), network("203.0.114.7"));
+        assert_eq!(network("2001:db8:1:2::1"), network("2001:db8:1:2:ffff::9"));
+        assert_ne!(network("2001:db8:1:2::1"), network("2001:db8:1:3::1"));
+        assert_eq!(network("::ffff:203.0.113.7"), network("203.0.113.9"));
     }
 }

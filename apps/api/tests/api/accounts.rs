@@ -303,6 +303,39 @@ async fn sign_in_is_rate_limited_with_retry_after() {
 }
 
 #[actix_web::test]
+async fn a_stranger_cannot_lock_a_user_out_from_their_own_network() {
+    let app = TestApp::spawn_with(|settings| {
+        settings.auth_rate_limit_per_minute = 4;
+        settings.trust_proxy = true;
+    })
+    .await;
+    let ada = app.sign_up("ada@x.test").await;
+    let sign_in = |from: &'static str, password: &str| {
+        TestResponse::send_json(
+            app.post("/api/auth/sign-in/email")
+                .insert_header(("x-forwarded-for", from)),
+            json!({"email": "ADA@x.test", "password": password}),
+        )
+    };
+    // The stranger's guesses run out for their network (a neighbour at .8 shares it)…
+    let mut refused = 0;
+    for attempt in 0..6 {
+        let from = if attempt % 2 == 0 {
+            "203.0.113.7"
+        } else {
+            "203.0.113.8"
+        };
+        if sign_in(from, "wrong password!").await.status == 429 {
+            refused += 1;
+        }
+    }
+    assert!(refused >= 3, "{refused} of 6 guesses refused");
+    // …not for Ada's.
+    let mine = sign_in("198.51.100.20", &ada.password).await;
+    assert_eq!(mine.status, 200, "{}", mine.json());
+}
+
+#[actix_web::test]
 async fn the_permission_statement_is_served() {
     let app = TestApp::spawn().await;
     let body = TestResponse::send(app.get("/api/auth/permissions"), None)
