@@ -33,6 +33,8 @@ pub(crate) struct CachedSession {
 #[derive(Clone, Debug)]
 pub(crate) struct CachedApiKey {
     pub record: ApiKey,
+    /// Whether its creator (if it has one) was, when cached, a member who may create keys.
+    pub creator_may_create: bool,
     /// When it was cached, by the api's clock.
     pub cached_at: DateTime<Utc>,
 }
@@ -79,6 +81,13 @@ impl Caches {
         let _ = self
             .sessions
             .invalidate_entries_if(move |_, cached| cached.user_id == user);
+    }
+
+    /// Forgets the keys `user` created in `org` (their role there changed, or they left).
+    pub fn forget_api_keys_of(&self, org: domain::OrgId, user: domain::UserId) {
+        let _ = self.api_keys.invalidate_entries_if(move |_, cached| {
+            cached.record.org_id == org && cached.record.created_by == Some(user)
+        });
     }
 
     pub fn forget_api_key(&self, key: domain::ApiKeyId) {

@@ -184,6 +184,7 @@ impl Identity {
             .await?;
         members::remove(self.db(), org, target).await?;
         self.caches().forget_user_sessions(target);
+        self.caches().forget_api_keys_of(org, target);
         self.record(
             self.db(),
             Some(org),
@@ -219,6 +220,7 @@ impl Identity {
         self.guard_owner_change(org, acting_role, target_role, Some(role))
             .await?;
         members::set_role(self.db(), org, target, role).await?;
+        self.caches().forget_api_keys_of(org, target);
         self.record(
             self.db(),
             Some(org),

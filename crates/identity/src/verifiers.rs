@@ -12,6 +12,7 @@ use resolve_caller::{
 
 use crate::Identity;
 use crate::cache::{CachedApiKey, CachedSession};
+use crate::permissions::Permission;
 use crate::tokens::secret_hash;
 
 /// `last_used_at` is written at most this often per key.
@@ -110,8 +111,8 @@ impl ApiKeyVerifier for Identity {
             .get(&key_hash)
             .await
             .filter(|cached| self.caches().is_fresh(cached.cached_at, now));
-        let record = match cached {
-            Some(cached) => cached.record,
+        let (record, creator_may_create) = match cached {
+            Some(cached) => (cached.record, cached.creator_may_create),
             None => {
                 let record = api_keys::find_by_hash(self.db(), &key_hash)
                     .await
@@ -126,16 +127,32 @@ impl ApiKeyVerifier for Identity {
                 )
                 .await
                 .map_err(unavailable)?;
+                // A key acts with its creator's standing: it works while they may create keys.
+                let creator_may_create = match record.created_by {
+                    Some(creator) => members::role_of(self.db(), record.org_id, creator)
+                        .await
+                        .map_err(unavailable)?
+                        .is_some_and(|role| Permission::ApiKeyCreate.allows(role)),
+                    None => true,
+                };
                 let cached = CachedApiKey {
                     record: record.clone(),
+                    creator_may_create,
                     cached_at: now,
                 };
                 self.caches().api_keys.insert(key_hash, cached).await;
-                record
+                (record, creator_may_create)
             }
         };
         if record.revoked_at.is_some() {
             return Err(Rejection::new("revoked", "the API key has been revoked").into());
+        }
+        if !creator_may_create {
+            return Err(Rejection::new(
+                "creator_left",
+                "the API key's creator is no longer a member of the organization who may create keys",
+            )
+            .into());
         }
         if record
             .expires_at

@@ -197,3 +197,54 @@ async fn the_highest_ranked_credential_decides() {
         .await
         .assert_error(401, "INVALID_API_KEY");
 }
+
+#[actix_web::test]
+async fn a_key_stops_working_when_its_creator_may_no_longer_create_keys() {
+    let app = TestApp::spawn().await;
+    let (owner, org) = app.merchant("owner@x.test", "acme").await;
+    let admin = app.sign_up("admin@x.test").await;
+    let change = |path: &str, body: serde_json::Value| {
+        TestResponse::send_json(app.as_user(Method::POST, path, &owner), body)
+    };
+    let added = change(
+        "/api/auth/organization/add-member",
+        json!({"email": "admin@x.test", "role": "admin"}),
+    )
+    .await;
+    assert_eq!(added.status, 200, "{}", added.json());
+    let select = json!({"organizationId": org.to_string()});
+    let active = TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/organization/set-active", &admin),
+        select,
+    )
+    .await;
+    assert_eq!(active.status, 200);
+    let demoted_key = app.api_key(&admin, &["admin"]).await;
+    let removed_key = app.api_key(&admin, &["storefront"]).await;
+    let owners_key = app.api_key(&owner, &["admin"]).await;
+    assert_eq!(whoami_with_key(&app, &demoted_key).await.status, 200);
+
+    // Demoted to member (who may not create keys): the admin's keys stop at once.
+    let demoted = change(
+        "/api/auth/organization/update-member-role",
+        json!({"userId": admin.user_id, "role": "member"}),
+    )
+    .await;
+    assert_eq!(demoted.status, 200, "{}", demoted.json());
+    let refused = whoami_with_key(&app, &demoted_key)
+        .await
+        .assert_error(401, "INVALID_API_KEY");
+    assert_eq!(refused["details"]["failure"], "creator_left", "{refused}");
+
+    // Removed: still refused; the owner's key is untouched.
+    let removed = change(
+        "/api/auth/organization/remove-member",
+        json!({"userId": admin.user_id}),
+    )
+    .await;
+    assert_eq!(removed.status, 200, "{}", removed.json());
+    whoami_with_key(&app, &removed_key)
+        .await
+        .assert_error(401, "INVALID_API_KEY");
+    assert_eq!(whoami_with_key(&app, &owners_key).await.status, 200);
+}

@@ -260,7 +260,7 @@ fn team_page_with(view: &View<'_>, list_errors: &FormErrors, now: DateTime<Utc>)
         "Team",
         html! {
             div.page-header { h1 { "Team" } }
-            p.muted { "Owners manage everything, admins everything but owners, members the catalog and orders." }
+            p.muted { "Owners manage everything, admins everything but owners, members the catalog and orders. An API key works while the person who created it may create keys: removing them, or making them a member, stops their keys." }
             @if let Some(done) = view.done { (notice("success", done)) }
             (form_errors(list_errors))
             div.table-wrap {
@@ -287,7 +287,7 @@ fn team_page_with(view: &View<'_>, list_errors: &FormErrors, now: DateTime<Utc>)
                                 td {
                                     @if may_remove && member.user_id != me {
                                         form method="post" action="/settings/team/remove"
-                                            data-confirm="Remove this member from the store?" {
+                                            data-confirm="Remove this member from the store? The API keys they created stop working at once." {
                                             input type="hidden" name="userId" value=(member.user_id);
                                             button.danger type="submit" aria-label={"Remove " (member.email)} { "Remove" }
                                         }
