@@ -17,6 +17,7 @@ mod m20261125_000008_store_accent_color;
 mod m20261126_000009_order_shipping_and_expiry;
 mod m20261202_000010_requesting_address;
 mod m20261204_000011_store_domain_proof;
+mod m20261204_000012_session_method;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_order_shipping_and_expiry::Migration),
             Box::new(m20261202_000010_requesting_address::Migration),
             Box::new(m20261204_000011_store_domain_proof::Migration),
+            Box::new(m20261204_000012_session_method::Migration),
         ]
     }
 }

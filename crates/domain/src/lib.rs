@@ -29,5 +29,5 @@ pub use roles::{OrgRole, PlatformRole, UnknownRole};
 pub use scope::{CallerKind, Scope, UnknownCallerKind, UnknownScope};
 pub use status::{
     CartStatus, DeviceCodeStatus, DomainProof, DomainStatus, OrderChange, OrderStatus,
-    PaymentEventStatus, ProductStatus, UnknownStatus,
+    PaymentEventStatus, ProductStatus, SignInMethod, UnknownStatus,
 };

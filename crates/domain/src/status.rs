@@ -37,6 +37,15 @@ named_enum!(
 );
 
 named_enum!(
+    /// How a session was opened: by the user's password, or by approving a device code (the
+    /// CLI's), which is never trusted to approve anything or to create keys.
+    SignInMethod, unknown: UnknownStatus {
+        Password => "password",
+        DeviceCode => "device_code",
+    }
+);
+
+named_enum!(
     /// A store's hostname resolves its storefront only while `verified`; it is `pending` until the
     /// store proves it, and again if the proof disappears.
     DomainStatus, unknown: UnknownStatus {

@@ -3,7 +3,7 @@
 use db::TransactionTrait as _;
 use db::repo::sessions::{self, NewSession, Session};
 use db::repo::users::{self, NewUser, User};
-use domain::{OrgId, PlatformRole, SessionId, UserId};
+use domain::{OrgId, PlatformRole, SessionId, SignInMethod, UserId};
 use serde_json::json;
 
 use crate::audit::{Actor, AuditAction};
@@ -122,7 +122,14 @@ impl Identity {
         )
         .await?;
         let signed_in = self
-            .open_session(&txn, user, None, actor.ip_address.as_deref(), user_agent)
+            .open_session(
+                &txn,
+                user,
+                None,
+                actor.ip_address.as_deref(),
+                user_agent,
+                SignInMethod::Password,
+            )
             .await?;
         txn.commit().await.map_err(db::DbError::from)?;
         Ok(signed_in)
@@ -192,8 +199,25 @@ impl Identity {
             None,
             actor.ip_address.as_deref(),
             user_agent,
+            SignInMethod::Password,
         )
         .await
+    }
+
+    /// Fails unless `session` was opened with the user's password: what approving a device or
+    /// creating an API key asks for (a CLI's session, which a phished code could have handed out,
+    /// may not multiply itself).
+    pub async fn require_password_session(&self, session: SessionId) -> Result<(), IdentityError> {
+        let session = sessions::get(self.db(), session)
+            .await
+            .map_err(IdentityError::not_found_as("session"))?;
+        if session.method == SignInMethod::Password {
+            return Ok(());
+        }
+        Err(IdentityError::forbidden(
+            "password_session_required",
+            "sign in with your password to do this: a session the CLI got by device code may not",
+        ))
     }
 
     pub(crate) async fn open_session(
@@ -203,6 +227,7 @@ impl Identity {
         active_org: Option<OrgId>,
         ip_address: Option<&str>,
         user_agent: Option<&str>,
+        method: SignInMethod,
     ) -> Result<SignedIn, IdentityError> {
         let issued = self.keys().issue();
         let now = self.now();
@@ -215,6 +240,7 @@ impl Identity {
                 expires_at: now + self.config().session_lifetime,
                 ip_address,
                 user_agent,
+                method,
             },
             now,
         )

@@ -212,13 +212,15 @@ impl AgentAuth {
         Ok((approval, agent, host))
     }
 
-    /// Whether `session` began recently enough to decide an approval ([`FRESH_SESSION`]).
+    /// Whether `session` began recently enough, with the user's password, to decide an approval
+    /// ([`FRESH_SESSION`]). A session the device flow opened is never fresh.
     pub async fn is_fresh(&self, session: SessionId) -> Result<bool, IdentityError> {
         let identity = self.identity();
         let signed_in = sessions::get(identity.db(), session)
             .await
             .map_err(IdentityError::not_found_as("session"))?;
-        Ok(identity.now() - signed_in.created_at <= FRESH_SESSION)
+        Ok(signed_in.method == domain::SignInMethod::Password
+            && identity.now() - signed_in.created_at <= FRESH_SESSION)
     }
 
     /// The CIBA requests waiting for `user`'s decision, each with its agent's name — in the

@@ -236,6 +236,7 @@ impl Identity {
                 request.active_org,
                 None,
                 Some(&format!("device flow: {}", request.client_id)),
+                domain::SignInMethod::DeviceCode,
             )
             .await
             .map_err(|_| DeviceTokenError::Unavailable)?;

@@ -750,3 +750,46 @@ async fn behind_a_trusted_proxy_approvals_record_the_forwarded_client() {
     let view = approval_page(&app, &store.owner, &direct.json()["approval"]["user_code"]).await;
     assert_eq!(view["requestedFrom"], "127.0.0.1", "{view}");
 }
+
+#[actix_web::test]
+async fn a_cli_session_is_never_fresh_enough_to_approve_an_agent() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let host = connect_host(&app, &store.owner).await;
+    let (_, registered) = register(&app, &store, &host, &["adminGetStats"]).await;
+    let code = registered["approval"]["user_code"].as_str().unwrap();
+
+    // The owner's CLI, signed in by device code a moment ago.
+    let started = TestResponse::send_json(
+        app.post("/api/auth/device/code"),
+        json!({"client_id": "commerce-cli"}),
+    )
+    .await
+    .json();
+    let approved = TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/device/approve", &store.owner),
+        json!({"userCode": started["user_code"]}),
+    )
+    .await;
+    assert_eq!(approved.status, 200, "{}", approved.json());
+    let form = format!(
+        "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code={}&client_id=commerce-cli",
+        started["device_code"].as_str().unwrap()
+    );
+    let token = TestResponse::send(
+        app.post("/api/auth/device/token")
+            .insert_header(("content-type", "application/x-www-form-urlencoded")),
+        Some(&form),
+    )
+    .await
+    .json();
+    let cli = token["access_token"].as_str().unwrap();
+
+    let refused = TestResponse::send_json(
+        app.post("/api/auth/agent/approve").with_bearer(cli),
+        json!({"userCode": code}),
+    )
+    .await
+    .assert_error(403, "FORBIDDEN");
+    assert_eq!(refused["details"]["reason"], "fresh_session_required");
+}

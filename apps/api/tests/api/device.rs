@@ -270,3 +270,69 @@ async fn behind_a_trusted_proxy_the_device_request_records_the_forwarded_client(
         "127.0.0.1"
     );
 }
+
+/// A CLI session of `user`, through the whole device flow (approved from `user`'s dashboard
+/// session).
+async fn cli_session(app: &TestApp, user: &test_support::TestUser) -> String {
+    let started = start(app).await;
+    let approved = TestResponse::send_json(
+        app.as_user(Method::POST, "/api/auth/device/approve", user),
+        json!({"userCode": started["user_code"]}),
+    )
+    .await;
+    assert_eq!(approved.status, 200, "{}", approved.json());
+    let token = poll(app, started["device_code"].as_str().unwrap()).await;
+    assert_eq!(token.status, 200, "{}", token.json());
+    token.json()["access_token"].as_str().unwrap().to_owned()
+}
+
+#[actix_web::test]
+async fn a_cli_session_can_neither_approve_devices_nor_create_keys() {
+    let app = TestApp::spawn().await;
+    let (user, _) = app.merchant("ada@x.test", "acme").await;
+    let cli = cli_session(&app, &user).await;
+
+    let key = TestResponse::send_json(
+        app.post("/api/auth/api-key/create").with_bearer(&cli),
+        json!({"name": "from the cli", "scopes": ["admin"]}),
+    )
+    .await
+    .assert_error(403, "FORBIDDEN");
+    assert_eq!(
+        key["details"]["reason"], "password_session_required",
+        "{key}"
+    );
+
+    // A phished code approved with the CLI's session would hand out another session: refused.
+    let another = start(&app).await;
+    let refused = TestResponse::send_json(
+        app.post("/api/auth/device/approve").with_bearer(&cli),
+        json!({"userCode": another["user_code"]}),
+    )
+    .await
+    .assert_error(403, "FORBIDDEN");
+    assert_eq!(refused["details"]["reason"], "password_session_required");
+    // The CLI may still deny one, and read what it works on.
+    let denied = TestResponse::send_json(
+        app.post("/api/auth/device/deny").with_bearer(&cli),
+        json!({"userCode": another["user_code"]}),
+    )
+    .await;
+    assert_eq!(denied.status, 200, "{}", denied.json());
+    let me = TestResponse::send(app.get("/v1/whoami").with_bearer(&cli), None).await;
+    assert_eq!(me.status, 200);
+}
+
+#[actix_web::test]
+async fn user_code_lookups_are_throttled_per_user() {
+    let app = TestApp::spawn().await;
+    let (user, _) = app.merchant("ada@x.test", "acme").await;
+    let mut statuses = Vec::new();
+    for attempt in 0..25 {
+        let path = format!("/api/auth/device?user_code=WDJB-MJH{}", attempt % 10);
+        let looked = TestResponse::send(app.as_user(Method::GET, &path, &user), None).await;
+        statuses.push(looked.status.as_u16());
+    }
+    assert_eq!(statuses[0], 404, "an unknown code");
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+}

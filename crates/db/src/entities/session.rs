@@ -14,6 +14,7 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub ip_address: Option<String>,
     pub user_agent: Option<String>,
+    pub method: String,
 }
 
 #[derive(Clone, Copy, Debug, EnumIter, DeriveRelation)]

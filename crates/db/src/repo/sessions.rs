@@ -1,7 +1,7 @@
 //! Sessions: found by a keyed hash of their token, never by the token itself.
 
 use chrono::{DateTime, Utc};
-use domain::{OrgId, SessionId, UserId};
+use domain::{OrgId, SessionId, SignInMethod, UserId};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _,
     Set,
@@ -19,18 +19,22 @@ pub struct Session {
     pub created_at: DateTime<Utc>,
     pub refreshed_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    pub method: SignInMethod,
 }
 
-impl From<session::Model> for Session {
-    fn from(row: session::Model) -> Self {
-        Self {
+impl TryFrom<session::Model> for Session {
+    type Error = DbError;
+
+    fn try_from(row: session::Model) -> Result<Self, DbError> {
+        Ok(Self {
             id: SessionId::from_uuid(row.id),
             user_id: UserId::from_uuid(row.user_id),
             active_org: row.active_organization_id.map(OrgId::from_uuid),
             created_at: row.created_at,
             refreshed_at: row.refreshed_at,
             expires_at: row.expires_at,
-        }
+            method: row.method.parse().map_err(DbError::corrupt)?,
+        })
     }
 }
 
@@ -43,6 +47,7 @@ pub struct NewSession<'a> {
     pub expires_at: DateTime<Utc>,
     pub ip_address: Option<&'a str>,
     pub user_agent: Option<&'a str>,
+    pub method: SignInMethod,
 }
 
 pub async fn create(
@@ -50,7 +55,7 @@ pub async fn create(
     new: NewSession<'_>,
     now: DateTime<Utc>,
 ) -> Result<Session, DbError> {
-    Ok(session::ActiveModel {
+    session::ActiveModel {
         id: Set(SessionId::new().as_uuid()),
         token_hash: Set(new.token_hash.to_owned()),
         user_id: Set(new.user_id.as_uuid()),
@@ -60,29 +65,31 @@ pub async fn create(
         expires_at: Set(new.expires_at),
         ip_address: Set(new.ip_address.map(str::to_owned)),
         user_agent: Set(new.user_agent.map(|ua| ua.chars().take(512).collect())),
+        method: Set(new.method.as_str().to_owned()),
     }
     .insert(db)
     .await?
-    .into())
+    .try_into()
 }
 
 pub async fn find_by_token_hash(
     db: &impl ConnectionTrait,
     token_hash: &str,
 ) -> Result<Option<Session>, DbError> {
-    Ok(Entity::find()
+    Entity::find()
         .filter(Column::TokenHash.eq(token_hash))
         .one(db)
         .await?
-        .map(Into::into))
+        .map(Session::try_from)
+        .transpose()
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: SessionId) -> Result<Session, DbError> {
     Entity::find_by_id(id.as_uuid())
         .one(db)
         .await?
-        .map(Into::into)
-        .ok_or(DbError::NotFound)
+        .ok_or(DbError::NotFound)?
+        .try_into()
 }
 
 /// Slides the session's expiry forward.

@@ -34,7 +34,8 @@ fn api_key_view(key: ApiKey) -> ApiKeyView {
     }
 }
 
-/// Create an API key for your active organization; the key is in this answer only. Owners and admins.
+/// Create an API key for your active organization; the key is in this answer only. Owners and
+/// admins, signed in with their password (a CLI's device-code session may not).
 #[utoipa::path(
     post, path = "/api/auth/api-key/create", operation_id = operations::CREATE_API_KEY, tag = "api-keys",
     request_body = CreateApiKeyRequest,
@@ -42,7 +43,7 @@ fn api_key_view(key: ApiKey) -> ApiKeyView {
         (status = 200, description = "Created; `key` is shown this once", body = CreatedApiKey),
         (status = 400, description = "Invalid name, scopes or expiry, or no active organization", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Your role may not create keys", body = ErrorBody),
+        (status = 403, description = "Your role may not create keys, or password_session_required", body = ErrorBody),
     ),
     security(("sessionCookie" = []), ("sessionToken" = [])),
 )]
@@ -52,6 +53,10 @@ pub async fn create(
     body: Json<CreateApiKeyRequest>,
 ) -> Result<web::Json<CreatedApiKey>, AppError> {
     let org = user.organization(None)?;
+    state
+        .identity
+        .require_password_session(user.session_id)
+        .await?;
     let CreateApiKeyRequest {
         name,
         scopes,

@@ -122,7 +122,8 @@ pub async fn token(
     }
 }
 
-/// The request behind a user code, for the dashboard's device page. Signed-in users only.
+/// The request behind a user code, for the dashboard's device page. Signed-in users only;
+/// rate-limited per user, with the decisions.
 #[utoipa::path(
     get, path = "/api/auth/device", operation_id = operations::GET_DEVICE_REQUEST, tag = "auth",
     params(DeviceQuery),
@@ -130,14 +131,17 @@ pub async fn token(
         (status = 200, description = "The request", body = DeviceRequestView),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such code", body = ErrorBody),
+        (status = 429, description = "Too many lookups and decisions", body = ErrorBody),
     ),
     security(("sessionCookie" = []), ("sessionToken" = [])),
 )]
 pub async fn lookup(
     state: web::Data<AppState>,
-    _user: SignedInUser,
+    user: SignedInUser,
     query: web::Query<DeviceQuery>,
 ) -> Result<web::Json<DeviceRequestView>, AppError> {
+    // A code is guessed only by trying: lookups count like decisions.
+    state.rate_limits.approval(user.user_id)?;
     let info = state.identity.device_request(&query.user_code).await?;
     Ok(web::Json(DeviceRequestView {
         user_code: info.user_code,
@@ -157,6 +161,12 @@ async fn decide(
     approve: bool,
 ) -> Result<web::Json<Success>, AppError> {
     state.rate_limits.approval(user.user_id)?;
+    if approve {
+        state
+            .identity
+            .require_password_session(user.session_id)
+            .await?;
+    }
     state
         .identity
         .decide_device_request(
@@ -170,14 +180,15 @@ async fn decide(
     Ok(web::Json(Success::yes()))
 }
 
-/// Approve the request with this user code: the CLI's next poll gets a session of yours.
-/// Rate-limited per user.
+/// Approve the request with this user code: the CLI's next poll gets a session of yours. Only
+/// from a session opened with your password (not the CLI's own). Rate-limited per user.
 #[utoipa::path(
     post, path = "/api/auth/device/approve", operation_id = operations::APPROVE_DEVICE, tag = "auth",
     request_body = DeviceDecisionRequest,
     responses(
         (status = 200, description = "Approved", body = Success),
         (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "password_session_required: a device-code session", body = ErrorBody),
         (status = 404, description = "No such code", body = ErrorBody),
         (status = 409, description = "DEVICE_REQUEST_CLOSED", body = ErrorBody),
         (status = 429, description = "Too many decisions", body = ErrorBody),
