@@ -108,7 +108,11 @@ impl AgentAuth {
         } = asked;
         let identity = self.identity();
         let now = identity.now();
-        let approver = if ask.preferred_method.as_deref() == Some(ApprovalMethod::Ciba.as_str()) {
+        // Asked for CIBA, the request is CIBA whoever the hint names: addressed to that member, or
+        // (someone outside the organization, or nobody) to no one — it then expires unanswered.
+        // Either way the agent gets the same answer, so a hint never tells it who is a member.
+        let ciba = ask.preferred_method.as_deref() == Some(ApprovalMethod::Ciba.as_str());
+        let approver = if ciba {
             self.ciba_approver(org, host_user, ask.login_hint.as_deref())
                 .await?
         } else {
@@ -123,7 +127,7 @@ impl AgentAuth {
                 user_code: &code,
                 capabilities,
                 expires_at: now + APPROVAL_LIFETIME,
-                method: if approver.is_some() {
+                method: if ciba {
                     ApprovalMethod::Ciba
                 } else {
                     ApprovalMethod::DeviceAuthorization
@@ -147,7 +151,7 @@ impl AgentAuth {
 
     /// The member of `org` a CIBA request goes to: the one `login_hint` names by email, else the
     /// host's user. Someone outside the organization is never asked (nor told apart from an
-    /// unknown email): the request falls back to the user code.
+    /// unknown email): none.
     async fn ciba_approver(
         &self,
         org: OrgId,

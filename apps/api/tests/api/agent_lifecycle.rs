@@ -273,12 +273,24 @@ async fn ciba_requests_go_to_the_named_member_only() {
         )
     };
 
-    // Someone outside the store is never asked: the user code instead.
-    let asked = ask(&outsider.email).await.json();
-    assert_eq!(asked["approval"]["method"], "device_authorization");
+    // Someone outside the store is never asked — and the agent cannot tell: the answer has the
+    // same shape as for a member.
+    let unheard = ask(&outsider.email).await.json();
     let asked = ask(&admin.email).await.json();
     assert_eq!(asked["approval"]["method"], "ciba", "{asked}");
     assert!(asked["approval"]["user_code"].is_null());
+    let keys = |answer: &Value| {
+        let mut keys: Vec<String> = answer["approval"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&unheard), keys(&asked), "{unheard} / {asked}");
+    assert_eq!(unheard["approval"]["method"], "ciba");
     assert_eq!(
         asked["approval"]["binding_message"],
         "Stats for the weekly report"
