@@ -179,8 +179,9 @@ impl Modify for SecuritySchemes {
         components.add_security_scheme(
             "sessionCookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                resolve_caller::SESSION_COOKIE_NAME,
-                "The dashboard's (or a shopper's) signed session cookie",
+                resolve_caller::SECURE_SESSION_COOKIE_NAME,
+                "The dashboard's (or a shopper's) signed session cookie; `commerce_session` where the \
+                 api runs over plain http on the developer's machine (and cookies cannot be Secure)",
             ))),
         );
         components.add_security_scheme(

@@ -214,12 +214,7 @@ where
     T: ServiceFactory<ServiceRequest, Config = (), Error = Error, InitError = ()>,
 {
     let settings = &state.settings;
-    let resolver = verifiers::caller_resolver(
-        &state.db,
-        &state.identity,
-        &state.agents,
-        settings.trust_proxy,
-    );
+    let resolver = verifiers::caller_resolver(&state.db, &state.identity, &state.agents, settings);
     app.app_data(web::Data::new(state.clone()))
         .app_data(web::Data::new(state.links.clone()))
         .app_data(web::Data::new(CallerExtractor::new(

@@ -9,12 +9,14 @@ use identity::Identity;
 use identity::agents::AgentAuth;
 use resolve_caller::{CallerResolver, Verifiers};
 
+use crate::Settings;
+
 /// The resolver for this deployment.
 pub fn caller_resolver(
     db: &Database,
     identity: &Identity,
     agents: &AgentAuth,
-    trust_proxy: bool,
+    settings: &Settings,
 ) -> CallerResolver {
     let identity = Arc::new(identity.clone());
     let agents = Arc::new(agents.clone());
@@ -25,5 +27,7 @@ pub fn caller_resolver(
         sessions: identity,
         storefronts: Arc::new(DbHostResolver::new(db.conn.clone())),
     })
-    .trusting_proxy(trust_proxy)
+    .trusting_proxy(settings.trust_proxy)
+    // Where the api's cookies are `Secure` (named `__Host-…`), an unprefixed one was planted.
+    .accepting_plain_session_cookie(!settings.cookie_secure())
 }

@@ -8,8 +8,12 @@ use crate::Credential;
 
 /// The header an integration sends its API key in. Keys in a URL are never read.
 pub const API_KEY_HEADER: &str = "x-api-key";
-/// The cookie that carries a dashboard or shopper session.
+/// The cookie that carries a dashboard or shopper session where cookies cannot be `Secure` (local
+/// development over plain http).
 pub const SESSION_COOKIE_NAME: &str = "commerce_session";
+/// The session cookie wherever it is `Secure`: the `__Host-` prefix makes browsers refuse it unless
+/// the host itself set it (`Secure`, `Path=/`, no `Domain`), so no sibling subdomain can plant one.
+pub const SECURE_SESSION_COOKIE_NAME: &str = "__Host-commerce_session";
 /// The JOSE `typ` of an agent's JWT (Agent Auth protocol).
 pub const AGENT_JWT_TYPE: &str = "agent+jwt";
 /// The JOSE `typ` of an agent host's JWT, taken by the host endpoints of Agent Auth.
@@ -45,15 +49,44 @@ pub struct RequestTarget<'a> {
 }
 
 impl RawCredentials<'_> {
-    /// The value of the session cookie, if one was sent (the first one, if several were).
+    /// The value of the session cookie, if one was sent: the `__Host-` one, else the plain one.
     #[must_use]
     pub fn session_cookie(&self) -> Option<String> {
+        self.session_cookie_where(true)
+    }
+
+    /// The session cookie's value; the plain (unprefixed) one only when `plain_accepted`, which a
+    /// deployment whose cookies are `Secure` turns off: there, a plain one can only have been
+    /// planted by a sibling subdomain.
+    #[must_use]
+    pub fn session_cookie_where(&self, plain_accepted: bool) -> Option<String> {
+        let named = |name: &str| {
+            self.parsed_cookies()
+                .find(|cookie| cookie.name() == name)
+                .map(|cookie| cookie.value().to_owned())
+        };
+        named(SECURE_SESSION_COOKIE_NAME)
+            .or_else(|| plain_accepted.then(|| named(SESSION_COOKIE_NAME)).flatten())
+    }
+
+    /// Whether a session cookie's name comes more than once: which one counts would be a guess.
+    #[must_use]
+    pub fn repeats_session_cookie(&self) -> bool {
+        [SECURE_SESSION_COOKIE_NAME, SESSION_COOKIE_NAME]
+            .iter()
+            .any(|name| {
+                self.parsed_cookies()
+                    .filter(|cookie| cookie.name() == *name)
+                    .nth(1)
+                    .is_some()
+            })
+    }
+
+    fn parsed_cookies(&self) -> impl Iterator<Item = Cookie<'_>> {
         self.cookies
             .iter()
             .flat_map(|line| line.split(';'))
             .filter_map(|pair| Cookie::parse(pair.trim()).ok())
-            .find(|cookie| cookie.name() == SESSION_COOKIE_NAME)
-            .map(|cookie| cookie.value().to_owned())
     }
 
     /// The host the request was addressed to: `X-Forwarded-Host` (its first value) when the proxy in
@@ -279,6 +312,33 @@ mod tests {
         };
         assert_eq!(raw.session_cookie().as_deref(), Some("abc.def"));
         assert_eq!(RawCredentials::default().session_cookie(), None);
+    }
+
+    #[test]
+    fn the_prefixed_session_cookie_wins_and_a_repeated_one_is_noticed() {
+        let raw = |lines: &[&str]| RawCredentials {
+            cookies: lines.iter().map(|line| (*line).to_owned().into()).collect(),
+            ..RawCredentials::default()
+        };
+        let both = raw(&["commerce_session=planted", "__Host-commerce_session=mine"]);
+        assert_eq!(both.session_cookie().as_deref(), Some("mine"));
+        assert!(!both.repeats_session_cookie());
+        let planted = raw(&["commerce_session=planted"]);
+        assert_eq!(
+            planted.session_cookie_where(true).as_deref(),
+            Some("planted")
+        );
+        assert_eq!(
+            planted.session_cookie_where(false),
+            None,
+            "not where cookies are Secure"
+        );
+        for repeated in [
+            raw(&["commerce_session=a; commerce_session=b"]),
+            raw(&["__Host-commerce_session=a", "__Host-commerce_session=b"]),
+        ] {
+            assert!(repeated.repeats_session_cookie(), "{repeated:?}");
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ mod verify;
 pub use caller::{AccessDenied, ApiCaller, Principal};
 pub use credentials::{
     AGENT_JWT_ALGORITHM, AGENT_JWT_TYPE, API_KEY_HEADER, HOST_JWT_TYPE, RawCredentials,
-    RequestTarget, SESSION_COOKIE_NAME,
+    RequestTarget, SECURE_SESSION_COOKIE_NAME, SESSION_COOKIE_NAME,
 };
 /// The scopes and kinds of caller are the vocabulary of every crate; they live in `domain`.
 pub use domain::{CallerKind, Scope, UnknownScope};

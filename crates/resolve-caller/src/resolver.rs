@@ -154,6 +154,7 @@ impl fmt::Debug for Verifiers {
 pub struct CallerResolver {
     verifiers: Verifiers,
     trust_proxy: bool,
+    plain_session_cookie: bool,
 }
 
 impl fmt::Debug for CallerResolver {
@@ -171,7 +172,16 @@ impl CallerResolver {
         Self {
             verifiers,
             trust_proxy: false,
+            plain_session_cookie: true,
         }
+    }
+
+    /// Whether the unprefixed session cookie counts (see
+    /// [`RawCredentials::session_cookie_where`]): not where cookies are `Secure`.
+    #[must_use]
+    pub const fn accepting_plain_session_cookie(mut self, accepted: bool) -> Self {
+        self.plain_session_cookie = accepted;
+        self
     }
 
     /// Read the storefront host from `X-Forwarded-Host` (`TRUST_PROXY=true`): only behind a proxy that
@@ -233,7 +243,7 @@ impl CallerResolver {
             }
             _ => {}
         }
-        if let Some(cookie) = raw.session_cookie() {
+        if let Some(cookie) = raw.session_cookie_where(self.plain_session_cookie) {
             let session = self.verifiers.sessions.verify_session_cookie(&cookie).await;
             return self.session(Credential::SessionCookie, session, raw).await;
         }
@@ -278,7 +288,7 @@ impl CallerResolver {
                 "malformed",
                 why,
             )),
-            None => match raw.session_cookie() {
+            None => match raw.session_cookie_where(self.plain_session_cookie) {
                 Some(cookie) => self
                     .verifiers
                     .sessions
@@ -436,6 +446,9 @@ impl CallerResolver {
 fn refuse_repeated(raw: &RawCredentials<'_>) -> Result<(), ResolveError> {
     match raw.repeated.first() {
         Some(&header) => Err(ResolveError::RepeatedHeader { header }),
+        None if raw.repeats_session_cookie() => {
+            Err(ResolveError::RepeatedHeader { header: "cookie" })
+        }
         None => Ok(()),
     }
 }

@@ -9,8 +9,8 @@ use actix_web::{HttpMessage as _, HttpRequest};
 use api_http::{REQUEST_ID_HEADER, RequestId};
 use api_types::ErrorBody;
 use awc::error::SendRequestError;
-use resolve_caller::SESSION_COOKIE_NAME;
 use resolve_caller::actix::raw_credentials;
+use resolve_caller::{SECURE_SESSION_COOKIE_NAME, SESSION_COOKIE_NAME};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -139,7 +139,9 @@ impl<T> Answer<T> {
             .iter()
             .filter_map(|value| value.to_str().ok())
             .filter_map(|value| actix_web::cookie::Cookie::parse(value.to_owned()).ok())
-            .find(|cookie| cookie.name() == SESSION_COOKIE_NAME)
+            .find(|cookie| {
+                cookie.name() == SECURE_SESSION_COOKIE_NAME || cookie.name() == SESSION_COOKIE_NAME
+            })
             .map(|cookie| cookie.value().to_owned())
     }
 
@@ -308,9 +310,13 @@ impl ApiClient {
             .client
             .request(method, format!("{}{path}", self.base_url))
             .insert_header((header::ACCEPT, "application/json"));
+        // Under the prefixed name, which the api takes whether its own cookies are `Secure` or not
+        // (a browser would refuse to hold it over plain http; this is the edge speaking).
         if let Some(cookie) = &credentials.session_cookie {
-            request =
-                request.insert_header((header::COOKIE, format!("{SESSION_COOKIE_NAME}={cookie}")));
+            request = request.insert_header((
+                header::COOKIE,
+                format!("{SECURE_SESSION_COOKIE_NAME}={cookie}"),
+            ));
         }
         if let Some(agent) = &credentials.user_agent {
             request = request.insert_header((header::USER_AGENT, agent.as_str()));

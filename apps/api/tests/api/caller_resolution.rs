@@ -226,3 +226,62 @@ async fn two_host_headers_are_a_400() {
     stream.read_to_string(&mut answer).await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
 }
+
+/// Where cookies are `Secure`, the session cookie is `__Host-` prefixed (so that a sibling
+/// subdomain cannot plant one), an unprefixed one counts for nothing, and two are refused.
+#[actix_web::test]
+async fn a_secure_deployment_names_its_cookie_with_the_host_prefix_and_ignores_a_planted_one() {
+    let app = TestApp::spawn_with(|settings| {
+        settings.api_public_url = "https://api.example.com".to_owned();
+    })
+    .await;
+    let signed_up = TestResponse::send_json(
+        app.post("/api/auth/sign-up/email")
+            .insert_header(("origin", "http://localhost:3000")),
+        serde_json::json!({"email": "ada@x.test", "password": "correct horse battery", "name": "Ada"}),
+    )
+    .await;
+    assert_eq!(signed_up.status, 200, "{}", signed_up.json());
+    let set_cookie = signed_up.header("set-cookie").unwrap().to_owned();
+    assert!(
+        set_cookie.starts_with("__Host-commerce_session="),
+        "{set_cookie}"
+    );
+    for attribute in ["Secure", "HttpOnly", "Path=/"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    assert!(
+        !set_cookie.to_lowercase().contains("domain="),
+        "{set_cookie}"
+    );
+    let value = set_cookie
+        .split(';')
+        .next()
+        .and_then(|pair| pair.split_once('='))
+        .map(|(_, value)| value.to_owned())
+        .unwrap();
+
+    let session = |cookie: String| {
+        TestResponse::send(
+            app.get("/api/auth/get-session")
+                .insert_header(("cookie", cookie)),
+            None,
+        )
+    };
+    let mine = session(format!("__Host-commerce_session={value}")).await;
+    assert_eq!(
+        mine.json()["user"]["email"],
+        "ada@x.test",
+        "{}",
+        mine.json()
+    );
+    // The same session under the unprefixed name, as a sibling subdomain could plant it.
+    let planted = session(format!("commerce_session={value}")).await;
+    assert_eq!(planted.json(), serde_json::Value::Null);
+    let twice = session(format!(
+        "__Host-commerce_session={value}; __Host-commerce_session=x"
+    ))
+    .await
+    .assert_error(400, "REPEATED_CREDENTIAL");
+    assert_eq!(twice["details"]["header"], "cookie", "{twice}");
+}
