@@ -12,19 +12,25 @@ max_examples=${MAX_EXAMPLES:-20}
 store_host=shop.contract.test
 work=$(mktemp -d)
 api_pid=
+dns_pid=
 cleanup() {
   [ -n "$api_pid" ] && kill "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null
+  # Killed by its signal, the name server's status is not the run's.
+  [ -n "$dns_pid" ] && kill "$dns_pid" 2>/dev/null && { wait "$dns_pid" 2>/dev/null || true; }
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+dns_port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 scripts/contract_dns.py "$dns_port" &
+dns_pid=$!
 export DATABASE_URL="sqlite://$work/contract.sqlite?mode=rwc"
 export AUTH_SECRET="contract-test-secret-$(date +%s)-0123456789abcdef"
 export HOST=127.0.0.1 PORT=$port RUST_LOG=warn NO_COLOR=1
 export FRONTEND_URL=http://dashboard.contract.test
-# No name server: domain proofs are looked up on a closed local port, refused at once (a 503).
-export DNS_RESOLVER=127.0.0.1:9
+# A name server where nothing is published (scripts/contract_dns.py): proofs are found missing.
+export DNS_RESOLVER=127.0.0.1:$dns_port
 # Generous limits: the run is a contract check, not an abuse test (those have their own tests).
 export AUTH_RATE_LIMIT_PER_MINUTE=100000
 export AGENT_RATE_LIMITS="register=100000,approve=100000,status=100000,other=100000"
@@ -47,6 +53,8 @@ sign_in=$(python3 -c 'import json, sys; print(json.dumps({"email": sys.argv[1], 
 session_cookie=$(curl -fsS -o /dev/null -D - -H 'content-type: application/json' -d "$sign_in" \
   "http://127.0.0.1:$port/api/auth/sign-in/email" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' | head -n 1)
 [ -n "$session_cookie" ] || { echo "signing in the seeded owner gave no cookie"; exit 1; }
+# Under the name the document gives the cookie (a deployment's; this api runs on plain http).
+session_cookie="__Host-commerce_session=${session_cookie#*=}"
 # As the dashboard does after sign-in: the session acts in the owner's store.
 curl -fsS -o /dev/null -H 'content-type: application/json' -H "Cookie: $session_cookie" \
   -H "Origin: $FRONTEND_URL" -d "{\"organizationId\": \"$(field organizationId)\"}" \

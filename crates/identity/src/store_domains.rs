@@ -49,6 +49,19 @@ async fn proven(dns: &dyn TxtLookup, domain: &StoreDomain) -> Result<bool, DnsUn
         .any(|found| found.trim() == value))
 }
 
+/// A change of one of an organization's hostnames, as it is audited.
+struct Change<'a> {
+    org: OrgId,
+    host: &'a Hostname,
+    action: AuditAction,
+}
+
+impl<'a> Change<'a> {
+    const fn new(org: OrgId, host: &'a Hostname, action: AuditAction) -> Self {
+        Self { org, host, action }
+    }
+}
+
 /// What a periodic check did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DomainCheck {
@@ -91,17 +104,8 @@ impl Identity {
                 other => other.into(),
             })?;
         let details = json!({ "status": domain.status, "proof": domain.proof });
-        let action = AuditAction::StoreDomainAdded;
-        self.record(
-            &txn,
-            Some(org),
-            actor,
-            action,
-            Some(host.to_string()),
-            details,
-        )
-        .await?;
-        txn.commit().await.map_err(db::DbError::from)?;
+        let change = Change::new(org, host, AuditAction::StoreDomainAdded);
+        self.commit_audited(txn, actor, change, details).await?;
         Ok(domain)
     }
 
@@ -140,17 +144,8 @@ impl Identity {
                 "HOSTNAME_TAKEN",
                 "another store proved this hostname first",
             ))?;
-        let action = AuditAction::StoreDomainVerified;
-        self.record(
-            &txn,
-            Some(org),
-            actor,
-            action,
-            Some(host.to_string()),
-            json!({}),
-        )
-        .await?;
-        txn.commit().await.map_err(db::DbError::from)?;
+        let change = Change::new(org, host, AuditAction::StoreDomainVerified);
+        self.commit_audited(txn, actor, change, json!({})).await?;
         Ok(store_domains::get(self.db(), org, host).await?)
     }
 
@@ -165,14 +160,26 @@ impl Identity {
         store_domains::remove(&txn, org, host)
             .await
             .map_err(IdentityError::not_found_as("store domain"))?;
-        let action = AuditAction::StoreDomainRemoved;
+        let change = Change::new(org, host, AuditAction::StoreDomainRemoved);
+        self.commit_audited(txn, actor, change, json!({})).await
+    }
+
+    /// Records `change` in `txn`, the transaction that made it, and commits both.
+    async fn commit_audited(
+        &self,
+        txn: db::DatabaseTransaction,
+        actor: &Actor,
+        change: Change<'_>,
+        details: serde_json::Value,
+    ) -> Result<(), IdentityError> {
+        let subject = Some(change.host.to_string());
         self.record(
             &txn,
-            Some(org),
+            Some(change.org),
             actor,
-            action,
-            Some(host.to_string()),
-            json!({}),
+            change.action,
+            subject,
+            details,
         )
         .await?;
         txn.commit().await.map_err(db::DbError::from)?;
@@ -245,26 +252,18 @@ impl Identity {
             }
             _ => None,
         };
-        match changed {
-            Some(action) => {
-                if action == AuditAction::StoreDomainVerified {
-                    check.verified += 1;
-                } else {
-                    check.unverified += 1;
-                }
-                self.record(
-                    &txn,
-                    Some(org),
-                    &Actor::system(),
-                    action,
-                    Some(host.to_string()),
-                    json!({}),
-                )
-                .await?;
-            }
-            None => store_domains::set_checked(&txn, org, host, now).await?,
+        let Some(action) = changed else {
+            store_domains::set_checked(&txn, org, host, now).await?;
+            txn.commit().await.map_err(db::DbError::from)?;
+            return Ok(());
+        };
+        if action == AuditAction::StoreDomainVerified {
+            check.verified += 1;
+        } else {
+            check.unverified += 1;
         }
-        txn.commit().await.map_err(db::DbError::from)?;
-        Ok(())
+        let change = Change::new(org, host, action);
+        self.commit_audited(txn, &Actor::system(), change, json!({}))
+            .await
     }
 }

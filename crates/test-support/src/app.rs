@@ -73,8 +73,8 @@ impl TestApp {
             "WORKERS" => Some("1".to_owned()),
             // One secret for every instance of a test, as replicas of a deployment share theirs.
             "AUTH_SECRET" => Some("test-secret-shared-by-every-instance-0123456789".to_owned()),
-            // No name server unless a test starts one (`TestDns`): a closed local port refuses
-            // every lookup at once, where the system's resolver would wait on a closed network.
+            // No name server unless a test starts one (`TestDns`): lookups go to a closed local
+            // port and fail (a 503 after the resolver's timeout), never to the machine's network.
             "DNS_RESOLVER" => Some("127.0.0.1:9".to_owned()),
             // The check of store domains runs when a test runs it.
             "DOMAIN_CHECK_INTERVAL_SECONDS" => Some("0".to_owned()),
