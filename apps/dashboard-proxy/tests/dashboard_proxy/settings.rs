@@ -51,9 +51,12 @@ async fn store_settings_domains_team_and_the_audit_log() {
         .find(|word| word.starts_with("commerce-verification="))
         .expect("the TXT value is shown")
         .to_owned();
-    browser.screenshot("settings-domains-pending").await;
     browser
         .screenshot_at(375, "settings-domains-pending-phone")
+        .await;
+    // Back to the desktop width the rest of the test is looked at in.
+    browser
+        .screenshot_at(1280, "settings-domains-pending")
         .await;
     browser
         .click("button[aria-label='Check shop.acme.test now']")
