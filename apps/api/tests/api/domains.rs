@@ -434,3 +434,28 @@ async fn a_domain_change_without_its_audit_record_is_not_made() {
     let served = TestResponse::send(app.get("/v1/whoami").on_host("new.acme.test"), None).await;
     served.assert_error(401, "UNKNOWN_HOST");
 }
+
+#[actix_web::test]
+async fn a_dns_outage_is_a_503_and_changes_no_domain() {
+    // TestApp's resolver asks a closed local port: every lookup fails.
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.merchant("owner@x.test", "acme").await;
+    let claimed = add(&app, &owner, "shop.acme.test").await;
+    assert_eq!(claimed.status, 201, "{}", claimed.json());
+    verify(&app, &owner, "shop.acme.test")
+        .await
+        .assert_error(503, "SERVICE_UNAVAILABLE");
+    let check = api::check_store_domains(&app.state).await.unwrap();
+    assert_eq!(check, identity::store_domains::DomainCheck::default());
+    let list = TestResponse::send(
+        app.as_user(Method::GET, "/v1/admin/store/domains", &owner),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(list["data"][0]["status"], "pending");
+    assert_eq!(
+        list["data"][0]["verification"],
+        claimed.json()["verification"]
+    );
+}
