@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::repo::store_domains;
 
-/// Rank 4: the organization that registered a storefront hostname.
+/// Rank 4: the organization that proved a storefront hostname (verified claims only).
 #[derive(Clone, Debug)]
 pub struct DbHostResolver {
     db: DatabaseConnection,
