@@ -18,6 +18,7 @@ mod m20261126_000009_order_shipping_and_expiry;
 mod m20261202_000010_requesting_address;
 mod m20261204_000011_store_domain_proof;
 mod m20261204_000012_session_method;
+mod m20261208_000013_email;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_requesting_address::Migration),
             Box::new(m20261204_000011_store_domain_proof::Migration),
             Box::new(m20261204_000012_session_method::Migration),
+            Box::new(m20261208_000013_email::Migration),
         ]
     }
 }

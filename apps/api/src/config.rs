@@ -98,8 +98,21 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// The largest JSON body accepted by default, in bytes.
     pub json_body_limit: usize,
-    /// Users with these emails become platform administrators when they sign up or sign in.
+    /// Users with these emails become platform administrators once they verified them.
     pub platform_admin_emails: Vec<String>,
+    /// The mail server email is delivered to (`SMTP_URL`, e.g. `smtps://user:pass@smtp.example.com`);
+    /// required in production. Without it, messages are written to `email_outbox_dir`.
+    pub smtp_url: Option<Secret>,
+    /// Where messages go without a mail server (`EMAIL_OUTBOX_DIR`, `data/outbox`): one `.eml`
+    /// file each, logged with its link.
+    pub email_outbox_dir: std::path::PathBuf,
+    /// Who email comes from (`EMAIL_FROM`, `Commerce <no-reply@localhost>`).
+    pub email_from: String,
+    /// How often the outbox is looked at for messages due again (`EMAIL_RETRY_INTERVAL_SECONDS`,
+    /// 15); a new message is sent at once.
+    pub email_retry_interval: std::time::Duration,
+    /// Sign-in waits until the account's address is verified (`REQUIRE_EMAIL_VERIFICATION`, false).
+    pub require_email_verification: bool,
     /// The dashboard is on another site than the api: session cookies become `SameSite=None`.
     pub cookie_cross_site: bool,
     /// Sign-in and sign-up attempts allowed per client address per minute (half that per account).
@@ -178,6 +191,13 @@ impl Settings {
                 None => Ok(default),
             }
         };
+        let smtp_url = var("SMTP_URL").map(Secret::new);
+        if production && smtp_url.is_none() {
+            return Err(ConfigError(
+                "SMTP_URL is required when APP_ENV=production: email would go to a folder"
+                    .to_owned(),
+            ));
+        }
         let api_public_url = public_url("API_PUBLIC_URL", format!("http://{host}:{port}"))?;
         let frontend_url = public_url("FRONTEND_URL", "http://localhost:3000".to_owned())?;
         let cors_origins: Vec<String> = list(var("CORS_ORIGIN"))
@@ -222,6 +242,21 @@ impl Settings {
             log_format: parse(&var, "LOG_FORMAT", LogFormat::Text)?,
             json_body_limit: parse(&var, "JSON_BODY_LIMIT", 64 * 1024)?,
             platform_admin_emails: list(var("PLATFORM_ADMIN_EMAILS")),
+            smtp_url,
+            email_outbox_dir: var("EMAIL_OUTBOX_DIR")
+                .unwrap_or_else(|| "data/outbox".to_owned())
+                .into(),
+            email_from: var("EMAIL_FROM")
+                .unwrap_or_else(|| "Commerce <no-reply@localhost>".to_owned()),
+            email_retry_interval: match parse::<u64>(&var, "EMAIL_RETRY_INTERVAL_SECONDS", 15)? {
+                0 => {
+                    return Err(ConfigError(
+                        "EMAIL_RETRY_INTERVAL_SECONDS must be at least 1".to_owned(),
+                    ));
+                }
+                seconds => std::time::Duration::from_secs(seconds),
+            },
+            require_email_verification: parse(&var, "REQUIRE_EMAIL_VERIFICATION", false)?,
             cookie_cross_site: parse(&var, "SESSION_COOKIE_CROSS_SITE", false)?,
             device_client_ids: match list(var("DEVICE_CLIENT_IDS")) {
                 ids if ids.is_empty() => vec!["commerce-cli".to_owned()],
@@ -406,11 +441,19 @@ mod tests {
         let secret = "s".repeat(40);
         let err = settings(&[("APP_ENV", "production"), ("AUTH_SECRET", &secret)]).unwrap_err();
         assert!(err.to_string().contains("CHECKOUT_API_SECRET"), "{err}");
+        let err = settings(&[
+            ("APP_ENV", "production"),
+            ("AUTH_SECRET", &secret),
+            ("CHECKOUT_API_SECRET", "whsec"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("SMTP_URL"), "{err}");
         assert!(
             settings(&[
                 ("APP_ENV", "production"),
                 ("AUTH_SECRET", &secret),
                 ("CHECKOUT_API_SECRET", "whsec"),
+                ("SMTP_URL", "smtps://mailer:pw@smtp.example.com"),
                 ("API_PUBLIC_URL", "https://api.example.com"),
                 ("FRONTEND_URL", "https://dash.example.com/"),
             ])
@@ -425,6 +468,7 @@ mod tests {
             ("APP_ENV", "production"),
             ("AUTH_SECRET", secret.as_str()),
             ("CHECKOUT_API_SECRET", "whsec"),
+            ("SMTP_URL", "smtp://smtp.example.com"),
         ];
         let with = |more: &[(&'static str, &'static str)]| {
             let mut vars: Vec<(&str, &str)> = base.to_vec();

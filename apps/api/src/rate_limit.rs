@@ -116,6 +116,17 @@ impl RateLimits {
     }
 }
 
+impl RateLimits {
+    /// One request from `ip` that carries no account name (following a link sent by email): only
+    /// the address's limit counts.
+    pub fn address_attempt(&self, ip: Option<IpAddr>) -> Result<(), ApiError> {
+        match ip {
+            Some(ip) => check(&self.by_ip, &ip),
+            None => Ok(()),
+        }
+    }
+}
+
 /// The client network an address is in: its /24 (IPv4) or /64 (IPv6), as text.
 fn network_of(ip: IpAddr) -> String {
     match ip {

@@ -33,7 +33,7 @@ pub async fn seed(state: &AppState, host: &str, products: usize) -> anyhow::Resu
     let now = state.now();
     let email = format!("owner@{}", host.as_str());
     let password = format!("seed-{}", uuid::Uuid::now_v7().simple());
-    let signed_in = state
+    let owner = state
         .identity
         .sign_up(
             SignUp {
@@ -46,14 +46,7 @@ pub async fn seed(state: &AppState, host: &str, products: usize) -> anyhow::Resu
         )
         .await?;
     let org = organizations::create(&state.db.conn, "Demo store", &slug, now).await?;
-    db::repo::members::add(
-        &state.db.conn,
-        org.id,
-        signed_in.user.id,
-        OrgRole::Owner,
-        now,
-    )
-    .await?;
+    db::repo::members::add(&state.db.conn, org.id, owner.user().id, OrgRole::Owner, now).await?;
     // The seeded hostname serves at once, as a name the platform gave would.
     let claim = store_domains::Claim::Verified(domain::DomainProof::Platform);
     store_domains::register(&state.db.conn, org.id, &host, claim, now).await?;
@@ -61,7 +54,7 @@ pub async fn seed(state: &AppState, host: &str, products: usize) -> anyhow::Resu
         .identity
         .create_api_key(
             org.id,
-            signed_in.user.id,
+            owner.user().id,
             NewApiKeyRequest {
                 name: "seed".to_owned(),
                 scopes: vec![Scope::Admin, Scope::Storefront],

@@ -19,13 +19,15 @@ use std::num::NonZeroU32;
 use actix_cors::Cors;
 use actix_web::http::header::{self, HeaderName};
 use domain::{Clock, SystemClock};
+use email::{Courier, Delivery};
 use identity::agents::AgentAuth;
-use identity::{DomainRules, Identity, IdentityConfig, SessionKeys, host_of_url};
+use identity::{DomainRules, EmailPolicy, Identity, IdentityConfig, SessionKeys, host_of_url};
 
 use crate::capabilities::Catalog;
 use crate::config::LogFormat;
 use crate::dns::HickoryTxt;
 use crate::execute::InProcess;
+use crate::outbox::{self, Outbox};
 use crate::rate_limit::RateLimits;
 use crate::state::AppState;
 use crate::{Settings, domain_checks, expiry, origin, routes, verifiers};
@@ -91,11 +93,12 @@ impl Application {
     }
 
     /// Serves until the process is asked to stop (SIGINT/SIGTERM), finishing requests in flight.
-    /// The background tasks (the sweep of unpaid orders, the check of store domains) run as long
-    /// as the server does.
+    /// The background tasks (the sweep of unpaid orders, the check of store domains, the delivery
+    /// of email) run as long as the server does.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let _sweeper = expiry::start(self.state.clone());
-        let _domain_checks = domain_checks::start(self.state);
+        let _domain_checks = domain_checks::start(self.state.clone());
+        let _courier = outbox::start(self.state);
         self.server.await
     }
 }
@@ -115,8 +118,16 @@ pub async fn app_state(
         device_client_ids: settings.device_client_ids.clone(),
         store_domains: domain_rules(&settings),
         session_max_lifetime: settings.session_max_lifetime,
+        email: EmailPolicy::under(&settings.frontend_url, settings.require_email_verification),
         ..IdentityConfig::default()
     };
+    let delivery = match &settings.smtp_url {
+        Some(url) => Delivery::Smtp {
+            url: url.expose().to_owned(),
+        },
+        None => Delivery::Folder(settings.email_outbox_dir.clone()),
+    };
+    let courier = Courier::new(&delivery, &settings.email_from).context("email delivery")?;
     let dns = Arc::new(HickoryTxt::new(settings.dns_resolver).context("the DNS resolver")?);
     let identity = Identity::new(db.conn.clone(), keys, Arc::clone(&clock), config).await?;
     let per_minute = NonZeroU32::new(settings.auth_rate_limit_per_minute)
@@ -144,6 +155,7 @@ pub async fn app_state(
         clock,
         order_keys,
         dns,
+        outbox: Outbox::new(courier),
     })
 }
 

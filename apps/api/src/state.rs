@@ -30,6 +30,8 @@ pub struct AppState {
     pub order_keys: StatusKeys,
     /// Where store domains' TXT proofs are looked up.
     pub dns: Arc<dyn identity::store_domains::TxtLookup>,
+    /// Delivers the email queued by handlers; ring it after queueing.
+    pub outbox: crate::outbox::Outbox,
 }
 
 impl AppState {

@@ -112,6 +112,7 @@ impl Shell {
                     email: "ada@example.com".to_owned(),
                     name: "Ada".to_owned(),
                     role: PlatformRole::OrgMember,
+                    email_verified: true,
                     created_at: at,
                 },
             },

@@ -38,7 +38,43 @@ pub struct UserView {
     pub name: String,
     /// The platform role: `platform_admin` or `org_member`.
     pub role: PlatformRole,
+    /// Whether the user followed a verification link sent to `email`.
+    pub email_verified: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// The answer to a sign-up when sign-in waits for a verified address
+/// (`REQUIRE_EMAIL_VERIFICATION`): the account exists, no session was opened, and the link that
+/// verifies it is on its way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationPending {
+    pub user: UserView,
+}
+
+/// `POST /api/auth/send-verification-email`, `POST /api/auth/request-password-reset`: the address
+/// to send a link to.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailLinkRequest {
+    pub email: String,
+}
+
+/// `POST /api/auth/verify-email`: the token of the link.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyEmailRequest {
+    pub token: String,
+}
+
+/// `POST /api/auth/reset-password`: the token of the link, and the new password.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ResetPasswordRequest {
+    pub token: String,
+    /// 8 to 128 characters, taken as typed (no trimming).
+    #[schema(schema_with = shapes::new_password)]
+    pub new_password: String,
 }
 
 /// A session (never its token).

@@ -28,6 +28,6 @@ pub use money::{Currency, InvalidCurrency, Money};
 pub use roles::{OrgRole, PlatformRole, UnknownRole};
 pub use scope::{CallerKind, Scope, UnknownCallerKind, UnknownScope};
 pub use status::{
-    CartStatus, DeviceCodeStatus, DomainProof, DomainStatus, OrderChange, OrderStatus,
-    PaymentEventStatus, ProductStatus, SignInMethod, UnknownStatus,
+    CartStatus, DeviceCodeStatus, DomainProof, DomainStatus, EmailStatus, EmailTokenPurpose,
+    OrderChange, OrderStatus, PaymentEventStatus, ProductStatus, SignInMethod, UnknownStatus,
 };

@@ -46,6 +46,24 @@ named_enum!(
 );
 
 named_enum!(
+    /// An email waits `pending` in the outbox until a mail server took it (`sent`), or until its
+    /// last attempt failed (`failed`: given up).
+    EmailStatus, unknown: UnknownStatus {
+        Pending => "pending",
+        Sent => "sent",
+        Failed => "failed",
+    }
+);
+
+named_enum!(
+    /// What a single-use link sent by email lets its holder do, once.
+    EmailTokenPurpose, unknown: UnknownStatus {
+        VerifyEmail => "verify_email",
+        ResetPassword => "reset_password",
+    }
+);
+
+named_enum!(
     /// A store's hostname resolves its storefront only while `verified`; it is `pending` until the
     /// store proves it, and again if the proof disappears.
     DomainStatus, unknown: UnknownStatus {

@@ -122,6 +122,9 @@ async fn fixture() -> Fixture {
         )
         .await
         .expect("sign-up");
+    let identity::SignedUp::SignedIn(signed_in) = signed_in else {
+        panic!("sign-in does not wait for verification by default");
+    };
     let org = warm
         .create_organization(
             signed_in.user.id,

@@ -3,7 +3,7 @@
 use db::TransactionTrait as _;
 use db::repo::sessions::{self, NewSession, Session};
 use db::repo::users::{self, NewUser, User};
-use domain::{OrgId, PlatformRole, SessionId, SignInMethod, UserId};
+use domain::{EmailTokenPurpose, OrgId, PlatformRole, SessionId, SignInMethod, UserId};
 use serde_json::json;
 
 use crate::audit::{Actor, AuditAction};
@@ -22,6 +22,25 @@ pub struct SignUp {
 pub struct SignIn {
     pub email: String,
     pub password: String,
+}
+
+/// What a sign-up answers: signed in, or (with `REQUIRE_EMAIL_VERIFICATION`) an account that must
+/// follow the link sent to its address before it can sign in.
+#[derive(Debug)]
+pub enum SignedUp {
+    SignedIn(SignedIn),
+    VerificationRequired(User),
+}
+
+impl SignedUp {
+    /// The new account.
+    #[must_use]
+    pub const fn user(&self) -> &User {
+        match self {
+            Self::SignedIn(signed_in) => &signed_in.user,
+            Self::VerificationRequired(user) => user,
+        }
+    }
 }
 
 /// A new session: the token goes into the cookie (signed) or, for the CLI, a bearer header.
@@ -53,20 +72,22 @@ fn check_name(raw: &str) -> Result<String, IdentityError> {
 }
 
 impl Identity {
-    fn is_configured_platform_admin(&self, email: &str) -> bool {
+    pub(crate) fn is_configured_platform_admin(&self, email: &str) -> bool {
         self.config()
             .platform_admin_emails
             .iter()
             .any(|admin| admin == email)
     }
 
-    /// Creates the user and their first session; audited as `user_signup`.
+    /// Creates the user, queues the link that verifies their address, and (unless sign-in waits
+    /// for it) opens their first session; audited as `user_signup`. Nobody is made platform
+    /// administrator here: only a verified address is (`PLATFORM_ADMIN_EMAILS`).
     pub async fn sign_up(
         &self,
         input: SignUp,
         actor: &Actor,
         user_agent: Option<&str>,
-    ) -> Result<SignedIn, IdentityError> {
+    ) -> Result<SignedUp, IdentityError> {
         let email = normalise_email(&input.email);
         let name = check_name(&input.name);
         let password = password::check_new(&input.password);
@@ -87,11 +108,6 @@ impl Identity {
         };
 
         let password_hash = password::hash(input.password).await?;
-        let role = if self.is_configured_platform_admin(&email) {
-            PlatformRole::PlatformAdmin
-        } else {
-            PlatformRole::OrgMember
-        };
         let txn = self.db().begin().await.map_err(db::DbError::from)?;
         let user = users::create(
             &txn,
@@ -99,7 +115,7 @@ impl Identity {
                 email: &email,
                 name: &name,
                 password_hash: &password_hash,
-                role,
+                role: PlatformRole::OrgMember,
             },
             self.now(),
         )
@@ -121,6 +137,12 @@ impl Identity {
             json!({ "email": email }),
         )
         .await?;
+        self.queue_link(&txn, &user, EmailTokenPurpose::VerifyEmail)
+            .await?;
+        if self.config().email.require_verification {
+            txn.commit().await.map_err(db::DbError::from)?;
+            return Ok(SignedUp::VerificationRequired(user));
+        }
         let signed_in = self
             .open_session(
                 &txn,
@@ -132,11 +154,13 @@ impl Identity {
             )
             .await?;
         txn.commit().await.map_err(db::DbError::from)?;
-        Ok(signed_in)
+        Ok(SignedUp::SignedIn(signed_in))
     }
 
     /// Checks the password and opens a new session (a new id every time: no fixation). An unknown
-    /// email and a wrong password answer the same, after the same work.
+    /// email and a wrong password answer the same, after the same work. When sign-in waits for a
+    /// verified address, the right password of an unverified account is refused with
+    /// `email_not_verified` and a new link is sent (within the resend limit).
     pub async fn sign_in(
         &self,
         input: SignIn,
@@ -163,7 +187,7 @@ impl Identity {
                 false
             }
         };
-        let Some(mut user) = user.filter(|_| matches) else {
+        let Some(user) = user.filter(|_| matches) else {
             self.record(
                 self.db(),
                 None,
@@ -176,9 +200,16 @@ impl Identity {
             return Err(IdentityError::InvalidCredentials);
         };
 
-        if user.role != PlatformRole::PlatformAdmin && self.is_configured_platform_admin(&email) {
-            users::set_role(self.db(), user.id, PlatformRole::PlatformAdmin, self.now()).await?;
-            user.role = PlatformRole::PlatformAdmin;
+        if self.config().email.require_verification && user.email_verified_at.is_none() {
+            let txn = self.db().begin().await.map_err(db::DbError::from)?;
+            self.queue_link(&txn, &user, EmailTokenPurpose::VerifyEmail)
+                .await?;
+            txn.commit().await.map_err(db::DbError::from)?;
+            return Err(IdentityError::forbidden(
+                "email_not_verified",
+                "verify your email address first: follow the link we sent to it (a new one is on \
+                 its way)",
+            ));
         }
         let actor = Actor {
             user_id: Some(user.id),

@@ -46,6 +46,9 @@ impl Actor {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuditAction {
     UserSignup,
+    EmailVerified,
+    PasswordResetRequested,
+    PasswordReset,
     SignIn,
     SignInFailed,
     SignOut,
@@ -86,6 +89,9 @@ impl AuditAction {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::UserSignup => "user_signup",
+            Self::EmailVerified => "email_verified",
+            Self::PasswordResetRequested => "password_reset_requested",
+            Self::PasswordReset => "password_reset",
             Self::SignIn => "sign_in",
             Self::SignInFailed => "sign_in_failed",
             Self::SignOut => "sign_out",

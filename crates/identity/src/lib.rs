@@ -1,6 +1,7 @@
 //! Identity for the Commerce API: users and their passwords, sessions, organizations and members,
 //! API keys, the permission statement, the audit log, the device flow and Agent Auth (hosts, agents,
-//! approvals, grants) — and the session, API-key and agent-token verifiers that `resolve-caller`
+//! approvals, grants), and what accounts prove by email (verification and reset links, queued in
+//! the email outbox) — and the session, API-key and agent-token verifiers that `resolve-caller`
 //! asks (sessions and keys with caches that a change on this instance invalidates at once, and that
 //! other instances see within [`CACHE_TTL`]; agent tokens never cached).
 //!
@@ -8,6 +9,7 @@
 //! which the api maps to responses. Secrets never leave it: it stores only hashes of passwords,
 //! session tokens, API keys and enrollment tokens, and only the public keys of hosts and agents.
 
+mod account_email;
 mod accounts;
 pub mod agent_hosts;
 mod agent_keys;
@@ -28,7 +30,10 @@ pub mod store_domains;
 mod tokens;
 mod verifiers;
 
-pub use accounts::{SessionInfo, SignIn, SignUp, SignedIn};
+pub use account_email::{
+    EmailPolicy, LINKS_PER_HOUR, RESET_LINK_LIFETIME, VERIFICATION_LINK_LIFETIME,
+};
+pub use accounts::{SessionInfo, SignIn, SignUp, SignedIn, SignedUp};
 pub use api_keys::{CreatedApiKey, NewApiKeyRequest};
 pub use audit::{Actor, AuditAction};
 pub use cache::CACHE_TTL;

@@ -20,8 +20,10 @@ pub struct IdentityConfig {
     pub session_refresh_after: Duration,
     /// No session lives longer than this after sign-in, however often it is used (90 days).
     pub session_max_lifetime: Duration,
-    /// Emails that become `platform_admin` when they sign up or sign in (`PLATFORM_ADMIN_EMAILS`).
+    /// Emails that become `platform_admin` once their owner verified them (`PLATFORM_ADMIN_EMAILS`).
     pub platform_admin_emails: Vec<String>,
+    /// Where links sent by email lead, and whether sign-in waits for a verified address.
+    pub email: crate::EmailPolicy,
     /// How long a verified session or key is answered from memory ([`crate::CACHE_TTL`]): the bound
     /// on how late another instance sees a revocation.
     pub cache_ttl: std::time::Duration,
@@ -38,6 +40,7 @@ impl Default for IdentityConfig {
             session_refresh_after: Duration::days(1),
             session_max_lifetime: Duration::days(90),
             platform_admin_emails: Vec::new(),
+            email: crate::EmailPolicy::default(),
             cache_ttl: crate::CACHE_TTL,
             device_client_ids: vec!["commerce-cli".to_owned()],
             store_domains: crate::DomainRules::default(),

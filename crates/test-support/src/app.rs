@@ -11,17 +11,20 @@ use domain::{FixedClock, OrgId};
 use resolve_caller::Hostname;
 use serde_json::Value;
 
-use crate::TestDb;
+use crate::{TestDb, TestSmtp};
 
 /// The dashboard's origin under the default settings (`FRONTEND_URL`): cookie-authenticated changes
 /// must come from it.
 pub const DASHBOARD_ORIGIN: &str = "http://localhost:3000";
 
-/// A running api, the database behind it, and the clock it decides expiry by.
+/// A running api, the database behind it, the clock it decides expiry by, and the mail server it
+/// sends email to.
 pub struct TestApp {
     pub address: String,
     pub port: u16,
     pub database: Arc<TestDb>,
+    /// Where this api (and every instance beside it) delivers email, unless a test set another.
+    pub mail: Arc<TestSmtp>,
     pub clock: FixedClock,
     pub client: awc::Client,
     /// The api's public URL: the `aud` agent tokens name.
@@ -49,8 +52,10 @@ impl TestApp {
     /// The api with settings adjusted by `configure` (the database and port are the test's own).
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
         let database = Arc::new(TestDb::new().await);
+        let mail = Arc::new(TestSmtp::start().await);
         Self::start(
             database,
+            mail,
             FixedClock::at(domain::Clock::now(&domain::SystemClock)),
             configure,
         )
@@ -60,11 +65,18 @@ impl TestApp {
     /// A second instance over the same database and clock (another replica, or the same
     /// deployment restarted with other settings).
     pub async fn spawn_beside(&self, configure: impl FnOnce(&mut Settings)) -> Self {
-        Self::start(Arc::clone(&self.database), self.clock.clone(), configure).await
+        Self::start(
+            Arc::clone(&self.database),
+            Arc::clone(&self.mail),
+            self.clock.clone(),
+            configure,
+        )
+        .await
     }
 
     async fn start(
         database: Arc<TestDb>,
+        mail: Arc<TestSmtp>,
         clock: FixedClock,
         configure: impl FnOnce(&mut Settings),
     ) -> Self {
@@ -78,6 +90,7 @@ impl TestApp {
             "DNS_RESOLVER" => Some("127.0.0.1:9".to_owned()),
             // The check of store domains runs when a test runs it.
             "DOMAIN_CHECK_INTERVAL_SECONDS" => Some("0".to_owned()),
+            "SMTP_URL" => Some(mail.url()),
             _ => None,
         })
         .expect("default settings are valid");
@@ -94,6 +107,7 @@ impl TestApp {
             address: format!("http://127.0.0.1:{port}"),
             port,
             database,
+            mail,
             clock,
             issuer,
             state,
@@ -200,6 +214,22 @@ impl TestApp {
                 .session_cookie()
                 .expect("sign-up sets the session cookie"),
         }
+    }
+
+    /// Follows the last verification link sent to the user (waiting for it to arrive).
+    pub async fn verify_email(&self, user: &TestUser) {
+        let mail = self.mail.last_for(&user.email.to_lowercase()).await;
+        assert_eq!(mail.subject, "Verify your email address", "{mail:?}");
+        let body = serde_json::json!({"token": mail.token()});
+        let response = TestResponse::send_json(self.post("/api/auth/verify-email"), &body).await;
+        assert_eq!(response.status, 200, "verification: {}", response.json());
+    }
+
+    /// A new user who verified their address.
+    pub async fn sign_up_verified(&self, email: &str) -> TestUser {
+        let user = self.sign_up(email).await;
+        self.verify_email(&user).await;
+        user
     }
 
     /// A merchant: a new user who created an organization (active in their session).

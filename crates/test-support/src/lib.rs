@@ -1,6 +1,6 @@
 //! Test helpers for the Commerce API's integration tests: a fresh, migrated database per test
 //! ([`TestDb`]: a SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL` is set), the api
-//! started on a loopback port ([`TestApp`]), fixtures, and request builders for each caller kind
+//! started on a loopback port ([`TestApp`], with a mail server of its own: [`TestSmtp`]), fixtures, and request builders for each caller kind
 //! ([`CallerRequest`]).
 //!
 //! This crate is a dev-dependency only: it must never be linked into a binary that ships.
@@ -17,6 +17,7 @@ mod browser;
 mod callers;
 mod dns;
 mod edge;
+mod smtp;
 mod store;
 mod upstream;
 
@@ -26,6 +27,7 @@ pub use browser::{Browser, screenshot_dir};
 pub use callers::CallerRequest;
 pub use dns::TestDns;
 pub use edge::{spawn_edge, unreachable_url};
+pub use smtp::{ReceivedMail, TestSmtp};
 pub use store::TestStore;
 pub use test_database::TestDb;
 pub use upstream::EchoUpstream;

@@ -17,6 +17,7 @@ mod catalog;
 mod contract;
 mod device;
 mod domains;
+mod email;
 mod envelopes;
 mod execute;
 mod health;

@@ -251,7 +251,7 @@ async fn a_signed_in_shopper_sees_only_their_own_orders_in_this_store() {
     let store = app.store("acme").await;
     let product = app.product(&store, "TEE", 1000, 10).await;
     let variant = product["variants"][0]["id"].as_str().unwrap();
-    let shopper = app.sign_up("shopper@x.test").await;
+    let shopper = app.sign_up_verified("shopper@x.test").await;
     let as_shopper = |method, path: &str| {
         store
             .shop(&app, method, path)
@@ -305,4 +305,96 @@ async fn a_signed_in_shopper_sees_only_their_own_orders_in_this_store() {
         1,
         "the shopper's orders link to one customer record"
     );
+}
+
+/// The customer records of the store, by email: whose account each is tied to.
+async fn customer_owners(app: &TestApp, store: &TestStore) -> Vec<(String, serde_json::Value)> {
+    let customers = TestResponse::send(store.admin(app, Method::GET, "/v1/admin/customers"), None)
+        .await
+        .json();
+    customers["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["email"].as_str().unwrap().to_owned(), c["userId"].clone()))
+        .collect()
+}
+
+/// L12: typing someone's address at checkout never ties their customer record to your account;
+/// only your own verified address does.
+#[actix_web::test]
+async fn a_customer_record_is_tied_only_to_the_account_that_verified_its_address() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let product = app.product(&store, "TEE", 1000, 10).await;
+    let variant = product["variants"][0]["id"].as_str().unwrap();
+    let guest_cart = app.cart_with(&store, variant, 1).await;
+    let guest = TestResponse::send_json(
+        store.shop(&app, Method::POST, "/v1/orders"),
+        json!({"cartId": guest_cart, "email": "victim@x.test"}),
+    )
+    .await;
+    assert_eq!(guest.status, 201);
+
+    let order_as = |user: &test_support::TestUser, email: &'static str| {
+        let cookie = user.cookie.clone();
+        let app = &app;
+        let store = &store;
+        async move {
+            let cart = TestResponse::send_json(
+                store
+                    .shop(app, Method::POST, "/v1/carts")
+                    .with_session_cookie(&cookie)
+                    .insert_header(("origin", format!("https://{}", store.host))),
+                json!({}),
+            )
+            .await
+            .json();
+            let cart = cart["id"].as_str().unwrap().to_owned();
+            TestResponse::send_json(
+                store
+                    .shop(app, Method::POST, &format!("/v1/carts/{cart}/items"))
+                    .with_session_cookie(&cookie)
+                    .insert_header(("origin", format!("https://{}", store.host))),
+                json!({"variantId": variant, "quantity": 1}),
+            )
+            .await;
+            let placed = TestResponse::send_json(
+                store
+                    .shop(app, Method::POST, "/v1/orders")
+                    .with_session_cookie(&cookie)
+                    .insert_header(("origin", format!("https://{}", store.host))),
+                json!({"cartId": cart, "email": email}),
+            )
+            .await;
+            assert_eq!(placed.status, 201, "{}", placed.json());
+        }
+    };
+
+    // A verified attacker orders with the victim's address: the victim's record stays theirs.
+    let attacker = app.sign_up_verified("attacker@x.test").await;
+    order_as(&attacker, "victim@x.test").await;
+    // A shopper who has not verified their address is not tied to it yet.
+    let unverified = app.sign_up("late@x.test").await;
+    order_as(&unverified, "late@x.test").await;
+    let owners = customer_owners(&app, &store).await;
+    let owner_of = |email: &str| {
+        owners
+            .iter()
+            .find(|(address, _)| address == email)
+            .map(|(_, owner)| owner.clone())
+            .unwrap()
+    };
+    assert_eq!(owner_of("victim@x.test"), serde_json::Value::Null);
+    assert_eq!(owner_of("late@x.test"), serde_json::Value::Null);
+
+    // Once verified, their next order ties the record to them.
+    app.verify_email(&unverified).await;
+    order_as(&unverified, "late@x.test").await;
+    let owners = customer_owners(&app, &store).await;
+    let late = owners
+        .iter()
+        .find(|(address, _)| address == "late@x.test")
+        .unwrap();
+    assert_eq!(late.1, unverified.user_id.as_str());
 }

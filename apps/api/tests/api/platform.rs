@@ -19,7 +19,7 @@ async fn the_first_platform_admin_comes_from_configuration_and_role_changes_appl
         settings.platform_admin_emails = vec!["root@x.test".to_owned()]
     })
     .await;
-    let root = app.sign_up("Root@X.test").await;
+    let root = app.sign_up_verified("Root@X.test").await;
     let user = app.sign_up("user@x.test").await;
     assert_eq!(role_of(&app, &root.cookie).await, "platform_admin");
     assert_eq!(role_of(&app, &user.cookie).await, "org_member");
@@ -51,7 +51,7 @@ async fn revoke_sessions_signs_a_user_out_everywhere() {
         settings.platform_admin_emails = vec!["root@x.test".to_owned()]
     })
     .await;
-    let root = app.sign_up("root@x.test").await;
+    let root = app.sign_up_verified("root@x.test").await;
     let (user, _) = app.merchant("user@x.test", "acme").await;
     let replica = app.spawn_beside(|_| {}).await;
     assert_eq!(
@@ -124,6 +124,7 @@ async fn platform_admins_list_and_search_users_newest_first_with_their_active_se
     })
     .await;
     let root = sign_up_named(&app, "root@x.test", "Root").await;
+    app.verify_email(&root).await;
     let ada = sign_up_named(&app, "ada@x.test", "Ada Lovelace").await;
     sign_up_named(&app, "grace@x.test", "Grace Hopper").await;
     sign_up_named(&app, "alan@lovelace.test", "Alan").await;
@@ -226,6 +227,7 @@ async fn list_users_pages_with_a_cursor_that_inserts_do_not_shift() {
     })
     .await;
     let root = sign_up_named(&app, "root@x.test", "Root").await;
+    app.verify_email(&root).await;
     for n in 1..=4 {
         sign_up_named(&app, &format!("user{n}@x.test"), &format!("User {n}")).await;
     }
@@ -270,6 +272,7 @@ async fn list_users_matches_percent_and_underscore_literally() {
     })
     .await;
     let root = sign_up_named(&app, "root@x.test", "Root").await;
+    app.verify_email(&root).await;
     sign_up_named(&app, "cotton@x.test", "100% Cotton").await;
     sign_up_named(&app, "wool@x.test", "1000 Wool").await;
     sign_up_named(&app, "a_b@x.test", "Underscore").await;
@@ -296,7 +299,7 @@ async fn list_users_is_for_signed_in_platform_admins_with_valid_paging() {
         settings.platform_admin_emails = vec!["root@x.test".to_owned()]
     })
     .await;
-    let root = app.sign_up("root@x.test").await;
+    let root = app.sign_up_verified("root@x.test").await;
     let (merchant, _) = app.merchant("owner@x.test", "acme").await;
 
     let refused = list_users(&app, &merchant, "")

@@ -343,6 +343,7 @@ mod tests {
                 email: "ada@example.com".into(),
                 name: "Ada <b>".into(),
                 role: PlatformRole::OrgMember,
+                email_verified: true,
                 created_at: domain::Clock::now(&domain::SystemClock),
             },
         }

@@ -13,6 +13,8 @@ pub mod cart;
 pub mod cart_item;
 pub mod customer;
 pub mod device_code;
+pub mod email_outbox;
+pub mod email_token;
 pub mod idempotency_key;
 pub mod inventory_adjustment;
 pub mod member;

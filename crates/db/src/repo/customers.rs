@@ -5,10 +5,10 @@ use domain::{CustomerId, OrgId, UserId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
-    QueryFilter as _,
+    PaginatorTrait as _, QueryFilter as _,
 };
 
-use crate::entities::customer;
+use crate::entities::{customer, user_account};
 use crate::{DbError, PageRequest, Tenanted as _, page};
 
 /// A customer of the store.
@@ -17,7 +17,8 @@ pub struct Customer {
     pub id: CustomerId,
     pub email: String,
     pub name: Option<String>,
-    /// The shopper account it is tied to, once one ordered signed in.
+    /// The shopper account it is tied to, once its owner ordered signed in with this, their
+    /// verified address.
     pub user_id: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -118,7 +119,8 @@ pub async fn update(
 
 /// The customer record an order is linked to: found by email, created if new (a concurrent order
 /// for the same new email finds the one the other created), and tied to the signed-in shopper's
-/// account when there is one.
+/// account only when `email` is that account's verified address — so that nobody takes over the
+/// history of an address they merely typed.
 pub async fn for_order(
     db: &impl ConnectionTrait,
     org: OrgId,
@@ -126,6 +128,10 @@ pub async fn for_order(
     user: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<CustomerId, DbError> {
+    let user = match user {
+        Some(user) => verified_owner(db, user, email).await?,
+        None => None,
+    };
     let candidate = customer::ActiveModel {
         organization_id: ActiveValue::Set(org.as_uuid()),
         id: ActiveValue::Set(CustomerId::new().as_uuid()),
@@ -157,4 +163,19 @@ pub async fn for_order(
         .await?
         .ok_or(DbError::NotFound)?;
     Ok(CustomerId::from_uuid(row.id))
+}
+
+/// `user`, if `email` is their verified address.
+async fn verified_owner(
+    db: &impl ConnectionTrait,
+    user: UserId,
+    email: &str,
+) -> Result<Option<UserId>, DbError> {
+    let owns = user_account::Entity::find_by_id(user.as_uuid())
+        .filter(user_account::Column::Email.eq(email))
+        .filter(user_account::Column::EmailVerifiedAt.is_not_null())
+        .count(db)
+        .await?
+        == 1;
+    Ok(owns.then_some(user))
 }

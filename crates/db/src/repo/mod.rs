@@ -8,6 +8,8 @@ pub mod carts;
 pub mod catalog;
 pub mod customers;
 pub mod device_codes;
+pub mod email_outbox;
+pub mod email_tokens;
 pub mod idempotency_keys;
 pub mod members;
 pub mod orders;

@@ -24,6 +24,9 @@ pub struct User {
     pub password_hash: String,
     pub role: PlatformRole,
     pub created_at: DateTime<Utc>,
+    /// When the user proved they receive mail at `email` (followed a link sent there); `None`
+    /// until then.
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<user_account::Model> for User {
@@ -37,6 +40,7 @@ impl TryFrom<user_account::Model> for User {
             name: row.name,
             password_hash: row.password_hash,
             created_at: row.created_at,
+            email_verified_at: row.email_verified_at,
         })
     }
 }
@@ -64,6 +68,7 @@ pub async fn create(
         role: Set(new.role.as_str().to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
+        email_verified_at: Set(None),
     }
     .insert(db)
     .await
@@ -99,6 +104,41 @@ pub async fn set_role(
 ) -> Result<(), DbError> {
     let result = Entity::update_many()
         .col_expr(Column::Role, role.as_str().into())
+        .col_expr(Column::UpdatedAt, now.into())
+        .filter(Column::Id.eq(id.as_uuid()))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Records that the user proved their address, if not yet: answers whether this call did (so that
+/// what follows a first verification happens once).
+pub async fn mark_email_verified(
+    db: &impl ConnectionTrait,
+    id: UserId,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let result = Entity::update_many()
+        .col_expr(Column::EmailVerifiedAt, Expr::value(Some(now)))
+        .col_expr(Column::UpdatedAt, now.into())
+        .filter(Column::Id.eq(id.as_uuid()))
+        .filter(Column::EmailVerifiedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn set_password_hash(
+    db: &impl ConnectionTrait,
+    id: UserId,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let result = Entity::update_many()
+        .col_expr(Column::PasswordHash, password_hash.into())
         .col_expr(Column::UpdatedAt, now.into())
         .filter(Column::Id.eq(id.as_uuid()))
         .exec(db)

@@ -5,9 +5,10 @@ use api_http::{ApiError, Json};
 use api_types::ErrorBody;
 use api_types::auth::{
     SessionResponse, SessionView, SignInRequest, SignUpRequest, Success, UserView,
+    VerificationPending,
 };
 use api_types::operations;
-use identity::{SessionInfo, SignIn, SignUp, SignedIn};
+use identity::{SessionInfo, SignIn, SignUp, SignedIn, SignedUp};
 use resolve_caller::ResolveError;
 use resolve_caller::actix::raw_credentials;
 
@@ -18,12 +19,15 @@ use crate::state::AppState;
 
 /// Create an account with an email and a password, and sign in.
 ///
-/// No credential needed. Rate-limited per client address and per email. Sets the session cookie.
+/// No credential needed. Rate-limited per client address and per email. Sends the link that
+/// verifies the address. Sets the session cookie — unless sign-in waits for a verified address
+/// (`REQUIRE_EMAIL_VERIFICATION`): then the answer is 202 and no session is opened.
 #[utoipa::path(
     post, path = "/api/auth/sign-up/email", operation_id = operations::SIGN_UP_EMAIL, tag = "auth",
     request_body = SignUpRequest,
     responses(
         (status = 200, description = "Signed up and signed in; the session cookie is set", body = SessionResponse),
+        (status = 202, description = "Signed up; sign-in waits until the address is verified", body = VerificationPending),
         (status = 400, description = "Invalid email, name or password", body = ErrorBody),
         (status = 409, description = "EMAIL_TAKEN", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
@@ -41,7 +45,7 @@ pub async fn sign_up(
         password,
         name,
     } = body.into_inner();
-    let signed_in = state
+    let signed_up = state
         .identity
         .sign_up(
             SignUp {
@@ -53,19 +57,29 @@ pub async fn sign_up(
             client.user_agent.as_deref(),
         )
         .await?;
-    Ok(signed_in_response(&state, signed_in))
+    state.outbox.ring();
+    Ok(match signed_up {
+        SignedUp::SignedIn(signed_in) => signed_in_response(&state, signed_in),
+        SignedUp::VerificationRequired(user) => {
+            HttpResponse::Accepted().json(VerificationPending {
+                user: user_view(user),
+            })
+        }
+    })
 }
 
 /// Sign in with an email and a password: a new session every time.
 ///
 /// No credential needed. An unknown email and a wrong password get the same 401. Rate-limited per
-/// client address and per email. Sets the session cookie.
+/// client address and per email. Sets the session cookie. When sign-in waits for a verified
+/// address, an unverified account's right password gets 403 `email_not_verified` and a new link.
 #[utoipa::path(
     post, path = "/api/auth/sign-in/email", operation_id = operations::SIGN_IN_EMAIL, tag = "auth",
     request_body = SignInRequest,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = SessionResponse),
         (status = 401, description = "INVALID_CREDENTIALS", body = ErrorBody),
+        (status = 403, description = "The address is not verified yet (`email_not_verified`)", body = ErrorBody),
         (status = 429, description = "Too many attempts", body = ErrorBody),
     ),
 )]
@@ -83,8 +97,9 @@ pub async fn sign_in(
             &client.anonymous_actor(),
             client.user_agent.as_deref(),
         )
-        .await?;
-    Ok(signed_in_response(&state, signed_in))
+        .await;
+    state.outbox.ring();
+    Ok(signed_in_response(&state, signed_in?))
 }
 
 fn signed_in_response(state: &AppState, signed_in: SignedIn) -> HttpResponse {
@@ -115,13 +130,18 @@ fn session_response(info: SessionInfo) -> SessionResponse {
             created_at: info.session.created_at,
             expires_at: info.session.expires_at,
         },
-        user: UserView {
-            id: info.user.id.as_uuid(),
-            email: info.user.email,
-            name: info.user.name,
-            role: info.user.role,
-            created_at: info.user.created_at,
-        },
+        user: user_view(info.user),
+    }
+}
+
+fn user_view(user: db::repo::users::User) -> UserView {
+    UserView {
+        id: user.id.as_uuid(),
+        email_verified: user.email_verified_at.is_some(),
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        created_at: user.created_at,
     }
 }
 

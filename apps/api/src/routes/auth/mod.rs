@@ -7,6 +7,7 @@ pub mod admin;
 pub mod agent;
 pub mod api_keys;
 pub mod device;
+pub mod email_links;
 pub mod execute;
 pub mod organizations;
 
@@ -20,6 +21,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(endpoint("/sign-in/email").post(accounts::sign_in))
         .service(endpoint("/sign-out").post(accounts::sign_out))
         .service(endpoint("/get-session").get(accounts::get_session))
+        .service(endpoint("/send-verification-email").post(email_links::send_verification_email))
+        .service(endpoint("/verify-email").post(email_links::verify_email))
+        .service(endpoint("/request-password-reset").post(email_links::request_password_reset))
+        .service(endpoint("/reset-password").post(email_links::reset_password))
         .service(endpoint("/permissions").get(accounts::permissions))
         .service(endpoint("/jwks").get(accounts::jwks))
         .service(endpoint("/organization/create").post(organizations::create))
