@@ -138,6 +138,14 @@ pub struct ShellMemory {
     frames: Frames,
 }
 
+impl ShellMemory {
+    /// Forgets the frame of the session with this cookie: the next page asks the api again (a page
+    /// reached by a plain link changed what the frame shows: the address was verified).
+    pub async fn forget(&self, session_cookie: &str) {
+        self.frames.cache.invalidate(session_cookie).await;
+    }
+}
+
 /// Middleware: any change a session makes (signing out, switching or creating a store, renaming
 /// it…) forgets its frame first, so the page after it is drawn from what the api says now.
 pub async fn forget_frames_on_changes(
@@ -362,7 +370,16 @@ pub fn page(shell: &Shell, section: Section, title: &str, body: Markup) -> Marku
                         }
                     }
                 }
-                main #main.content { (body) }
+                main #main.content {
+                    @if !user.email_verified {
+                        form.notice.warning.verify-banner method="post" action="/verify-email/resend" {
+                            "Verify your email address: follow the link we sent to " strong { (user.email) } ". "
+                            input type="hidden" name="email" value=(user.email);
+                            button.link type="submit" { "Send it again" }
+                        }
+                    }
+                    (body)
+                }
             }
         },
     )

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use api_types::auth::{
     OrganizationView, SessionResponse, SetActiveOrganizationRequest, SignInRequest, SignUpRequest,
-    Success,
+    Success, VerificationPending,
 };
 use api_types::store::List;
 use maud::{Markup, html};
@@ -67,9 +67,19 @@ pub async fn sign_in(req: HttpRequest, api: Api, form: web::Form<AccountForm>) -
         }
         Err(failure) => {
             let status = failure.status_code();
-            let errors = match failure.refusal(&[401]) {
-                Some(_) => FormErrors::form("The email or the password is not right."),
-                None => FormErrors::from_failure(failure, same_names)?,
+            let errors = if failure.refusal(&[401]).is_some() {
+                FormErrors::form("The email or the password is not right.")
+            } else if failure
+                .refusal(&[403])
+                .and_then(|body| body.details.as_ref()?.get("reason")?.as_str())
+                == Some("email_not_verified")
+            {
+                FormErrors::form(
+                    "Verify your email address first: follow the link we sent to it. A new one \
+                     is on its way.",
+                )
+            } else {
+                FormErrors::from_failure(failure, same_names)?
             };
             Ok(html_response(status, sign_in_form(&form, &errors)))
         }
@@ -92,12 +102,19 @@ pub async fn sign_up(req: HttpRequest, api: Api, form: web::Form<AccountForm>) -
         name: form.name.clone(),
     };
     let answer = api
-        .send::<_, SessionResponse>(
+        .send::<_, SignedUpAnswer>(
             &Credentials::of(&req).with_session(None),
             Change::post("/api/auth/sign-up/email", &body),
         )
         .await;
     match answer {
+        Ok(Answer {
+            value: SignedUpAnswer::VerificationPending(pending),
+            ..
+        }) => Ok(html_response(
+            StatusCode::ACCEPTED,
+            check_your_email_page(&pending.user.email),
+        )),
         // A new account has no store yet: onboarding, unless it came to do something else.
         Ok(answer) => Ok(signed_in(
             &answer,
@@ -142,6 +159,36 @@ async fn enter_the_only_store(api: &ApiClient, session: &Credentials) -> Result<
     Ok(())
 }
 
+/// What a sign-up answers: signed in, or (when sign-in waits for a verified address) not yet.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum SignedUpAnswer {
+    /// A session (its cookie is what matters; the body is not read).
+    SignedIn {
+        #[expect(
+            dead_code,
+            reason = "present in this shape only; its content is not used"
+        )]
+        session: serde::de::IgnoredAny,
+    },
+    VerificationPending(VerificationPending),
+}
+
+fn check_your_email_page(email: &str) -> Markup {
+    centered(
+        &Head::new("Check your email", SITE),
+        "Check your email",
+        html! {
+            p { "We sent a link to " strong { (email) } ". Follow it to verify your address, then sign in." }
+            form.stack method="post" action="/verify-email/resend" {
+                input type="hidden" name="email" value=(email);
+                button.button type="submit" { "Send the link again" }
+            }
+            p.muted { a href="/sign-in" { "Sign in" } }
+        },
+    )
+}
+
 /// `303 next`, with the cookie the api set.
 fn signed_in<T>(answer: &Answer<T>, next: &str) -> HttpResponse {
     let mut response = see_other(next);
@@ -177,6 +224,7 @@ pub fn sign_in_form(form: &AccountForm, errors: &FormErrors) -> Markup {
                 (Field::text("Password", "password", "").kind("password").required().autocomplete("current-password").render(errors))
                 button.primary type="submit" { "Sign in" }
             }
+            p.muted { a href="/forgot-password" { "Forgot your password?" } }
             p.muted { "New here? " a href=(with_next("/sign-up", form)) { "Create an account" } }
         },
     )

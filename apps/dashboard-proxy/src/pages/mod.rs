@@ -11,6 +11,7 @@ mod batch;
 mod bulk;
 mod customers;
 mod device;
+mod email_links;
 mod home;
 mod inventory;
 mod orders;
@@ -52,6 +53,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
             .route("/sign-up", web::get().to(accounts::sign_up_page))
             .route("/sign-up", web::post().to(accounts::sign_up))
             .route("/sign-out", web::post().to(accounts::sign_out))
+            .route("/verify-email", web::get().to(email_links::verify))
+            .route("/verify-email/resend", web::post().to(email_links::resend))
+            .route("/forgot-password", web::get().to(email_links::forgot_page))
+            .route("/forgot-password", web::post().to(email_links::forgot))
+            .route("/reset-password", web::get().to(email_links::reset_page))
+            .route("/reset-password", web::post().to(email_links::reset))
             .route("/onboarding", web::get().to(stores::onboarding_page))
             .route("/onboarding", web::post().to(stores::create))
             .route("/stores", web::get().to(stores::choose_page))

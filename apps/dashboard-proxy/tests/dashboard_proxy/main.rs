@@ -10,6 +10,7 @@ mod agents;
 mod api_keys;
 mod bulk;
 mod device;
+mod email_links;
 mod orders;
 mod products;
 mod proxy;
