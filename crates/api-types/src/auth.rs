@@ -52,6 +52,15 @@ pub struct VerificationPending {
     pub user: UserView,
 }
 
+/// Either answer of a sign-up, as a client reads it: a session (200), or an account waiting for
+/// its address to be verified (202). Tried in this order: only the first has a `session`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SignUpAnswer {
+    SignedIn(SessionResponse),
+    VerificationPending(VerificationPending),
+}
+
 /// `POST /api/auth/send-verification-email`, `POST /api/auth/request-password-reset`: the address
 /// to send a link to.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

@@ -4,8 +4,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use api_types::auth::{
-    OrganizationView, SessionResponse, SetActiveOrganizationRequest, SignInRequest, SignUpRequest,
-    Success, VerificationPending,
+    OrganizationView, SessionResponse, SetActiveOrganizationRequest, SignInRequest, SignUpAnswer,
+    SignUpRequest, Success,
 };
 use api_types::store::List;
 use maud::{Markup, html};
@@ -102,14 +102,14 @@ pub async fn sign_up(req: HttpRequest, api: Api, form: web::Form<AccountForm>) -
         name: form.name.clone(),
     };
     let answer = api
-        .send::<_, SignedUpAnswer>(
+        .send::<_, SignUpAnswer>(
             &Credentials::of(&req).with_session(None),
             Change::post("/api/auth/sign-up/email", &body),
         )
         .await;
     match answer {
         Ok(Answer {
-            value: SignedUpAnswer::VerificationPending(pending),
+            value: SignUpAnswer::VerificationPending(pending),
             ..
         }) => Ok(html_response(
             StatusCode::ACCEPTED,
@@ -157,21 +157,6 @@ async fn enter_the_only_store(api: &ApiClient, session: &Credentials) -> Result<
         .await?;
     }
     Ok(())
-}
-
-/// What a sign-up answers: signed in, or (when sign-in waits for a verified address) not yet.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum SignedUpAnswer {
-    /// A session (its cookie is what matters; the body is not read).
-    SignedIn {
-        #[expect(
-            dead_code,
-            reason = "present in this shape only; its content is not used"
-        )]
-        session: serde::de::IgnoredAny,
-    },
-    VerificationPending(VerificationPending),
 }
 
 fn check_your_email_page(email: &str) -> Markup {

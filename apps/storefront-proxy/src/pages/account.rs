@@ -3,7 +3,9 @@
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpResponse, web};
-use api_types::auth::{SessionResponse, SignInRequest, SignUpRequest, Success};
+use api_types::auth::{
+    EmailLinkRequest, SessionResponse, SignInRequest, SignUpAnswer, SignUpRequest, Success,
+};
 use api_types::commerce::Order;
 use api_types::store::{Page, PageQuery};
 use chrono::{DateTime, Utc};
@@ -92,9 +94,19 @@ pub async fn sign_in(shop: Shop, api: Api, form: web::Form<AccountForm>) -> Page
         Ok(answer) => Ok(signed_in(&answer, &form)),
         Err(failure) => {
             let status = failure.status_code();
-            let errors = match failure.refusal(&[401]) {
-                Some(_) => FormErrors::form("The email or the password is not right."),
-                None => FormErrors::from_failure(failure, same_names)?,
+            let errors = if failure.refusal(&[401]).is_some() {
+                FormErrors::form("The email or the password is not right.")
+            } else if failure
+                .refusal(&[403])
+                .and_then(|body| body.details.as_ref()?.get("reason")?.as_str())
+                == Some("email_not_verified")
+            {
+                FormErrors::form(
+                    "Verify your email address first: follow the link we sent to it. A new one \
+                     is on its way.",
+                )
+            } else {
+                FormErrors::from_failure(failure, same_names)?
             };
             Ok(html_response(
                 status,
@@ -113,9 +125,22 @@ pub async fn sign_up(shop: Shop, api: Api, form: web::Form<AccountForm>) -> Page
     };
     let credentials = shop.credentials.clone().with_session(None);
     match api
-        .send::<_, SessionResponse>(&credentials, Change::post("/api/auth/sign-up/email", &body))
+        .send::<_, SignUpAnswer>(&credentials, Change::post("/api/auth/sign-up/email", &body))
         .await
     {
+        Ok(Answer {
+            value: SignUpAnswer::VerificationPending(pending),
+            ..
+        }) => Ok(html_response(
+            StatusCode::ACCEPTED,
+            check_your_email_page(
+                &shop,
+                &format!(
+                    "We sent a link to {}. Follow it to verify your address, then sign in.",
+                    pending.user.email
+                ),
+            ),
+        )),
         Ok(answer) => Ok(signed_in(&answer, &form)),
         Err(failure) => {
             let status = failure.status_code();
@@ -126,6 +151,83 @@ pub async fn sign_up(shop: Shop, api: Api, form: web::Form<AccountForm>) -> Page
             ))
         }
     }
+}
+
+/// `GET /account/forgot-password`.
+pub async fn forgot_page(shop: Shop) -> HttpResponse {
+    html_response(
+        StatusCode::OK,
+        forgot_form(&shop, "", &FormErrors::default()),
+    )
+}
+
+/// `POST /account/forgot-password`: asks the api to send a reset link; the same page whether the
+/// address has an account or not.
+pub async fn forgot(shop: Shop, api: Api, form: web::Form<AccountForm>) -> PageResult {
+    let form = form.into_inner();
+    let body = EmailLinkRequest {
+        email: form.email.trim().to_owned(),
+    };
+    let credentials = shop.credentials.clone().with_session(None);
+    match api
+        .send::<_, Success>(
+            &credentials,
+            Change::post("/api/auth/request-password-reset", &body),
+        )
+        .await
+    {
+        Ok(_) => Ok(html_response(
+            StatusCode::OK,
+            check_your_email_page(
+                &shop,
+                &format!(
+                    "If an account uses {}, we sent it a link to choose a new password. It works \
+                     once, for an hour.",
+                    body.email
+                ),
+            ),
+        )),
+        Err(failure) => {
+            let status = failure.status_code();
+            let errors = FormErrors::from_failure(failure, same_names)?;
+            Ok(html_response(
+                status,
+                forgot_form(&shop, &body.email, &errors),
+            ))
+        }
+    }
+}
+
+fn forgot_form(shop: &Shop, email: &str, errors: &FormErrors) -> Markup {
+    shop_page(
+        shop,
+        PageInfo::titled("Forgot your password"),
+        html! {
+            h1 { "Forgot your password?" }
+            section.card {
+                p { "Give the address of your account: we will send it a link to choose a new password." }
+                (form_errors(errors))
+                form.stack method="post" action="/account/forgot-password" {
+                    (Field::text("Email", "email", email).kind("email").required().autocomplete("email").render(errors))
+                    div { button.primary type="submit" { "Send the link" } }
+                }
+            }
+        },
+    )
+}
+
+fn check_your_email_page(shop: &Shop, message: &str) -> Markup {
+    shop_page(
+        shop,
+        PageInfo::titled("Check your email"),
+        html! {
+            h1 { "Check your email" }
+            section.card {
+                p { (message) }
+                p { a href="/account" { "Back to your account" } }
+            }
+        },
+    )
 }
 
 fn signed_in<T>(answer: &Answer<T>, form: &AccountForm) -> HttpResponse {
@@ -185,6 +287,7 @@ fn signed_out_page(
                         (Field::text("Password", "password", "").kind("password").required().autocomplete("current-password").render(errors_of(Form::SignIn)))
                         div { button.primary type="submit" { "Sign in" } }
                     }
+                    p.muted { a href="/account/forgot-password" { "Forgot your password?" } }
                 }
                 section.card #sign-up {
                     h2 { "New here?" }

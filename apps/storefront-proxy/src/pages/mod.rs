@@ -45,6 +45,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings, verdicts
             .route("/account/sign-in", web::post().to(account::sign_in))
             .route("/account/sign-up", web::post().to(account::sign_up))
             .route("/account/sign-out", web::post().to(account::sign_out))
+            .route(
+                "/account/forgot-password",
+                web::get().to(account::forgot_page),
+            )
+            .route("/account/forgot-password", web::post().to(account::forgot))
             .route("/robots.txt", web::get().to(seo::robots))
             .route("/sitemap.xml", web::get().to(seo::sitemap))
             .route("/theme.css", web::get().to(theme))

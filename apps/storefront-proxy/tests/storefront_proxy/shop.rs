@@ -212,6 +212,35 @@ async fn a_shopper_signs_up_on_a_store_and_sees_only_their_orders_there() {
         .await;
     let page = browser.text().await;
     assert!(!page.contains("pending payment"), "{page}");
+
+    // The store's sign-up sent the link that verifies the address; a forgotten password gets
+    // another, with the same page whatever the address.
+    let verification = shop.api.mail.last_for("grace@example.com").await;
+    assert_eq!(verification.subject, "Verify your email address");
+    shop.visit(&shop.acme, "/account", "account-orders").await;
+    browser
+        .click("form[action='/account/sign-out'] button[type=submit]")
+        .await;
+    shop.visit(&shop.acme, "/account", "account-signed-out")
+        .await;
+    browser.click("a[href='/account/forgot-password']").await;
+    browser.wait_for_text("Forgot your password?").await;
+    browser.fill("#field-email", "nobody@example.com").await;
+    browser.click("main form button[type=submit]").await;
+    browser
+        .wait_for_text("If an account uses nobody@example.com")
+        .await;
+    shop.visit(&shop.acme, "/account/forgot-password", "forgot-password")
+        .await;
+    browser.fill("#field-email", "grace@example.com").await;
+    browser.click("main form button[type=submit]").await;
+    browser
+        .wait_for_text("If an account uses grace@example.com")
+        .await;
+    browser.screenshot("forgot-password-sent").await;
+    let mails = shop.api.mail.wait_for("grace@example.com", 2).await;
+    assert_eq!(mails[1].subject, "Reset your password");
+    assert!(shop.api.mail.received_by("nobody@example.com").is_empty());
     shop.close().await;
 }
 
