@@ -19,6 +19,7 @@ mod m20261202_000010_requesting_address;
 mod m20261204_000011_store_domain_proof;
 mod m20261204_000012_session_method;
 mod m20261208_000013_email;
+mod m20261208_000014_invitations;
 
 /// All migrations, oldest first.
 #[derive(Debug)]
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_store_domain_proof::Migration),
             Box::new(m20261204_000012_session_method::Migration),
             Box::new(m20261208_000013_email::Migration),
+            Box::new(m20261208_000014_invitations::Migration),
         ]
     }
 }

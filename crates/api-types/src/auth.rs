@@ -149,14 +149,66 @@ pub struct SetActiveOrganizationRequest {
     pub organization_id: Option<Uuid>,
 }
 
-/// `POST /api/auth/organization/add-member`: an existing user, by email. The organization is the
-/// session's active one unless named.
+/// `POST /api/auth/organization/invite-member` (and `add-member`, which invites the same way): an
+/// address and the role it is invited to. The organization is the session's active one unless
+/// named.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct AddMemberRequest {
+pub struct InviteMemberRequest {
     #[schema(schema_with = shapes::email)]
     pub email: String,
     pub role: OrgRole,
+    #[serde(default)]
+    pub organization_id: Option<Uuid>,
+}
+
+/// An invitation to join an organization (never its token).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationView {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    /// Only the account with this address can accept it.
+    pub email: String,
+    pub role: OrgRole,
+    pub status: domain::InvitationStatus,
+    pub invited_by: Option<Uuid>,
+    pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What the holder of an invitation's link sees before accepting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationPreview {
+    pub organization_name: String,
+    /// The inviter's name, while their account exists.
+    pub inviter_name: Option<String>,
+    pub email: String,
+    pub role: OrgRole,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `GET /api/auth/organization/get-invitation`
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationTokenQuery {
+    /// The token of the invitation's link.
+    pub token: String,
+}
+
+/// `POST /api/auth/organization/accept-invitation`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AcceptInvitationRequest {
+    pub token: String,
+}
+
+/// `POST /api/auth/organization/cancel-invitation`
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelInvitationRequest {
+    pub invitation_id: Uuid,
     #[serde(default)]
     pub organization_id: Option<Uuid>,
 }

@@ -1,6 +1,7 @@
 //! The operationId of every operation: one name each, for the OpenAPI document, the
 //! authorization check (an agent's grant names it) and the capabilities an agent may ask for.
 
+pub const ACCEPT_INVITATION: &str = "acceptInvitation";
 pub const ADD_CART_ITEM: &str = "addCartItem";
 pub const ADD_MEMBER: &str = "addMember";
 pub const ADMIN_ADD_STORE_DOMAIN: &str = "adminAddStoreDomain";
@@ -38,6 +39,7 @@ pub const AGENT_STATUS: &str = "agentStatus";
 pub const APPROVE_AGENT: &str = "approveAgent";
 pub const APPROVE_DEVICE: &str = "approveDevice";
 pub const AUTHORIZE_AGENT: &str = "authorizeAgent";
+pub const CANCEL_INVITATION: &str = "cancelInvitation";
 pub const CREATE_AGENT_HOST: &str = "createAgentHost";
 pub const CREATE_AGENT_HOST_ENROLLMENT: &str = "createAgentHostEnrollment";
 pub const CREATE_API_KEY: &str = "createApiKey";
@@ -54,6 +56,7 @@ pub const EXECUTE_AGENT_CAPABILITY: &str = "executeAgentCapability";
 pub const GET_AGENT_APPROVAL_REQUEST: &str = "getAgentApprovalRequest";
 pub const GET_CART: &str = "getCart";
 pub const GET_DEVICE_REQUEST: &str = "getDeviceRequest";
+pub const GET_INVITATION: &str = "getInvitation";
 pub const GET_JWKS: &str = "getJwks";
 pub const GET_OPEN_API_DOCUMENT: &str = "getOpenApiDocument";
 pub const GET_ORDER: &str = "getOrder";
@@ -64,11 +67,13 @@ pub const GET_SESSION: &str = "getSession";
 pub const GET_STOREFRONT: &str = "getStorefront";
 pub const HEALTHZ: &str = "healthz";
 pub const INTROSPECT_AGENT_TOKEN: &str = "introspectAgentToken";
+pub const INVITE_MEMBER: &str = "inviteMember";
+pub const LIST_AGENTS: &str = "listAgents";
 pub const LIST_AGENT_CAPABILITIES: &str = "listAgentCapabilities";
 pub const LIST_AGENT_HOSTS: &str = "listAgentHosts";
-pub const LIST_AGENTS: &str = "listAgents";
 pub const LIST_API_KEYS: &str = "listApiKeys";
 pub const LIST_CUSTOMER_ORDERS: &str = "listCustomerOrders";
+pub const LIST_INVITATIONS: &str = "listInvitations";
 pub const LIST_MEMBERS: &str = "listMembers";
 pub const LIST_ORGANIZATIONS: &str = "listOrganizations";
 pub const LIST_PENDING_AGENT_APPROVALS: &str = "listPendingAgentApprovals";

@@ -49,6 +49,7 @@ tenanted!(
     customer,
     idempotency_key,
     inventory_adjustment,
+    invitation,
     member,
     order_line,
     payment_event,

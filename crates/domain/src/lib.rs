@@ -29,5 +29,6 @@ pub use roles::{OrgRole, PlatformRole, UnknownRole};
 pub use scope::{CallerKind, Scope, UnknownCallerKind, UnknownScope};
 pub use status::{
     CartStatus, DeviceCodeStatus, DomainProof, DomainStatus, EmailStatus, EmailTokenPurpose,
-    OrderChange, OrderStatus, PaymentEventStatus, ProductStatus, SignInMethod, UnknownStatus,
+    InvitationStatus, OrderChange, OrderStatus, PaymentEventStatus, ProductStatus, SignInMethod,
+    UnknownStatus,
 };

@@ -46,6 +46,16 @@ named_enum!(
 );
 
 named_enum!(
+    /// An invitation is `pending` until the invited person accepts it (`accepted`: they are a
+    /// member) or an owner or admin takes it back (`revoked`); past its expiry it is dead either way.
+    InvitationStatus, unknown: UnknownStatus {
+        Pending => "pending",
+        Accepted => "accepted",
+        Revoked => "revoked",
+    }
+);
+
+named_enum!(
     /// An email waits `pending` in the outbox until a mail server took it (`sent`), or until its
     /// last attempt failed (`failed`: given up).
     EmailStatus, unknown: UnknownStatus {

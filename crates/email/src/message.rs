@@ -23,6 +23,14 @@ pub enum Mail {
         link: String,
         valid_minutes: i64,
     },
+    /// Asks the reader to join a store's team with a role.
+    Invitation {
+        store: String,
+        inviter: String,
+        role: String,
+        link: String,
+        valid_days: i64,
+    },
 }
 
 impl Mail {
@@ -32,6 +40,7 @@ impl Mail {
         match self {
             Self::VerifyEmail { .. } => "verify_email",
             Self::ResetPassword { .. } => "reset_password",
+            Self::Invitation { .. } => "invitation",
         }
     }
 
@@ -39,7 +48,9 @@ impl Mail {
     #[must_use]
     pub fn link(&self) -> &str {
         match self {
-            Self::VerifyEmail { link, .. } | Self::ResetPassword { link, .. } => link,
+            Self::VerifyEmail { link, .. }
+            | Self::ResetPassword { link, .. }
+            | Self::Invitation { link, .. } => link,
         }
     }
 }

@@ -65,6 +65,27 @@ pub fn render(mail: &Mail) -> Rendered {
                  ignore this email: your password stays as it is."
             ),
         },
+        Mail::Invitation {
+            store,
+            inviter,
+            role,
+            link,
+            valid_days,
+        } => Content {
+            subject: format!("{inviter} invited you to {store}"),
+            greeting: "Hello,".to_owned(),
+            lines: vec![format!(
+                "{inviter} invited you to join the team of {store} as {role}. Follow the link \
+                 below to accept; if you have no account yet, you can create one with this \
+                 address."
+            )],
+            action: "Accept the invitation",
+            link,
+            footer: format!(
+                "The invitation works for {valid_days} days. If you did not expect it, ignore \
+                 this email: nothing changes until you accept."
+            ),
+        },
     };
     Rendered {
         text: text(&content),
@@ -152,6 +173,25 @@ mod tests {
         assert!(rendered.html.contains("Hello Ada &lt;Lovelace&gt;,"));
         assert!(!rendered.html.contains("<Lovelace>"));
         assert!(rendered.text.starts_with("Hello Ada <Lovelace>,\n"));
+    }
+
+    #[test]
+    fn an_invitation_names_the_store_the_inviter_and_the_role() {
+        let rendered = render(&Mail::Invitation {
+            store: "Acme & Co".to_owned(),
+            inviter: "Ada".to_owned(),
+            role: "admin".to_owned(),
+            link: "https://dash.example/invitations/accept?token=t".to_owned(),
+            valid_days: 7,
+        });
+        assert_eq!(rendered.subject, "Ada invited you to Acme & Co");
+        assert!(
+            rendered
+                .text
+                .contains("join the team of Acme & Co as admin")
+        );
+        assert!(rendered.html.contains("Acme &amp; Co as admin"));
+        assert!(rendered.text.contains("7 days"));
     }
 
     #[test]

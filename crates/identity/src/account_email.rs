@@ -30,6 +30,8 @@ pub struct EmailPolicy {
     pub verify_email_page: String,
     /// The page a reset link opens; the token follows as `?token=`.
     pub reset_password_page: String,
+    /// The page an invitation's link opens; the token follows as `?token=`.
+    pub accept_invitation_page: String,
     /// `REQUIRE_EMAIL_VERIFICATION`: an account cannot sign in until its address is verified.
     pub require_verification: bool,
 }
@@ -42,6 +44,7 @@ impl EmailPolicy {
         Self {
             verify_email_page: format!("{base}/verify-email"),
             reset_password_page: format!("{base}/reset-password"),
+            accept_invitation_page: format!("{base}/invitations/accept"),
             require_verification,
         }
     }
@@ -147,7 +150,7 @@ impl Identity {
     /// The user just proved their address (a verification or a reset link): the first time, it is
     /// recorded, and an address the operator named in `PLATFORM_ADMIN_EMAILS` is made platform
     /// administrator — once, here, and never at sign-up or sign-in.
-    async fn address_proven(
+    pub(crate) async fn address_proven(
         &self,
         db: &impl db::ConnectionTrait,
         user: UserId,

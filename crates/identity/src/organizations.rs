@@ -118,50 +118,6 @@ impl Identity {
         Ok(members::list(self.db(), org).await?)
     }
 
-    /// Adds an existing user by email. Only an owner may add an owner.
-    pub async fn add_member(
-        &self,
-        org: OrgId,
-        acting: UserId,
-        email: &str,
-        role: OrgRole,
-        actor: &Actor,
-    ) -> Result<Member, IdentityError> {
-        let acting_role = self.require(org, acting, Permission::MemberCreate).await?;
-        if role == OrgRole::Owner && acting_role != OrgRole::Owner {
-            return Err(IdentityError::forbidden(
-                "insufficient_role",
-                "only an owner may add an owner",
-            ));
-        }
-        let email = email.trim().to_lowercase();
-        let user = users::find_by_email(self.db(), &email)
-            .await?
-            .ok_or(IdentityError::NotFound("user"))?;
-        members::add(self.db(), org, user.id, role, self.now())
-            .await
-            .map_err(IdentityError::conflict_as(
-                "ALREADY_MEMBER",
-                "this user is already a member",
-            ))?;
-        self.record(
-            self.db(),
-            Some(org),
-            actor,
-            AuditAction::MemberAdded,
-            Some(user.id.to_string()),
-            json!({ "role": role }),
-        )
-        .await?;
-        Ok(Member {
-            user_id: user.id,
-            email: user.email,
-            name: user.name,
-            role,
-            created_at: self.now(),
-        })
-    }
-
     /// Removes a member (or the user themselves, leaving). Admins cannot remove an owner, and an
     /// organization always keeps an owner. The removed user loses access on their next request.
     pub async fn remove_member(

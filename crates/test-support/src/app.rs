@@ -168,6 +168,10 @@ impl TestApp {
     }
 }
 
+fn is_invitation(mail: &crate::ReceivedMail) -> bool {
+    mail.subject.contains(" invited you to ")
+}
+
 /// A user signed up through the api, with the value of their session cookie.
 #[derive(Clone, Debug)]
 pub struct TestUser {
@@ -230,6 +234,60 @@ impl TestApp {
         let user = self.sign_up(email).await;
         self.verify_email(&user).await;
         user
+    }
+
+    /// The inviter invites `email` with `role` to the organization they act in; once invited,
+    /// the invitation's email has arrived.
+    pub async fn invite(&self, inviter: &TestUser, email: &str, role: &str) -> TestResponse {
+        let recipient = email.trim().to_lowercase();
+        let before = self.invitations_to(&recipient).len();
+        let request = self.as_user(
+            actix_web::http::Method::POST,
+            "/api/auth/organization/invite-member",
+            inviter,
+        );
+        let response =
+            TestResponse::send_json(request, &serde_json::json!({"email": email, "role": role}))
+                .await;
+        if response.status == 200 {
+            self.mail
+                .wait_for_matching(&recipient, before + 1, is_invitation)
+                .await;
+        }
+        response
+    }
+
+    /// The invitations sent to `recipient` so far, oldest first.
+    #[must_use]
+    pub fn invitations_to(&self, recipient: &str) -> Vec<crate::ReceivedMail> {
+        self.mail
+            .received_by(recipient)
+            .into_iter()
+            .filter(is_invitation)
+            .collect()
+    }
+
+    /// The user accepts the last invitation sent to their address.
+    pub async fn accept_invitation(&self, user: &TestUser) -> TestResponse {
+        let mail = self
+            .invitations_to(&user.email.to_lowercase())
+            .pop()
+            .expect("an invitation was sent");
+        let request = self.as_user(
+            actix_web::http::Method::POST,
+            "/api/auth/organization/accept-invitation",
+            user,
+        );
+        TestResponse::send_json(request, &serde_json::json!({"token": mail.token()})).await
+    }
+
+    /// `member` joins the organization the inviter acts in, with `role`: invited, then accepted
+    /// from the link sent to them.
+    pub async fn add_member(&self, inviter: &TestUser, member: &TestUser, role: &str) {
+        let invited = self.invite(inviter, &member.email, role).await;
+        assert_eq!(invited.status, 200, "invitation: {}", invited.json());
+        let accepted = self.accept_invitation(member).await;
+        assert_eq!(accepted.status, 200, "acceptance: {}", accepted.json());
     }
 
     /// A merchant: a new user who created an organization (active in their session).

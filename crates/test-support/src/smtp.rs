@@ -100,16 +100,33 @@ impl TestSmtp {
 
     /// Waits (up to ten seconds) until `recipient` has been sent `count` messages; answers them.
     pub async fn wait_for(&self, recipient: &str, count: usize) -> Vec<ReceivedMail> {
+        self.wait_for_matching(recipient, count, |_| true).await
+    }
+
+    /// Waits (up to ten seconds) until `recipient` has been sent `count` messages that `matching`
+    /// accepts; answers those.
+    pub async fn wait_for_matching(
+        &self,
+        recipient: &str,
+        count: usize,
+        matching: impl Fn(&ReceivedMail) -> bool,
+    ) -> Vec<ReceivedMail> {
+        let matches = || -> Vec<ReceivedMail> {
+            self.received_by(recipient)
+                .into_iter()
+                .filter(|mail| matching(mail))
+                .collect()
+        };
         for _ in 0..200 {
-            let mails = self.received_by(recipient);
+            let mails = matches();
             if mails.len() >= count {
                 return mails;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!(
-            "{recipient} got {} messages, not {count}",
-            self.received_by(recipient).len()
+            "{recipient} got {} such messages, not {count}",
+            matches().len()
         );
     }
 

@@ -69,16 +69,7 @@ pub async fn register(
 /// A new user added to `store` as a `member`, with the store as their active organization.
 pub async fn member_of(app: &TestApp, store: &TestStore, email: &str) -> TestUser {
     let member = app.sign_up(email).await;
-    let added = TestResponse::send_json(
-        app.as_user(
-            Method::POST,
-            "/api/auth/organization/add-member",
-            &store.owner,
-        ),
-        json!({"email": member.email, "role": "member"}),
-    )
-    .await;
-    assert_eq!(added.status, 200, "{}", added.json());
+    app.add_member(&store.owner, &member, "member").await;
     let active = TestResponse::send_json(
         app.as_user(Method::POST, "/api/auth/organization/set-active", &member),
         json!({"organizationId": store.org.to_string()}),

@@ -113,15 +113,7 @@ async fn an_agent_never_exceeds_its_approving_user() {
     let app = TestApp::spawn().await;
     let store = app.store("acme").await;
     let member = app.sign_up("member@acme.test").await;
-    TestResponse::send_json(
-        app.as_user(
-            Method::POST,
-            "/api/auth/organization/add-member",
-            &store.owner,
-        ),
-        json!({"email": member.email, "role": "member"}),
-    )
-    .await;
+    app.add_member(&store.owner, &member, "member").await;
     let agent = app
         .agent(
             store.org,

@@ -105,11 +105,7 @@ async fn only_owners_and_admins_manage_keys_and_input_is_checked() {
     let app = TestApp::spawn().await;
     let (owner, org) = app.merchant("owner@x.test", "acme").await;
     let member = app.sign_up("member@x.test").await;
-    TestResponse::send_json(
-        app.as_user(Method::POST, "/api/auth/organization/add-member", &owner),
-        &json!({"email": member.email, "role": "member"}),
-    )
-    .await;
+    app.add_member(&owner, &member, "member").await;
     TestResponse::send_json(
         app.as_user(Method::POST, "/api/auth/organization/set-active", &member),
         &json!({"organizationId": org.to_string()}),
@@ -206,12 +202,7 @@ async fn a_key_stops_working_when_its_creator_may_no_longer_create_keys() {
     let change = |path: &str, body: serde_json::Value| {
         TestResponse::send_json(app.as_user(Method::POST, path, &owner), body)
     };
-    let added = change(
-        "/api/auth/organization/add-member",
-        json!({"email": "admin@x.test", "role": "admin"}),
-    )
-    .await;
-    assert_eq!(added.status, 200, "{}", added.json());
+    app.add_member(&owner, &admin, "admin").await;
     let select = json!({"organizationId": org.to_string()});
     let active = TestResponse::send_json(
         app.as_user(Method::POST, "/api/auth/organization/set-active", &admin),

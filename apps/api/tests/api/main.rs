@@ -21,6 +21,7 @@ mod email;
 mod envelopes;
 mod execute;
 mod health;
+mod invitations;
 mod manual_payments;
 mod openapi;
 mod order_expiry;

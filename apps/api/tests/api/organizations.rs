@@ -111,49 +111,20 @@ async fn roles_decide_who_manages_members() {
     let member = app.sign_up("member@x.test").await;
     let outsider = app.sign_up("outsider@x.test").await;
 
-    let add = |email: &str, role: &str| json!({"email": email, "role": role});
     assert_eq!(
-        call(
-            &app,
-            Method::POST,
-            "/api/auth/organization/add-member",
-            &owner,
-            add("admin@x.test", "admin")
-        )
-        .await
-        .status,
+        app.invite(&owner, "admin@x.test", "admin").await.status,
         200
     );
     assert_eq!(
-        call(
-            &app,
-            Method::POST,
-            "/api/auth/organization/add-member",
-            &owner,
-            add("member@x.test", "member")
-        )
-        .await
-        .status,
+        app.invite(&owner, "member@x.test", "member").await.status,
         200
     );
-    call(
-        &app,
-        Method::POST,
-        "/api/auth/organization/add-member",
-        &owner,
-        add("member@x.test", "admin"),
-    )
-    .await
-    .assert_error(409, "ALREADY_MEMBER");
-    call(
-        &app,
-        Method::POST,
-        "/api/auth/organization/add-member",
-        &owner,
-        add("ghost@x.test", "member"),
-    )
-    .await
-    .assert_error(404, "NOT_FOUND");
+    for user in [&admin, &member] {
+        assert_eq!(app.accept_invitation(user).await.status, 200);
+    }
+    app.invite(&owner, "member@x.test", "admin")
+        .await
+        .assert_error(409, "ALREADY_MEMBER");
 
     for user in [&admin, &member] {
         let body = json!({"organizationId": org.to_string()});
@@ -171,37 +142,18 @@ async fn roles_decide_who_manages_members() {
         );
     }
     // A member manages nobody.
-    call(
-        &app,
-        Method::POST,
-        "/api/auth/organization/add-member",
-        &member,
-        add("outsider@x.test", "member"),
-    )
-    .await
-    .assert_error(403, "FORBIDDEN");
-    // An admin adds members but not owners, and cannot touch an owner.
-    call(
-        &app,
-        Method::POST,
-        "/api/auth/organization/add-member",
-        &admin,
-        add("outsider@x.test", "owner"),
-    )
-    .await
-    .assert_error(403, "FORBIDDEN");
-    assert_eq!(
-        call(
-            &app,
-            Method::POST,
-            "/api/auth/organization/add-member",
-            &admin,
-            add("outsider@x.test", "member")
-        )
+    app.invite(&member, "outsider@x.test", "member")
         .await
-        .status,
+        .assert_error(403, "FORBIDDEN");
+    // An admin adds members but not owners, and cannot touch an owner.
+    app.invite(&admin, "outsider@x.test", "owner")
+        .await
+        .assert_error(403, "FORBIDDEN");
+    assert_eq!(
+        app.invite(&admin, "outsider@x.test", "member").await.status,
         200
     );
+    assert_eq!(app.accept_invitation(&outsider).await.status, 200);
     call(
         &app,
         Method::POST,
@@ -270,7 +222,6 @@ async fn roles_decide_who_manages_members() {
             ("outsider@x.test", "member")
         ]
     );
-    let _ = outsider;
 }
 
 #[actix_web::test]
@@ -278,14 +229,7 @@ async fn removing_a_member_cuts_their_access_on_the_next_request() {
     let app = TestApp::spawn().await;
     let (owner, org) = app.merchant("owner@x.test", "acme").await;
     let member = app.sign_up("member@x.test").await;
-    call(
-        &app,
-        Method::POST,
-        "/api/auth/organization/add-member",
-        &owner,
-        json!({"email": "member@x.test", "role": "admin"}),
-    )
-    .await;
+    app.add_member(&owner, &member, "admin").await;
     call(
         &app,
         Method::POST,

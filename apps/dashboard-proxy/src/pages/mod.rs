@@ -14,6 +14,7 @@ mod device;
 mod email_links;
 mod home;
 mod inventory;
+mod invitation;
 mod orders;
 pub(crate) mod products;
 mod products_csv;
@@ -109,6 +110,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, settings: &EdgeSettings) {
             .route("/settings/team", web::post().to(team::add))
             .route("/settings/team/role", web::post().to(team::change_role))
             .route("/settings/team/remove", web::post().to(team::remove))
+            .route(
+                "/settings/team/invitations/revoke",
+                web::post().to(team::revoke_invitation),
+            )
+            .route("/invitations/accept", web::get().to(invitation::page))
+            .route("/invitations/accept", web::post().to(invitation::accept))
             .route("/audit", web::get().to(audit::list))
             .route("/settings/api-keys", web::get().to(api_keys::list))
             .route("/settings/api-keys", web::post().to(api_keys::create))

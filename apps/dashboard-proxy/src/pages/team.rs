@@ -1,11 +1,13 @@
-//! Team: the store's members and their roles; owners and admins add a person who has an account,
-//! change a role or remove a member. The api decides what each role may do to whom (an admin
-//! cannot make an owner, the last owner stays).
+//! Team: the store's members and their roles, and the invitations waiting for an answer; owners
+//! and admins invite an address (the person joins when they accept from the email), revoke an
+//! invitation, change a role or remove a member. The api decides what each role may do to whom
+//! (an admin cannot make an owner, the last owner stays).
 
 use actix_web::http::StatusCode;
 use actix_web::web;
 use api_types::auth::{
-    AddMemberRequest, MemberView, RemoveMemberRequest, Success, UpdateMemberRoleRequest,
+    CancelInvitationRequest, InvitationView, InviteMemberRequest, MemberView, RemoveMemberRequest,
+    Success, UpdateMemberRoleRequest,
 };
 use api_types::store::List;
 use chrono::{DateTime, Utc};
@@ -28,11 +30,25 @@ pub struct DoneQuery {
     done: Option<String>,
 }
 
-async fn members(api: &Api, browser: &Browser) -> Result<Vec<MemberView>, PageError> {
-    let members: List<MemberView> = api
-        .get(&browser.credentials, "/api/auth/organization/list-members")
-        .await?;
-    Ok(members.data)
+/// The store's members and its pending invitations, asked together.
+async fn team(api: &Api, browser: &Browser) -> Result<Team, PageError> {
+    let (members, invitations) = futures_util::future::join(
+        api.get::<List<MemberView>>(&browser.credentials, "/api/auth/organization/list-members"),
+        api.get::<List<InvitationView>>(
+            &browser.credentials,
+            "/api/auth/organization/list-invitations",
+        ),
+    )
+    .await;
+    Ok(Team {
+        members: members?.data,
+        invitations: invitations?.data,
+    })
+}
+
+struct Team {
+    members: Vec<MemberView>,
+    invitations: Vec<InvitationView>,
 }
 
 pub async fn list(
@@ -43,16 +59,17 @@ pub async fn list(
     Now(now): Now,
 ) -> PageResult {
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
-    let members = members(&api, &browser).await?;
+    let team = team(&api, &browser).await?;
     let done = match query.done.as_deref() {
-        Some("added") => Some("Member added."),
+        Some("invited") => Some("Invitation sent: they join when they accept it from the email."),
+        Some("revoked") => Some("Invitation revoked: its link no longer works."),
         Some("role") => Some("Role changed: it applies from their next request."),
         Some("removed") => Some("Member removed: they no longer reach this store."),
         _ => None,
     };
     let view = View {
         shell: &shell,
-        members: &members,
+        team: &team,
         done,
         add: &NewMember::default(),
         errors: &FormErrors::default(),
@@ -84,39 +101,30 @@ pub async fn add(
     let form = form.into_inner();
     let sent = match role_of(&form.role) {
         Ok(role) => {
-            let body = AddMemberRequest {
+            let body = InviteMemberRequest {
                 email: form.email.trim().to_owned(),
                 role,
                 organization_id: None,
             };
-            api.send::<_, MemberView>(
+            api.send::<_, InvitationView>(
                 &browser.credentials,
-                Change::post("/api/auth/organization/add-member", &body),
+                Change::post("/api/auth/organization/invite-member", &body),
             )
             .await
             .map(|_| ())
-            .map_err(|failure| match failure.refusal(&[404]) {
-                Some(_) => Ok((
-                    StatusCode::NOT_FOUND,
-                    FormErrors::field(
-                        "email",
-                        "No account uses this email yet: ask them to sign up, then add them.",
-                    ),
-                )),
-                None => refusal(failure, "email"),
-            })
+            .map_err(|failure| refusal(failure, "email"))
         }
         Err(errors) => Err(Ok((StatusCode::UNPROCESSABLE_ENTITY, errors))),
     };
     let (status, errors) = match sent {
-        Ok(()) => return Ok(see_other("/settings/team?done=added")),
+        Ok(()) => return Ok(see_other("/settings/team?done=invited")),
         Err(refused) => refused?,
     };
     let shell = Shell::load(&api, &memory, &browser.credentials).await?;
-    let members = members(&api, &browser).await?;
+    let team = team(&api, &browser).await?;
     let view = View {
         shell: &shell,
-        members: &members,
+        team: &team,
         done: None,
         add: &form,
         errors: &errors,
@@ -207,6 +215,41 @@ pub async fn remove(
     }
 }
 
+#[derive(Debug, Deserialize)]
+pub struct InvitationForm {
+    #[serde(rename = "invitationId")]
+    invitation_id: String,
+}
+
+pub async fn revoke_invitation(
+    browser: Browser,
+    api: Api,
+    memory: Memory,
+    form: web::Form<InvitationForm>,
+    Now(now): Now,
+) -> PageResult {
+    let body = CancelInvitationRequest {
+        invitation_id: form
+            .invitation_id
+            .parse()
+            .map_err(|_| PageError::NotFound)?,
+        organization_id: None,
+    };
+    match api
+        .send::<_, Success>(
+            &browser.credentials,
+            Change::post("/api/auth/organization/cancel-invitation", &body),
+        )
+        .await
+    {
+        Ok(_) => Ok(see_other("/settings/team?done=revoked")),
+        Err(failure) => {
+            let refused = refusal(failure, "invitationId")?;
+            shown_again(&browser, &api, &memory, refused, now).await
+        }
+    }
+}
+
 /// The team page again, with the reason a change to a member was refused.
 async fn shown_again(
     browser: &Browser,
@@ -216,7 +259,7 @@ async fn shown_again(
     now: DateTime<Utc>,
 ) -> PageResult {
     let shell = Shell::load(api, memory, &browser.credentials).await?;
-    let members = members(api, browser).await?;
+    let team = team(api, browser).await?;
     let list_errors = FormErrors {
         form: errors
             .form
@@ -225,7 +268,7 @@ async fn shown_again(
     };
     let view = View {
         shell: &shell,
-        members: &members,
+        team: &team,
         done: None,
         add: &NewMember::default(),
         errors: &FormErrors::default(),
@@ -238,7 +281,7 @@ async fn shown_again(
 
 struct View<'a> {
     shell: &'a Shell,
-    members: &'a [MemberView],
+    team: &'a Team,
     done: Option<&'a str>,
     add: &'a NewMember,
     /// The add form's.
@@ -267,7 +310,7 @@ fn team_page_with(view: &View<'_>, list_errors: &FormErrors, now: DateTime<Utc>)
                 table {
                     thead { tr { th { "Name" } th { "Email" } th { "Role" } th { "Since" } th { span.visually-hidden { "Actions" } } } }
                     tbody {
-                        @for member in view.members {
+                        @for member in &view.team.members {
                             tr {
                                 td { (member.name) @if member.user_id == me { " " span.muted { "(you)" } } }
                                 td { (member.email) }
@@ -298,10 +341,38 @@ fn team_page_with(view: &View<'_>, list_errors: &FormErrors, now: DateTime<Utc>)
                     }
                 }
             }
+            @if !view.team.invitations.is_empty() {
+                section.card #invitations {
+                    h2 { "Invitations waiting for an answer" }
+                    div.table-wrap {
+                        table {
+                            thead { tr { th { "Email" } th { "Role" } th { "Sent" } th { "Expires" } th { span.visually-hidden { "Actions" } } } }
+                            tbody {
+                                @for invitation in &view.team.invitations {
+                                    tr {
+                                        td { (invitation.email) }
+                                        td { (invitation.role.as_str()) }
+                                        td { (datetime(invitation.created_at, now)) }
+                                        td { (datetime(invitation.expires_at, now)) }
+                                        td {
+                                            @if shell.may("member:create") {
+                                                form method="post" action="/settings/team/invitations/revoke" {
+                                                    input type="hidden" name="invitationId" value=(invitation.id);
+                                                    button.danger type="submit" aria-label={"Revoke the invitation of " (invitation.email)} { "Revoke" }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             @if shell.may("member:create") {
                 section.card {
-                    h2 { "Add a member" }
-                    p.muted { "They need an account already; they see this store the next time they sign in." }
+                    h2 { "Invite a member" }
+                    p.muted { "We email them a link; they join with this role when they accept it, creating an account if they have none. The link works for 7 days." }
                     (form_errors(view.errors))
                     form.stack method="post" action="/settings/team" {
                         div.row {
@@ -311,7 +382,7 @@ fn team_page_with(view: &View<'_>, list_errors: &FormErrors, now: DateTime<Utc>)
                                 (role_select("field-role", if view.add.role.is_empty() { "member" } else { &view.add.role }))
                             }
                         }
-                        div { button.primary type="submit" { "Add member" } }
+                        div { button.primary type="submit" { "Send invitation" } }
                     }
                 }
             }
@@ -365,10 +436,22 @@ mod tests {
     }
 
     fn render(shell: &Shell, add: &NewMember, errors: &FormErrors, now: DateTime<Utc>) -> String {
-        let members = members(shell);
+        let team = Team {
+            members: members(shell),
+            invitations: vec![InvitationView {
+                id: Uuid::from_u128(7),
+                organization_id: shell.active.id,
+                email: "grace@example.com".into(),
+                role: OrgRole::Admin,
+                status: domain::InvitationStatus::Pending,
+                invited_by: Some(shell.session.user.id),
+                expires_at: now + chrono::Duration::days(7),
+                created_at: now,
+            }],
+        };
         let view = View {
             shell,
-            members: &members,
+            team: &team,
             done: None,
             add,
             errors,
@@ -391,32 +474,49 @@ mod tests {
     }
 
     #[test]
+    fn pending_invitations_are_listed_with_a_revoke_button() {
+        let now = domain::Clock::now(&domain::SystemClock);
+        let shell = Shell::fixture(MANAGER);
+        let html = render(&shell, &NewMember::default(), &FormErrors::default(), now);
+        let invitations = &html[html.find(r#"id="invitations""#).unwrap()..];
+        assert!(
+            invitations.contains("<td>grace@example.com</td><td>admin</td>"),
+            "{html}"
+        );
+        assert!(invitations.contains(&format!(
+            r#"name="invitationId" value="{}""#,
+            Uuid::from_u128(7)
+        )));
+        assert!(invitations.contains(r#"aria-label="Revoke the invitation of grace@example.com""#));
+    }
+
+    #[test]
     fn a_reader_sees_roles_as_text_and_no_controls() {
         let now = domain::Clock::now(&domain::SystemClock);
         let shell = Shell::fixture(&["member:read"]);
         let html = render(&shell, &NewMember::default(), &FormErrors::default(), now);
         assert!(html.contains("<td>admin</td>"), "{html}");
         assert!(!html.contains("/settings/team/role") && !html.contains("/settings/team/remove"));
-        assert!(!html.contains("Add a member"));
+        assert!(!html.contains("Invite a member"));
+        assert!(html.contains("grace@example.com") && !html.contains("/invitations/revoke"));
     }
 
     #[test]
-    fn a_refused_addition_keeps_the_email_and_role() {
+    fn a_refused_invitation_keeps_the_email_and_role() {
         let now = domain::Clock::now(&domain::SystemClock);
         let shell = Shell::fixture(MANAGER);
         let add = NewMember {
             email: "nobody@example.com".into(),
             role: "admin".into(),
         };
-        let errors = FormErrors::field("email", "No account uses this email yet.");
+        let errors = FormErrors::field("email", "must be an email address");
         let html = render(&shell, &add, &errors, now);
         assert!(
             html.contains(r#"name="email" value="nobody@example.com""#),
             "{html}"
         );
         assert!(
-            html.contains(r#"aria-invalid="true""#)
-                && html.contains("No account uses this email yet.")
+            html.contains(r#"aria-invalid="true""#) && html.contains("must be an email address")
         );
         assert!(
             html.contains(r#"<label for="field-role">"#)

@@ -64,12 +64,7 @@ async fn a_member_sees_no_key_controls_and_a_hand_made_post_is_a_403_page() {
     let api = &dashboard.api;
     let (owner, org) = api.merchant("owner@example.com", "acme").await;
     let member = api.sign_up("member@example.com").await;
-    let added = TestResponse::send_json(
-        api.as_user(Method::POST, "/api/auth/organization/add-member", &owner),
-        serde_json::json!({"email": "member@example.com", "role": "member"}),
-    )
-    .await;
-    assert_eq!(added.status, 200, "{}", added.json());
+    api.add_member(&owner, &member, "member").await;
 
     // The member signs in, straight into their one store.
     dashboard.visit("/sign-in", "member-sign-in").await;

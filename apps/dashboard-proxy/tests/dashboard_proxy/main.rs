@@ -11,6 +11,7 @@ mod api_keys;
 mod bulk;
 mod device;
 mod email_links;
+mod invitations;
 mod orders;
 mod products;
 mod proxy;
@@ -50,6 +51,12 @@ impl Dashboard {
 
     pub async fn visit(&self, path: &str, label: &str) {
         self.browser.visit(&self.url(path), label).await;
+    }
+
+    /// Opens a link sent by email (it names the dashboard's configured origin) on this edge.
+    pub async fn follow(&self, link: &str, label: &str) {
+        let path = link.strip_prefix("http://localhost:3000").unwrap();
+        self.visit(path, label).await;
     }
 
     /// The session cookie the browser holds now (to send what a browser would never send).

@@ -184,16 +184,7 @@ async fn a_member_sees_no_money_controls_and_another_stores_order_is_not_found()
     let order = storefront_order(app, &store, 1).await;
     let id = order["id"].as_str().unwrap();
     let member = app.sign_up("member@acme.test").await;
-    let added = TestResponse::send_json(
-        app.as_user(
-            Method::POST,
-            "/api/auth/organization/add-member",
-            &store.owner,
-        ),
-        json!({"email": member.email, "role": "member"}),
-    )
-    .await;
-    assert_eq!(added.status, 200, "{}", added.json());
+    app.add_member(&store.owner, &member, "member").await;
 
     dashboard.visit(&format!("/orders/{id}"), "sign-in").await;
     dashboard.sign_in(&member.email).await;

@@ -95,17 +95,33 @@ async fn store_settings_domains_team_and_the_audit_log() {
         "a removed domain no longer serves the store"
     );
 
-    // Team: an unknown email is refused with the form kept; a colleague added, promoted, removed.
+    // Team: a bad address is refused with the form kept; a colleague invited, joining when they
+    // accept, promoted, removed.
     dashboard.visit("/settings/team", "settings-team").await;
-    browser.fill("#field-email", "nobody@example.com").await;
+    browser.fill("#field-email", "nobody@example").await;
     browser.click("button[type=submit].primary").await;
-    browser
-        .wait_for_text("No account uses this email yet")
-        .await;
-    assert_eq!(browser.value("#field-email").await, "nobody@example.com");
+    browser.wait_for_text("must be an email address").await;
+    assert_eq!(browser.value("#field-email").await, "nobody@example");
     browser.fill("#field-email", &colleague.email).await;
     browser.click("button[type=submit].primary").await;
-    browser.wait_for_text("Member added").await;
+    browser.wait_for_text("Invitation sent").await;
+    browser
+        .wait_for_text("Invitations waiting for an answer")
+        .await;
+    browser.screenshot("settings-team-invited").await;
+    app.mail
+        .wait_for_matching(&colleague.email, 1, |mail| {
+            mail.subject.contains("invited you")
+        })
+        .await;
+    assert_eq!(app.accept_invitation(&colleague).await.status, 200);
+    dashboard.visit("/settings/team", "settings-team").await;
+    assert!(
+        !browser
+            .text()
+            .await
+            .contains("Invitations waiting for an answer")
+    );
     let role_select = format!("#role-{}", colleague.user_id);
     browser
         .find(&format!("{role_select} option[value=admin]"))
@@ -133,6 +149,7 @@ async fn store_settings_domains_team_and_the_audit_log() {
     dashboard.visit("/audit", "audit").await;
     let page = browser.text().await;
     for action in [
+        "member invited",
         "member added",
         "member role changed",
         "member removed",

@@ -17,6 +17,7 @@ pub mod email_outbox;
 pub mod email_token;
 pub mod idempotency_key;
 pub mod inventory_adjustment;
+pub mod invitation;
 pub mod member;
 pub mod order_line;
 pub mod organization;

@@ -11,6 +11,7 @@ pub mod device_codes;
 pub mod email_outbox;
 pub mod email_tokens;
 pub mod idempotency_keys;
+pub mod invitations;
 pub mod members;
 pub mod orders;
 pub mod organizations;

@@ -9,6 +9,7 @@ pub mod api_keys;
 pub mod device;
 pub mod email_links;
 pub mod execute;
+pub mod invitations;
 pub mod organizations;
 
 use actix_web::middleware::from_fn;
@@ -31,7 +32,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(endpoint("/organization/list").get(organizations::list))
         .service(endpoint("/organization/set-active").post(organizations::set_active))
         .service(endpoint("/organization/list-members").get(organizations::list_members))
-        .service(endpoint("/organization/add-member").post(organizations::add_member))
+        .service(endpoint("/organization/add-member").post(invitations::add_member))
+        .service(endpoint("/organization/invite-member").post(invitations::invite_member))
+        .service(endpoint("/organization/list-invitations").get(invitations::list_invitations))
+        .service(endpoint("/organization/cancel-invitation").post(invitations::cancel_invitation))
+        .service(endpoint("/organization/get-invitation").get(invitations::get_invitation))
+        .service(endpoint("/organization/accept-invitation").post(invitations::accept_invitation))
         .service(endpoint("/organization/remove-member").post(organizations::remove_member))
         .service(
             endpoint("/organization/update-member-role").post(organizations::update_member_role),

@@ -4,7 +4,7 @@ use actix_web::web;
 use api_http::Json;
 use api_types::ErrorBody;
 use api_types::auth::{
-    AddMemberRequest, CreateOrganizationRequest, MemberView, OrganizationQuery, OrganizationView,
+    CreateOrganizationRequest, MemberView, OrganizationQuery, OrganizationView,
     RemoveMemberRequest, SetActiveOrganizationRequest, Success, UpdateMemberRoleRequest,
 };
 use api_types::operations;
@@ -17,7 +17,7 @@ use crate::errors::AppError;
 use crate::extract::SignedInUser;
 use crate::state::AppState;
 
-fn organization_view(org: Organization, role: Option<OrgRole>) -> OrganizationView {
+pub(crate) fn organization_view(org: Organization, role: Option<OrgRole>) -> OrganizationView {
     OrganizationView {
         id: org.id.as_uuid(),
         name: org.name,
@@ -138,32 +138,6 @@ pub async fn list_members(
     Ok(web::Json(List {
         data: members.into_iter().map(member_view).collect(),
     }))
-}
-
-/// Add an existing user (by email) with a role. Owners and admins; only an owner adds an owner.
-#[utoipa::path(
-    post, path = "/api/auth/organization/add-member", operation_id = operations::ADD_MEMBER, tag = "organizations",
-    request_body = AddMemberRequest,
-    responses(
-        (status = 200, description = "Added", body = MemberView),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Your role may not add members (or owners)", body = ErrorBody),
-        (status = 404, description = "No such user, or not an organization of yours", body = ErrorBody),
-        (status = 409, description = "ALREADY_MEMBER", body = ErrorBody),
-    ),
-    security(("sessionCookie" = []), ("sessionToken" = [])),
-)]
-pub async fn add_member(
-    state: web::Data<AppState>,
-    user: SignedInUser,
-    body: Json<AddMemberRequest>,
-) -> Result<web::Json<MemberView>, AppError> {
-    let org = user.organization(body.organization_id)?;
-    let member = state
-        .identity
-        .add_member(org, user.user_id, &body.email, body.role, &user.actor())
-        .await?;
-    Ok(web::Json(member_view(member)))
 }
 
 /// Remove a member (or leave). Admins cannot remove owners; the last owner cannot leave. The
