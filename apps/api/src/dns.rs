@@ -17,23 +17,43 @@ use identity::store_domains::{DnsUnavailable, TxtLookup};
 pub struct HickoryTxt(Resolver<TokioRuntimeProvider>);
 
 impl HickoryTxt {
-    /// Asks `server` (UDP), or the system's name servers when `None`.
+    /// Asks `server` (UDP), or the system's name servers when `None`. A machine without a DNS
+    /// configuration still starts: every lookup then fails (verifying a domain is a 503) and a
+    /// warning says to set `DNS_RESOLVER`.
     pub fn new(server: Option<SocketAddr>) -> anyhow::Result<Self> {
-        let mut options = ResolverOpts::default();
-        options.cache_size = 0;
-        options.timeout = Duration::from_secs(2);
-        options.attempts = 1;
-        let builder = match server {
+        let config = match server {
             Some(address) => {
                 let mut server = NameServerConfig::udp(address.ip());
                 for connection in &mut server.connections {
                     connection.port = address.port();
                 }
-                let config = ResolverConfig::from_parts(None, Vec::new(), vec![server]);
-                Resolver::builder_with_config(config, TokioRuntimeProvider::default())
+                ResolverConfig::from_parts(None, Vec::new(), vec![server])
             }
-            None => Resolver::builder_tokio()?,
+            None => match Resolver::builder_tokio() {
+                Ok(system) => return Self::built(system),
+                Err(error) => {
+                    tracing::warn!(
+                        error = %error,
+                        "no system DNS configuration: store domains cannot be verified until \
+                         DNS_RESOLVER names a name server"
+                    );
+                    ResolverConfig::from_parts(None, Vec::new(), Vec::new())
+                }
+            },
         };
+        Self::built(Resolver::builder_with_config(
+            config,
+            TokioRuntimeProvider::default(),
+        ))
+    }
+
+    fn built(
+        builder: hickory_resolver::ResolverBuilder<TokioRuntimeProvider>,
+    ) -> anyhow::Result<Self> {
+        let mut options = ResolverOpts::default();
+        options.cache_size = 0;
+        options.timeout = Duration::from_secs(2);
+        options.attempts = 1;
         Ok(Self(builder.with_options(options).build()?))
     }
 }
@@ -60,5 +80,26 @@ impl TxtLookup for HickoryTxt {
             Err(error) if error.is_no_records_found() || error.is_nx_domain() => Ok(Vec::new()),
             Err(error) => Err(DnsUnavailable(error.to_string())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn without_name_servers_every_lookup_is_unavailable() {
+        let config = ResolverConfig::from_parts(None, Vec::new(), Vec::new());
+        let resolver = HickoryTxt::built(Resolver::builder_with_config(
+            config,
+            TokioRuntimeProvider::default(),
+        ))
+        .unwrap();
+        assert!(
+            resolver
+                .txt("_commerce-verification.shop.example.com")
+                .await
+                .is_err()
+        );
     }
 }
