@@ -18,6 +18,7 @@ pub mod expiry;
 mod extract;
 mod idempotent;
 pub mod openapi;
+mod order_mail;
 mod origin;
 pub mod outbox;
 mod rate_limit;

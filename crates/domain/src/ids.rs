@@ -95,6 +95,15 @@ uuid_id!(
     /// An order.
     OrderId
 );
+
+impl OrderId {
+    /// What a shopper reads and quotes: `#` and the id's first eight hex digits, `#0190A1B2`.
+    #[must_use]
+    pub fn reference(&self) -> String {
+        let hex = self.0.simple().to_string();
+        format!("#{}", hex.get(..8).unwrap_or(&hex)).to_uppercase()
+    }
+}
 uuid_id!(
     /// A customer record of one organization.
     CustomerId

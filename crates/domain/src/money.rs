@@ -37,6 +37,17 @@ impl Currency {
         // Only ASCII letters are ever stored.
         std::str::from_utf8(&self.0).unwrap_or("XXX")
     }
+
+    /// Digits after the decimal point (ISO 4217's minor unit).
+    #[must_use]
+    pub fn minor_digits(&self) -> u32 {
+        match self.as_str() {
+            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
+            | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+            "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+            _ => 2,
+        }
+    }
 }
 
 impl FromStr for Currency {
@@ -97,6 +108,24 @@ impl Money {
             .map(|amount| Self::new(amount, self.currency))
     }
 
+    /// The amount without its currency: `1999` EUR → `19.99`, `-5` → `-0.05`, `500` JPY → `500`.
+    #[must_use]
+    pub fn amount_text(self) -> String {
+        let digits = self.currency.minor_digits();
+        let sign = if self.amount < 0 { "-" } else { "" };
+        let units = self.amount.unsigned_abs();
+        if digits == 0 {
+            return format!("{sign}{units}");
+        }
+        let scale = 10_u64.pow(digits);
+        format!(
+            "{sign}{}.{:0width$}",
+            units / scale,
+            units % scale,
+            width = digits as usize
+        )
+    }
+
     /// `self + other` in the same currency, or `None` on overflow or a currency mismatch.
     #[must_use]
     pub fn plus(self, other: Self) -> Option<Self> {
@@ -104,6 +133,24 @@ impl Money {
             .then(|| self.amount.checked_add(other.amount))
             .flatten()
             .map(|amount| Self::new(amount, self.currency))
+    }
+}
+
+/// As people read it: `€19.99`, `$5.00`, `£1.20`, `¥500`, else `19.99 CHF`.
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let symbol = match self.currency.as_str() {
+            "EUR" => "€",
+            "USD" => "$",
+            "GBP" => "£",
+            "JPY" => "¥",
+            _ => return write!(f, "{} {}", self.amount_text(), self.currency),
+        };
+        let text = self.amount_text();
+        match text.strip_prefix('-') {
+            Some(positive) => write!(f, "-{symbol}{positive}"),
+            None => write!(f, "{symbol}{text}"),
+        }
     }
 }
 

@@ -179,7 +179,7 @@ impl Courier {
                     .await
                     .map_err(|error| error.to_string())?;
                 tracing::info!(
-                    to = %stored.recipient, subject = rendered.subject, link = mail.link(),
+                    to = %stored.recipient, subject = rendered.subject, link = mail.link().unwrap_or("none"),
                     file = %path.join(format!("{id}.eml")).display(),
                     "email written to the outbox folder"
                 );

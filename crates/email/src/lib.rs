@@ -11,5 +11,5 @@ mod message;
 mod templates;
 
 pub use courier::{Courier, CourierError, Delivery, DeliveryRound, retry_delay};
-pub use message::{Mail, queue};
+pub use message::{Mail, OrderedLine, queue};
 pub use templates::{Rendered, render};

@@ -23,6 +23,15 @@ pub enum Mail {
         link: String,
         valid_minutes: i64,
     },
+    /// Confirms a placed order to the address given at checkout: what it holds, what it costs,
+    /// and (when it was placed on the store's site) the link to its status page.
+    OrderConfirmation {
+        store: String,
+        reference: String,
+        lines: Vec<OrderedLine>,
+        total: String,
+        link: Option<String>,
+    },
     /// Asks the reader to join a store's team with a role.
     Invitation {
         store: String,
@@ -33,6 +42,15 @@ pub enum Mail {
     },
 }
 
+/// One line of a confirmed order, as the reader sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderedLine {
+    pub quantity: i64,
+    pub title: String,
+    /// Formatted with its currency: `€20.00`.
+    pub total: String,
+}
+
 impl Mail {
     /// The outbox's name for the message's kind.
     #[must_use]
@@ -40,17 +58,19 @@ impl Mail {
         match self {
             Self::VerifyEmail { .. } => "verify_email",
             Self::ResetPassword { .. } => "reset_password",
+            Self::OrderConfirmation { .. } => "order_confirmation",
             Self::Invitation { .. } => "invitation",
         }
     }
 
-    /// The link the message asks its reader to follow.
+    /// The link the message asks its reader to follow, if it has one.
     #[must_use]
-    pub fn link(&self) -> &str {
+    pub fn link(&self) -> Option<&str> {
         match self {
             Self::VerifyEmail { link, .. }
             | Self::ResetPassword { link, .. }
-            | Self::Invitation { link, .. } => link,
+            | Self::Invitation { link, .. } => Some(link),
+            Self::OrderConfirmation { link, .. } => link.as_deref(),
         }
     }
 }
@@ -91,6 +111,9 @@ mod tests {
         let stored = serde_json::to_string(&mail).unwrap();
         assert!(stored.contains(r#""kind":"reset_password""#), "{stored}");
         assert_eq!(serde_json::from_str::<Mail>(&stored).unwrap(), mail);
-        assert_eq!(mail.link(), "https://dash.example/reset-password?token=abc");
+        assert_eq!(
+            mail.link(),
+            Some("https://dash.example/reset-password?token=abc")
+        );
     }
 }

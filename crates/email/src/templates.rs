@@ -19,8 +19,8 @@ struct Content<'a> {
     subject: String,
     greeting: String,
     lines: Vec<String>,
-    action: &'a str,
-    link: &'a str,
+    /// The button's label and the link it opens.
+    action: Option<(&'a str, &'a str)>,
     footer: String,
 }
 
@@ -39,8 +39,7 @@ pub fn render(mail: &Mail) -> Rendered {
                 "Please confirm that this is your email address by following the link below."
                     .to_owned(),
             ],
-            action: "Verify my email",
-            link,
+            action: Some(("Verify my email", link)),
             footer: format!(
                 "The link works once, for {valid_hours} hours. If you did not create an account, \
                  ignore this email."
@@ -58,8 +57,7 @@ pub fn render(mail: &Mail) -> Rendered {
                  choose a new one; every device signed in to your account will be signed out."
                     .to_owned(),
             ],
-            action: "Choose a new password",
-            link,
+            action: Some(("Choose a new password", link)),
             footer: format!(
                 "The link works once, for {valid_minutes} minutes. If you did not ask for this, \
                  ignore this email: your password stays as it is."
@@ -79,12 +77,36 @@ pub fn render(mail: &Mail) -> Rendered {
                  below to accept; if you have no account yet, you can create one with this \
                  address."
             )],
-            action: "Accept the invitation",
-            link,
+            action: Some(("Accept the invitation", link)),
             footer: format!(
                 "The invitation works for {valid_days} days. If you did not expect it, ignore \
                  this email: nothing changes until you accept."
             ),
+        },
+        Mail::OrderConfirmation {
+            store,
+            reference,
+            lines,
+            total,
+            link,
+        } => Content {
+            subject: format!("Your order {reference} at {store}"),
+            greeting: "Hello,".to_owned(),
+            lines: std::iter::once(format!(
+                "Thank you for your order {reference} at {store}. We are waiting for its payment, \
+                 and will prepare it once it arrives."
+            ))
+            .chain(
+                lines
+                    .iter()
+                    .map(|line| format!("{} × {} — {}", line.quantity, line.title, line.total)),
+            )
+            .chain(std::iter::once(format!("Total: {total}")))
+            .collect(),
+            action: link
+                .as_deref()
+                .map(|link| ("See where your order stands", link)),
+            footer: format!("Keep this email: {reference} is how {store} finds your order."),
         },
     };
     Rendered {
@@ -100,10 +122,11 @@ fn text(content: &Content<'_>) -> String {
         body.push_str(line);
         body.push_str("\n\n");
     }
-    body.push_str(&format!(
-        "{}:\n{}\n\n{}\n",
-        content.action, content.link, content.footer
-    ));
+    if let Some((action, link)) = content.action {
+        body.push_str(&format!("{action}:\n{link}\n\n"));
+    }
+    body.push_str(&content.footer);
+    body.push('\n');
     body
 }
 
@@ -122,13 +145,15 @@ fn html(content: &Content<'_>) -> Markup {
                     @for line in &content.lines {
                         p style="margin:0 0 16px;font-size:16px;line-height:1.5" { (line) }
                     }
-                    p style="margin:24px 0" {
-                        a href=(content.link) style="display:inline-block;background:#18181b;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;font-weight:600" {
-                            (content.action)
+                    @if let Some((action, link)) = content.action {
+                        p style="margin:24px 0" {
+                            a href=(link) style="display:inline-block;background:#18181b;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;font-weight:600" {
+                                (action)
+                            }
                         }
-                    }
-                    p style="margin:0 0 16px;font-size:13px;color:#52525b;word-break:break-all" {
-                        "Or open this address: " (content.link)
+                        p style="margin:0 0 16px;font-size:13px;color:#52525b;word-break:break-all" {
+                            "Or open this address: " (link)
+                        }
                     }
                     p style="margin:0;font-size:13px;color:#52525b" { (content.footer) }
                 }
@@ -192,6 +217,38 @@ mod tests {
         );
         assert!(rendered.html.contains("Acme &amp; Co as admin"));
         assert!(rendered.text.contains("7 days"));
+    }
+
+    #[test]
+    fn an_order_confirmation_lists_the_lines_and_links_only_when_it_can() {
+        let order = |link: Option<&str>| Mail::OrderConfirmation {
+            store: "Acme".to_owned(),
+            reference: "#0190A1B2".to_owned(),
+            lines: vec![crate::OrderedLine {
+                quantity: 3,
+                title: "Tee <b>".to_owned(),
+                total: "€30.00".to_owned(),
+            }],
+            total: "€30.00".to_owned(),
+            link: link.map(str::to_owned),
+        };
+        let linked = render(&order(Some("https://shop.acme.test/orders/1?key=k")));
+        assert_eq!(linked.subject, "Your order #0190A1B2 at Acme");
+        assert!(
+            linked.text.contains("3 × Tee <b> — €30.00\n"),
+            "{}",
+            linked.text
+        );
+        assert!(linked.text.contains("Total: €30.00"));
+        assert!(linked.html.contains("3 × Tee &lt;b&gt; — €30.00"));
+        assert!(
+            linked
+                .text
+                .contains("https://shop.acme.test/orders/1?key=k")
+        );
+        let unlinked = render(&order(None));
+        assert!(!unlinked.text.contains("http"), "{}", unlinked.text);
+        assert!(!unlinked.html.contains("href"), "{}", unlinked.html);
     }
 
     #[test]

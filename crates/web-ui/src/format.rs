@@ -6,47 +6,19 @@ use domain::{Currency, Money};
 /// Digits after the decimal point of a currency (ISO 4217's minor unit).
 #[must_use]
 pub fn minor_digits(currency: Currency) -> u32 {
-    match currency.as_str() {
-        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX"
-        | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
-        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
-        _ => 2,
-    }
+    currency.minor_digits()
 }
 
 /// The amount without its currency: `1999` EUR → `19.99`, `-5` → `-0.05`, `500` JPY → `500`.
 #[must_use]
 pub fn amount(money: Money) -> String {
-    let digits = minor_digits(money.currency);
-    let sign = if money.amount < 0 { "-" } else { "" };
-    let units = money.amount.unsigned_abs();
-    if digits == 0 {
-        return format!("{sign}{units}");
-    }
-    let scale = 10_u64.pow(digits);
-    format!(
-        "{sign}{}.{:0width$}",
-        units / scale,
-        units % scale,
-        width = digits as usize
-    )
+    money.amount_text()
 }
 
 /// Money with its currency: `€19.99`, `$5.00`, `£1.20`, `¥500`, else `19.99 CHF`.
 #[must_use]
 pub fn money(money: Money) -> String {
-    let symbol = match money.currency.as_str() {
-        "EUR" => "€",
-        "USD" => "$",
-        "GBP" => "£",
-        "JPY" => "¥",
-        _ => return format!("{} {}", amount(money), money.currency),
-    };
-    let text = amount(money);
-    match text.strip_prefix('-') {
-        Some(positive) => format!("-{symbol}{positive}"),
-        None => format!("{symbol}{text}"),
-    }
+    money.to_string()
 }
 
 /// Why a typed amount cannot be read.

@@ -22,6 +22,7 @@ use uuid::Uuid;
 use crate::authorize;
 use crate::errors::AppError;
 use crate::idempotent;
+use crate::order_mail;
 use crate::state::AppState;
 use crate::wire::{self, ToWire as _};
 
@@ -318,15 +319,22 @@ pub async fn place_order(
     let (org, shopper, now) = (caller.org_id(), shopper(&caller), state.now());
     let cart = CartId::from_uuid(request.cart_id);
     let keys = state.order_keys.clone();
-    idempotent::created(&state, key, move |txn| {
+    let origin = order_mail::storefront_origin(&req, state.settings.environment);
+    let placed = idempotent::created(&state, key, move |txn| {
         Box::pin(async move {
             let address = request.shipping_address.as_ref();
             let order =
                 orders::place(txn, org, cart, shopper, &request.email, address, now).await?;
-            Ok(wire::keyed_order(&keys, org, order))
+            let order = wire::keyed_order(&keys, org, order);
+            let store = store::settings(txn, org).await?.name;
+            let confirmation = order_mail::confirmation(store, &order, origin.as_deref());
+            email::queue(txn, &order.email, &confirmation, now).await?;
+            Ok(order)
         })
     })
-    .await
+    .await;
+    state.outbox.ring();
+    placed
 }
 
 /// One order, for its status page: answered to whoever sends its `key` (the order's `statusKey`)

@@ -367,3 +367,71 @@ async fn a_failed_delivery_is_retried_after_the_mail_server_comes_back() {
     assert_eq!(sent[0].status, EmailStatus::Sent);
     assert_eq!(sent[0].message, "", "a sent message keeps no link");
 }
+
+#[actix_web::test]
+async fn a_placed_order_is_confirmed_by_email_once_with_a_link_only_to_its_own_store() {
+    let app = TestApp::spawn().await;
+    let store = app.store("acme").await;
+    let product = app.product(&store, "TEE", 1000, 10).await;
+    let variant = product["variants"][0]["id"].as_str().unwrap();
+    let cart = app.cart_with(&store, variant, 3).await;
+    let place = |origin: &'static str| {
+        let request = store
+            .shop(&app, Method::POST, "/v1/orders")
+            .insert_header(("idempotency-key", "checkout-1"))
+            .insert_header(("origin", origin));
+        TestResponse::send_json(
+            request,
+            json!({"cartId": cart, "email": "Buyer@Example.com"}),
+        )
+    };
+    let first = place("http://acme.shop.test:3001").await;
+    assert_eq!(first.status, 201, "{}", first.json());
+    let again = place("http://acme.shop.test:3001").await;
+    assert_eq!(
+        again.json()["id"],
+        first.json()["id"],
+        "the retry is the same order"
+    );
+
+    let order = first.json();
+    let mail = app.mail.last_for("buyer@example.com").await;
+    let reference =
+        domain::OrderId::from_uuid(order["id"].as_str().unwrap().parse().unwrap()).reference();
+    assert_eq!(mail.subject, format!("Your order {reference} at acme"));
+    assert!(
+        mail.text.contains("3 × Product TEE — €30.00"),
+        "{}",
+        mail.text
+    );
+    assert!(mail.text.contains("Total: €30.00"));
+    assert_eq!(
+        mail.link(),
+        format!(
+            "http://acme.shop.test:3001/orders/{}?key={}",
+            order["id"].as_str().unwrap(),
+            order["statusKey"].as_str().unwrap()
+        )
+    );
+    app.clock.advance(chrono::Duration::seconds(1));
+    api::deliver_email(&app.state).await.unwrap();
+    assert_eq!(
+        app.mail.received_by("buyer@example.com").len(),
+        1,
+        "one email per order"
+    );
+
+    // Another host in `Origin` (a page elsewhere posting to the store): confirmed, but no link.
+    let cart = app.cart_with(&store, variant, 1).await;
+    let elsewhere = TestResponse::send_json(
+        store
+            .shop(&app, Method::POST, "/v1/orders")
+            .insert_header(("origin", "https://evil.test")),
+        json!({"cartId": cart, "email": "other@example.com"}),
+    )
+    .await;
+    assert_eq!(elsewhere.status, 201, "{}", elsewhere.json());
+    let mail = app.mail.last_for("other@example.com").await;
+    assert!(!mail.text.contains("http"), "{}", mail.text);
+    assert!(!mail.text.contains("evil"), "{}", mail.text);
+}

@@ -50,7 +50,7 @@ fn standing(status: OrderStatus) -> &'static str {
 }
 
 pub fn order_page(shop: &Shop, order: &Order) -> Markup {
-    let reference = format!("#{}", &order.id.simple().to_string()[..8]).to_uppercase();
+    let reference = domain::OrderId::from_uuid(order.id).reference();
     let title = format!("Order {reference}");
     shop_page(
         shop,

@@ -122,6 +122,18 @@ async fn browse_add_change_check_out_and_see_it_paid() {
     let keyless =
         TestResponse::send(shop.request(Method::GET, &shop.acme.host, keyless), None).await;
     assert_eq!(keyless.status, 404);
+
+    // The shopper's email confirms the order and links to this very page.
+    let mail = shop.api.mail.last_for("grace@example.com").await;
+    assert!(mail.subject.starts_with("Your order #"), "{mail:?}");
+    assert!(mail.text.contains("3 × "), "{}", mail.text);
+    assert_eq!(
+        mail.link(),
+        url,
+        "the email links to the page the shopper saw"
+    );
+    shop.visit(&shop.acme, path, "order-from-email").await;
+    browser.wait_for_text("Paid — thank you").await;
     shop.close().await;
 }
 
