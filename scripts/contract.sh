@@ -31,6 +31,8 @@ export HOST=127.0.0.1 PORT=$port RUST_LOG=warn NO_COLOR=1
 export FRONTEND_URL=http://dashboard.contract.test
 # A name server where nothing is published (scripts/contract_dns.py): proofs are found missing.
 export DNS_RESOLVER=127.0.0.1:$dns_port
+# Email goes to a folder of the run (no mail server), never into the repository.
+export EMAIL_OUTBOX_DIR="$work/outbox"
 # Generous limits: the run is a contract check, not an abuse test (those have their own tests).
 export AUTH_RATE_LIMIT_PER_MINUTE=100000
 export AGENT_RATE_LIMITS="register=100000,approve=100000,status=100000,other=100000"

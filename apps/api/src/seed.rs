@@ -46,7 +46,7 @@ pub async fn seed(state: &AppState, host: &str, products: usize) -> anyhow::Resu
         )
         .await?;
     let org = organizations::create(&state.db.conn, "Demo store", &slug, now).await?;
-    db::repo::members::add(&state.db.conn, org.id, owner.user().id, OrgRole::Owner, now).await?;
+    db::repo::members::add(&state.db.conn, org.id, owner.user_id(), OrgRole::Owner, now).await?;
     // The seeded hostname serves at once, as a name the platform gave would.
     let claim = store_domains::Claim::Verified(domain::DomainProof::Platform);
     store_domains::register(&state.db.conn, org.id, &host, claim, now).await?;
@@ -54,7 +54,7 @@ pub async fn seed(state: &AppState, host: &str, products: usize) -> anyhow::Resu
         .identity
         .create_api_key(
             org.id,
-            owner.user().id,
+            owner.user_id(),
             NewApiKeyRequest {
                 name: "seed".to_owned(),
                 scopes: vec![Scope::Admin, Scope::Storefront],

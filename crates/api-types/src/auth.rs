@@ -192,6 +192,7 @@ pub struct InvitationPreview {
 /// `GET /api/auth/organization/get-invitation`
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct InvitationTokenQuery {
     /// The token of the invitation's link.
     pub token: String,

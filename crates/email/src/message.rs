@@ -32,6 +32,13 @@ pub enum Mail {
         total: String,
         link: Option<String>,
     },
+    /// Tells an account's owner that someone tried to sign up with their address (the sign-up was
+    /// answered as if it were new, so that it tells nobody the address has an account).
+    AccountExists {
+        name: String,
+        sign_in_link: String,
+        reset_link: String,
+    },
     /// Asks the reader to join a store's team with a role.
     Invitation {
         store: String,
@@ -59,6 +66,7 @@ impl Mail {
             Self::VerifyEmail { .. } => "verify_email",
             Self::ResetPassword { .. } => "reset_password",
             Self::OrderConfirmation { .. } => "order_confirmation",
+            Self::AccountExists { .. } => "account_exists",
             Self::Invitation { .. } => "invitation",
         }
     }
@@ -69,7 +77,10 @@ impl Mail {
         match self {
             Self::VerifyEmail { link, .. }
             | Self::ResetPassword { link, .. }
-            | Self::Invitation { link, .. } => Some(link),
+            | Self::Invitation { link, .. }
+            | Self::AccountExists {
+                sign_in_link: link, ..
+            } => Some(link),
             Self::OrderConfirmation { link, .. } => link.as_deref(),
         }
     }

@@ -63,6 +63,23 @@ pub fn render(mail: &Mail) -> Rendered {
                  ignore this email: your password stays as it is."
             ),
         },
+        Mail::AccountExists {
+            name,
+            sign_in_link,
+            reset_link,
+        } => Content {
+            subject: "Someone tried to create an account with your address".to_owned(),
+            greeting: format!("Hello {name},"),
+            lines: vec![
+                "Someone asked to create an account with this email address, which already has \
+                 one. If it was you, sign in with the link below."
+                    .to_owned(),
+                format!("Forgot your password? Choose a new one: {reset_link}"),
+            ],
+            action: Some(("Sign in", sign_in_link)),
+            footer: "If it was not you, ignore this email: nothing changed in your account."
+                .to_owned(),
+        },
         Mail::Invitation {
             store,
             inviter,
@@ -249,6 +266,27 @@ mod tests {
         let unlinked = render(&order(None));
         assert!(!unlinked.text.contains("http"), "{}", unlinked.text);
         assert!(!unlinked.html.contains("href"), "{}", unlinked.html);
+    }
+
+    #[test]
+    fn a_second_sign_up_tells_the_owner_and_offers_both_ways_back() {
+        let rendered = render(&Mail::AccountExists {
+            name: "Ada".to_owned(),
+            sign_in_link: "https://dash.example/sign-in".to_owned(),
+            reset_link: "https://dash.example/forgot-password".to_owned(),
+        });
+        assert!(rendered.subject.contains("tried to create an account"));
+        assert!(
+            rendered
+                .text
+                .contains("Sign in:\nhttps://dash.example/sign-in")
+        );
+        assert!(
+            rendered
+                .text
+                .contains("https://dash.example/forgot-password")
+        );
+        assert!(rendered.html.contains("nothing changed"));
     }
 
     #[test]

@@ -6,11 +6,12 @@
 use chrono::Duration;
 use db::TransactionTrait as _;
 use db::repo::users::{self, User};
-use db::repo::{email_tokens, sessions};
+use db::repo::{email_outbox, email_tokens, sessions};
 use domain::{EmailTokenPurpose, PlatformRole, UserId};
 use email::Mail;
 use serde_json::json;
 
+use crate::accounts::{NewAccount, SignedUp};
 use crate::audit::{Actor, AuditAction};
 use crate::tokens::{random_token, secret_hash};
 use crate::{Identity, IdentityError, password};
@@ -32,6 +33,9 @@ pub struct EmailPolicy {
     pub reset_password_page: String,
     /// The page an invitation's link opens; the token follows as `?token=`.
     pub accept_invitation_page: String,
+    /// The sign-in page, and the page that asks for a reset link.
+    pub sign_in_page: String,
+    pub forgot_password_page: String,
     /// `REQUIRE_EMAIL_VERIFICATION`: an account cannot sign in until its address is verified.
     pub require_verification: bool,
 }
@@ -45,6 +49,8 @@ impl EmailPolicy {
             verify_email_page: format!("{base}/verify-email"),
             reset_password_page: format!("{base}/reset-password"),
             accept_invitation_page: format!("{base}/invitations/accept"),
+            sign_in_page: format!("{base}/sign-in"),
+            forgot_password_page: format!("{base}/forgot-password"),
             require_verification,
         }
     }
@@ -64,20 +70,44 @@ fn invalid_link() -> IdentityError {
 }
 
 impl Identity {
-    /// Queues a link of `purpose` for `user` unless they were sent enough of them lately; answers
-    /// whether one was queued.
+    /// Whether `user` may be sent another link of `purpose` this hour. Asked before the
+    /// transaction that queues it, so that the transaction's first statement writes (SQLite then
+    /// queues it behind other writers instead of refusing it); two requests at once may both pass,
+    /// one link more at worst.
+    async fn links_left(
+        &self,
+        user: &User,
+        purpose: EmailTokenPurpose,
+    ) -> Result<bool, IdentityError> {
+        let since = self.now() - Duration::hours(1);
+        let recent = email_tokens::count_since(self.db(), user.id, purpose, since).await?;
+        Ok(recent < LINKS_PER_HOUR)
+    }
+
+    /// Sends `user` a link of `purpose`, within the hourly limit; answers whether one was queued.
+    pub(crate) async fn send_link(
+        &self,
+        user: &User,
+        purpose: EmailTokenPurpose,
+    ) -> Result<bool, IdentityError> {
+        if !self.links_left(user, purpose).await? {
+            return Ok(false);
+        }
+        let txn = self.db().begin().await.map_err(db::DbError::from)?;
+        self.queue_link(&txn, user, purpose).await?;
+        txn.commit().await.map_err(db::DbError::from)?;
+        Ok(true)
+    }
+
+    /// Queues a link of `purpose` for `user` in `db`'s transaction: its token first (a write), then
+    /// the message.
     pub(crate) async fn queue_link(
         &self,
         db: &impl db::ConnectionTrait,
         user: &User,
         purpose: EmailTokenPurpose,
-    ) -> Result<bool, IdentityError> {
+    ) -> Result<(), IdentityError> {
         let now = self.now();
-        let recent =
-            email_tokens::count_since(db, user.id, purpose, now - Duration::hours(1)).await?;
-        if recent >= LINKS_PER_HOUR {
-            return Ok(false);
-        }
         let token = random_token();
         let policy = &self.config().email;
         let (lifetime, page) = match purpose {
@@ -109,7 +139,39 @@ impl Identity {
             },
         };
         email::queue(db, &user.email, &mail, now).await?;
-        Ok(true)
+        Ok(())
+    }
+
+    /// A sign-up named an address that has an account: its owner is told (at most
+    /// [`LINKS_PER_HOUR`] such emails an hour), and the sign-up is answered as a new account's.
+    pub(crate) async fn tell_owner_of_second_sign_up(
+        &self,
+        email: String,
+        name: String,
+    ) -> Result<SignedUp, IdentityError> {
+        let now = self.now();
+        let owner = users::find_by_email(self.db(), &email)
+            .await?
+            .ok_or(IdentityError::NotFound("user"))?;
+        let kind = "account_exists";
+        let recent =
+            email_outbox::count_since(self.db(), &email, kind, now - Duration::hours(1)).await?;
+        if recent < LINKS_PER_HOUR {
+            let policy = &self.config().email;
+            let mail = Mail::AccountExists {
+                name: owner.name,
+                sign_in_link: policy.sign_in_page.clone(),
+                reset_link: policy.forgot_password_page.clone(),
+            };
+            debug_assert_eq!(mail.kind(), kind);
+            email::queue(self.db(), &email, &mail, now).await?;
+        }
+        Ok(SignedUp::VerificationRequired(NewAccount {
+            id: UserId::new(),
+            email,
+            name,
+            created_at: now,
+        }))
     }
 
     /// Sends a new verification link to `email` if it names an unverified account (and it was not
@@ -122,10 +184,8 @@ impl Identity {
         if user.email_verified_at.is_some() {
             return Ok(());
         }
-        let txn = self.db().begin().await.map_err(db::DbError::from)?;
-        self.queue_link(&txn, &user, EmailTokenPurpose::VerifyEmail)
+        self.send_link(&user, EmailTokenPurpose::VerifyEmail)
             .await?;
-        txn.commit().await.map_err(db::DbError::from)?;
         Ok(())
     }
 
@@ -202,21 +262,24 @@ impl Identity {
         let Some(user) = users::find_by_email(self.db(), &email).await? else {
             return Ok(());
         };
-        let txn = self.db().begin().await.map_err(db::DbError::from)?;
-        if self
-            .queue_link(&txn, &user, EmailTokenPurpose::ResetPassword)
+        if !self
+            .links_left(&user, EmailTokenPurpose::ResetPassword)
             .await?
         {
-            self.record(
-                &txn,
-                None,
-                actor,
-                AuditAction::PasswordResetRequested,
-                Some(user.id.to_string()),
-                json!({}),
-            )
-            .await?;
+            return Ok(());
         }
+        let txn = self.db().begin().await.map_err(db::DbError::from)?;
+        self.queue_link(&txn, &user, EmailTokenPurpose::ResetPassword)
+            .await?;
+        self.record(
+            &txn,
+            None,
+            actor,
+            AuditAction::PasswordResetRequested,
+            Some(user.id.to_string()),
+            json!({}),
+        )
+        .await?;
         txn.commit().await.map_err(db::DbError::from)?;
         Ok(())
     }

@@ -1,5 +1,6 @@
 //! Sign-up, sign-in, sign-out and the current session.
 
+use chrono::{DateTime, Utc};
 use db::TransactionTrait as _;
 use db::repo::sessions::{self, NewSession, Session};
 use db::repo::users::{self, NewUser, User};
@@ -29,16 +30,27 @@ pub struct SignIn {
 #[derive(Debug)]
 pub enum SignedUp {
     SignedIn(SignedIn),
-    VerificationRequired(User),
+    VerificationRequired(NewAccount),
+}
+
+/// An account waiting for its address to be verified, as its sign-up answers it. When the address
+/// already had an account, this is made up (a new id, the name as typed) and the owner is told by
+/// email instead: the answer is the same either way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAccount {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
 }
 
 impl SignedUp {
-    /// The new account.
+    /// The account's id.
     #[must_use]
-    pub const fn user(&self) -> &User {
+    pub const fn user_id(&self) -> UserId {
         match self {
-            Self::SignedIn(signed_in) => &signed_in.user,
-            Self::VerificationRequired(user) => user,
+            Self::SignedIn(signed_in) => signed_in.user.id,
+            Self::VerificationRequired(account) => account.id,
         }
     }
 }
@@ -109,7 +121,7 @@ impl Identity {
 
         let password_hash = password::hash(input.password).await?;
         let txn = self.db().begin().await.map_err(db::DbError::from)?;
-        let user = users::create(
+        let created = users::create(
             &txn,
             NewUser {
                 email: &email,
@@ -119,11 +131,21 @@ impl Identity {
             },
             self.now(),
         )
-        .await
-        .map_err(IdentityError::conflict_as(
-            "EMAIL_TAKEN",
-            "an account with this email already exists",
-        ))?;
+        .await;
+        let user = match created {
+            Ok(user) => user,
+            // Answered as a new account would be: only the owner of the address learns of it.
+            Err(db::DbError::Conflict(_)) if self.config().email.require_verification => {
+                drop(txn);
+                return self.tell_owner_of_second_sign_up(email, name).await;
+            }
+            Err(error) => {
+                return Err(IdentityError::conflict_as(
+                    "EMAIL_TAKEN",
+                    "an account with this email already exists",
+                )(error));
+            }
+        };
         let actor = Actor {
             user_id: Some(user.id),
             ..actor.clone()
@@ -141,7 +163,12 @@ impl Identity {
             .await?;
         if self.config().email.require_verification {
             txn.commit().await.map_err(db::DbError::from)?;
-            return Ok(SignedUp::VerificationRequired(user));
+            return Ok(SignedUp::VerificationRequired(NewAccount {
+                id: user.id,
+                email: user.email,
+                name: user.name,
+                created_at: user.created_at,
+            }));
         }
         let signed_in = self
             .open_session(
@@ -201,10 +228,8 @@ impl Identity {
         };
 
         if self.config().email.require_verification && user.email_verified_at.is_none() {
-            let txn = self.db().begin().await.map_err(db::DbError::from)?;
-            self.queue_link(&txn, &user, EmailTokenPurpose::VerifyEmail)
+            self.send_link(&user, EmailTokenPurpose::VerifyEmail)
                 .await?;
-            txn.commit().await.map_err(db::DbError::from)?;
             return Err(IdentityError::forbidden(
                 "email_not_verified",
                 "verify your email address first: follow the link we sent to it (a new one is on \

@@ -34,7 +34,7 @@ mod verifiers;
 pub use account_email::{
     EmailPolicy, LINKS_PER_HOUR, RESET_LINK_LIFETIME, VERIFICATION_LINK_LIFETIME,
 };
-pub use accounts::{SessionInfo, SignIn, SignUp, SignedIn, SignedUp};
+pub use accounts::{NewAccount, SessionInfo, SignIn, SignUp, SignedIn, SignedUp};
 pub use api_keys::{CreatedApiKey, NewApiKeyRequest};
 pub use audit::{Actor, AuditAction};
 pub use cache::CACHE_TTL;

@@ -435,3 +435,70 @@ async fn a_placed_order_is_confirmed_by_email_once_with_a_link_only_to_its_own_s
     assert!(!mail.text.contains("http"), "{}", mail.text);
     assert!(!mail.text.contains("evil"), "{}", mail.text);
 }
+
+/// L4: when sign-in waits for verification, a sign-up with a taken address answers exactly as a
+/// new one does; only the owner of the address learns of it, by email.
+#[actix_web::test]
+async fn with_verification_required_a_taken_address_signs_up_like_a_new_one() {
+    let app = TestApp::spawn_with(|settings| settings.require_email_verification = true).await;
+    let sign_up = |email: &'static str, password: &'static str| {
+        post(
+            &app,
+            "/api/auth/sign-up/email",
+            json!({"email": email, "password": password, "name": "Someone"}),
+        )
+    };
+    let owner = sign_up("owner@example.com", "the owner's password").await;
+    let stranger = sign_up("Owner@Example.com", "a stranger's password").await;
+    let fresh = sign_up("fresh@example.com", "a fresh password").await;
+    for answer in [&owner, &stranger, &fresh] {
+        assert_eq!(answer.status, 202, "{}", answer.json());
+        assert!(answer.session_cookie().is_none());
+    }
+    let shape = |answer: &TestResponse| {
+        let mut user = answer.json()["user"].clone();
+        for varying in ["id", "email", "createdAt"] {
+            user[varying] = json!(null);
+        }
+        user
+    };
+    assert_eq!(shape(&stranger), shape(&fresh));
+    assert_ne!(stranger.json()["user"]["id"], owner.json()["user"]["id"]);
+
+    let mails = app.mail.wait_for("owner@example.com", 2).await;
+    assert_eq!(mails[0].subject, "Verify your email address");
+    assert_eq!(
+        mails[1].subject,
+        "Someone tried to create an account with your address"
+    );
+    assert!(
+        mails[1]
+            .text
+            .contains("Sign in:\r\nhttp://localhost:3000/sign-in"),
+        "{}",
+        mails[1].text
+    );
+    assert!(
+        mails[1]
+            .text
+            .contains("http://localhost:3000/forgot-password")
+    );
+
+    // The account is the owner's: the stranger's password opens nothing, even once verified.
+    let verification = mails[0].token();
+    post(
+        &app,
+        "/api/auth/verify-email",
+        json!({"token": verification}),
+    )
+    .await;
+    sign_in(&app, "owner@example.com", "a stranger's password")
+        .await
+        .assert_error(401, "INVALID_CREDENTIALS");
+    assert_eq!(
+        sign_in(&app, "owner@example.com", "the owner's password")
+            .await
+            .status,
+        200
+    );
+}

@@ -9,7 +9,7 @@ use domain::EmailStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
+    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Set,
 };
 use uuid::Uuid;
 
@@ -184,4 +184,20 @@ pub async fn for_recipient(
         .into_iter()
         .map(OutboxMail::try_from)
         .collect()
+}
+
+/// How many messages of `kind` were queued for `recipient` since `since` (a limit on what a
+/// stranger can make the product send to an address).
+pub async fn count_since(
+    db: &impl ConnectionTrait,
+    recipient: &str,
+    kind: &str,
+    since: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    Ok(Entity::find()
+        .filter(Column::Recipient.eq(recipient))
+        .filter(Column::Kind.eq(kind))
+        .filter(Column::CreatedAt.gt(since))
+        .count(db)
+        .await?)
 }

@@ -38,32 +38,32 @@ pub async fn create(
 }
 
 /// Uses the token with this hash and purpose, if it is unused and unexpired at `now`: answers its
-/// user, once. Two requests with one token: one wins, the other gets `None`.
+/// user, once. Two requests with one token: one wins, the other gets `None`. The use is the first
+/// statement (a write), so that in a transaction SQLite queues it behind other writers.
 pub async fn consume(
     db: &impl ConnectionTrait,
     token_hash: &str,
     purpose: EmailTokenPurpose,
     now: DateTime<Utc>,
 ) -> Result<Option<UserId>, DbError> {
-    let usable = |query: sea_orm::Select<Entity>| {
-        query
-            .filter(Column::TokenHash.eq(token_hash))
-            .filter(Column::Purpose.eq(purpose.as_str()))
-            .filter(Column::UsedAt.is_null())
-            .filter(Column::ExpiresAt.gt(now))
-    };
-    let Some(token): Option<Model> = usable(Entity::find()).one(db).await? else {
-        return Ok(None);
-    };
     let used = Entity::update_many()
         .col_expr(Column::UsedAt, Expr::value(Some(now)))
-        .filter(Column::Id.eq(token.id))
+        .filter(Column::TokenHash.eq(token_hash))
+        .filter(Column::Purpose.eq(purpose.as_str()))
         .filter(Column::UsedAt.is_null())
+        .filter(Column::ExpiresAt.gt(now))
         .exec(db)
         .await?
         .rows_affected
         == 1;
-    Ok(used.then(|| UserId::from_uuid(token.user_id)))
+    if !used {
+        return Ok(None);
+    }
+    let token: Option<Model> = Entity::find()
+        .filter(Column::TokenHash.eq(token_hash))
+        .one(db)
+        .await?;
+    Ok(token.map(|token| UserId::from_uuid(token.user_id)))
 }
 
 /// How many tokens of `purpose` the user was given since `since` (the resend limit).

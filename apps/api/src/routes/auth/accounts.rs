@@ -29,7 +29,7 @@ use crate::state::AppState;
         (status = 200, description = "Signed up and signed in; the session cookie is set", body = SessionResponse),
         (status = 202, description = "Signed up; sign-in waits until the address is verified", body = VerificationPending),
         (status = 400, description = "Invalid email, name or password", body = ErrorBody),
-        (status = 409, description = "EMAIL_TAKEN", body = ErrorBody),
+        (status = 409, description = "EMAIL_TAKEN (unless sign-in waits for a verified address: then a taken address is answered 202 like a new one, and its owner is told by email)", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 429, description = "Too many attempts", body = ErrorBody),
     ),
@@ -60,9 +60,16 @@ pub async fn sign_up(
     state.outbox.ring();
     Ok(match signed_up {
         SignedUp::SignedIn(signed_in) => signed_in_response(&state, signed_in),
-        SignedUp::VerificationRequired(user) => {
+        SignedUp::VerificationRequired(account) => {
             HttpResponse::Accepted().json(VerificationPending {
-                user: user_view(user),
+                user: UserView {
+                    id: account.id.as_uuid(),
+                    email: account.email,
+                    name: account.name,
+                    role: domain::PlatformRole::OrgMember,
+                    email_verified: false,
+                    created_at: account.created_at,
+                },
             })
         }
     })
