@@ -11,7 +11,7 @@ use serde::Deserialize;
 use web_ui::api::Change;
 use web_ui::components::{Field, Head, centered, form_errors, html_response, notice};
 use web_ui::forms::{FormErrors, same_names};
-use web_ui::{Credentials, PageResult};
+use web_ui::{ApiFailure, Credentials, PageResult};
 
 use crate::shell::{Api, Memory, SITE};
 
@@ -78,18 +78,28 @@ pub async fn verify(
     }
 }
 
+/// Asks the api to send a link to `email` (it answers the same whatever the address).
+async fn ask_for_link(
+    req: &HttpRequest,
+    api: &Api,
+    path: &str,
+    email: &str,
+) -> Result<(), ApiFailure> {
+    let body = EmailLinkRequest {
+        email: email.to_owned(),
+    };
+    api.send::<_, Success>(
+        &Credentials::of(req).with_session(None),
+        Change::post(path, &body),
+    )
+    .await
+    .map(|_| ())
+}
+
 /// `POST /verify-email/resend`: asks for a new verification link.
 pub async fn resend(req: HttpRequest, api: Api, form: web::Form<EmailForm>) -> PageResult {
     let form = form.into_inner();
-    let body = EmailLinkRequest {
-        email: form.email.clone(),
-    };
-    let answer = api
-        .send::<_, Success>(
-            &Credentials::of(&req).with_session(None),
-            Change::post("/api/auth/send-verification-email", &body),
-        )
-        .await;
+    let answer = ask_for_link(&req, &api, "/api/auth/send-verification-email", &form.email).await;
     match answer {
         Ok(_) => Ok(html_response(
             StatusCode::OK,
@@ -125,15 +135,7 @@ pub async fn forgot_page() -> HttpResponse {
 /// account or not.
 pub async fn forgot(req: HttpRequest, api: Api, form: web::Form<EmailForm>) -> PageResult {
     let form = form.into_inner();
-    let body = EmailLinkRequest {
-        email: form.email.clone(),
-    };
-    let answer = api
-        .send::<_, Success>(
-            &Credentials::of(&req).with_session(None),
-            Change::post("/api/auth/request-password-reset", &body),
-        )
-        .await;
+    let answer = ask_for_link(&req, &api, "/api/auth/request-password-reset", &form.email).await;
     match answer {
         Ok(_) => Ok(html_response(
             StatusCode::OK,
