@@ -462,12 +462,16 @@ pub async fn refund(
 }
 
 /// How much of an order has been refunded so far.
+/// What the order has refunded so far, its row locked until `txn` ends.
 pub(crate) async fn refunded_so_far(
     txn: &DatabaseTransaction,
     org: OrgId,
     id: OrderId,
 ) -> Result<i64, CommerceError> {
-    Ok(state_of(txn, org, id).await?.refunded.amount)
+    let state = stored::state_locked(txn, org, id)
+        .await
+        .map_err(not_found)?;
+    Ok(state.refunded.amount)
 }
 
 /// A page of the store's orders, newest first, filtered by status, customer and creation time.

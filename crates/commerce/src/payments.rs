@@ -264,37 +264,55 @@ pub async fn receive(
     if event.action == Action::Ignore {
         return Ok((get(db, org, id).await?, false));
     }
-    Ok((process(db, org, id, event.action, now).await?, false))
+    // Another attempt (a retry) may have claimed it first: then it is that attempt's.
+    process(db, org, id, event.action, now).await?;
+    Ok((get(db, org, id).await?, false))
 }
 
-/// Applies the event in one transaction with marking it processed; on failure the event is marked
-/// failed with its error (and can be retried).
+/// What one attempt at an event did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Attempt {
+    /// Applied (processed), or failed and kept for a retry.
+    Made,
+    /// Another attempt had claimed the event: this one did nothing.
+    Lost,
+}
+
+/// Claims the event and applies it in one transaction, so that it is applied once however many
+/// attempts run at once; on failure the event is marked failed with its error (and can be
+/// retried), unless another attempt processed it meanwhile.
 async fn process(
     db: &DatabaseConnection,
     org: OrgId,
     id: PaymentEventId,
     action: Action,
     now: DateTime<Utc>,
-) -> Result<PaymentEvent, CommerceError> {
+) -> Result<Attempt, CommerceError> {
     let event = payment_events::get(db, org, id).await.map_err(not_found)?;
     let attempt = async {
+        // The claim is the first statement: it writes, so attempts queue behind one another.
         let txn = db.begin().await?;
-        payment_events::mark(&txn, org, id, PaymentEventStatus::Processed, None, now).await?;
+        if !payment_events::claim(&txn, org, id, now).await? {
+            return Ok(Attempt::Lost);
+        }
         apply(&txn, org, &event, action, now).await?;
         txn.commit().await?;
-        Ok::<(), CommerceError>(())
+        Ok::<Attempt, CommerceError>(Attempt::Made)
     }
     .await;
-    if let Err(error) = attempt {
-        let message: String = match &error {
-            CommerceError::Store(_) => "the store failed while processing; retry".to_owned(),
-            other => other.to_string(),
-        };
-        tracing::warn!(event = %id, %message, "payment event failed");
-        let error = Some(message.chars().take(MAX_ERROR_LEN).collect());
-        payment_events::mark(db, org, id, PaymentEventStatus::Failed, error, now).await?;
+    match attempt {
+        Ok(attempt) => Ok(attempt),
+        Err(error) => {
+            let message: String = match &error {
+                CommerceError::Store(_) => "the store failed while processing; retry".to_owned(),
+                other => other.to_string(),
+            };
+            tracing::warn!(event = %id, %message, "payment event failed");
+            let error = message.chars().take(MAX_ERROR_LEN).collect();
+            payment_events::record_failure(db, org, id, error, now).await?;
+            Ok(Attempt::Made)
+        }
     }
-    get(db, org, id).await
 }
 
 async fn apply(
@@ -332,6 +350,7 @@ async fn apply(
         .await
         .map(|_| ()),
         Action::RefundedTotal => {
+            // Worked out from the order as it is, locked: two such events at once add up right.
             let increment = amount - orders::refunded_so_far(txn, org, order).await?;
             if increment <= 0 {
                 return Ok(());
@@ -375,7 +394,13 @@ pub async fn retry(
         ));
     }
     let action = action_of(&row)?;
-    process(db, org, row.id, action, now).await
+    match process(db, org, row.id, action, now).await? {
+        Attempt::Made => get(db, org, row.id).await,
+        Attempt::Lost => Err(CommerceError::conflict(
+            "NOT_RETRYABLE",
+            "another attempt is processing or has processed the event",
+        )),
+    }
 }
 
 pub async fn get(

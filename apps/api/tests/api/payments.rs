@@ -668,3 +668,112 @@ async fn stats_periods_are_at_most_366_days() {
         );
     }
 }
+
+/// M1: retries of one event at once apply it once; the losers are told it is not retryable, and
+/// no attempt writes `failed` over `processed`.
+#[actix_web::test]
+async fn concurrent_retries_of_one_event_apply_it_once() {
+    let app = app().await;
+    let store = app.store("acme").await;
+    let placed = pending_order(&app, &store, 1000, 1).await;
+    let early = TestResponse::send_json(
+        generic(&app, &store, Some(SECRET)),
+        event("evt_refund_early", "refund.succeeded", &placed, 300),
+    )
+    .await
+    .json();
+    assert_eq!(early["event"]["status"], "failed");
+    TestResponse::send_json(
+        generic(&app, &store, Some(SECRET)),
+        event("evt_pay", "payment.succeeded", &placed, 1000),
+    )
+    .await;
+
+    let retry = format!(
+        "/v1/admin/payment-events/{}/retry",
+        early["event"]["id"].as_str().unwrap()
+    );
+    let retries = (0..8).map(|_| TestResponse::send(store.admin(&app, Method::POST, &retry), None));
+    let answers = futures_util::future::join_all(retries).await;
+    let applied = answers.iter().filter(|answer| answer.status == 200).count();
+    let refused = answers
+        .iter()
+        .filter(|answer| answer.status == 409 && answer.json()["code"] == "NOT_RETRYABLE")
+        .count();
+    assert_eq!(
+        (applied, refused),
+        (1, 7),
+        "{:?}",
+        answers
+            .iter()
+            .map(|answer| answer.status)
+            .collect::<Vec<_>>()
+    );
+    let after = order(&app, &store, &placed).await;
+    assert_eq!(
+        after["refunded"]["amount"], 300,
+        "one refund from one event: {after}"
+    );
+    let failed = TestResponse::send(
+        store.admin(&app, Method::GET, "/v1/admin/payment-events?status=failed"),
+        None,
+    )
+    .await
+    .json();
+    assert!(
+        failed["data"].as_array().unwrap().is_empty(),
+        "no losing attempt marked the processed event failed: {failed}"
+    );
+    TestResponse::send(store.admin(&app, Method::POST, &retry), None)
+        .await
+        .assert_error(409, "NOT_RETRYABLE");
+}
+
+/// M1: Stripe's `charge.refunded` carries the refunded total; two of them at once refund the
+/// difference once each, worked out from the order as it stands (locked), never both from zero.
+#[actix_web::test]
+async fn cumulative_refund_events_at_once_refund_the_total_once() {
+    let app = app().await;
+    let store = app.store("acme").await;
+    let placed = pending_order(&app, &store, 1000, 1).await;
+    TestResponse::send_json(
+        generic(&app, &store, Some(SECRET)),
+        event("evt_pay", "payment.succeeded", &placed, 1000),
+    )
+    .await;
+    TestResponse::send_json(
+        store.admin(&app, Method::PATCH, "/v1/admin/store"),
+        json!({"stripeWebhookSecret": "whsec_0123456789"}),
+    )
+    .await;
+    let url = format!("/v1/webhooks/payments/stripe?org={}", store.org);
+    let now = app.clock_now().timestamp();
+    let deliveries = [("evt_refund_a", 300), ("evt_refund_b", 500)].map(|(id, total)| {
+        let body = json!({"id": id, "type": "charge.refunded", "data": {"object": {
+            "amount_refunded": total, "currency": "eur", "metadata": {"order_id": placed["id"]}}}})
+        .to_string();
+        let request = app
+            .post(&url)
+            .insert_header(("x-checkout-secret", SECRET))
+            .insert_header(("content-type", "application/json"))
+            .insert_header((
+                "stripe-signature",
+                stripe_signature("whsec_0123456789", now, &body),
+            ));
+        async move { TestResponse::send(request, Some(&body)).await }
+    });
+    let answers = futures_util::future::join_all(deliveries).await;
+    for answer in &answers {
+        assert_eq!(
+            answer.json()["event"]["status"],
+            "processed",
+            "{}",
+            answer.json()
+        );
+    }
+    let after = order(&app, &store, &placed).await;
+    assert_eq!(
+        after["refunded"]["amount"], 500,
+        "the larger total, once: {after}"
+    );
+}

@@ -217,6 +217,21 @@ pub async fn state_of(
     state(&row(db, org, id).await?)
 }
 
+/// The order's state, its row locked until the transaction ends (`SELECT … FOR UPDATE` on
+/// PostgreSQL; SQLite's transactions hold the database's one write lock already once they wrote):
+/// for a change worked out from what the order holds now.
+pub async fn state_locked(
+    txn: &impl ConnectionTrait,
+    org: OrgId,
+    id: OrderId,
+) -> Result<OrderState, DbError> {
+    let mut select = sales_order::Entity::find_by_id((org.as_uuid(), id.as_uuid()));
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        select = select.lock_exclusive();
+    }
+    state(&select.one(txn).await?.ok_or(DbError::NotFound)?)
+}
+
 /// Which orders a list shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OrderFilter {

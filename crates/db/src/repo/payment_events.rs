@@ -132,16 +132,26 @@ pub async fn by_event_id(
         .try_into()
 }
 
-/// Records an attempt at processing: its outcome and error.
-pub async fn mark(
+/// The statuses an attempt may start from.
+fn retryable() -> Vec<&'static str> {
+    PaymentEventStatus::ALL
+        .iter()
+        .filter(|status| status.is_retryable())
+        .map(|status| status.as_str())
+        .collect()
+}
+
+/// One attempt's outcome written on the event, if it is still `received` or `failed`: answers
+/// whether it was (an event processed meanwhile is never written over).
+async fn record_attempt(
     db: &impl ConnectionTrait,
     org: OrgId,
     id: PaymentEventId,
     status: PaymentEventStatus,
     error: Option<String>,
     now: DateTime<Utc>,
-) -> Result<(), DbError> {
-    payment_event::Entity::update_in(org)
+) -> Result<bool, DbError> {
+    let result = payment_event::Entity::update_in(org)
         .col_expr(payment_event::Column::Status, Expr::value(status.as_str()))
         .col_expr(payment_event::Column::Error, Expr::value(error))
         .col_expr(
@@ -150,8 +160,33 @@ pub async fn mark(
         )
         .col_expr(payment_event::Column::ProcessedAt, Expr::value(Some(now)))
         .filter(payment_event::Column::Id.eq(id.as_uuid()))
+        .filter(payment_event::Column::Status.is_in(retryable()))
         .exec(db)
         .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Claims the event, inside the transaction that applies it: it is `processed` (one attempt
+/// more) if it was `received` or `failed`. Answers whether this attempt won it; a concurrent
+/// attempt (which waits for this transaction) and any later one get `false`.
+pub async fn claim(
+    txn: &impl ConnectionTrait,
+    org: OrgId,
+    id: PaymentEventId,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    record_attempt(txn, org, id, PaymentEventStatus::Processed, None, now).await
+}
+
+/// Records a failed attempt with its error — unless another attempt processed the event meanwhile.
+pub async fn record_failure(
+    db: &impl ConnectionTrait,
+    org: OrgId,
+    id: PaymentEventId,
+    error: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    record_attempt(db, org, id, PaymentEventStatus::Failed, Some(error), now).await?;
     Ok(())
 }
 
