@@ -461,7 +461,6 @@ pub async fn refund(
     Ok(stored::insert_refund(txn, org, id, amount, reason, now).await?)
 }
 
-/// How much of an order has been refunded so far.
 /// What the order has refunded so far, its row locked until `txn` ends.
 pub(crate) async fn refunded_so_far(
     txn: &DatabaseTransaction,

@@ -136,7 +136,7 @@ fn verify_stripe(
     let timestamp = timestamp.ok_or_else(|| {
         CommerceError::Unauthenticated("the Stripe-Signature header has no timestamp".to_owned())
     })?;
-    if (now.timestamp() - timestamp).abs() > STRIPE_TOLERANCE_SECONDS {
+    if now.timestamp().abs_diff(timestamp) > STRIPE_TOLERANCE_SECONDS.unsigned_abs() {
         return Err(CommerceError::Unauthenticated(
             "the Stripe signature's timestamp is outside the tolerance".to_owned(),
         ));
@@ -457,6 +457,19 @@ mod tests {
         let stale = now.timestamp() - STRIPE_TOLERANCE_SECONDS - 1;
         let old = format!("t={stale},v1={}", sign("whsec_test", stale, body));
         assert!(verify_stripe(Some(&old), body, "whsec_test", now).is_err());
+    }
+
+    #[test]
+    fn a_timestamp_at_the_ends_of_the_range_is_out_of_tolerance_not_an_overflow() {
+        let now = DateTime::from_timestamp(1_767_225_600, 0).unwrap();
+        for timestamp in [i64::MIN, i64::MIN + 1, i64::MAX] {
+            let header = format!("t={timestamp},v1={}", sign("whsec_x", timestamp, b"{}"));
+            let refused = verify_stripe(Some(&header), b"{}", "whsec_x", now).unwrap_err();
+            assert!(
+                refused.to_string().contains("tolerance"),
+                "{timestamp}: {refused}"
+            );
+        }
     }
 
     #[test]

@@ -777,3 +777,40 @@ async fn cumulative_refund_events_at_once_refund_the_total_once() {
         "the larger total, once: {after}"
     );
 }
+
+/// L1: a refund of up to i64::MAX is refused as exceeding what was paid — by the api and by a
+/// refund event — never an arithmetic overflow in the database (a 503 on PostgreSQL).
+#[actix_web::test]
+async fn a_huge_refund_is_refused_as_exceeding_the_payment_not_an_overflow() {
+    let app = app().await;
+    let store = app.store("acme").await;
+    let placed = pending_order(&app, &store, 1000, 1).await;
+    TestResponse::send_json(
+        generic(&app, &store, Some(SECRET)),
+        event("evt_pay", "payment.succeeded", &placed, 1000),
+    )
+    .await;
+    assert_eq!(refund(&app, &store, &placed, 1).await.status, 201);
+    let refused = refund(&app, &store, &placed, i64::MAX)
+        .await
+        .assert_error(409, "REFUND_EXCEEDS_PAID");
+    assert!(
+        refused["error"].as_str().unwrap().contains("at most 999"),
+        "{refused}"
+    );
+    let by_event = TestResponse::send_json(
+        generic(&app, &store, Some(SECRET)),
+        event("evt_huge", "refund.succeeded", &placed, i64::MAX),
+    )
+    .await
+    .json();
+    assert_eq!(by_event["event"]["status"], "failed", "{by_event}");
+    assert!(
+        by_event["event"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("at most 999"),
+        "{by_event}"
+    );
+    assert_eq!(order(&app, &store, &placed).await["refunded"]["amount"], 1);
+}

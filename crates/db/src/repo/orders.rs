@@ -412,9 +412,12 @@ pub async fn add_refunded(
             Expr::col(sales_order::Column::RefundedAmount).add(amount),
         )
         .col_expr(sales_order::Column::UpdatedAt, Expr::value(now))
+        // `refunded <= paid - amount`, not `refunded + amount <= paid`: with `amount` up to
+        // i64::MAX and `paid` never negative, neither side can overflow (PostgreSQL would refuse
+        // the statement), and the SET runs only where the sum fits under `paid`.
         .filter(
-            Expr::expr(Expr::col(sales_order::Column::RefundedAmount).add(amount))
-                .lte(Expr::col(sales_order::Column::PaidAmount)),
+            Expr::col(sales_order::Column::RefundedAmount)
+                .lte(Expr::col(sales_order::Column::PaidAmount).sub(amount)),
         )
         .exec(txn)
         .await?;
