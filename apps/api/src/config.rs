@@ -113,6 +113,9 @@ pub struct Settings {
     pub email_retry_interval: std::time::Duration,
     /// Sign-in waits until the account's address is verified (`REQUIRE_EMAIL_VERIFICATION`, false).
     pub require_email_verification: bool,
+    /// How many password hashes run at once (`PASSWORD_HASH_CONCURRENCY`, two per core) and how
+    /// long a sign-in waits for a turn (`PASSWORD_HASH_WAIT_MS`, 2000) before a 503.
+    pub password_hashing: identity::HashingLimit,
     /// The dashboard is on another site than the api: session cookies become `SameSite=None`.
     pub cookie_cross_site: bool,
     /// Sign-in and sign-up attempts allowed per client address per minute (half that per account).
@@ -257,6 +260,25 @@ impl Settings {
                 seconds => std::time::Duration::from_secs(seconds),
             },
             require_email_verification: parse(&var, "REQUIRE_EMAIL_VERIFICATION", false)?,
+            password_hashing: {
+                let default = identity::HashingLimit::default();
+                identity::HashingLimit {
+                    concurrent: match parse(&var, "PASSWORD_HASH_CONCURRENCY", default.concurrent)?
+                    {
+                        0 => {
+                            return Err(ConfigError(
+                                "PASSWORD_HASH_CONCURRENCY must be at least 1".to_owned(),
+                            ));
+                        }
+                        n => n,
+                    },
+                    wait: std::time::Duration::from_millis(parse(
+                        &var,
+                        "PASSWORD_HASH_WAIT_MS",
+                        2000,
+                    )?),
+                }
+            },
             cookie_cross_site: parse(&var, "SESSION_COOKIE_CROSS_SITE", false)?,
             device_client_ids: match list(var("DEVICE_CLIENT_IDS")) {
                 ids if ids.is_empty() => vec!["commerce-cli".to_owned()],

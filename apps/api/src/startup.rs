@@ -119,6 +119,7 @@ pub async fn app_state(
         store_domains: domain_rules(&settings),
         session_max_lifetime: settings.session_max_lifetime,
         email: EmailPolicy::under(&settings.frontend_url, settings.require_email_verification),
+        password_hashing: settings.password_hashing,
         ..IdentityConfig::default()
     };
     let delivery = match &settings.smtp_url {

@@ -302,7 +302,7 @@ impl Identity {
             ),
             other => other,
         })?;
-        let password_hash = password::hash(new_password).await?;
+        let password_hash = password::hash(self.hashing(), new_password).await?;
         let now = self.now();
         let txn = self.db().begin().await.map_err(db::DbError::from)?;
         let user = email_tokens::consume(

@@ -119,7 +119,7 @@ impl Identity {
             return Err(IdentityError::Invalid(errors));
         };
 
-        let password_hash = password::hash(input.password).await?;
+        let password_hash = password::hash(self.hashing(), input.password).await?;
         let txn = self.db().begin().await.map_err(db::DbError::from)?;
         let created = users::create(
             &txn,
@@ -207,10 +207,13 @@ impl Identity {
             users::find_by_email(self.db(), &email).await?
         };
         let matches = match &user {
-            Some(user) => password::verify(input.password, user.password_hash.clone()).await?,
+            Some(user) => {
+                password::verify(self.hashing(), input.password, user.password_hash.clone()).await?
+            }
             None if too_long => false,
             None => {
-                password::verify(input.password, self.dummy_hash().to_owned()).await?;
+                password::verify(self.hashing(), input.password, self.dummy_hash().to_owned())
+                    .await?;
                 false
             }
         };

@@ -42,6 +42,6 @@ pub use domain_rules::{DomainRules, Proof, host_of_url};
 pub use error::IdentityError;
 pub use invitations::{INVITATION_LIFETIME, InvitationDetails};
 pub use organizations::PlatformAdmin;
-pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+pub use password::{HashingLimit, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 pub use service::{Identity, IdentityConfig};
 pub use tokens::SessionKeys;

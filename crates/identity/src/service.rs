@@ -31,6 +31,8 @@ pub struct IdentityConfig {
     pub device_client_ids: Vec<String>,
     /// Which hostnames a store may claim, and how it proves them.
     pub store_domains: crate::DomainRules,
+    /// How much password hashing runs at once (`PASSWORD_HASH_CONCURRENCY`).
+    pub password_hashing: crate::HashingLimit,
 }
 
 impl Default for IdentityConfig {
@@ -44,6 +46,7 @@ impl Default for IdentityConfig {
             cache_ttl: crate::CACHE_TTL,
             device_client_ids: vec!["commerce-cli".to_owned()],
             store_domains: crate::DomainRules::default(),
+            password_hashing: crate::HashingLimit::default(),
         }
     }
 }
@@ -61,6 +64,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     config: IdentityConfig,
     caches: Caches,
+    /// Turns at password hashing, shared by every request.
+    hashing: password::HashingGate,
     /// Verified against when an email is unknown, so that answer costs what a wrong password does.
     dummy_hash: String,
 }
@@ -75,7 +80,8 @@ impl Identity {
         for email in &mut config.platform_admin_emails {
             *email = email.trim().to_lowercase();
         }
-        let dummy_hash = password::hash("not-a-password-anyone-has".to_owned()).await?;
+        let hashing = password::HashingGate::new(config.password_hashing);
+        let dummy_hash = password::hash(&hashing, "not-a-password-anyone-has".to_owned()).await?;
         Ok(Self {
             inner: Arc::new(Inner {
                 db,
@@ -83,6 +89,7 @@ impl Identity {
                 clock,
                 caches: Caches::new(config.cache_ttl),
                 config,
+                hashing,
                 dummy_hash,
             }),
         })
@@ -108,6 +115,10 @@ impl Identity {
 
     pub(crate) fn caches(&self) -> &Caches {
         &self.inner.caches
+    }
+
+    pub(crate) fn hashing(&self) -> &password::HashingGate {
+        &self.inner.hashing
     }
 
     pub(crate) fn dummy_hash(&self) -> &str {

@@ -347,3 +347,48 @@ async fn the_permission_statement_is_served() {
     );
     assert!(body["roles"]["member"].get("apiKey").is_none());
 }
+
+/// M5: password hashing is bounded: with one turn and no wait, sign-ins at once beyond the one
+/// hashing are refused with 503 and `Retry-After` — never queued without limit, never a 500.
+#[actix_web::test]
+async fn a_flood_of_sign_ins_beyond_the_hashing_limit_is_refused_with_retry_after() {
+    let app = TestApp::spawn_with(|settings| {
+        settings.password_hashing = identity::HashingLimit {
+            concurrent: 1,
+            wait: std::time::Duration::ZERO,
+        };
+        settings.auth_rate_limit_per_minute = 10_000;
+    })
+    .await;
+    let attempts = (0..12).map(|n| {
+        TestResponse::send_json(
+            app.post("/api/auth/sign-in/email"),
+            serde_json::json!({"email": format!("nobody{n}@example.com"), "password": "wrong password"}),
+        )
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    let statuses: Vec<u16> = answers
+        .iter()
+        .map(|answer| answer.status.as_u16())
+        .collect();
+    assert!(
+        statuses.iter().all(|status| [401, 503].contains(status)),
+        "{statuses:?}"
+    );
+    let refused: Vec<_> = answers
+        .iter()
+        .filter(|answer| answer.status == 503)
+        .collect();
+    assert!(!refused.is_empty(), "{statuses:?}");
+    for answer in refused {
+        answer.assert_error(503, "SERVICE_UNAVAILABLE");
+        assert_eq!(answer.header("retry-after"), Some("1"));
+    }
+    // Once the flood is over, a sign-in gets its turn.
+    TestResponse::send_json(
+        app.post("/api/auth/sign-in/email"),
+        serde_json::json!({"email": "nobody@example.com", "password": "wrong password"}),
+    )
+    .await
+    .assert_error(401, "INVALID_CREDENTIALS");
+}
