@@ -363,12 +363,23 @@ impl HostTokenVerifier for AgentAuth {
     }
 }
 
-#[async_trait]
-impl AgentTokenVerifier for AgentAuth {
-    async fn verify_agent_token(
+impl AgentAuth {
+    /// Verifies an agent token on behalf of `org`'s resource server (introspection): a token of
+    /// another organization is rejected before anything is written, so its `jti` stays unused and
+    /// its agent's clocks untouched.
+    pub async fn verify_agent_token_of(
+        &self,
+        org: domain::OrgId,
+        token: &str,
+    ) -> Result<VerifiedAgent, VerifyError> {
+        self.verify_agent(token, None, Some(org)).await
+    }
+
+    async fn verify_agent(
         &self,
         token: &str,
         target: Option<&RequestTarget<'_>>,
+        expected_org: Option<domain::OrgId>,
     ) -> Result<VerifiedAgent, VerifyError> {
         check_header(token)?;
         let unverified: Unverified = peek(token)?;
@@ -382,6 +393,9 @@ impl AgentTokenVerifier for AgentAuth {
             .await
             .map_err(unavailable)?
             .ok_or_else(|| reject("unknown", "no such agent"))?;
+        if expected_org.is_some_and(|org| org != agent.org_id) {
+            return Err(reject("unknown", "no such agent"));
+        }
         let host = agents::find_host(db, agent.org_id, agent.host_id)
             .await
             .map_err(unavailable)?
@@ -444,6 +458,17 @@ impl AgentTokenVerifier for AgentAuth {
             capabilities,
             constraints,
         })
+    }
+}
+
+#[async_trait]
+impl AgentTokenVerifier for AgentAuth {
+    async fn verify_agent_token(
+        &self,
+        token: &str,
+        target: Option<&RequestTarget<'_>>,
+    ) -> Result<VerifiedAgent, VerifyError> {
+        self.verify_agent(token, target, None).await
     }
 }
 

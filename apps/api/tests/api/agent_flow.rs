@@ -433,6 +433,14 @@ async fn introspection_needs_an_admin_key_of_the_agents_organization() {
         introspect(&globex.key, agent.token(now)).await.json(),
         json!({"active": false})
     );
+    // L6: another store's key learned nothing and used nothing up: the token still works.
+    let token = agent.token(now);
+    assert_eq!(
+        introspect(&globex.key, token.clone()).await.json(),
+        json!({"active": false})
+    );
+    let whoami = TestResponse::send(app.get("/v1/whoami").with_bearer(&token), None).await;
+    assert_eq!(whoami.status, 200, "{}", whoami.json());
     let storefront_key = app.api_key(&store.owner, &["storefront"]).await;
     introspect(&storefront_key, agent.token(now))
         .await

@@ -153,8 +153,8 @@ pub struct IntrospectRequest {
 }
 
 /// For another resource server of the organization: is this agent token valid, and for what? Needs
-/// an API key with `admin` scope; a token of another organization is simply `active: false`.
-/// Introspecting a token uses it up (its `jti`).
+/// an API key with `admin` scope; a token of another organization is simply `active: false`, and
+/// nothing of it is used up. Introspecting a token of the organization uses it up (its `jti`).
 #[utoipa::path(
     post, path = "/api/auth/agent/introspect", operation_id = operations::INTROSPECT_AGENT_TOKEN, tag = "agents",
     request_body = IntrospectRequest,
@@ -178,11 +178,13 @@ pub async fn introspect(
         .into());
     }
     caller.require(resolve_caller::Scope::Admin)?;
-    use resolve_caller::AgentTokenVerifier as _;
-    let verified = state.agents.verify_agent_token(&body.token, None).await;
+    let verified = state
+        .agents
+        .verify_agent_token_of(caller.org_id(), &body.token)
+        .await;
     let agent = match verified {
-        Ok(agent) if agent.org_id == caller.org_id() => agent,
-        Ok(_) | Err(resolve_caller::VerifyError::Rejected(_)) => {
+        Ok(agent) => agent,
+        Err(resolve_caller::VerifyError::Rejected(_)) => {
             return Ok(HttpResponse::Ok().json(serde_json::json!({ "active": false })));
         }
         Err(resolve_caller::VerifyError::Unavailable(source)) => {
