@@ -17,7 +17,7 @@ pub mod bench {
 
 use std::sync::Arc;
 
-use edge_proxy::{EdgeServer, EdgeSettings, HostPolicy};
+use edge_proxy::{EdgeRole, EdgeServer, EdgeSettings};
 
 /// Where this edge listens when `PORT` is not set.
 pub const DEFAULT_PORT: u16 = 3000;
@@ -30,7 +30,7 @@ pub fn bind(settings: &EdgeSettings) -> std::io::Result<EdgeServer> {
     let pages_settings = settings.clone();
     EdgeServer::bind(
         settings,
-        HostPolicy::Upstream,
+        EdgeRole::Dashboard,
         FORWARDED_PREFIXES,
         Some(Arc::new(move |cfg| pages::configure(cfg, &pages_settings))),
     )

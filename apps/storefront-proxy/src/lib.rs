@@ -13,7 +13,7 @@ mod theme;
 
 use std::sync::Arc;
 
-use edge_proxy::{EdgeServer, EdgeSettings, HostPolicy};
+use edge_proxy::{EdgeRole, EdgeServer, EdgeSettings};
 
 pub use shop::{KNOWN_HOST_TTL, UNKNOWN_HOST_TTL};
 
@@ -30,7 +30,7 @@ pub fn bind(settings: &EdgeSettings) -> std::io::Result<EdgeServer> {
     let pages_settings = settings.clone();
     EdgeServer::bind(
         settings,
-        HostPolicy::Preserve,
+        EdgeRole::Storefront,
         FORWARDED_PREFIXES,
         Some(Arc::new(move |cfg| {
             pages::configure(cfg, &pages_settings, verdicts.clone());

@@ -8,14 +8,19 @@ use api_http::{ApiError, REQUEST_ID_HEADER, RequestId};
 use awc::error::SendRequestError;
 use resolve_caller::Hostname;
 
-/// Whether the api sees the browser's `Host` or its own.
+/// Which edge this is: what the api sees of the browser's request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HostPolicy {
-    /// Storefronts: the api resolves the tenant from the `Host` the shopper asked for.
-    Preserve,
+pub enum EdgeRole {
+    /// Storefronts: the api resolves the tenant from the `Host` the shopper asked for. API keys
+    /// are not forwarded: a storefront is for shoppers, and a key a merchant embedded in a shop's
+    /// page would be anyone's (review L9).
+    Storefront,
     /// The dashboard: the api is addressed by its own name; callers are resolved from the cookie.
-    Upstream,
+    Dashboard,
 }
+
+/// What a storefront never forwards.
+const STOREFRONT_STRIPPED: [HeaderName; 1] = [HeaderName::from_static("x-api-key")];
 
 /// Headers that describe one connection, not the message: never forwarded (RFC 9110 §7.6.1).
 const HOP_BY_HOP: [HeaderName; 8] = [
@@ -41,28 +46,28 @@ const FORWARDED: [HeaderName; 4] = [
 pub struct Forwarder {
     client: awc::Client,
     upstream_url: String,
-    host_policy: HostPolicy,
+    role: EdgeRole,
 }
 
 impl std::fmt::Debug for Forwarder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Forwarder")
             .field("upstream_url", &self.upstream_url)
-            .field("host_policy", &self.host_policy)
+            .field("role", &self.role)
             .finish_non_exhaustive()
     }
 }
 
 impl Forwarder {
     #[must_use]
-    pub fn new(upstream_url: &str, timeout: Duration, host_policy: HostPolicy) -> Self {
+    pub fn new(upstream_url: &str, timeout: Duration, role: EdgeRole) -> Self {
         Self {
             client: awc::Client::builder()
                 .timeout(timeout)
                 .disable_redirects()
                 .finish(),
             upstream_url: upstream_url.trim_end_matches('/').to_owned(),
-            host_policy,
+            role,
         }
     }
 }
@@ -87,7 +92,7 @@ async fn try_forward(
     let original_host = resolve_caller::actix::raw_credentials(req)
         .host
         .map(|host| host.into_owned());
-    if forwarder.host_policy == HostPolicy::Preserve {
+    if forwarder.role == EdgeRole::Storefront {
         // The same normalisation the api applies: a host it could never resolve stops here.
         let valid = original_host.as_deref().map(Hostname::parse);
         if !matches!(valid, Some(Ok(_))) {
@@ -104,7 +109,10 @@ async fn try_forward(
         )
         .no_decompress();
     for (name, value) in end_to_end_headers(req.headers()) {
-        if name == header::HOST && forwarder.host_policy == HostPolicy::Upstream {
+        if name == header::HOST && forwarder.role == EdgeRole::Dashboard {
+            continue;
+        }
+        if forwarder.role == EdgeRole::Storefront && STOREFRONT_STRIPPED.contains(name) {
             continue;
         }
         upstream = upstream.append_header((name.clone(), value.clone()));

@@ -12,5 +12,5 @@ mod forward;
 mod server;
 
 pub use config::{ConfigError, EdgeSettings};
-pub use forward::{Forwarder, HostPolicy, forward};
+pub use forward::{EdgeRole, Forwarder, forward};
 pub use server::{EdgeServer, Pages, init_tracing};

@@ -8,7 +8,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use api_http::ApiError;
 
-use crate::{EdgeSettings, Forwarder, HostPolicy, forward};
+use crate::{EdgeRole, EdgeSettings, Forwarder, forward};
 
 /// A bound, not yet running edge.
 pub struct EdgeServer {
@@ -33,7 +33,7 @@ impl EdgeServer {
     /// own.
     pub fn bind(
         settings: &EdgeSettings,
-        host_policy: HostPolicy,
+        role: EdgeRole,
         prefixes: &'static [&'static str],
         pages: Option<Pages>,
     ) -> std::io::Result<Self> {
@@ -42,11 +42,7 @@ impl EdgeServer {
         let (upstream, timeout) = (settings.upstream_url.clone(), settings.upstream_timeout);
         let mut server = HttpServer::new(move || {
             let mut app = App::new()
-                .app_data(web::Data::new(Forwarder::new(
-                    &upstream,
-                    timeout,
-                    host_policy,
-                )))
+                .app_data(web::Data::new(Forwarder::new(&upstream, timeout, role)))
                 // Bodies are streamed to the api, which enforces its own limits.
                 .app_data(web::PayloadConfig::new(usize::MAX))
                 .route("/healthz", web::get().to(healthz));

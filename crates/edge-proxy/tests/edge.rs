@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use edge_proxy::{EdgeServer, EdgeSettings, HostPolicy};
+use edge_proxy::{EdgeRole, EdgeServer, EdgeSettings};
 use test_support::{EchoUpstream, TestResponse};
 
-fn spawn_edge(upstream_url: &str, policy: HostPolicy, timeout: Duration) -> String {
+fn spawn_edge(upstream_url: &str, policy: EdgeRole, timeout: Duration) -> String {
     let bind = |settings: &EdgeSettings| EdgeServer::bind(settings, policy, &["/api", "/v1"], None);
     test_support::spawn_edge(bind, upstream_url, timeout)
 }
@@ -21,7 +21,7 @@ async fn hop_by_hop_and_forged_forwarding_headers_never_cross() {
     let upstream = EchoUpstream::spawn();
     let edge = spawn_edge(
         &upstream.address,
-        HostPolicy::Preserve,
+        EdgeRole::Storefront,
         Duration::from_secs(5),
     );
     let request = client()
@@ -32,7 +32,7 @@ async fn hop_by_hop_and_forged_forwarding_headers_never_cross() {
         .insert_header(("x-forwarded-for", "6.6.6.6"))
         .insert_header(("x-forwarded-host", "evil.test"))
         .insert_header(("forwarded", "for=6.6.6.6;host=evil.test"))
-        .insert_header(("x-api-key", "ck_passes_through_0000"))
+        .insert_header(("x-api-key", "ck_stopped_at_the_edge_0"))
         .insert_header(("cookie", "commerce_session=abc; theme=dark"));
     let response = TestResponse::send(request, None).await;
     assert_eq!(response.status, 200);
@@ -53,7 +53,10 @@ async fn hop_by_hop_and_forged_forwarding_headers_never_cross() {
     );
     assert_eq!(headers["x-forwarded-for"], serde_json::json!(["127.0.0.1"]));
     assert_eq!(headers["x-forwarded-proto"][0], "http");
-    assert_eq!(headers["x-api-key"][0], "ck_passes_through_0000");
+    assert!(
+        headers.get("x-api-key").is_none(),
+        "a storefront never forwards an API key: {headers}"
+    );
     assert_eq!(headers["cookie"][0], "commerce_session=abc; theme=dark");
     assert!(
         headers["x-request-id"].is_array(),
@@ -68,7 +71,7 @@ async fn headers_named_by_connection_never_cross() {
     let upstream = EchoUpstream::spawn();
     let edge = spawn_edge(
         &upstream.address,
-        HostPolicy::Preserve,
+        EdgeRole::Storefront,
         Duration::from_secs(5),
     );
     let mut stream = tokio::net::TcpStream::connect(edge.trim_start_matches("http://"))
@@ -96,15 +99,17 @@ async fn the_dashboard_addresses_the_api_by_its_own_name() {
     let upstream = EchoUpstream::spawn();
     let edge = spawn_edge(
         &upstream.address,
-        HostPolicy::Upstream,
+        EdgeRole::Dashboard,
         Duration::from_secs(5),
     );
     let request = client()
         .get(format!("{edge}/api/auth/get-session"))
-        .insert_header(("host", "dashboard.example.com"));
+        .insert_header(("host", "dashboard.example.com"))
+        .insert_header(("x-api-key", "ck_passes_through_0000"));
     let seen = TestResponse::send(request, None).await.json();
     let upstream_host = upstream.address.trim_start_matches("http://");
     assert_eq!(seen["headers"]["host"][0], upstream_host);
+    assert_eq!(seen["headers"]["x-api-key"][0], "ck_passes_through_0000");
     assert_eq!(
         seen["headers"]["x-forwarded-host"][0],
         "dashboard.example.com"
@@ -116,7 +121,7 @@ async fn bodies_stream_through_unchanged() {
     let upstream = EchoUpstream::spawn();
     let edge = spawn_edge(
         &upstream.address,
-        HostPolicy::Preserve,
+        EdgeRole::Storefront,
         Duration::from_secs(5),
     );
     let body = "x".repeat(3 * 1024 * 1024);
@@ -132,7 +137,7 @@ async fn bodies_stream_through_unchanged() {
 #[actix_web::test]
 async fn an_unreachable_api_is_a_502_envelope() {
     let upstream = test_support::unreachable_url();
-    let edge = spawn_edge(&upstream, HostPolicy::Preserve, Duration::from_secs(5));
+    let edge = spawn_edge(&upstream, EdgeRole::Storefront, Duration::from_secs(5));
     let request = client()
         .get(format!("{edge}/v1/whoami"))
         .insert_header(("host", "shop.acme.test"));
@@ -149,7 +154,7 @@ async fn a_slow_api_is_a_504_envelope() {
     let upstream = EchoUpstream::spawn();
     let edge = spawn_edge(
         &upstream.address,
-        HostPolicy::Upstream,
+        EdgeRole::Dashboard,
         Duration::from_millis(300),
     );
     let response = TestResponse::send(client().get(format!("{edge}/v1/slow")), None).await;
@@ -161,7 +166,7 @@ async fn a_host_that_can_never_be_a_store_stops_at_the_edge() {
     let upstream = EchoUpstream::spawn();
     let edge = spawn_edge(
         &upstream.address,
-        HostPolicy::Preserve,
+        EdgeRole::Storefront,
         Duration::from_secs(5),
     );
     for host in ["bad_host.test", "shop.acme.test:99999", "-x-.test"] {
@@ -179,7 +184,7 @@ async fn other_paths_are_not_forwarded_and_the_edge_has_its_own_health() {
     let upstream = EchoUpstream::spawn();
     let edge = spawn_edge(
         &upstream.address,
-        HostPolicy::Upstream,
+        EdgeRole::Dashboard,
         Duration::from_secs(5),
     );
     let response = TestResponse::send(client().get(format!("{edge}/admin")), None).await;

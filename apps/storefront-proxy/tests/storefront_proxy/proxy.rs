@@ -65,6 +65,27 @@ async fn the_shoppers_cookie_reaches_the_api() {
         .assert_error(401, "INVALID_SESSION");
 }
 
+/// L9: a storefront is for shoppers: an API key sent through a store's domain never reaches the
+/// api (the request is the storefront's, by its host), while the api itself still takes it.
+#[actix_web::test]
+async fn an_api_key_sent_to_a_storefront_is_not_forwarded() {
+    let api = TestApp::spawn().await;
+    let (owner, acme) = api.merchant("owner@acme.test", "acme").await;
+    api.add_storefront(acme, "shop.acme.test").await;
+    let key = api.api_key(&owner, &["admin"]).await;
+    let edge = spawn_edge(&api.address);
+    let through_the_store = api
+        .client
+        .get(format!("{edge}/v1/whoami"))
+        .on_host("shop.acme.test")
+        .with_api_key(&key);
+    let answer = TestResponse::send(through_the_store, None).await;
+    assert_eq!(answer.status, 200, "{}", answer.json());
+    assert_eq!(answer.json()["kind"], "host", "{}", answer.json());
+    let direct = TestResponse::send(api.get("/v1/whoami").with_api_key(&key), None).await;
+    assert_eq!(direct.json()["kind"], "api_key");
+}
+
 #[actix_web::test]
 async fn a_down_api_is_a_502_envelope() {
     let edge = spawn_edge(&test_support::unreachable_url());
