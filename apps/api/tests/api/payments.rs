@@ -735,12 +735,7 @@ async fn concurrent_retries_of_one_event_apply_it_once() {
 async fn cumulative_refund_events_at_once_refund_the_total_once() {
     let app = app().await;
     let store = app.store("acme").await;
-    let placed = pending_order(&app, &store, 1000, 1).await;
-    TestResponse::send_json(
-        generic(&app, &store, Some(SECRET)),
-        event("evt_pay", "payment.succeeded", &placed, 1000),
-    )
-    .await;
+    let placed = paid_order(&app, &store, 1000).await;
     TestResponse::send_json(
         store.admin(&app, Method::PATCH, "/v1/admin/store"),
         json!({"stripeWebhookSecret": "whsec_0123456789"}),
@@ -784,12 +779,7 @@ async fn cumulative_refund_events_at_once_refund_the_total_once() {
 async fn a_huge_refund_is_refused_as_exceeding_the_payment_not_an_overflow() {
     let app = app().await;
     let store = app.store("acme").await;
-    let placed = pending_order(&app, &store, 1000, 1).await;
-    TestResponse::send_json(
-        generic(&app, &store, Some(SECRET)),
-        event("evt_pay", "payment.succeeded", &placed, 1000),
-    )
-    .await;
+    let placed = paid_order(&app, &store, 1000).await;
     assert_eq!(refund(&app, &store, &placed, 1).await.status, 201);
     let refused = refund(&app, &store, &placed, i64::MAX)
         .await
