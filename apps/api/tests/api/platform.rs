@@ -397,6 +397,18 @@ async fn cookie_authenticated_changes_need_a_trusted_origin() {
     let key = app.api_key(&owner, &["admin"]).await;
     let with_key = app.post("/v1/admin/store/domains").with_api_key(&key);
     assert_eq!(TestResponse::send_json(with_key, &body).await.status, 201);
+
+    // L11: an API key beside the cookie does not excuse the cookie: `/api/auth` acts by the
+    // session, so a change carrying the cookie needs a trusted origin whatever else it carries.
+    let sneaky = app
+        .post("/api/auth/api-key/create")
+        .with_session_cookie(&owner.cookie)
+        .with_api_key(&key)
+        .insert_header(("origin", "https://evil.example"));
+    let refused = TestResponse::send_json(sneaky, json!({"name": "evil", "scopes": ["admin"]}))
+        .await
+        .assert_error(403, "FORBIDDEN");
+    assert_eq!(refused["details"]["reason"], "untrusted_origin");
 }
 
 #[actix_web::test]

@@ -228,8 +228,16 @@ async fn a_shopper_signs_up_on_a_store_and_sees_only_their_orders_there() {
     browser
         .click("form[action='/account/sign-out'] button[type=submit]")
         .await;
+    // Signed out, the shop's home: wait for it before going on.
+    for _ in 0..50 {
+        if !browser.url_now().await.contains("/account") {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     shop.visit(&shop.acme, "/account", "account-signed-out")
         .await;
+    browser.wait_for_text("New here?").await;
     browser.click("a[href='/account/forgot-password']").await;
     browser.wait_for_text("Forgot your password?").await;
     browser.fill("#field-email", "nobody@example.com").await;
