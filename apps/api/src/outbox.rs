@@ -1,7 +1,7 @@
-//! Email leaves the api from here: the courier delivers the outbox when a handler rings (a message
-//! was just queued) and every `EMAIL_RETRY_INTERVAL_SECONDS` (messages due again after a failure,
-//! or queued on another instance). Safe with several instances: a message is leased before it is
-//! sent.
+//! Email leaves the api from here: the courier delivers the outbox when its bell rings (identity
+//! rings it after committing a message; the order handler after placing an order) and every
+//! `EMAIL_RETRY_INTERVAL_SECONDS` (messages due again after a failure, or queued on another
+//! instance). Safe with several instances: a message is leased before it is sent.
 
 use std::sync::Arc;
 
@@ -19,11 +19,12 @@ pub struct Outbox {
 }
 
 impl Outbox {
+    /// The courier, woken by `bell` (identity's, so that what it queues goes at once).
     #[must_use]
-    pub fn new(courier: Courier) -> Self {
+    pub fn new(courier: Courier, bell: Arc<Notify>) -> Self {
         Self {
             courier: Arc::new(courier),
-            bell: Arc::new(Notify::new()),
+            bell,
         }
     }
 

@@ -131,6 +131,7 @@ pub async fn app_state(
     let courier = Courier::new(&delivery, &settings.email_from).context("email delivery")?;
     let dns = Arc::new(HickoryTxt::new(settings.dns_resolver).context("the DNS resolver")?);
     let identity = Identity::new(db.conn.clone(), keys, Arc::clone(&clock), config).await?;
+    let outbox = Outbox::new(courier, identity.mail_bell());
     let per_minute = NonZeroU32::new(settings.auth_rate_limit_per_minute)
         .context("AUTH_RATE_LIMIT_PER_MINUTE must be at least 1")?;
     let mut capabilities = Catalog::of_this_api().context("the OpenAPI document")?;
@@ -156,7 +157,7 @@ pub async fn app_state(
         clock,
         order_keys,
         dns,
-        outbox: Outbox::new(courier),
+        outbox,
     })
 }
 

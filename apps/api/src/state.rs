@@ -30,7 +30,7 @@ pub struct AppState {
     pub order_keys: StatusKeys,
     /// Where store domains' TXT proofs are looked up.
     pub dns: Arc<dyn identity::store_domains::TxtLookup>,
-    /// Delivers the email queued by handlers; ring it after queueing.
+    /// Delivers queued email; a handler that queues some itself (an order's confirmation) rings it.
     pub outbox: crate::outbox::Outbox,
 }
 

@@ -96,11 +96,12 @@ impl Identity {
         let txn = self.db().begin().await.map_err(db::DbError::from)?;
         self.queue_link(&txn, user, purpose).await?;
         txn.commit().await.map_err(db::DbError::from)?;
+        self.mail_queued();
         Ok(true)
     }
 
     /// Queues a link of `purpose` for `user` in `db`'s transaction: its token first (a write), then
-    /// the message.
+    /// the message. The caller rings [`Identity::mail_queued`] once it committed.
     pub(crate) async fn queue_link(
         &self,
         db: &impl db::ConnectionTrait,
@@ -153,18 +154,17 @@ impl Identity {
         let owner = users::find_by_email(self.db(), &email)
             .await?
             .ok_or(IdentityError::NotFound("user"))?;
-        let kind = "account_exists";
-        let recent =
-            email_outbox::count_since(self.db(), &email, kind, now - Duration::hours(1)).await?;
+        let policy = &self.config().email;
+        let mail = Mail::AccountExists {
+            name: owner.name,
+            sign_in_link: policy.sign_in_page.clone(),
+            reset_link: policy.forgot_password_page.clone(),
+        };
+        let since = now - Duration::hours(1);
+        let recent = email_outbox::count_since(self.db(), &email, mail.kind(), since).await?;
         if recent < LINKS_PER_HOUR {
-            let policy = &self.config().email;
-            let mail = Mail::AccountExists {
-                name: owner.name,
-                sign_in_link: policy.sign_in_page.clone(),
-                reset_link: policy.forgot_password_page.clone(),
-            };
-            debug_assert_eq!(mail.kind(), kind);
             email::queue(self.db(), &email, &mail, now).await?;
+            self.mail_queued();
         }
         Ok(SignedUp::VerificationRequired(NewAccount {
             id: UserId::new(),
@@ -190,7 +190,7 @@ impl Identity {
     }
 
     /// Follows a verification link: the token is used, and the account's address verified.
-    pub async fn verify_email(&self, token: &str, actor: &Actor) -> Result<User, IdentityError> {
+    pub async fn verify_email(&self, token: &str, actor: &Actor) -> Result<(), IdentityError> {
         let txn = self.db().begin().await.map_err(db::DbError::from)?;
         let now = self.now();
         let user = email_tokens::consume(
@@ -202,9 +202,8 @@ impl Identity {
         .await?
         .ok_or_else(invalid_link)?;
         self.address_proven(&txn, user, actor).await?;
-        let user = users::get(&txn, user).await?;
         txn.commit().await.map_err(db::DbError::from)?;
-        Ok(user)
+        Ok(())
     }
 
     /// The user just proved their address (a verification or a reset link): the first time, it is
@@ -237,16 +236,8 @@ impl Identity {
         if record.role != PlatformRole::PlatformAdmin
             && self.is_configured_platform_admin(&record.email)
         {
-            users::set_role(db, user, PlatformRole::PlatformAdmin, now).await?;
-            self.record(
-                db,
-                None,
-                &Actor::system(),
-                AuditAction::PlatformRoleChanged,
-                Some(user.to_string()),
-                json!({ "role": PlatformRole::PlatformAdmin, "reason": "PLATFORM_ADMIN_EMAILS" }),
-            )
-            .await?;
+            self.make_platform_admin(db, user, "PLATFORM_ADMIN_EMAILS")
+                .await?;
         }
         Ok(())
     }
@@ -281,6 +272,7 @@ impl Identity {
         )
         .await?;
         txn.commit().await.map_err(db::DbError::from)?;
+        self.mail_queued();
         Ok(())
     }
 
@@ -293,15 +285,7 @@ impl Identity {
         new_password: String,
         actor: &Actor,
     ) -> Result<(), IdentityError> {
-        password::check_new(&new_password).map_err(|error| match error {
-            IdentityError::Invalid(fields) => IdentityError::Invalid(
-                fields
-                    .into_iter()
-                    .map(|(_, message)| ("newPassword", message))
-                    .collect(),
-            ),
-            other => other,
-        })?;
+        password::check_new(&new_password, "newPassword")?;
         let password_hash = password::hash(self.hashing(), new_password).await?;
         let now = self.now();
         let txn = self.db().begin().await.map_err(db::DbError::from)?;

@@ -71,7 +71,7 @@ pub struct SessionInfo {
 }
 
 /// Trimmed, lower-cased, and shaped like an address.
-fn normalise_email(raw: &str) -> Result<String, IdentityError> {
+pub(crate) fn normalise_email(raw: &str) -> Result<String, IdentityError> {
     domain::text::email(raw)
         .ok_or_else(|| IdentityError::invalid("email", "must be an email address"))
 }
@@ -102,7 +102,7 @@ impl Identity {
     ) -> Result<SignedUp, IdentityError> {
         let email = normalise_email(&input.email);
         let name = check_name(&input.name);
-        let password = password::check_new(&input.password);
+        let password = password::check_new(&input.password, "password");
         let errors: Vec<_> = [
             email.as_ref().err(),
             name.as_ref().err(),
@@ -163,6 +163,7 @@ impl Identity {
             .await?;
         if self.config().email.require_verification {
             txn.commit().await.map_err(db::DbError::from)?;
+            self.mail_queued();
             return Ok(SignedUp::VerificationRequired(NewAccount {
                 id: user.id,
                 email: user.email,
@@ -181,6 +182,7 @@ impl Identity {
             )
             .await?;
         txn.commit().await.map_err(db::DbError::from)?;
+        self.mail_queued();
         Ok(SignedUp::SignedIn(signed_in))
     }
 

@@ -12,6 +12,7 @@ use email::Mail;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::accounts::normalise_email;
 use crate::audit::{Actor, AuditAction};
 use crate::permissions::Permission;
 use crate::tokens::{random_token, secret_hash};
@@ -52,8 +53,7 @@ impl Identity {
                 "only an owner may invite an owner",
             ));
         }
-        let email = domain::text::email(email)
-            .ok_or_else(|| IdentityError::invalid("email", "must be an email address"))?;
+        let email = normalise_email(email)?;
         if let Some(user) = users::find_by_email(self.db(), &email).await?
             && members::role_of(self.db(), org, user.id).await?.is_some()
         {
@@ -100,6 +100,7 @@ impl Identity {
         )
         .await?;
         txn.commit().await.map_err(db::DbError::from)?;
+        self.mail_queued();
         Ok(invitation)
     }
 

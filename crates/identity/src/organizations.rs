@@ -308,17 +308,29 @@ impl Identity {
         let user = users::find_by_email(self.db(), &email.trim().to_lowercase())
             .await?
             .ok_or(IdentityError::NotFound("user"))?;
-        users::set_role(self.db(), user.id, PlatformRole::PlatformAdmin, self.now()).await?;
+        self.make_platform_admin(self.db(), user.id, "api promote-admin")
+            .await?;
+        Ok(user.id)
+    }
+
+    /// Makes the user platform administrator, audited as the system's act with `reason` (the
+    /// operator's command, or `PLATFORM_ADMIN_EMAILS` on a verified address).
+    pub(crate) async fn make_platform_admin(
+        &self,
+        db: &impl db::ConnectionTrait,
+        user: UserId,
+        reason: &str,
+    ) -> Result<(), IdentityError> {
+        users::set_role(db, user, PlatformRole::PlatformAdmin, self.now()).await?;
         self.record(
-            self.db(),
+            db,
             None,
             &Actor::system(),
             AuditAction::PlatformRoleChanged,
-            Some(user.id.to_string()),
-            json!({ "role": PlatformRole::PlatformAdmin }),
+            Some(user.to_string()),
+            json!({ "role": PlatformRole::PlatformAdmin, "reason": reason }),
         )
-        .await?;
-        Ok(user.id)
+        .await
     }
 }
 

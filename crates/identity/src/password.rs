@@ -60,18 +60,19 @@ pub const MIN_PASSWORD_CHARS: usize = domain::text::PASSWORD_MIN;
 /// Long passphrases are welcome; anything longer is refused before any hashing.
 pub const MAX_PASSWORD_CHARS: usize = domain::text::PASSWORD_MAX;
 
-/// Checks a new password's length: no trimming, no truncation.
-pub(crate) fn check_new(password: &str) -> Result<(), IdentityError> {
+/// Checks a new password's length: no trimming, no truncation. A refusal names `field`, the
+/// password's name in the request (`password`, `newPassword`).
+pub(crate) fn check_new(password: &str, field: &'static str) -> Result<(), IdentityError> {
     let chars = password.chars().take(MAX_PASSWORD_CHARS + 1).count();
     if chars < MIN_PASSWORD_CHARS {
         return Err(IdentityError::invalid(
-            "password",
+            field,
             format!("must be at least {MIN_PASSWORD_CHARS} characters"),
         ));
     }
     if chars > MAX_PASSWORD_CHARS {
         return Err(IdentityError::invalid(
-            "password",
+            field,
             format!("must be at most {MAX_PASSWORD_CHARS} characters"),
         ));
     }
@@ -154,11 +155,11 @@ mod tests {
 
     #[test]
     fn lengths_are_bounded_without_trimming() {
-        assert!(check_new("1234567").is_err());
-        assert!(check_new("12345678").is_ok());
-        assert!(check_new(&"é".repeat(MAX_PASSWORD_CHARS)).is_ok());
-        assert!(check_new(&"x".repeat(MAX_PASSWORD_CHARS + 1)).is_err());
-        assert!(check_new(&"x".repeat(1024 * 1024)).is_err());
-        assert!(check_new("       a").is_ok(), "spaces count");
+        assert!(check_new("1234567", "password").is_err());
+        assert!(check_new("12345678", "password").is_ok());
+        assert!(check_new(&"é".repeat(MAX_PASSWORD_CHARS), "password").is_ok());
+        assert!(check_new(&"x".repeat(MAX_PASSWORD_CHARS + 1), "password").is_err());
+        assert!(check_new(&"x".repeat(1024 * 1024), "password").is_err());
+        assert!(check_new("       a", "password").is_ok(), "spaces count");
     }
 }

@@ -66,6 +66,8 @@ struct Inner {
     caches: Caches,
     /// Turns at password hashing, shared by every request.
     hashing: password::HashingGate,
+    /// Rung after a transaction that queued email commits: the api's courier waits on it.
+    mail_bell: Arc<tokio::sync::Notify>,
     /// Verified against when an email is unknown, so that answer costs what a wrong password does.
     dummy_hash: String,
 }
@@ -90,6 +92,7 @@ impl Identity {
                 caches: Caches::new(config.cache_ttl),
                 config,
                 hashing,
+                mail_bell: Arc::new(tokio::sync::Notify::new()),
                 dummy_hash,
             }),
         })
@@ -115,6 +118,17 @@ impl Identity {
 
     pub(crate) fn caches(&self) -> &Caches {
         &self.inner.caches
+    }
+
+    /// What rings when email was queued (and committed): whoever delivers it waits on this.
+    #[must_use]
+    pub fn mail_bell(&self) -> Arc<tokio::sync::Notify> {
+        Arc::clone(&self.inner.mail_bell)
+    }
+
+    /// Email was queued and committed: wake its delivery now rather than at its next round.
+    pub(crate) fn mail_queued(&self) {
+        self.inner.mail_bell.notify_one();
     }
 
     pub(crate) fn hashing(&self) -> &password::HashingGate {

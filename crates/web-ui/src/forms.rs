@@ -147,6 +147,27 @@ impl FormErrors {
     }
 }
 
+impl FormErrors {
+    /// Form errors for a refused sign-in: a wrong email or password (401, told apart from neither),
+    /// an address not verified yet (403 `email_not_verified`, with a new link on its way), or what
+    /// [`Self::from_failure`] shows; any other failure back.
+    pub fn from_sign_in_failure(failure: ApiFailure) -> Result<Self, ApiFailure> {
+        if failure.refusal(&[401]).is_some() {
+            return Ok(Self::form("The email or the password is not right."));
+        }
+        let unverified = failure
+            .refusal(&[403])
+            .is_some_and(|body| body.reason() == Some("email_not_verified"));
+        if unverified {
+            return Ok(Self::form(
+                "Verify your email address first: follow the link we sent to it. A new one is on \
+                 its way.",
+            ));
+        }
+        Self::from_failure(failure, same_names)
+    }
+}
+
 /// The api's field names are the form's input names.
 #[must_use]
 pub fn same_names(field: &str) -> Option<String> {
@@ -220,5 +241,33 @@ mod tests {
             Some("an account with this email exists")
         );
         assert!(FormErrors::from_failure(ApiFailure::Unreachable, same_names).is_err());
+    }
+
+    #[test]
+    fn a_refused_sign_in_says_which_of_the_two_reasons_it_is_and_no_more() {
+        let refusal = |status: u16, reason: &str| {
+            let body: ErrorBody = serde_json::from_value(json!({
+                "error": "Refused", "code": "X", "status": status, "details": {"reason": reason},
+            }))
+            .unwrap();
+            FormErrors::from_sign_in_failure(ApiFailure::Refused(body))
+        };
+        let wrong = refusal(401, "no such user").unwrap();
+        assert_eq!(
+            wrong.form.as_deref(),
+            Some("The email or the password is not right.")
+        );
+        let unverified = refusal(403, "email_not_verified").unwrap();
+        assert!(
+            unverified
+                .form
+                .unwrap()
+                .starts_with("Verify your email address first")
+        );
+        assert!(
+            refusal(403, "untrusted_origin").is_err(),
+            "any other 403 is the error page"
+        );
+        assert!(FormErrors::from_sign_in_failure(ApiFailure::Unreachable).is_err());
     }
 }

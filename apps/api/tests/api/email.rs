@@ -502,3 +502,23 @@ async fn with_verification_required_a_taken_address_signs_up_like_a_new_one() {
         200
     );
 }
+
+/// Asking for links and following them are rate-limited per client address (and asking, per
+/// address asked about): 429 with `Retry-After`, the same for an address with no account.
+#[actix_web::test]
+async fn asking_for_and_following_links_are_rate_limited() {
+    for path in [
+        "/api/auth/send-verification-email",
+        "/api/auth/request-password-reset",
+    ] {
+        // Two attempts a minute per client address, one per address asked about.
+        let app = TestApp::spawn_with(|settings| settings.auth_rate_limit_per_minute = 2).await;
+        let ask = || post(&app, path, json!({"email": "nobody@example.com"}));
+        assert_eq!(ask().await.status, 200, "{path}");
+        let limited = ask().await.assert_error(429, "RATE_LIMITED");
+        assert!(limited["error"].is_string(), "{path}");
+        let follow = post(&app, "/api/auth/verify-email", json!({"token": "made-up"})).await;
+        follow.assert_error(429, "RATE_LIMITED");
+        assert!(follow.header("retry-after").is_some(), "{path}");
+    }
+}

@@ -322,6 +322,15 @@ async fn invitations_stay_in_their_store_and_roles_decide_who_invites() {
     app.invite(&member, "x@example.com", "member")
         .await
         .assert_error(403, "FORBIDDEN");
+    call(
+        &app,
+        Method::POST,
+        "/api/auth/organization/cancel-invitation",
+        &member,
+        json!({"invitationId": invitation["id"]}),
+    )
+    .await
+    .assert_error(403, "FORBIDDEN");
     app.invite(&admin, "x@example.com", "owner")
         .await
         .assert_error(403, "FORBIDDEN");

@@ -68,8 +68,9 @@ pub async fn verify(
                 }
                 session => html_response(
                     StatusCode::BAD_REQUEST,
-                    dead_verification_page(
+                    dead_verification_form(
                         session.map(|s| s.user.email).as_deref().unwrap_or_default(),
+                        &FormErrors::default(),
                     ),
                 ),
             })
@@ -200,10 +201,6 @@ fn verified_page() -> Markup {
             a.button.primary href="/" { "Continue" }
         },
     )
-}
-
-fn dead_verification_page(email: &str) -> Markup {
-    dead_verification_form(email, &FormErrors::default())
 }
 
 fn dead_verification_form(email: &str, errors: &FormErrors) -> Markup {

@@ -94,20 +94,7 @@ pub async fn sign_in(shop: Shop, api: Api, form: web::Form<AccountForm>) -> Page
         Ok(answer) => Ok(signed_in(&answer, &form)),
         Err(failure) => {
             let status = failure.status_code();
-            let errors = if failure.refusal(&[401]).is_some() {
-                FormErrors::form("The email or the password is not right.")
-            } else if failure
-                .refusal(&[403])
-                .and_then(|body| body.details.as_ref()?.get("reason")?.as_str())
-                == Some("email_not_verified")
-            {
-                FormErrors::form(
-                    "Verify your email address first: follow the link we sent to it. A new one \
-                     is on its way.",
-                )
-            } else {
-                FormErrors::from_failure(failure, same_names)?
-            };
+            let errors = FormErrors::from_sign_in_failure(failure)?;
             Ok(html_response(
                 status,
                 signed_out_page(&shop, &form, Some((Form::SignIn, &errors))),

@@ -110,9 +110,9 @@ pub async fn lease_due(
         .into_tuple()
         .all(db)
         .await?;
-    let mut leased = Vec::with_capacity(candidates.len());
+    let mut won = Vec::with_capacity(candidates.len());
     for id in candidates {
-        let won = Entity::update_many()
+        let leased = Entity::update_many()
             .col_expr(Column::LeasedUntil, Expr::value(now + lease))
             .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
             .filter(Column::Id.eq(id))
@@ -122,11 +122,21 @@ pub async fn lease_due(
             .await?
             .rows_affected
             == 1;
-        if won && let Some(row) = Entity::find_by_id(id).one(db).await? {
-            leased.push(row.try_into()?);
+        if leased {
+            won.push(id);
         }
     }
-    Ok(leased)
+    if won.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::Id.is_in(won))
+        .order_by_asc(Column::NextAttemptAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(OutboxMail::try_from)
+        .collect()
 }
 
 /// The mail server took the message: it is sent, and its content erased.
@@ -170,8 +180,7 @@ pub async fn mark_failed(
     Ok(())
 }
 
-/// The messages sent, or to be sent, to `recipient`, oldest first (what an operator looks at when a
-/// user says an email never came).
+/// The messages sent, or to be sent, to `recipient`, oldest first, with how their attempts went.
 pub async fn for_recipient(
     db: &impl ConnectionTrait,
     recipient: &str,

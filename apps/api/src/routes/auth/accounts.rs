@@ -57,7 +57,6 @@ pub async fn sign_up(
             client.user_agent.as_deref(),
         )
         .await?;
-    state.outbox.ring();
     Ok(match signed_up {
         SignedUp::SignedIn(signed_in) => signed_in_response(&state, signed_in),
         SignedUp::VerificationRequired(account) => {
@@ -104,9 +103,8 @@ pub async fn sign_in(
             &client.anonymous_actor(),
             client.user_agent.as_deref(),
         )
-        .await;
-    state.outbox.ring();
-    Ok(signed_in_response(&state, signed_in?))
+        .await?;
+    Ok(signed_in_response(&state, signed_in))
 }
 
 fn signed_in_response(state: &AppState, signed_in: SignedIn) -> HttpResponse {

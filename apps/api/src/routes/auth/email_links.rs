@@ -31,7 +31,6 @@ pub async fn send_verification_email(
 ) -> Result<HttpResponse, AppError> {
     state.rate_limits.attempt(client.ip, &body.email)?;
     state.identity.send_verification_email(&body.email).await?;
-    state.outbox.ring();
     Ok(HttpResponse::Ok().json(Success::yes()))
 }
 
@@ -83,7 +82,6 @@ pub async fn request_password_reset(
         .identity
         .request_password_reset(&body.email, &client.anonymous_actor())
         .await?;
-    state.outbox.ring();
     Ok(HttpResponse::Ok().json(Success::yes()))
 }
 

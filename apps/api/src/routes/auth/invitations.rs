@@ -40,7 +40,6 @@ async fn invite(
         .identity
         .invite_member(org, user.user_id, &body.email, body.role, &user.actor())
         .await?;
-    state.outbox.ring();
     Ok(invitation_view(invitation))
 }
 
